@@ -1,0 +1,14 @@
+/*
+ * client/ntactl.h — the table of ntactl subcommands. Each lives in its own
+ * client/cmd_<name>.c and takes (argc, argv) with argv[0] = the subcommand.
+ */
+#ifndef NTARELAY_CLIENT_NTACTL_H
+#define NTARELAY_CLIENT_NTACTL_H
+
+int cmd_keygen(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_id(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+
+#endif

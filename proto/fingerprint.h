@@ -1,0 +1,38 @@
+/*
+ * proto/fingerprint.h — the failure fingerprint of an observation.
+ *
+ * Two vantage points that see the same broken data must compute the same
+ * fingerprint; vantage points that are served different DNSKEY or DS data
+ * (an on-path attacker) must compute different ones. So the fingerprint
+ * covers what the zone's signer produced and every validator fetches alike
+ * (the DNSKEY and DS RRset digests and the signing key tag, algorithm and
+ * validity window of each failing RRSIG) and nothing that depends on the
+ * vantage point, the validator or the moment (reason text, rcode, EDE,
+ * SOA serials per server, which name or RRset happened to fail).
+ *
+ * Input to SHA-256, one line each, "\n"-terminated, ASCII:
+ *   ntarelay-fingerprint-v1
+ *   zone <zone>
+ *   dnskey <dnskey_digest or ->
+ *   ds <ds_digest or ->
+ *   sig <alg> <tag> <inception> <expiration>     (one line per distinct
+ *        tuple over evidence.rrsigs, sorted numerically by alg, tag,
+ *        inception, expiration; decimal without leading zeros)
+ */
+#ifndef NTARELAY_PROTO_FINGERPRINT_H
+#define NTARELAY_PROTO_FINGERPRINT_H
+
+#include <jansson.h>
+
+#include "proto/error.h"
+
+#define FINGERPRINT_LEN 32
+
+/*
+ * Compute the fingerprint of zone and an evidence object that already passed
+ * its schema (proto/kind.c). Returns PROTO_OK, or PROTO_E_NOMEM.
+ */
+enum proto_err fingerprint_compute(const char *zone, json_t *evidence,
+    unsigned char out[FINGERPRINT_LEN]);
+
+#endif
