@@ -43,13 +43,13 @@ print_time(const char *label, json_t *v)
 	printf("%-12s %s\n", label, buf);
 }
 
-/* Payload bytes as text, with control characters escaped so that a
- * hostile payload cannot drive the terminal. */
+/* Unverified payload bytes as ASCII text, everything else escaped, so
+ * that a hostile payload cannot drive the terminal. */
 static void
 print_payload_text(const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\n' || (p[i] >= 0x20 && p[i] != 0x7f))
+		if (p[i] == '\n' || (p[i] >= 0x20 && p[i] < 0x7f))
 			putchar(p[i]);
 		else
 			printf("\\x%02x", p[i]);
@@ -124,7 +124,7 @@ cmd_inspect(int argc, char **argv)
 	print_time("exp", json_object_get(ev->payload, "exp"));
 	{
 		char *s = json_dumps(ev->payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("%-12s\n%s\n", "payload", s ? s : "(out of memory)");
+		printf("payload\n%s\n", s ? s : "(out of memory)");
 		free(s);
 	}
 	rc = CLI_OK;

@@ -22,7 +22,8 @@ static const char usage_text[] =
     "\n"
     "  --pub FILE   the signer's public key\n"
     "  --raw        check the signature only, not the payload\n"
-    "  --json       print {\"valid\":...,\"id\":...,\"kind\":...} or the error\n"
+    "  --json       print {\"valid\":true,\"id\":...,\"kind\":...,\"payloadType\":...,\n"
+    "               \"keyid\":...} or {\"valid\":false,\"error\":...,\"reason\":...}\n"
     "  --help       this text\n"
     "\n"
     "Exit status: 0 valid, 1 invalid (reason on standard error),\n"
@@ -66,7 +67,7 @@ cmd_verify(int argc, char **argv)
 		cli_err("verify: %s", reason);
 		return CLI_ERR;
 	}
-	/* Read one byte past the limit so that too_large is the protocol's
+	/* Read well past the limit so that too_large is the protocol's
 	 * answer, not an I/O error. */
 	if (cli_read_input(argv[optind], 16 * ENVELOPE_MAX, &buf, &len) != 0)
 		return CLI_ERR;
@@ -75,10 +76,12 @@ cmd_verify(int argc, char **argv)
 	if (env)
 		envelope_id_hex(env, idhex);
 	if (e == PROTO_OK) {
-		kind = raw ? env->payload_type : kind_name(ev->kind);
+		kind = raw ? (kind_from_payload_type(env->payload_type) == KIND__COUNT ?
+		    NULL : kind_name(kind_from_payload_type(env->payload_type))) :
+		    kind_name(ev->kind);
 		encoding_hex_encode(env->keyid, KEY_ID_LEN, keyhex);
 		if (as_json) {
-			json_t *o = json_pack("{s:b,s:s,s:s,s:s,s:s}", "valid", 1,
+			json_t *o = json_pack("{s:b,s:s,s:s?,s:s,s:s}", "valid", 1,
 			    "id", idhex, "kind", kind, "payloadType",
 			    env->payload_type, "keyid", keyhex);
 			char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -87,7 +90,7 @@ cmd_verify(int argc, char **argv)
 			free(s);
 			json_decref(o);
 		} else
-			printf("%s %s\n", idhex, kind);
+			printf("%s %s\n", idhex, kind ? kind : env->payload_type);
 		rc = CLI_OK;
 	} else {
 		cli_err("verify: %s: %s", proto_errname(e), reason);

@@ -25,8 +25,16 @@ accept_event(const struct event *ev, const struct accept_chain *c,
 	if (ev->seq == c->head_seq + 1)
 		return (ev->has_prev && memcmp(ev->prev, c->head_id, KEY_ID_LEN) == 0) ?
 		    ACCEPT_OK : ACCEPT_EQUIVOCATION;
-	if (ev->seq <= c->head_seq)
-		return c->seq_is_gap ? ACCEPT_OK : ACCEPT_STALE;
+	if (ev->seq <= c->head_seq) {
+		if (!c->seq_is_gap)
+			return ACCEPT_STALE;
+		if (c->has_below && (!ev->has_prev ||
+		    memcmp(ev->prev, c->below_id, KEY_ID_LEN) != 0))
+			return ACCEPT_EQUIVOCATION;
+		if (c->has_above && memcmp(c->above_prev, ev->id, KEY_ID_LEN) != 0)
+			return ACCEPT_EQUIVOCATION;
+		return ACCEPT_OK;
+	}
 	return ACCEPT_SEQ_GAP;
 }
 

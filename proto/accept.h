@@ -13,6 +13,8 @@
  *   5. expired        exp <= now (key_revoke never expires)
  *   6. equivocation   seq == head + 1 but prev is not the head's id (a fork)
  *   7. stale          seq <= head, nothing held there, and not a known gap
+ *      equivocation   filling a gap, but prev is not the id held at seq - 1,
+ *                     or the event held at seq + 1 does not point back to it
  *   8. seq_gap        seq > head + 1, or no head yet and seq > 1: accepted,
  *                     the caller records the missing range
  *   9. accept
@@ -48,6 +50,11 @@ struct accept_chain {
 	bool has_at_seq;             /* an event is held at the new event's seq */
 	unsigned char id_at_seq[KEY_ID_LEN];
 	bool seq_is_gap;             /* the new seq is in a recorded gap */
+	/* Neighbours of a gap-filling event, where the caller holds them. */
+	bool has_below;              /* an event is held at seq - 1 */
+	unsigned char below_id[KEY_ID_LEN];
+	bool has_above;              /* an event is held at seq + 1 */
+	unsigned char above_prev[KEY_ID_LEN]; /* ... and this is its prev */
 };
 
 enum accept_result accept_event(const struct event *ev,

@@ -72,18 +72,56 @@ check_subject_key(const struct event *ev, char *reason)
 	return PROTO_OK;
 }
 
+/* qname and every RRSIG owner must be the zone or below it. */
+static enum proto_err
+check_names_in_zone(const struct event *ev, char *reason)
+{
+	json_t *rrsigs = json_object_get(json_object_get(ev->payload, "evidence"),
+	    "rrsigs"), *r;
+	size_t i;
+
+	if (!zone_name_in(event_str(ev, "qname"), ev->zone))
+		return proto_fail(reason, PROTO_E_BAD_ZONE,
+		    "field 'qname': not in zone %s", ev->zone);
+	json_array_foreach(rrsigs, i, r)
+		if (!zone_name_in(json_string_value(json_object_get(r, "owner")),
+		    ev->zone))
+			return proto_fail(reason, PROTO_E_BAD_ZONE,
+			    "field 'evidence.rrsigs[%zu].owner': not in zone %s",
+			    i, ev->zone);
+	return PROTO_OK;
+}
+
+/* subject_name, where present, follows the key name rules. */
+static enum proto_err
+check_subject_name(const struct event *ev, char *reason)
+{
+	const char *name = event_str(ev, "subject_name");
+
+	if (name != NULL && !key_name_valid(name))
+		return proto_fail(reason, PROTO_E_FIELD_VALUE,
+		    "field 'subject_name': use 1-%d of A-Z a-z 0-9 . _ @ -",
+		    KEY_NAME_MAX);
+	return PROTO_OK;
+}
+
 static enum proto_err
 check_kind(const struct event *ev, char *reason)
 {
 	unsigned char fp[FINGERPRINT_LEN], claimed[FINGERPRINT_LEN];
 	const char *state, *verdict;
+	enum proto_err e;
 	json_t *jfp;
 
 	switch (ev->kind) {
 	case KIND_OBSERVATION:
 		state = event_str(ev, "state");
 		jfp = json_object_get(ev->payload, "fingerprint");
-		if (strcmp(state, "secure") == 0 || strcmp(state, "insecure") == 0) {
+		if ((e = check_names_in_zone(ev, reason)) != PROTO_OK)
+			return e;
+		if (strcmp(state, "bogus") != 0) {
+			/* Only a bogus answer carries data to fingerprint; an
+			 * outage (indeterminate) must not look like agreement. */
 			if (!json_is_null(jfp))
 				return proto_fail(reason, PROTO_E_FIELD_VALUE,
 				    "field 'fingerprint': must be null when state is %s",
@@ -120,7 +158,17 @@ check_kind(const struct event *ev, char *reason)
 		if (memcmp(subject, ev->origin, KEY_ID_LEN) == 0)
 			return proto_fail(reason, PROTO_E_FIELD_VALUE,
 			    "field 'subject': an operator cannot vouch for itself");
+		if ((e = check_subject_name(ev, reason)) != PROTO_OK)
+			return e;
 		return check_subject_key(ev, reason);
+	}
+	case KIND_UNVOUCH: {
+		unsigned char subject[KEY_ID_LEN];
+		get_id(ev->payload, "subject", subject);
+		if (memcmp(subject, ev->origin, KEY_ID_LEN) == 0)
+			return proto_fail(reason, PROTO_E_FIELD_VALUE,
+			    "field 'subject': an operator cannot unvouch itself");
+		return PROTO_OK;
 	}
 	case KIND_KEY_CERT:
 		if (event_int(ev, "not_after") <= event_int(ev, "not_before"))
@@ -134,6 +182,15 @@ check_kind(const struct event *ev, char *reason)
 		if (ev->exp != event_int(ev, "not_after"))
 			return proto_fail(reason, PROTO_E_BAD_TIMESTAMPS,
 			    "field 'exp': must equal not_after");
+		{
+			unsigned char subject[KEY_ID_LEN];
+			get_id(ev->payload, "subject", subject);
+			if (memcmp(subject, ev->origin, KEY_ID_LEN) == 0)
+				return proto_fail(reason, PROTO_E_FIELD_VALUE,
+				    "field 'subject': a root key cannot certify itself");
+		}
+		if ((e = check_subject_name(ev, reason)) != PROTO_OK)
+			return e;
 		return check_subject_key(ev, reason);
 	case KIND_KEY_REVOKE: {
 		unsigned char subject[KEY_ID_LEN];
@@ -153,6 +210,9 @@ check_kind(const struct event *ev, char *reason)
 			    "field 'lifetime': %s", nta ?
 			    "required when state is nta_recommended" :
 			    "must be null unless state is nta_recommended");
+		if (nta && event_int(ev, "lifetime") < 60)
+			return proto_fail(reason, PROTO_E_FIELD_VALUE,
+			    "field 'lifetime': an NTA lasts at least 60 seconds");
 		return PROTO_OK;
 	}
 	default:

@@ -216,7 +216,6 @@ key_secret_load(const char *path, struct key_secret **out, char *reason)
 {
 	unsigned char seed[KEY_SEED_LEN];
 	char *buf = NULL, *tok[4];
-	char sub[PROTO_REASON_MAX];
 	struct stat st;
 	enum proto_err e = PROTO_E_IO;
 	size_t len, n;
@@ -276,7 +275,6 @@ key_secret_load(const char *path, struct key_secret **out, char *reason)
 	}
 	e = PROTO_OK;
 out:
-	(void)sub;
 	sodium_memzero(seed, sizeof(seed));
 	if (buf)
 		sodium_free(buf); /* zeroes */

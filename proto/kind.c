@@ -201,14 +201,14 @@ kind_from_name(const char *name)
 const char *
 kind_payload_type(enum kind k)
 {
-	static char types[KIND__COUNT][64];
-
-	if ((unsigned)k >= KIND__COUNT)
-		return NULL;
-	if (types[k][0] == '\0')
-		snprintf(types[k], sizeof(types[k]), KIND_TYPE_PREFIX "%s"
-		    KIND_TYPE_SUFFIX, kind_names[k]);
-	return types[k];
+#define T(name) KIND_TYPE_PREFIX name KIND_TYPE_SUFFIX
+	static const char *const types[KIND__COUNT] = {
+		T("observation"), T("assessment"), T("zone_statement"),
+		T("withdraw"), T("vouch"), T("unvouch"), T("key_cert"),
+		T("key_revoke"), T("heartbeat"), T("decision"),
+	};
+#undef T
+	return (unsigned)k < KIND__COUNT ? types[k] : NULL;
 }
 
 enum kind

@@ -21,11 +21,23 @@ schema_enum_index(const char *const *values, const char *s)
 static bool
 string_clean(const char *s, size_t len)
 {
-	/* jansson guarantees UTF-8 without NUL; refuse other C0 controls and
-	 * DEL so that a note cannot rewrite a terminal or a log line. */
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+	const unsigned char *u = (const unsigned char *)s;
+
+	/* jansson guarantees UTF-8 without NUL. Refuse the other C0 controls,
+	 * DEL, the C1 controls (U+0080-U+009F) and the bidirectional
+	 * overrides and isolates (U+202A-U+202E, U+2066-U+2069), so that a
+	 * note can neither rewrite a terminal or a log line nor display in
+	 * an order other than its bytes. */
+	for (size_t i = 0; i < len; i++) {
+		if (u[i] < 0x20 || u[i] == 0x7f)
 			return false;
+		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
+			return false;
+		if (u[i] == 0xe2 && i + 2 < len &&
+		    ((u[i + 1] == 0x80 && u[i + 2] >= 0xaa && u[i + 2] <= 0xae) ||
+		    (u[i + 1] == 0x81 && u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9)))
+			return false;
+	}
 	return true;
 }
 

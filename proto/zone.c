@@ -72,3 +72,15 @@ zone_name_normalise(const char *in, char *out, const char **why)
 	out[n] = '\0';
 	return zone_name_valid(out, n, why) ? 0 : -1;
 }
+
+bool
+zone_name_in(const char *name, const char *zone)
+{
+	size_t n = strlen(name), z = strlen(zone);
+
+	if (strcmp(zone, ".") == 0)
+		return true;
+	if (n < z || strcmp(name + n - z, zone) != 0)
+		return false;
+	return n == z || name[n - z - 1] == '.';
+}

@@ -20,6 +20,9 @@
  * On false, why (if not NULL) gets a short static explanation. */
 bool zone_name_valid(const char *s, size_t len, const char **why);
 
+/* True when valid name equals zone or lies below it. */
+bool zone_name_in(const char *name, const char *zone);
+
 /*
  * Normalise a name typed by a person ("DE", "example.com") into the protocol
  * form ("de.", "example.com.") in out (ZONE_TEXT_MAX + 1 bytes): lowercases

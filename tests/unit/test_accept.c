@@ -100,6 +100,33 @@ table(void **state)
 	}
 }
 
+/* A gap filler must link to what is held on both sides of it. */
+static void
+gap_neighbours(void **state)
+{
+	struct event *ev = mk(KIND_ASSESSMENT, 5, 0x44, N, N + 60);
+	struct accept_chain c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.has_head = true;
+	c.head_seq = 9;
+	c.seq_is_gap = true;
+	assert_int_equal(accept_event(ev, &c, N, 300), ACCEPT_OK);
+	c.has_below = true;
+	memset(c.below_id, 0x44, KEY_ID_LEN);
+	assert_int_equal(accept_event(ev, &c, N, 300), ACCEPT_OK);
+	memset(c.below_id, 0x45, KEY_ID_LEN);
+	assert_int_equal(accept_event(ev, &c, N, 300), ACCEPT_EQUIVOCATION);
+	memset(c.below_id, 0x44, KEY_ID_LEN);
+	c.has_above = true;
+	memset(c.above_prev, 0xee, KEY_ID_LEN); /* the filler's own id */
+	assert_int_equal(accept_event(ev, &c, N, 300), ACCEPT_OK);
+	memset(c.above_prev, 0xef, KEY_ID_LEN);
+	assert_int_equal(accept_event(ev, &c, N, 300), ACCEPT_EQUIVOCATION);
+	free(ev);
+}
+
 static void
 names(void **state)
 {
@@ -122,6 +149,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
+		cmocka_unit_test(gap_neighbours),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests_name("accept", tests, NULL, NULL);

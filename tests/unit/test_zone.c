@@ -78,10 +78,24 @@ normalise(void **state)
 	assert_int_equal(zone_name_normalise("", out, &why), -1);
 }
 
+static void
+name_in(void **state)
+{
+	(void)state;
+	assert_true(zone_name_in("de.", "de."));
+	assert_true(zone_name_in("nic.de.", "de."));
+	assert_true(zone_name_in("a.b.de.", "de."));
+	assert_true(zone_name_in("de.", "."));
+	assert_false(zone_name_in("code.", "de."));
+	assert_false(zone_name_in("de.", "nic.de."));
+	assert_false(zone_name_in("com.", "de."));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(name_in),
 		cmocka_unit_test(accepts),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(normalise),

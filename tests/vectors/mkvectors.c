@@ -673,6 +673,28 @@ payload_cases(void)
 	json_object_set_new(o, "exp", json_integer(NOW - 60 + 6 * 3600 + 1));
 	emit_s("lifetime-too-long", "assessment living 6 h + 1 s",
 	    sign_obj(o, NULL, K_ALICE_RELAY), "lifetime_too_long", NULL);
+	snprintf(extra, sizeof(extra), "chain_head_seq 9\nchain_head_id %s\ngap yes\n"
+	    "chain_below_id %s\n", OTHER_ID, OTHER_ID);
+	emit_s("gap-fill-fork", "fills a gap at seq 5 but prev is not the id held at seq 4",
+	    sign_obj(observation(5, PREV), NULL, K_ALICE_RELAY), "equivocation", extra);
+	snprintf(extra, sizeof(extra), "chain_head_seq 9\nchain_head_id %s\ngap yes\n"
+	    "chain_below_id %s\n", OTHER_ID, PREV);
+	emit_s("gap-fill-linked", "fills a gap at seq 5 and links to the id held at seq 4",
+	    sign_obj(observation(5, PREV), NULL, K_ALICE_RELAY), "accept", extra);
+
+	o = observation(5, PREV);
+	json_object_set_new(o, "qname", json_string("nic.com."));
+	emit_s("qname-outside-zone", "an observation of de. whose qname is not in de.",
+	    sign_obj(o, NULL, K_ALICE_RELAY), "bad_zone", NULL);
+	o = observation(5, PREV);
+	json_object_set_new(o, "state", json_string("indeterminate"));
+	emit_s("indeterminate-with-fingerprint",
+	    "an outage (indeterminate) must not carry a fingerprint",
+	    sign_obj(o, NULL, K_ALICE_RELAY), "field_value", NULL);
+	o = assessment(K_ALICE_RELAY, K_ALICE_ROOT);
+	json_object_set_new(o, "note", json_string("accident \xe2\x80\xae txet"));
+	emit_s("bidi-override-in-note", "a note containing U+202E RIGHT-TO-LEFT OVERRIDE",
+	    sign_obj(o, NULL, K_ALICE_RELAY), "field_value", NULL);
 }
 
 int

@@ -84,6 +84,10 @@ vector_load(const char *dir, struct vector *v)
 			snprintf(v->known_id, sizeof(v->known_id), "%s", val);
 		else if (strcmp(line, "gap") == 0)
 			v->gap = strcmp(val, "yes") == 0;
+		else if (strcmp(line, "chain_below_id") == 0)
+			snprintf(v->below_id, sizeof(v->below_id), "%s", val);
+		else if (strcmp(line, "chain_above_prev") == 0)
+			snprintf(v->above_prev, sizeof(v->above_prev), "%s", val);
 	}
 	fclose(f);
 	if (v->result[0] == '\0' || v->now == 0) {
@@ -159,6 +163,14 @@ vector_run(const struct vector *v, const struct vector_keys *keys,
 		encoding_hex_decode(v->known_id, chain.id_at_seq, KEY_ID_LEN);
 	}
 	chain.seq_is_gap = v->gap;
+	if (v->below_id[0]) {
+		chain.has_below = true;
+		encoding_hex_decode(v->below_id, chain.below_id, KEY_ID_LEN);
+	}
+	if (v->above_prev[0]) {
+		chain.has_above = true;
+		encoding_hex_decode(v->above_prev, chain.above_prev, KEY_ID_LEN);
+	}
 	ar = accept_event(ev, &chain, v->now, v->skew);
 	snprintf(got, 64, "%s", accept_is_accepted(ar) ? accept_result_name(ar) :
 	    proto_errname(accept_result_err(ar)));

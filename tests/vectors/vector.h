@@ -32,6 +32,8 @@ struct vector {
 	char head_id[KEY_ID_HEX_LEN + 1];
 	char known_id[KEY_ID_HEX_LEN + 1];
 	bool gap;
+	char below_id[KEY_ID_HEX_LEN + 1];  /* id held at seq - 1 */
+	char above_prev[KEY_ID_HEX_LEN + 1];/* prev of the event held at seq + 1 */
 };
 
 /* Load every .pub in dir. Returns 0 or -1 (message on stderr). */
