@@ -120,12 +120,14 @@ cmd_inspect(int argc, char **argv)
 	printf("%-12s valid (signed by %s)\n", "status", pub.name);
 	printf("%-12s %s\n", "kind", kind_name(ev->kind));
 	printf("%-12s %lld\n", "seq", ev->seq);
-	print_time("ts", json_object_get(ev->payload, "ts"));
-	print_time("exp", json_object_get(ev->payload, "exp"));
 	{
-		char *s = json_dumps(ev->payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_t *p = event_payload_json(ev);
+		char *s = p ? json_dumps(p, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		print_time("ts", json_object_get(p, "ts"));
+		print_time("exp", json_object_get(p, "exp"));
 		printf("payload\n%s\n", s ? s : "(out of memory)");
 		free(s);
+		json_decref(p);
 	}
 	rc = CLI_OK;
 out:

@@ -13,7 +13,7 @@
 #include "client/ntactl.h"
 #include "proto/envelope.h"
 #include "proto/event.h"
-#include "proto/jsonutil.h"
+#include "proto/pjson.h"
 #include "proto/kind.h"
 
 static const char usage_text[] =
@@ -36,27 +36,25 @@ static const char usage_text[] =
 static int
 type_from_payload(const char *buf, size_t len, const char **type)
 {
-	char reason[PROTO_REASON_MAX];
-	json_t *root = NULL, *k;
+	struct pjson_doc d = { 0 };
 	enum kind kind;
+	const char *k;
 	int rc = -1;
 
-	if (jsonutil_load(buf, len, PROTO_E_MALFORMED_PAYLOAD, "payload", &root,
-	    reason) != PROTO_OK) {
-		cli_err("sign: %s (use --type to sign something else with --raw)",
-		    reason);
-		return -1;
+	if (pjson_parse(&d, buf, len) != PJSON_OK || pjson_type(&d, 0) != PJSON_OBJECT) {
+		cli_err("sign: payload is not a JSON object%s%s (use --type to sign "
+		    "something else with --raw)", d.error[0] ? ": " : "", d.error);
+		goto out;
 	}
-	k = json_object_get(root, "kind");
-	if (!json_is_string(k) ||
-	    (kind = kind_from_name(json_string_value(k))) == KIND__COUNT) {
+	k = pjson_str(&d, pjson_get(&d, 0, "kind"));
+	if (k == NULL || (kind = kind_from_name(k)) == KIND__COUNT) {
 		cli_err("sign: payload has no known \"kind\"; give --type");
 		goto out;
 	}
 	*type = kind_payload_type(kind);
 	rc = 0;
 out:
-	json_decref(root);
+	pjson_free(&d);
 	return rc;
 }
 

@@ -22,6 +22,10 @@ static const struct {
 	{ "verify", cmd_verify, "verify an envelope against a public key" },
 	{ "id", cmd_id, "print the event id of an envelope" },
 	{ "inspect", cmd_inspect, "print an envelope in readable form" },
+	{ "cert", cmd_cert, "certify a relay key with an operator root (key_cert)" },
+	{ "vouch", cmd_vouch, "vouch for (or --withdraw from) another operator" },
+	{ "revoke", cmd_revoke, "revoke a key (key_revoke, never expires)" },
+	{ "trust", cmd_trust, "manage and audit a trust database" },
 };
 
 static int

@@ -10,5 +10,9 @@ int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_id(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
+int cmd_vouch(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
 
 #endif

@@ -25,6 +25,14 @@
 int encoding_b64_decode(const char *text, size_t len, unsigned char *out,
     size_t outcap, size_t *outlen);
 
+/*
+ * The same language as encoding_b64_decode(), decoded with a lookup table
+ * instead of libsodium's constant-time code: for public data only (envelope
+ * payloads and signatures), never for secrets.
+ */
+int encoding_b64_decode_public(const char *text, size_t len, unsigned char *out,
+    size_t outcap, size_t *outlen);
+
 /* Encode n bytes as standard padded base64 into out, which must hold
  * ENCODING_B64_LEN(n) bytes. Returns out. */
 char *encoding_b64_encode(const unsigned char *in, size_t n, char *out);

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include <stdio.h>
 #include <sodium.h>
 
 #include "proto/encoding.h"
 #include "proto/envelope.h"
-#include "proto/jsonutil.h"
+#include "proto/pjson.h"
 #include "proto/pae.h"
 
 void
@@ -18,8 +18,7 @@ envelope_free(struct envelope *env)
 	if (env == NULL)
 		return;
 	free(env->payload_type);
-	free(env->payload);
-	free(env->pae);
+	free(env->pae); /* payload points into it */
 	free(env);
 }
 
@@ -29,94 +28,101 @@ envelope_id_hex(const struct envelope *env, char out[2 * KEY_ID_LEN + 1])
 	return encoding_hex_encode(env->id, KEY_ID_LEN, out);
 }
 
-/* Allowed members of the envelope and of a signature object. */
-static const char *const env_members[] = { "payload", "payloadType", "signatures", NULL };
-static const char *const sig_members[] = { "keyid", "sig", NULL };
-
+/*
+ * Members of the envelope (in any order) and of its one signature object.
+ * Unknown members are refused.
+ */
 static enum proto_err
-check_members(json_t *obj, const char *const *allowed, const char *where,
-    char *reason)
+members(const struct pjson_doc *d, int obj, const char *const *allowed,
+    int *found, const char *where, char *reason)
 {
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(obj, k, v) {
-		const char *const *a;
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(*a, k) == 0)
+	for (int k = pjson_first(d, obj); k >= 0; k = pjson_next(d, obj, k)) {
+		const char *name = pjson_str(d, k);
+		int i;
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(allowed[i], name) == 0)
 				break;
-		if (*a == NULL)
+		if (allowed[i] == NULL)
 			return proto_fail(reason, PROTO_E_BAD_ENVELOPE,
-			    "%s: unknown member '%.64s'", where, k);
+			    "%s: unknown member '%.64s'", where, name);
+		found[i] = k + 1;
 	}
+	for (int i = 0; allowed[i] != NULL; i++)
+		if (found[i] < 0)
+			return proto_fail(reason, PROTO_E_BAD_ENVELOPE,
+			    "%s: '%s' is missing", where, allowed[i]);
 	return PROTO_OK;
 }
 
 enum proto_err
 envelope_parse(const char *buf, size_t len, struct envelope **out, char *reason)
 {
+	static const char *const env_members[] = { "payload", "payloadType",
+		"signatures", NULL };
+	static const char *const sig_members[] = { "keyid", "sig", NULL };
+	struct pjson_doc d = { 0 };
 	struct envelope *env = NULL;
-	json_t *root = NULL, *sigs, *sig0, *jp, *jt, *jk, *js;
+	int em[3] = { -1, -1, -1 }, sm[2] = { -1, -1 }, sig0;
 	const char *ptext, *ttext, *ktext, *stext;
 	size_t plen, tlen, slen, siglen;
+	enum pjson_status st;
 	enum proto_err e;
 
 	*out = NULL;
 	if (len > ENVELOPE_MAX)
 		return proto_fail(reason, PROTO_E_TOO_LARGE,
 		    "envelope is %zu bytes, the maximum is %d", len, ENVELOPE_MAX);
-	if ((e = jsonutil_load(buf, len, PROTO_E_MALFORMED_JSON, "envelope",
-	    &root, reason)) != PROTO_OK)
-		return e;
+	if ((st = pjson_parse(&d, buf, len)) != PJSON_OK) {
+		e = st == PJSON_E_DUPLICATE ? PROTO_E_DUPLICATE_KEY :
+		    st == PJSON_E_NOMEM ? PROTO_E_NOMEM : PROTO_E_MALFORMED_JSON;
+		proto_fail(reason, e, "envelope: %s", d.error);
+		goto out;
+	}
+	e = PROTO_E_MALFORMED_JSON;
+	if (pjson_type(&d, 0) != PJSON_OBJECT) {
+		proto_fail(reason, e, "envelope: must be a JSON object");
+		goto out;
+	}
+	if ((e = members(&d, 0, env_members, em, "envelope", reason)) != PROTO_OK)
+		goto out;
 	e = PROTO_E_BAD_ENVELOPE;
-	if ((e = check_members(root, env_members, "envelope", reason)) != PROTO_OK)
-		goto out;
-	e = PROTO_E_BAD_ENVELOPE;
-	jp = json_object_get(root, "payload");
-	jt = json_object_get(root, "payloadType");
-	sigs = json_object_get(root, "signatures");
-	if (!json_is_string(jp)) {
-		proto_fail(reason, e, "envelope: 'payload' %s",
-		    jp ? "must be a string" : "is missing");
+	if (pjson_type(&d, em[0]) != PJSON_STRING) {
+		proto_fail(reason, e, "envelope: 'payload' must be a string");
 		goto out;
 	}
-	if (!json_is_string(jt)) {
-		proto_fail(reason, e, "envelope: 'payloadType' %s",
-		    jt ? "must be a string" : "is missing");
+	if (pjson_type(&d, em[1]) != PJSON_STRING) {
+		proto_fail(reason, e, "envelope: 'payloadType' must be a string");
 		goto out;
 	}
-	if (!json_is_array(sigs)) {
-		proto_fail(reason, e, "envelope: 'signatures' %s",
-		    sigs ? "must be an array" : "is missing");
+	if (pjson_type(&d, em[2]) != PJSON_ARRAY) {
+		proto_fail(reason, e, "envelope: 'signatures' must be an array");
 		goto out;
 	}
-	if (json_array_size(sigs) != 1) {
+	if (pjson_count(&d, em[2]) != 1) {
 		e = proto_fail(reason, PROTO_E_SIGNATURE_COUNT,
-		    "envelope: %zu signatures, exactly 1 is required",
-		    json_array_size(sigs));
+		    "envelope: %u signatures, exactly 1 is required",
+		    pjson_count(&d, em[2]));
 		goto out;
 	}
-	sig0 = json_array_get(sigs, 0);
-	if (!json_is_object(sig0)) {
+	sig0 = pjson_first(&d, em[2]);
+	if (pjson_type(&d, sig0) != PJSON_OBJECT) {
 		proto_fail(reason, e, "envelope: signatures[0] must be an object");
 		goto out;
 	}
-	if ((e = check_members(sig0, sig_members, "signatures[0]", reason)) != PROTO_OK)
+	if ((e = members(&d, sig0, sig_members, sm, "signatures[0]", reason)) != PROTO_OK)
 		goto out;
 	e = PROTO_E_BAD_ENVELOPE;
-	jk = json_object_get(sig0, "keyid");
-	js = json_object_get(sig0, "sig");
-	if (!json_is_string(jk) || !json_is_string(js)) {
+	if (pjson_type(&d, sm[0]) != PJSON_STRING || pjson_type(&d, sm[1]) != PJSON_STRING) {
 		proto_fail(reason, e, "signatures[0]: 'keyid' and 'sig' must be strings");
 		goto out;
 	}
-	ptext = json_string_value(jp);
-	plen = json_string_length(jp);
-	ttext = json_string_value(jt);
-	tlen = json_string_length(jt);
-	ktext = json_string_value(jk);
-	stext = json_string_value(js);
-	slen = json_string_length(js);
+	ptext = pjson_str(&d, em[0]);
+	plen = pjson_strlen(&d, em[0]);
+	ttext = pjson_str(&d, em[1]);
+	tlen = pjson_strlen(&d, em[1]);
+	ktext = pjson_str(&d, sm[0]);
+	stext = pjson_str(&d, sm[1]);
+	slen = pjson_strlen(&d, sm[1]);
 
 	if (tlen == 0 || tlen > ENVELOPE_TYPE_MAX || strlen(ttext) != tlen) {
 		proto_fail(reason, e, "envelope: 'payloadType' must be 1-%d bytes",
@@ -133,29 +139,41 @@ envelope_parse(const char *buf, size_t len, struct envelope **out, char *reason)
 		    "signatures[0]: 'keyid' must be 64 lowercase hex digits");
 		goto out;
 	}
-	if (encoding_b64_decode(stext, slen, env->sig, sizeof(env->sig),
+	if (encoding_b64_decode_public(stext, slen, env->sig, sizeof(env->sig),
 	    &siglen) != 0 || siglen != KEY_SIG_LEN) {
 		e = proto_fail(reason, PROTO_E_BAD_BASE64,
 		    "signatures[0]: 'sig' must be base64 of %d bytes", KEY_SIG_LEN);
 		goto out;
 	}
-	/* Decoded payload is at most 3/4 of its text. */
-	if ((env->payload = malloc(plen / 4 * 3 + 4)) == NULL ||
-	    (env->payload_type = strdup(ttext)) == NULL) {
-		e = proto_fail(reason, PROTO_E_NOMEM, "out of memory");
-		goto out;
-	}
-	if (encoding_b64_decode(ptext, plen, env->payload, plen / 4 * 3 + 3,
-	    &env->payload_len) != 0) {
-		e = proto_fail(reason, PROTO_E_BAD_BASE64,
-		    "envelope: 'payload' is not base64");
-		goto out;
-	}
-	env->payload[env->payload_len] = '\0';
-	if ((env->pae = pae_build(env->payload_type, tlen, env->payload,
-	    env->payload_len, &env->pae_len)) == NULL) {
-		e = proto_fail(reason, PROTO_E_NOMEM, "out of memory");
-		goto out;
+	/* The PAE is built in place: the decoded payload is written right
+	 * after its header, so no second copy is needed. Decoded payload is
+	 * at most 3/4 of its text. */
+	{
+		char head[64], mid[32];
+		int hn = snprintf(head, sizeof(head), "DSSEv1 %zu ", tlen), mn;
+		size_t cap = (size_t)hn + tlen + 32 + plen / 4 * 3 + 4;
+		unsigned char *p;
+		if ((env->pae = malloc(cap)) == NULL ||
+		    (env->payload_type = strdup(ttext)) == NULL) {
+			e = proto_fail(reason, PROTO_E_NOMEM, "out of memory");
+			goto out;
+		}
+		/* Decode first into the tail of the buffer to learn the length. */
+		p = env->pae + (size_t)hn + tlen + 32;
+		if (encoding_b64_decode_public(ptext, plen, p, plen / 4 * 3 + 3,
+		    &env->payload_len) != 0) {
+			e = proto_fail(reason, PROTO_E_BAD_BASE64,
+			    "envelope: 'payload' is not base64");
+			goto out;
+		}
+		mn = snprintf(mid, sizeof(mid), " %zu ", env->payload_len);
+		memcpy(env->pae, head, (size_t)hn);
+		memcpy(env->pae + hn, ttext, tlen);
+		memcpy(env->pae + (size_t)hn + tlen, mid, (size_t)mn);
+		env->pae_len = (size_t)hn + tlen + (size_t)mn + env->payload_len;
+		env->payload = env->pae + env->pae_len - env->payload_len;
+		memmove(env->payload, p, env->payload_len);
+		env->pae[env->pae_len] = '\0';
 	}
 	pae_event_id(env->pae, env->pae_len, env->id);
 	*out = env;
@@ -163,7 +181,7 @@ envelope_parse(const char *buf, size_t len, struct envelope **out, char *reason)
 	e = PROTO_OK;
 out:
 	envelope_free(env);
-	json_decref(root);
+	pjson_free(&d);
 	return e;
 }
 

@@ -23,9 +23,10 @@
 
 struct envelope {
 	char *payload_type;          /* NUL-terminated */
-	unsigned char *payload;      /* payload_len bytes, plus a NUL after */
+	unsigned char *payload;      /* payload_len bytes, plus a NUL after;
+	                                points into pae */
 	size_t payload_len;
-	unsigned char *pae;          /* the signed bytes */
+	unsigned char *pae;          /* the signed bytes, NUL-terminated */
 	size_t pae_len;
 	unsigned char keyid[KEY_ID_LEN];
 	unsigned char sig[KEY_SIG_LEN];

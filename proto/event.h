@@ -17,6 +17,7 @@
 #include "proto/envelope.h"
 #include "proto/error.h"
 #include "proto/kind.h"
+#include "proto/pjson.h"
 #include "proto/zone.h"
 
 struct event {
@@ -34,7 +35,9 @@ struct event {
 	unsigned char refs[KIND_REFS_MAX][KEY_ID_LEN];
 	char zone[ZONE_TEXT_MAX + 1]; /* "" when the kind has no zone */
 	unsigned char id[KEY_ID_LEN]; /* the envelope's event id */
-	json_t *payload;              /* owned; kind fields for readers */
+	struct pjson_doc doc;         /* the parsed payload; node 0 is its root */
+	char *payload;                /* the payload bytes (NUL-terminated) */
+	size_t payload_len;
 };
 
 /*
@@ -51,9 +54,19 @@ void event_free(struct event *ev);
 enum proto_err event_check_net(const struct event *ev, const char *net,
     char *reason);
 
-/* Borrowed kind-field accessors; NULL / 0 / false when absent. */
+/* Borrowed top-level field accessors; NULL / 0 / false when absent. */
 const char *event_str(const struct event *ev, const char *field);
 long long event_int(const struct event *ev, const char *field);
 bool event_bool(const struct event *ev, const char *field);
+
+/* Node of a top-level field in ev->doc (pjson_* to read it), or -1. */
+int event_field(const struct event *ev, const char *field);
+
+/*
+ * The payload as a jansson object (new reference; NULL on allocation
+ * failure), for code that builds JSON from events or reads deep fields
+ * comfortably. Not for the ingest hot path: it parses the payload again.
+ */
+json_t *event_payload_json(const struct event *ev);
 
 #endif

@@ -25,14 +25,35 @@
 #include <jansson.h>
 
 #include "proto/error.h"
+#include "proto/pjson.h"
 
 #define FINGERPRINT_LEN 32
+#define FINGERPRINT_SIGS_MAX 64   /* evidence.rrsigs holds at most 64 */
+
+/* One failing RRSIG as the fingerprint sees it. */
+struct fingerprint_sig {
+	long long alg, tag, inception, expiration;
+};
 
 /*
- * Compute the fingerprint of zone and an evidence object that already passed
- * its schema (proto/kind.c). Returns PROTO_OK, or PROTO_E_NOMEM.
+ * The fingerprint from its parts: dnskey_hex and ds_hex are the 64-hex
+ * digests or NULL; sigs (n <= FINGERPRINT_SIGS_MAX) in any order, repeats
+ * allowed. sigs is sorted in place.
+ */
+void fingerprint_of(const char *zone, const char *dnskey_hex,
+    const char *ds_hex, struct fingerprint_sig *sigs, size_t n,
+    unsigned char out[FINGERPRINT_LEN]);
+
+/*
+ * The fingerprint of zone and an evidence object (as built by a probe or a
+ * test, with jansson) that follows the observation schema of proto/kind.c.
+ * Returns PROTO_OK, or PROTO_E_INVALID_ARG when it has too many rrsigs.
  */
 enum proto_err fingerprint_compute(const char *zone, json_t *evidence,
     unsigned char out[FINGERPRINT_LEN]);
+
+/* The same over a validated evidence node of a parsed payload. */
+enum proto_err fingerprint_compute_doc(const char *zone,
+    const struct pjson_doc *d, int evidence, unsigned char out[FINGERPRINT_LEN]);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * proto/schema.c — table-driven strict JSON validation.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,12 +65,67 @@ qtype_valid(const char *s, size_t len)
 	return true;
 }
 
-static enum proto_err check_value(json_t *v, const struct schema_field *f,
-    const char *path, char *reason);
+/*
+ * The path of the field being checked, kept as a chain on the stack and
+ * rendered only when there is an error to report: validation of a valid
+ * payload builds no strings.
+ */
+struct path {
+	const struct path *up;
+	const char *name;   /* member name, or NULL for an array index */
+	size_t idx;
+};
+
+static void
+path_render(const struct path *p, char *buf, size_t cap)
+{
+	const struct path *chain[PJSON_DEPTH_MAX * 2 + 4];
+	size_t n = 0, len = 0;
+
+	for (; p != NULL && n < sizeof(chain) / sizeof(chain[0]); p = p->up)
+		chain[n++] = p;
+	buf[0] = '\0';
+	while (n-- > 0) {
+		int w;
+		if (chain[n]->name)
+			w = snprintf(buf + len, cap - len, "%s%s", len ? "." : "",
+			    chain[n]->name);
+		else
+			w = snprintf(buf + len, cap - len, "[%zu]", chain[n]->idx);
+		if (w < 0 || (size_t)w >= cap - len)
+			return;
+		len += (size_t)w;
+	}
+}
+
+/* Fail with "field '<path>': <message>". */
+static enum proto_err
+path_fail(char *reason, enum proto_err e, const struct path *p,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static enum proto_err
-check_scalar(json_t *v, enum schema_type t, const struct schema_field *f,
-    const char *path, char *reason)
+path_fail(char *reason, enum proto_err e, const struct path *p,
+    const char *fmt, ...)
+{
+	char where[192], what[160];
+	va_list ap;
+
+	if (reason == NULL)
+		return e;
+	path_render(p, where, sizeof(where));
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return proto_fail(reason, e, "field '%s': %s", where, what);
+}
+
+static enum proto_err check_object(const struct pjson_doc *d, int obj,
+    const struct schema_field *a, const struct schema_field *b,
+    const struct path *at, char *reason);
+
+static enum proto_err
+check_scalar(const struct pjson_doc *d, int v, enum schema_type t,
+    const struct schema_field *f, const struct path *at, char *reason)
 {
 	const char *s, *why = NULL;
 	unsigned char pk[KEY_PUBLIC_LEN];
@@ -84,73 +140,70 @@ check_scalar(json_t *v, enum schema_type t, const struct schema_field *f,
 	case ST_NET:
 	case ST_QTYPE:
 	case ST_KEY_B64:
-		if (!json_is_string(v))
-			return proto_fail(reason, PROTO_E_FIELD_TYPE,
-			    "field '%s': must be a string", path);
-		s = json_string_value(v);
-		len = json_string_length(v);
+		if (pjson_type(d, v) != PJSON_STRING)
+			return path_fail(reason, PROTO_E_FIELD_TYPE, at,
+			    "must be a string");
+		s = pjson_str(d, v);
+		len = pjson_strlen(d, v);
 		break;
 	case ST_INT:
-		if (!json_is_integer(v))
-			return proto_fail(reason, PROTO_E_FIELD_TYPE,
-			    "field '%s': must be an integer", path);
-		i = json_integer_value(v);
+		if (pjson_type(d, v) != PJSON_INT)
+			return path_fail(reason, PROTO_E_FIELD_TYPE, at,
+			    "must be an integer");
+		i = pjson_int(d, v);
 		if (i < f->min || i > f->max)
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': %lld is outside [%lld, %lld]", path, i,
-			    f->min, f->max);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "%lld is outside [%lld, %lld]", i, f->min, f->max);
 		return PROTO_OK;
 	case ST_BOOL:
-		if (!json_is_boolean(v))
-			return proto_fail(reason, PROTO_E_FIELD_TYPE,
-			    "field '%s': must be true or false", path);
+		if (pjson_type(d, v) != PJSON_TRUE && pjson_type(d, v) != PJSON_FALSE)
+			return path_fail(reason, PROTO_E_FIELD_TYPE, at,
+			    "must be true or false");
 		return PROTO_OK;
 	default:
-		return proto_fail(reason, PROTO_E_INVALID_ARG,
-		    "field '%s': schema error", path);
+		return path_fail(reason, PROTO_E_INVALID_ARG, at, "schema error");
 	}
 
 	switch (t) {
 	case ST_STRING:
 		if ((long long)len < f->min || (long long)len > f->max)
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': length %zu is outside [%lld, %lld]",
-			    path, len, f->min, f->max);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "length %zu is outside [%lld, %lld]", len, f->min, f->max);
 		if (!string_clean(s, len))
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': control characters are not allowed", path);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "control or bidirectional formatting characters are "
+			    "not allowed");
 		return PROTO_OK;
 	case ST_ENUM:
 		if (strlen(s) != len || schema_enum_index(f->values, s) < 0)
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': '%.32s' is not an allowed value", path, s);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "'%.32s' is not an allowed value", s);
 		return PROTO_OK;
 	case ST_ID:
 		if (!encoding_is_id_hex(s))
-			return proto_fail(reason, PROTO_E_BAD_EVENT_ID,
-			    "field '%s': must be 64 lowercase hex digits", path);
+			return path_fail(reason, PROTO_E_BAD_EVENT_ID, at,
+			    "must be 64 lowercase hex digits");
 		return PROTO_OK;
 	case ST_ZONE:
 		if (strlen(s) != len || !zone_name_valid(s, len, &why))
-			return proto_fail(reason, PROTO_E_BAD_ZONE,
-			    "field '%s': %s", path, why ? why : "NUL in name");
+			return path_fail(reason, PROTO_E_BAD_ZONE, at, "%s",
+			    why ? why : "NUL in name");
 		return PROTO_OK;
 	case ST_NET:
 		if (strlen(s) != len || !net_valid(s, len))
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': must be 1-63 characters of a-z 0-9 -", path);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "must be 1-63 characters of a-z 0-9 -");
 		return PROTO_OK;
 	case ST_QTYPE:
 		if (strlen(s) != len || !qtype_valid(s, len))
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': must be an RR type mnemonic (A-Z 0-9)", path);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "must be an RR type mnemonic (A-Z 0-9)");
 		return PROTO_OK;
 	case ST_KEY_B64:
-		if (encoding_b64_decode(s, len, pk, sizeof(pk), &n) != 0 ||
+		if (encoding_b64_decode_public(s, len, pk, sizeof(pk), &n) != 0 ||
 		    n != KEY_PUBLIC_LEN)
-			return proto_fail(reason, PROTO_E_FIELD_VALUE,
-			    "field '%s': must be base64 of a %d-byte key", path,
-			    KEY_PUBLIC_LEN);
+			return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+			    "must be base64 of a %d-byte key", KEY_PUBLIC_LEN);
 		return PROTO_OK;
 	default:
 		return PROTO_E_INVALID_ARG;
@@ -158,28 +211,25 @@ check_scalar(json_t *v, enum schema_type t, const struct schema_field *f,
 }
 
 static enum proto_err
-check_array(json_t *v, enum schema_type elem, const struct schema_field *f,
-    const char *path, char *reason)
+check_array(const struct pjson_doc *d, int v, enum schema_type elem,
+    const struct schema_field *f, const struct path *at, char *reason)
 {
-	char sub[192];
+	struct path sub = { at, NULL, 0 };
 	enum proto_err e;
-	size_t idx;
-	json_t *x;
 
-	if (!json_is_array(v))
-		return proto_fail(reason, PROTO_E_FIELD_TYPE,
-		    "field '%s': must be an array", path);
-	if (json_array_size(v) > f->max_items)
-		return proto_fail(reason, PROTO_E_FIELD_VALUE,
-		    "field '%s': %zu items, at most %zu allowed", path,
-		    json_array_size(v), f->max_items);
-	json_array_foreach(v, idx, x) {
-		snprintf(sub, sizeof(sub), "%s[%zu]", path, idx);
-		if (elem == ST_OBJECT)
-			e = check_value(x, &(struct schema_field){ .type = ST_OBJECT,
-			    .sub = f->sub }, sub, reason);
-		else
-			e = check_scalar(x, elem, f, sub, reason);
+	if (pjson_type(d, v) != PJSON_ARRAY)
+		return path_fail(reason, PROTO_E_FIELD_TYPE, at, "must be an array");
+	if (pjson_count(d, v) > f->max_items)
+		return path_fail(reason, PROTO_E_FIELD_VALUE, at,
+		    "%u items, at most %zu allowed", pjson_count(d, v), f->max_items);
+	for (int x = pjson_first(d, v); x >= 0; x = pjson_next(d, v, x), sub.idx++) {
+		if (elem == ST_OBJECT) {
+			if (pjson_type(d, x) != PJSON_OBJECT)
+				return path_fail(reason, PROTO_E_FIELD_TYPE, &sub,
+				    "must be an object");
+			e = check_object(d, x, f->sub, NULL, &sub, reason);
+		} else
+			e = check_scalar(d, x, elem, f, &sub, reason);
 		if (e != PROTO_OK)
 			return e;
 	}
@@ -187,83 +237,85 @@ check_array(json_t *v, enum schema_type elem, const struct schema_field *f,
 }
 
 static enum proto_err
-check_value(json_t *v, const struct schema_field *f, const char *path,
-    char *reason)
+check_value(const struct pjson_doc *d, int v, const struct schema_field *f,
+    const struct path *at, char *reason)
 {
+	bool null = pjson_type(d, v) == PJSON_NULL;
+
 	switch (f->type) {
 	case ST_STRING_OR_NULL:
-		return json_is_null(v) ? PROTO_OK :
-		    check_scalar(v, ST_STRING, f, path, reason);
+		return null ? PROTO_OK : check_scalar(d, v, ST_STRING, f, at, reason);
 	case ST_INT_OR_NULL:
-		return json_is_null(v) ? PROTO_OK :
-		    check_scalar(v, ST_INT, f, path, reason);
+		return null ? PROTO_OK : check_scalar(d, v, ST_INT, f, at, reason);
 	case ST_ID_OR_NULL:
-		return json_is_null(v) ? PROTO_OK :
-		    check_scalar(v, ST_ID, f, path, reason);
+		return null ? PROTO_OK : check_scalar(d, v, ST_ID, f, at, reason);
 	case ST_INT_ARRAY:
-		return check_array(v, ST_INT, f, path, reason);
+		return check_array(d, v, ST_INT, f, at, reason);
 	case ST_ID_ARRAY:
-		return check_array(v, ST_ID, f, path, reason);
+		return check_array(d, v, ST_ID, f, at, reason);
 	case ST_ZONE_ARRAY:
-		return check_array(v, ST_ZONE, f, path, reason);
+		return check_array(d, v, ST_ZONE, f, at, reason);
 	case ST_OBJECT_ARRAY:
-		return check_array(v, ST_OBJECT, f, path, reason);
+		return check_array(d, v, ST_OBJECT, f, at, reason);
 	case ST_OBJECT_OR_NULL:
-		if (json_is_null(v))
+		if (null)
 			return PROTO_OK;
 		/* FALLTHROUGH */
 	case ST_OBJECT:
-		if (!json_is_object(v))
-			return proto_fail(reason, PROTO_E_FIELD_TYPE,
-			    "field '%s': must be an object", path);
-		return schema_check(v, f->sub, NULL, path, reason);
+		if (pjson_type(d, v) != PJSON_OBJECT)
+			return path_fail(reason, PROTO_E_FIELD_TYPE, at,
+			    "must be an object");
+		return check_object(d, v, f->sub, NULL, at, reason);
 	default:
-		return check_scalar(v, f->type, f, path, reason);
+		return check_scalar(d, v, f->type, f, at, reason);
 	}
 }
 
-static bool
-in_table(const struct schema_field *t, const char *name)
-{
-	for (; t && t->type != ST_END; t++)
-		if (strcmp(t->name, name) == 0)
-			return true;
-	return false;
-}
-
-enum proto_err
-schema_check(json_t *obj, const struct schema_field *a,
-    const struct schema_field *b, const char *where, char *reason)
+static enum proto_err
+check_object(const struct pjson_doc *d, int obj, const struct schema_field *a,
+    const struct schema_field *b, const struct path *at, char *reason)
 {
 	const struct schema_field *tables[2] = { a, b };
-	char path[192];
+	int known[64];  /* value nodes of the members the tables name */
+	size_t nknown = 0;
 	enum proto_err e;
-	const char *k;
-	json_t *v;
+	int hint = 0;
 
 	for (int t = 0; t < 2; t++) {
 		for (const struct schema_field *f = tables[t]; f && f->type != ST_END; f++) {
-			snprintf(path, sizeof(path), "%s%s%s", where,
-			    *where ? "." : "", f->name);
-			v = json_object_get(obj, f->name);
-			if (v == NULL) {
+			struct path here = { at, f->name, 0 };
+			int v = pjson_get_after(d, obj, f->name, &hint);
+			if (v < 0) {
 				if (f->required)
-					return proto_fail(reason, PROTO_E_MISSING_FIELD,
-					    "field '%s' is required", path);
+					return path_fail(reason, PROTO_E_MISSING_FIELD,
+					    &here, "is required");
 				continue;
 			}
-			if ((e = check_value(v, f, path, reason)) != PROTO_OK)
+			if ((e = check_value(d, v, f, &here, reason)) != PROTO_OK)
 				return e;
+			if (nknown < sizeof(known) / sizeof(known[0]))
+				known[nknown++] = v;
 		}
 	}
-	json_object_foreach(obj, k, v) {
-		if (in_table(a, k) || in_table(b, k))
+	if (nknown == pjson_count(d, obj))
+		return PROTO_OK; /* every member is one the tables name */
+	for (int k = pjson_first(d, obj); k >= 0; k = pjson_next(d, obj, k)) {
+		const char *name = pjson_str(d, k);
+		struct path here = { at, name, 0 };
+		size_t i;
+		for (i = 0; i < nknown && known[i] != k + 1; i++)
+			;
+		if (i < nknown || strncmp(name, "x_", 2) == 0)
 			continue;
-		if (strncmp(k, "x_", 2) == 0)
-			continue;
-		return proto_fail(reason, PROTO_E_UNKNOWN_FIELD,
-		    "field '%s%s%.64s' is not defined in protocol v1 "
-		    "(extensions must start with x_)", where, *where ? "." : "", k);
+		return path_fail(reason, PROTO_E_UNKNOWN_FIELD, &here,
+		    "is not defined in protocol v1 (extensions must start with x_)");
 	}
 	return PROTO_OK;
+}
+
+enum proto_err
+schema_check(const struct pjson_doc *d, int obj, const struct schema_field *a,
+    const struct schema_field *b, char *reason)
+{
+	return check_object(d, obj, a, b, NULL, reason);
 }

@@ -13,9 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "proto/error.h"
+#include "proto/pjson.h"
 
 enum schema_type {
 	ST_END = 0,          /* terminates a table */
@@ -50,11 +49,11 @@ struct schema_field {
 };
 
 /*
- * Check obj against the fields of a (and then b, which may be NULL), then
- * refuse unknown members. where is the path prefix for reasons ("" at top).
+ * Check object node obj of d against the fields of a (and then b, which may
+ * be NULL), then refuse unknown members. Reasons name the field by its path.
  */
-enum proto_err schema_check(json_t *obj, const struct schema_field *a,
-    const struct schema_field *b, const char *where, char *reason);
+enum proto_err schema_check(const struct pjson_doc *d, int obj,
+    const struct schema_field *a, const struct schema_field *b, char *reason);
 
 /* Index of s in a NULL-terminated values[] table, or -1. */
 int schema_enum_index(const char *const *values, const char *s);

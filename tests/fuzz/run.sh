@@ -79,12 +79,12 @@ result() { # result ok|not_ok DESCRIPTION
 
 # ---------------------------------------------------------------- build
 if ! command -v "$cc" >/dev/null 2>&1 ||
-    ! pkgflags=$(pkg-config --cflags --libs libsodium jansson 2>/dev/null); then
+    ! pkgflags=$(pkg-config --cflags --libs libsodium nettle jansson 2>/dev/null); then
 	if [ "${FUZZ_REQUIRED:-0}" = 1 ]; then
-		result not_ok "fuzz_open: $cc or pkg-config (libsodium, jansson) not found"
+		result not_ok "fuzz_open: $cc or pkg-config (libsodium, nettle, jansson) not found"
 		exit 1
 	fi
-	result ok "fuzz_open # SKIP $cc or pkg-config (libsodium, jansson) not found"
+	result ok "fuzz_open # SKIP $cc or pkg-config (libsodium, nettle, jansson) not found"
 	exit 0
 fi
 # shellcheck disable=SC2086

@@ -1,0 +1,695 @@
+/*
+ * client/cmd_trust.c — ntactl trust --db DB COMMAND: manage and audit a
+ * trust database.
+ *
+ *   pin OPERATOR.pub [--zones Z,...]   unpin OPERATOR
+ *   import FILE|-                      export
+ *   list [--json]                      why KEY [--json]      check KEY
+ *
+ * Verdicts are computed exactly as the relay computes them (trustdb's
+ * membership rules and index), at the current time or --now.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "client/cli.h"
+#include "client/ntactl.h"
+#include "proto/encoding.h"
+#include "proto/zone.h"
+#include "trustdb/explain.h"
+#include "trustdb/index.h"
+#include "trustdb/membership.h"
+#include "trustdb/store.h"
+
+#define GROUPS_MAX 32
+#define GROUP_OPS_MAX 64
+
+static const char usage_text[] =
+    "usage: ntactl trust --db DB [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  pin OPERATOR.pub [--zones Z,...]  trust an operator's root key locally,\n"
+    "                                    optionally for zone statements on Z\n"
+    "  unpin OPERATOR                    remove a pin (.pub or operator id)\n"
+    "  import FILE|-                     verify and store vouch, unvouch,\n"
+    "                                    key_cert and key_revoke envelopes\n"
+    "                                    (one per line); all or nothing\n"
+    "  export                            print every stored envelope, one per\n"
+    "                                    line, in an order import accepts\n"
+    "  list [--json]                     operators, keys and their status\n"
+    "  why KEY [--json]                  how KEY is or is not trusted\n"
+    "  check KEY                         exit 0 and print the operator id if\n"
+    "                                    KEY is a current member key, else\n"
+    "                                    exit 1 and print why not\n"
+    "KEY and OPERATOR: a .pub file or a key id (64 hex digits).\n"
+    "\n"
+    "Options:\n"
+    "  --db DB            the trust database (created by pin and import)\n"
+    "  --net NAME         the federation of the database; fixed once (else\n"
+    "                     by the first import), then checked\n"
+    "  --threshold V      vouches from pinned members needed (default 2)\n"
+    "  --group OP,OP,...  count these operators as one vote (repeatable)\n"
+    "  --now EPOCH        evaluate at this time instead of the clock\n"
+    "  --help             this text\n"
+    "\n"
+    "Exit status: 0 success (check: member), 1 refused envelope or not a\n"
+    "member, 2 usage error, bad key file, damaged or locked database.\n";
+
+struct trust_opts {
+	const char *db, *net, *zones;
+	bool json;
+	long long now;
+	struct trust_params params;
+	struct trust_group groups[GROUPS_MAX];
+	unsigned char group_ids[GROUPS_MAX][GROUP_OPS_MAX][KEY_ID_LEN];
+};
+
+static char *
+hex(const unsigned char id[KEY_ID_LEN], char buf[KEY_ID_HEX_LEN + 1])
+{
+	return encoding_hex_encode(id, KEY_ID_LEN, buf);
+}
+
+static const char *
+fmt_time(long long t, char buf[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || t >= TRUST_FOREVER)
+		return t <= 0 ? "-" : "never";
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, 32, "%lld", t);
+	return buf;
+}
+
+static int
+parse_group(struct trust_opts *o, const char *arg)
+{
+	struct trust_group *g;
+	char *copy, *tok, *save = NULL, reason[PROTO_REASON_MAX];
+	struct key_public k;
+	bool has_pk;
+	int rc = -1;
+
+	if (o->params.ngroups == GROUPS_MAX) {
+		cli_err("trust: at most %d --group options", GROUPS_MAX);
+		return -1;
+	}
+	g = &o->groups[o->params.ngroups];
+	g->ops = (const unsigned char (*)[KEY_ID_LEN])o->group_ids[o->params.ngroups];
+	g->n = 0;
+	if ((copy = strdup(arg)) == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (g->n == GROUP_OPS_MAX) {
+			cli_err("trust: --group: at most %d operators", GROUP_OPS_MAX);
+			goto out;
+		}
+		if (key_arg_parse(tok, &k, &has_pk, reason) != PROTO_OK) {
+			cli_err("trust: --group: %s", reason);
+			goto out;
+		}
+		memcpy(o->group_ids[o->params.ngroups][g->n++], k.id, KEY_ID_LEN);
+	}
+	o->params.ngroups++;
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+static int
+db_open(const struct trust_opts *o, bool create, struct trustdb **db)
+{
+	char reason[TRUSTDB_REASON_MAX];
+
+	if (trustdb_open(o->db, create ? TRUSTDB_OPEN_CREATE : 0, 0, db, reason)
+	    != TRUSTDB_OK) {
+		cli_err("trust: %s", reason);
+		return -1;
+	}
+	if (o->net != NULL && trustdb_net_set(*db, o->net, reason) != TRUSTDB_OK) {
+		cli_err("trust: %s", reason);
+		trustdb_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Load the snapshot and apply the rules. */
+static int
+compute(const struct trust_opts *o, struct trustdb *db,
+    struct trust_records **r, struct trust_membership **m)
+{
+	char reason[TRUSTDB_REASON_MAX];
+
+	if (trustdb_load(db, r, reason) != TRUSTDB_OK ||
+	    trust_membership_compute(*r, &o->params, o->now, m, reason) != TRUSTDB_OK) {
+		cli_err("trust: %s", reason);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+do_pin(const struct trust_opts *o, const char *arg)
+{
+	char reason[PROTO_REASON_MAX], *copy = NULL, *tok, *save = NULL, h[KEY_ID_HEX_LEN + 1];
+	char norm[TRUSTDB_PIN_ZONES_MAX][ZONE_TEXT_MAX + 1];
+	const char *zones[TRUSTDB_PIN_ZONES_MAX], *why;
+	struct trustdb *db = NULL;
+	struct key_public pub;
+	size_t nz = 0;
+	int rc = CLI_ERR;
+
+	if (key_public_load(arg, &pub, reason) != PROTO_OK) {
+		cli_err("trust pin: %s", reason);
+		return CLI_ERR;
+	}
+	if (o->zones != NULL) {
+		if ((copy = strdup(o->zones)) == NULL)
+			return CLI_ERR;
+		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (nz == TRUSTDB_PIN_ZONES_MAX) {
+				cli_err("trust pin: at most %d zones", TRUSTDB_PIN_ZONES_MAX);
+				goto out;
+			}
+			if (zone_name_normalise(tok, norm[nz], &why) != 0) {
+				cli_err("trust pin: --zones: '%s': %s", tok, why);
+				goto out;
+			}
+			zones[nz] = norm[nz];
+			nz++;
+		}
+	}
+	if (db_open(o, true, &db) != 0)
+		goto out;
+	if (trustdb_pin(db, &pub, zones, nz, o->now, reason) != TRUSTDB_OK) {
+		cli_err("trust pin: %s", reason);
+		goto out;
+	}
+	printf("pinned operator %s%s%s\n", hex(pub.id, h), pub.name[0] ? " " : "",
+	    pub.name);
+	rc = CLI_OK;
+out:
+	trustdb_close(db);
+	free(copy);
+	return rc;
+}
+
+static int
+do_unpin(const struct trust_opts *o, const char *arg)
+{
+	char reason[PROTO_REASON_MAX], h[KEY_ID_HEX_LEN + 1];
+	struct trustdb *db = NULL;
+	struct key_public pub;
+	enum trustdb_err e;
+	bool has_pk;
+	int rc = CLI_ERR;
+
+	if (key_arg_parse(arg, &pub, &has_pk, reason) != PROTO_OK) {
+		cli_err("trust unpin: %s", reason);
+		return CLI_ERR;
+	}
+	if (db_open(o, false, &db) != 0)
+		return CLI_ERR;
+	if ((e = trustdb_unpin(db, pub.id, reason)) != TRUSTDB_OK) {
+		cli_err("trust unpin: %s", reason);
+		rc = e == TRUSTDB_E_NOT_FOUND ? CLI_NO : CLI_ERR;
+	} else {
+		printf("unpinned operator %s\n", hex(pub.id, h));
+		rc = CLI_OK;
+	}
+	trustdb_close(db);
+	return rc;
+}
+
+static int
+do_import(const struct trust_opts *o, const char *arg)
+{
+	char reason[TRUSTDB_REASON_MAX], *buf = NULL;
+	struct trustdb_import_stats st;
+	struct trustdb *db = NULL;
+	enum trustdb_err e;
+	size_t len;
+	int rc = CLI_ERR;
+
+	if (cli_read_input(arg, TRUSTDB_IMPORT_MAX, &buf, &len) != 0)
+		return CLI_ERR;
+	if (db_open(o, true, &db) != 0)
+		goto out;
+	if ((e = trustdb_import(db, buf, len, o->now, &st, reason)) != TRUSTDB_OK) {
+		cli_err("trust import: %s; nothing imported", reason);
+		switch (e) {
+		case TRUSTDB_E_NOMEM: case TRUSTDB_E_OPEN: case TRUSTDB_E_CORRUPT:
+		case TRUSTDB_E_LOCKED: case TRUSTDB_E_VERSION: case TRUSTDB_E_SQL:
+			rc = CLI_ERR;
+			break;
+		default:
+			rc = CLI_NO;
+		}
+		goto out;
+	}
+	printf("imported %zu, already present %zu\n", st.imported, st.duplicates);
+	rc = CLI_OK;
+out:
+	trustdb_close(db);
+	free(buf);
+	return rc;
+}
+
+static int
+print_env(void *ctx, const char *env, size_t len)
+{
+	(void)ctx;
+	return fwrite(env, 1, len, stdout) == len && putchar('\n') != EOF ? 0 : -1;
+}
+
+static int
+do_export(const struct trust_opts *o)
+{
+	char reason[TRUSTDB_REASON_MAX];
+	struct trustdb *db = NULL;
+	int rc = CLI_ERR;
+
+	if (db_open(o, false, &db) != 0)
+		return CLI_ERR;
+	if (trustdb_export(db, print_env, NULL, reason) != TRUSTDB_OK)
+		cli_err("trust export: %s", reason);
+	else
+		rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
+	trustdb_close(db);
+	return rc;
+}
+
+static const char *
+name_of(const struct trust_records *r, const unsigned char id[KEY_ID_LEN])
+{
+	const struct trust_keyrec *k = trust_records_key(r, id);
+	return k ? k->name : "";
+}
+
+static json_t *
+zones_json(const char *list)
+{
+	json_t *a = json_array();
+	char *copy = strdup(list ? list : ""), *tok, *save = NULL;
+
+	for (tok = copy ? strtok_r(copy, " ", &save) : NULL; tok;
+	    tok = strtok_r(NULL, " ", &save))
+		json_array_append_new(a, json_string(tok));
+	free(copy);
+	return a;
+}
+
+static int
+do_list(const struct trust_opts *o)
+{
+	char h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
+	char net[TRUSTDB_NET_MAX + 1], reason[TRUSTDB_REASON_MAX];
+	struct trust_records *r = NULL;
+	struct trust_membership *m = NULL;
+	struct trustdb *db = NULL;
+	json_t *root = NULL, *ops = NULL, *loose = NULL;
+	bool has_net;
+	int rc = CLI_ERR;
+
+	if (db_open(o, false, &db) != 0)
+		return CLI_ERR;
+	if (trustdb_net_get(db, net, &has_net, reason) != TRUSTDB_OK) {
+		cli_err("trust list: %s", reason);
+		goto out;
+	}
+	if (compute(o, db, &r, &m) != 0)
+		goto out;
+	if (o->json) {
+		root = json_object();
+		json_object_set_new(root, "net", has_net ? json_string(net) : json_null());
+		json_object_set_new(root, "threshold", json_integer(m->threshold));
+		json_object_set_new(root, "now", json_integer(o->now));
+		json_object_set_new(root, "operators", ops = json_array());
+		json_object_set_new(root, "other_keys", loose = json_array());
+	} else
+		printf("federation %s, threshold %u, %zu operators, %zu keys\n",
+		    has_net ? net : "(not set)", m->threshold, m->nops, m->nkeys);
+	for (size_t i = 0; i < m->nops; i++) {
+		const struct trust_op *op = &m->ops[i];
+		json_t *jo = NULL, *jkeys = NULL;
+		const char *status = op->member ? (op->pinned ? "member (pinned)" :
+		    "member (vouched)") : op->revoked ? "not a member (root revoked)" :
+		    op->unvouched ? "not a member (unvouched)" : "not a member";
+		if (o->json) {
+			jo = json_pack("{s:s,s:s,s:b,s:b,s:b,s:i,s:o,s:o}",
+			    "id", hex(op->id, h), "name", name_of(r, op->id),
+			    "member", op->member, "pinned", op->pinned,
+			    "revoked", op->revoked, "vouches", (json_int_t)op->vouches,
+			    "vote", op->member ? json_string(hex(m->ops[op->vote].id, h2)) :
+			    json_null(), "zones", zones_json(op->zones));
+			json_object_set_new(jo, "keys", jkeys = json_array());
+			json_array_append_new(ops, jo);
+		} else {
+			printf("operator %s %s: %s, %u vouch%s", hex(op->id, h),
+			    *name_of(r, op->id) ? name_of(r, op->id) : "-", status,
+			    op->vouches, op->vouches == 1 ? "" : "es");
+			if (op->member && op->vote != i)
+				printf(", one vote with %s", hex(m->ops[op->vote].id, h2));
+			if (op->zones && *op->zones)
+				printf(", zones %s", op->zones);
+			putchar('\n');
+		}
+		for (size_t k = 0; k < m->nkeys; k++) {
+			const struct trust_keystate *ks = &m->keys[k];
+			enum trust_reason why = trust_keystate_at(ks, o->now);
+			if (ks->op != i)
+				continue;
+			if (o->json)
+				json_array_append_new(jkeys, json_pack(
+				    "{s:s,s:s,s:b,s:s,s:I,s:I}", "id", hex(ks->id, h),
+				    "name", name_of(r, ks->id), "root", ks->is_root,
+				    "status", trust_reason_name(why),
+				    "not_before", (json_int_t)(ks->is_root ||
+				    ks->reason != TRUST_MEMBER ? 0 : ks->not_before),
+				    "not_after", (json_int_t)(ks->is_root ||
+				    ks->reason != TRUST_MEMBER ? 0 : ks->not_after)));
+			else {
+				/* a window exists only for keys a member certified */
+				bool win = !ks->is_root && ks->reason == TRUST_MEMBER;
+				printf("  %s %s %s: %s%s%s%s%s\n", ks->is_root ? "root " : "relay",
+				    hex(ks->id, h), *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
+				    trust_reason_name(why), win ? ", certified " : "",
+				    win ? fmt_time(ks->not_before, t1) : "",
+				    win ? " to " : "", win ? fmt_time(ks->not_after, t2) : "");
+			}
+		}
+	}
+	for (size_t k = 0; k < m->nkeys; k++) {
+		const struct trust_keystate *ks = &m->keys[k];
+		if (ks->op != TRUST_NONE)
+			continue;
+		if (o->json)
+			json_array_append_new(loose, json_pack("{s:s,s:s,s:s}",
+			    "id", hex(ks->id, h), "name", name_of(r, ks->id),
+			    "status", trust_reason_name(trust_keystate_at(ks, o->now))));
+		else
+			printf("key %s %s: %s\n", hex(ks->id, h),
+			    *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
+			    trust_reason_name(trust_keystate_at(ks, o->now)));
+	}
+	if (o->json && json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+		putchar('\n');
+	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
+out:
+	json_decref(root);
+	trust_membership_free(m);
+	trust_records_free(r);
+	trustdb_close(db);
+	return rc;
+}
+
+static void
+print_fact(const struct trust_fact *f)
+{
+	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
+	const char *who = f->who_name[0] ? f->who_name : "-";
+
+	switch (f->kind) {
+	case TRUST_FACT_PINNED:
+		printf("  - pinned locally since %s%s%s", fmt_time(f->t1, t1),
+		    f->zones && *f->zones ? ", zones " : "", f->zones ? f->zones : "");
+		break;
+	case TRUST_FACT_VOUCH:
+		printf("  - vouched by %s %s at %s, until %s", hex(f->who, h), who,
+		    fmt_time(f->t1, t1), fmt_time(f->t2, t2));
+		if (f->zones && *f->zones)
+			printf(", zones %s", f->zones);
+		if (f->affiliation)
+			printf(", affiliation %s", f->affiliation);
+		break;
+	case TRUST_FACT_UNVOUCH:
+		printf("  - unvouched by %s %s at %s", hex(f->who, h), who,
+		    fmt_time(f->t1, t1));
+		break;
+	case TRUST_FACT_CERT:
+		printf("  - certified by root %s %s from %s to %s", hex(f->who, h), who,
+		    fmt_time(f->t1, t1), fmt_time(f->t2, t2));
+		break;
+	case TRUST_FACT_REVOKE:
+		printf("  - revoked by %s %s since %s", hex(f->who, h), who,
+		    fmt_time(f->t1, t1));
+		break;
+	case TRUST_FACT_AFFILIATED:
+		printf("  - one vote with %s %s (affiliation)", hex(f->who, h), who);
+		break;
+	default:
+		break;
+	}
+	if (f->counts)
+		printf(": counts\n");
+	else
+		printf(": ignored, %s\n", f->why_not ? f->why_not : "does not apply");
+}
+
+static json_t *
+fact_json(const struct trust_fact *f)
+{
+	char h[KEY_ID_HEX_LEN + 1], e[KEY_ID_HEX_LEN + 1];
+
+	return json_pack("{s:s,s:s,s:s,s:o,s:I,s:I,s:b,s:o,s:o,s:o}",
+	    "fact", trust_fact_name(f->kind), "who", hex(f->who, h),
+	    "who_name", f->who_name,
+	    "event", f->has_event ? json_string(hex(f->event, e)) : json_null(),
+	    "t1", (json_int_t)f->t1, "t2", (json_int_t)f->t2, "counts", f->counts,
+	    "why_not", f->why_not ? json_string(f->why_not) : json_null(),
+	    "zones", f->zones ? zones_json(f->zones) : json_null(),
+	    "affiliation", f->affiliation ? json_string(f->affiliation) : json_null());
+}
+
+static int
+do_why(const struct trust_opts *o, const char *arg)
+{
+	char reason[TRUSTDB_REASON_MAX], h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1];
+	char t1[32], t2[32];
+	struct trust_records *r = NULL;
+	struct trust_membership *m = NULL;
+	struct trust_explanation *x = NULL;
+	struct trustdb *db = NULL;
+	struct key_public k;
+	bool has_pk;
+	int rc = CLI_ERR;
+
+	if (key_arg_parse(arg, &k, &has_pk, reason) != PROTO_OK) {
+		cli_err("trust why: %s", reason);
+		return CLI_ERR;
+	}
+	if (db_open(o, false, &db) != 0)
+		return CLI_ERR;
+	if (compute(o, db, &r, &m) != 0)
+		goto out;
+	if (trust_explain(r, m, k.id, o->now, &x, reason) != TRUSTDB_OK) {
+		cli_err("trust why: %s", reason);
+		goto out;
+	}
+	if (o->json) {
+		json_t *j = json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:o,s:o,s:b,s:b,s:i,s:i,s:o}",
+		    "key", hex(x->key, h), "name", x->key_name, "known", x->known,
+		    "root", x->is_root, "status", trust_reason_name(x->reason),
+		    "text", trust_reason_text(x->reason),
+		    "operator", x->has_operator ? json_string(hex(x->op, h)) : json_null(),
+		    "vote", x->has_vote ? json_string(hex(x->vote, h2)) : json_null(),
+		    "operator_member", x->op_member, "operator_pinned", x->op_pinned,
+		    "vouches", (json_int_t)x->vouches, "threshold", (json_int_t)x->threshold,
+		    "zones", zones_json(x->zones));
+		json_t *facts = json_array();
+		for (size_t i = 0; i < x->nfacts; i++)
+			json_array_append_new(facts, fact_json(&x->facts[i]));
+		json_object_set_new(j, "facts", facts);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("key %s %s\n", hex(x->key, h), x->key_name[0] ? x->key_name : "-");
+		printf("  %s: %s\n", x->reason == TRUST_MEMBER ? "trusted" : "not trusted",
+		    trust_reason_text(x->reason));
+		if (x->known && !x->is_root && x->has_operator &&
+		    (x->reason == TRUST_MEMBER || x->reason == TRUST_CERT_EXPIRED ||
+		    x->reason == TRUST_CERT_NOT_YET_VALID))
+			printf("  relay key of operator %s %s, certified %s to %s\n",
+			    hex(x->op, h), x->op_name[0] ? x->op_name : "-",
+			    fmt_time(x->not_before, t1), fmt_time(x->not_after, t2));
+		else if (x->known && !x->is_root && x->has_operator)
+			printf("  relay key of operator %s %s\n", hex(x->op, h),
+			    x->op_name[0] ? x->op_name : "-");
+		else if (x->has_operator)
+			printf("  root key of operator %s %s\n", hex(x->op, h),
+			    x->op_name[0] ? x->op_name : "-");
+		if (x->has_operator)
+			printf("  operator: %s, %s, %u of %u vouches from pinned members\n",
+			    x->op_member ? "member" : "not a member",
+			    x->op_pinned ? "pinned" : "not pinned", x->vouches, x->threshold);
+		if (x->has_vote)
+			printf("  counts for vote %s\n", hex(x->vote, h));
+		if (x->zones && *x->zones)
+			printf("  may speak for zones %s\n", x->zones);
+		for (size_t i = 0; i < x->nfacts; i++)
+			print_fact(&x->facts[i]);
+	}
+	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
+out:
+	trust_explanation_free(x);
+	trust_membership_free(m);
+	trust_records_free(r);
+	trustdb_close(db);
+	return rc;
+}
+
+static int
+do_check(const struct trust_opts *o, const char *arg)
+{
+	char reason[TRUSTDB_REASON_MAX], h[KEY_ID_HEX_LEN + 1];
+	struct trust_index *idx = NULL;
+	struct trustdb *db = NULL;
+	struct trust_answer a;
+	struct key_public k;
+	bool has_pk;
+	int rc = CLI_ERR;
+
+	if (key_arg_parse(arg, &k, &has_pk, reason) != PROTO_OK) {
+		cli_err("trust check: %s", reason);
+		return CLI_ERR;
+	}
+	if (db_open(o, false, &db) != 0)
+		return CLI_ERR;
+	if (trust_index_build_from_db(db, &o->params, o->now, &idx, reason) != TRUSTDB_OK) {
+		cli_err("trust check: %s", reason);
+		goto out;
+	}
+	if (trust_index_lookup(idx, k.id, o->now, &a)) {
+		printf("%s\n", hex(a.operator_id, h));
+		rc = CLI_OK;
+	} else {
+		printf("%s: %s\n", trust_reason_name(a.reason), trust_reason_text(a.reason));
+		rc = CLI_NO;
+	}
+	if (fflush(stdout) != 0)
+		rc = CLI_ERR;
+out:
+	trust_index_free(idx);
+	trustdb_close(db);
+	return rc;
+}
+
+int
+cmd_trust(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "zones", required_argument, NULL, 'z' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trust_opts *o;
+	const char *sub;
+	char *end;
+	long v;
+	int c, rc = CLI_ERR, nargs;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL) {
+		cli_err("out of memory");
+		return CLI_ERR;
+	}
+	o->now = (long long)time(NULL);
+	o->params.groups = o->groups;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'n':
+			if (!trustdb_net_valid(optarg)) {
+				cli_err("trust: --net '%s': use 1-63 of a-z 0-9 -", optarg);
+				goto out;
+			}
+			o->net = optarg;
+			break;
+		case 't':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1000) {
+				cli_err("trust: --threshold: give 1 to 1000");
+				goto out;
+			}
+			o->params.threshold = (unsigned)v;
+			break;
+		case 'g':
+			if (parse_group(o, optarg) != 0)
+				goto out;
+			break;
+		case 'z': o->zones = optarg; break;
+		case 'j': o->json = true; break;
+		case 'N':
+			o->now = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || o->now < 0 ||
+			    o->now > TRUST_FOREVER) {
+				cli_err("trust: --now: seconds since the epoch");
+				goto out;
+			}
+			break;
+		case 'h': rc = cli_usage(usage_text, 1); goto out;
+		default: rc = cli_usage(usage_text, 0); goto out;
+		}
+	}
+	if (optind >= argc || o->db == NULL) {
+		rc = cli_usage(usage_text, 0);
+		goto out;
+	}
+	sub = argv[optind];
+	nargs = argc - optind - 1;
+	if (o->zones != NULL && strcmp(sub, "pin") != 0) {
+		cli_err("trust: --zones belongs to pin");
+		goto out;
+	}
+	if (o->json && strcmp(sub, "list") != 0 && strcmp(sub, "why") != 0) {
+		cli_err("trust: --json belongs to list and why");
+		goto out;
+	}
+#define ARGS(n) do { if (nargs != (n)) { rc = cli_usage(usage_text, 0); goto out; } } while (0)
+	if (strcmp(sub, "pin") == 0) {
+		ARGS(1);
+		rc = do_pin(o, argv[optind + 1]);
+	} else if (strcmp(sub, "unpin") == 0) {
+		ARGS(1);
+		rc = do_unpin(o, argv[optind + 1]);
+	} else if (strcmp(sub, "import") == 0) {
+		ARGS(1);
+		rc = do_import(o, argv[optind + 1]);
+	} else if (strcmp(sub, "export") == 0) {
+		ARGS(0);
+		rc = do_export(o);
+	} else if (strcmp(sub, "list") == 0) {
+		ARGS(0);
+		rc = do_list(o);
+	} else if (strcmp(sub, "why") == 0) {
+		ARGS(1);
+		rc = do_why(o, argv[optind + 1]);
+	} else if (strcmp(sub, "check") == 0) {
+		ARGS(1);
+		rc = do_check(o, argv[optind + 1]);
+	} else {
+		cli_err("trust: unknown command '%s' (see 'ntactl trust --help')", sub);
+	}
+#undef ARGS
+out:
+	free(o);
+	return rc;
+}

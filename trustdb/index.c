@@ -1,0 +1,221 @@
+/*
+ * trustdb/index.c — open-addressing hash table over the membership result.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "trustdb/index.h"
+#include "trustdb/store.h"
+
+struct index_entry {
+	unsigned char id[KEY_ID_LEN];
+	unsigned char pk[KEY_PUBLIC_LEN];
+	long long not_before, not_after;
+	uint32_t op;                 /* UINT32_MAX when none */
+	uint8_t reason;
+	uint8_t is_root;
+};
+
+struct index_op {
+	unsigned char id[KEY_ID_LEN];
+	uint32_t vote;
+	bool member;
+	char *zones;                 /* owned */
+};
+
+/* 16 bytes: four slots per cache line. */
+struct index_slot {
+	uint64_t tag;                /* first 8 bytes of the key id */
+	uint32_t entry;              /* entry index + 1; 0 = empty */
+	uint32_t pad;
+};
+
+struct trust_index {
+	struct index_slot *slots;
+	size_t mask;
+	struct index_entry *entries;
+	size_t nentries;
+	struct index_op *ops;
+	size_t nops;
+	long long next_change;
+};
+
+static inline uint64_t
+tag_of(const unsigned char id[KEY_ID_LEN])
+{
+	uint64_t t;
+
+	memcpy(&t, id, sizeof(t));
+	return t;
+}
+
+void
+trust_index_free(struct trust_index *idx)
+{
+	if (idx == NULL)
+		return;
+	for (size_t i = 0; i < idx->nops; i++)
+		free(idx->ops[i].zones);
+	free(idx->ops);
+	free(idx->slots);
+	free(idx->entries);
+	free(idx);
+}
+
+enum trustdb_err
+trust_index_build(const struct trust_membership *m, struct trust_index **out,
+    char *reason)
+{
+	struct trust_index *idx;
+	size_t cap = 16;
+
+	*out = NULL;
+	if (m->nops >= UINT32_MAX || m->nkeys >= UINT32_MAX)
+		return trustdb_fail(reason, TRUSTDB_E_INVALID_ARG, "too many keys");
+	while (cap < 2 * m->nkeys)   /* load factor <= 1/2 */
+		cap *= 2;
+	if ((idx = calloc(1, sizeof(*idx))) == NULL ||
+	    (idx->slots = calloc(cap, sizeof(*idx->slots))) == NULL ||
+	    (idx->entries = calloc(m->nkeys + 1, sizeof(*idx->entries))) == NULL ||
+	    (idx->ops = calloc(m->nops + 1, sizeof(*idx->ops))) == NULL)
+		goto nomem;
+	idx->mask = cap - 1;
+	idx->next_change = m->next_change;
+	for (size_t i = 0; i < m->nops; i++) {
+		struct index_op *o = &idx->ops[i];
+		memcpy(o->id, m->ops[i].id, KEY_ID_LEN);
+		o->vote = (uint32_t)m->ops[i].vote;
+		o->member = m->ops[i].member;
+		if ((o->zones = strdup(m->ops[i].zones ? m->ops[i].zones : "")) == NULL)
+			goto nomem;
+		idx->nops++;
+	}
+	for (size_t i = 0; i < m->nkeys; i++) {
+		const struct trust_keystate *k = &m->keys[i];
+		struct index_entry *e = &idx->entries[i];
+		size_t h;
+
+		memcpy(e->id, k->id, KEY_ID_LEN);
+		memcpy(e->pk, k->pk, KEY_PUBLIC_LEN);
+		e->not_before = k->not_before;
+		e->not_after = k->not_after;
+		e->op = k->op == TRUST_NONE ? UINT32_MAX : (uint32_t)k->op;
+		e->reason = (uint8_t)k->reason;
+		e->is_root = k->is_root;
+		for (h = tag_of(k->id) & idx->mask; idx->slots[h].entry != 0;
+		    h = (h + 1) & idx->mask)
+			;
+		idx->slots[h].tag = tag_of(k->id);
+		idx->slots[h].entry = (uint32_t)i + 1;
+	}
+	idx->nentries = m->nkeys;
+	*out = idx;
+	return TRUSTDB_OK;
+nomem:
+	trust_index_free(idx);
+	return trustdb_fail(reason, TRUSTDB_E_NOMEM, "out of memory");
+}
+
+enum trustdb_err
+trust_index_build_from_db(struct trustdb *db, const struct trust_params *p,
+    long long now, struct trust_index **out, char *reason)
+{
+	struct trust_records *r = NULL;
+	struct trust_membership *m = NULL;
+	enum trustdb_err e;
+
+	*out = NULL;
+	if ((e = trustdb_load(db, &r, reason)) == TRUSTDB_OK &&
+	    (e = trust_membership_compute(r, p, now, &m, reason)) == TRUSTDB_OK)
+		e = trust_index_build(m, out, reason);
+	trust_membership_free(m);
+	trust_records_free(r);
+	return e;
+}
+
+static const struct index_entry *
+find(const struct trust_index *idx, const unsigned char keyid[KEY_ID_LEN])
+{
+	uint64_t tag = tag_of(keyid);
+	size_t h = tag & idx->mask;
+
+	for (;; h = (h + 1) & idx->mask) {
+		const struct index_slot *s = &idx->slots[h];
+		if (s->entry == 0)
+			return NULL;
+		if (s->tag == tag) {
+			const struct index_entry *e = &idx->entries[s->entry - 1];
+			if (memcmp(e->id, keyid, KEY_ID_LEN) == 0)
+				return e;
+		}
+	}
+}
+
+bool
+trust_index_lookup(const struct trust_index *idx,
+    const unsigned char keyid[KEY_ID_LEN], long long now, struct trust_answer *a)
+{
+	const struct index_entry *e = find(idx, keyid);
+	const struct index_op *o;
+
+	memset(a, 0, sizeof(*a));
+	a->op = UINT32_MAX;
+	if (e == NULL) {
+		a->reason = TRUST_UNKNOWN_KEY;
+		return false;
+	}
+	a->pk = e->pk;
+	a->is_root = e->is_root;
+	a->not_before = e->not_before;
+	a->not_after = e->not_after;
+	a->reason = (enum trust_reason)e->reason;
+	if (e->op != UINT32_MAX) {
+		o = &idx->ops[e->op];
+		a->op = e->op;
+		a->operator_id = o->id;
+	}
+	if (a->reason != TRUST_MEMBER)
+		return false;
+	if (now < e->not_before)
+		a->reason = TRUST_CERT_NOT_YET_VALID;
+	else if (now >= e->not_after)
+		a->reason = TRUST_CERT_EXPIRED;
+	else {
+		a->vote_id = idx->ops[idx->ops[e->op].vote].id;
+		return true;
+	}
+	return false;
+}
+
+bool
+trust_index_may_speak(const struct trust_index *idx,
+    const struct trust_answer *a, const char *zone)
+{
+	if (a->reason != TRUST_MEMBER || a->op >= idx->nops)
+		return false;
+	return trust_zones_has(idx->ops[a->op].zones, zone);
+}
+
+bool
+trust_index_lookup_pk(void *ctx, const unsigned char keyid[KEY_ID_LEN],
+    unsigned char pk[KEY_PUBLIC_LEN])
+{
+	const struct index_entry *e = find(ctx, keyid);
+
+	if (e == NULL)
+		return false;
+	memcpy(pk, e->pk, KEY_PUBLIC_LEN);
+	return true;
+}
+
+long long
+trust_index_next_change(const struct trust_index *idx)
+{
+	return idx->next_change;
+}
+
+size_t
+trust_index_size(const struct trust_index *idx)
+{
+	return idx->nentries;
+}
