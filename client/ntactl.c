@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "config.h"
+#include "build_config.h"
 #include "client/cli.h"
 #include "client/ntactl.h"
 
@@ -26,6 +26,8 @@ static const struct {
 	{ "vouch", cmd_vouch, "vouch for (or --withdraw from) another operator" },
 	{ "revoke", cmd_revoke, "revoke a key (key_revoke, never expires)" },
 	{ "trust", cmd_trust, "manage and audit a trust database" },
+	{ "events", cmd_events, "list the events a relay verified (HTTP API)" },
+	{ "peers", cmd_peers, "list a relay's member operators and keys (HTTP API)" },
 };
 
 static int

@@ -10,6 +10,8 @@ int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_id(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_peers(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_vouch(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);

@@ -23,7 +23,7 @@ _t_cleanup() {
 	for p in $_t_pids; do
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$T"
+	if [ -n "${T_KEEP:-}" ]; then echo "# kept $T" >&2; else rm -rf "$T"; fi
 }
 trap _t_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -65,4 +65,53 @@ t_is() {
 t_done() {
 	echo "1..$_t_n"
 	[ "$_t_failed" = 0 ]
+}
+
+# t_port: print a TCP port on 127.0.0.1 that nothing listens on now.
+t_port() {
+	while :; do
+		p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+		hex=$(printf '%04X' "$p")
+		if ! grep -q ":$hex 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# t_wait SECONDS CMD...: run CMD every 0.1 s until it succeeds; 1 if it
+# never did. A bound for a behaviour, not a timing assertion.
+t_wait() {
+	_n=$(( $1 * 10 )); shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# t_mosquitto NAME [PORT]: start a test broker (persistent sessions kept in
+# $T/NAME.db across restarts) on 127.0.0.1; sets NAME_port and NAME_pid.
+t_mosquitto() {
+	_name=$1
+	_port=${2:-$(t_port)}
+	mkdir -p "$T/$_name.mq"
+	cat >"$T/$_name.mq/mosquitto.conf" <<EOF2
+listener $_port 127.0.0.1
+allow_anonymous true
+persistence true
+persistence_location $T/$_name.mq/
+autosave_interval 1
+set_tcp_nodelay true
+max_queued_messages 200000
+max_inflight_messages 1000
+user root
+log_dest file $T/$_name.mq/mosquitto.log
+EOF2
+	mosquitto -c "$T/$_name.mq/mosquitto.conf" &
+	_pid=$!
+	t_pid "$_pid"
+	eval "${_name}_port=$_port ${_name}_pid=$_pid"
+	t_wait 10 sh -c "grep -q ':$(printf '%04X' "$_port") 00000000:0000 0A' /proc/net/tcp && kill -0 $_pid"
 }

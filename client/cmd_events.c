@@ -1,0 +1,233 @@
+/*
+ * client/cmd_events.c — ntactl events: the verified events a relay holds,
+ * from its HTTP API (GET /v1/events).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "client/cli.h"
+#include "client/httpc.h"
+#include "client/ntactl.h"
+#include "proto/kind.h"
+#include "proto/zone.h"
+
+static const char usage_text[] =
+    "usage: ntactl events [--relay URL] [--zone Z] [--kind K] [--since T]\n"
+    "                     [--limit N] [--json] [--token-file F]\n"
+    "\n"
+    "List the events a relay verified and stored, newest first (GET\n"
+    "/v1/events, docs/API.md).\n"
+    "\n"
+    "  --relay URL       the relay's HTTP API (default " HTTPC_RELAY_DEFAULT ")\n"
+    "  --zone Z          only events about zone Z (\"de\" or \"de.\")\n"
+    "  --kind K          only events of kind K (observation, assessment,\n"
+    "                    zone_statement, withdraw, vouch, unvouch, key_cert,\n"
+    "                    key_revoke, heartbeat, decision)\n"
+    "  --since T         only events received at or after T: unix seconds,\n"
+    "                    or an age such as 90s, 30m, 6h, 7d\n"
+    "  --limit N         at most N events, 1..1000 (default 100)\n"
+    "  --json            print the relay's JSON answer as it is\n"
+    "  --token-file F    the API token (else $" HTTPC_TOKEN_ENV ")\n"
+    "  --help            this text\n"
+    "\n"
+    "Without --json: one line per event with the time it was received (UTC),\n"
+    "kind, zone, origin (first 12 hex digits), seq and event id (first 16).\n"
+    "\n"
+    "Exit status: 0 success, 1 the relay answered an error (printed),\n"
+    "2 usage error or relay not reachable.\n";
+
+/* Unix seconds, or an age ("30m") counted back from now; -1 if neither. */
+static long long
+events_parse_since(const char *s)
+{
+	unsigned long long v = 0;
+	long long mult = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i >= 12)
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	if (s[i] == '\0')
+		return v <= (unsigned long long)KIND_TIME_MAX ? (long long)v : -1;
+	if (s[i + 1] != '\0')
+		return -1;
+	switch (s[i]) {
+	case 's': mult = 1; break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
+	default: return -1;
+	}
+	if (v > 100000ULL * 365) /* no ages beyond ~100000 years */
+		return -1;
+	v *= (unsigned long long)mult;
+	return (long long)time(NULL) > (long long)v ?
+	    (long long)time(NULL) - (long long)v : 0;
+}
+
+/* The first n characters of a string member, or "-". */
+static void
+events_field(const json_t *o, const char *name, size_t n, char *out,
+    size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, name));
+	size_t i;
+
+	if (s == NULL) {
+		snprintf(out, len, "-");
+		return;
+	}
+	for (i = 0; s[i] && i < n && i + 1 < len; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	out[i] = '\0';
+}
+
+static int
+events_print_table(const json_t *root)
+{
+	const json_t *events = json_object_get(root, "events"), *ev;
+	char when[32], kind[32], zone[ZONE_TEXT_MAX + 1], origin[16], id[20];
+	char seq[24];
+	size_t i;
+
+	if (!json_is_array(events)) {
+		cli_err("events: the relay's answer has no \"events\" list");
+		return CLI_ERR;
+	}
+	printf("%-20s  %-14s  %-24s  %-12s  %8s  %s\n", "RECEIVED (UTC)", "KIND",
+	    "ZONE", "ORIGIN", "SEQ", "ID");
+	json_array_foreach(events, i, ev) {
+		const json_t *ra = json_object_get(ev, "received_at");
+		const json_t *sq = json_object_get(ev, "seq");
+		struct tm tm;
+		time_t t;
+
+		if (json_is_integer(ra)) {
+			t = (time_t)json_integer_value(ra);
+			if (gmtime_r(&t, &tm) == NULL ||
+			    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+				snprintf(when, sizeof(when), "%lld",
+				    (long long)json_integer_value(ra));
+		} else
+			snprintf(when, sizeof(when), "-");
+		if (json_is_integer(sq))
+			snprintf(seq, sizeof(seq), "%lld",
+			    (long long)json_integer_value(sq));
+		else
+			snprintf(seq, sizeof(seq), "-");
+		events_field(ev, "kind", 31, kind, sizeof(kind));
+		events_field(ev, "zone", ZONE_TEXT_MAX, zone, sizeof(zone));
+		events_field(ev, "origin", 12, origin, sizeof(origin));
+		events_field(ev, "id", 16, id, sizeof(id));
+		printf("%-20s  %-14s  %-24s  %-12s  %8s  %s\n", when, kind, zone,
+		    origin, seq, id);
+	}
+	return CLI_OK;
+}
+
+int
+cmd_events(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "relay", required_argument, NULL, 'r' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "since", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "token-file", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *relay = HTTPC_RELAY_DEFAULT, *token_file = NULL, *why = NULL;
+	const char *zone_arg = NULL, *kind_arg = NULL, *since_arg = NULL;
+	const char *limit_arg = NULL;
+	char zone[ZONE_TEXT_MAX + 1], since[24];
+	struct httpc_response r = { 0 };
+	bool as_json = false;
+	json_t *root = NULL;
+	long long v;
+	char *end;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': relay = optarg; break;
+		case 'z': zone_arg = optarg; break;
+		case 'k': kind_arg = optarg; break;
+		case 's': since_arg = optarg; break;
+		case 'l': limit_arg = optarg; break;
+		case 'j': as_json = true; break;
+		case 't': token_file = optarg; break;
+		case 'h': return cli_usage(usage_text, 1);
+		default: return cli_usage(usage_text, 0);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage_text, 0);
+	/* Check here what the relay would refuse, to give exit status 2. */
+	if (zone_arg && zone_name_normalise(zone_arg, zone, &why) != 0) {
+		cli_err("events: --zone '%s': %s", zone_arg, why);
+		return CLI_ERR;
+	}
+	if (kind_arg && kind_from_name(kind_arg) == KIND__COUNT) {
+		cli_err("events: --kind '%s': not a message kind", kind_arg);
+		return CLI_ERR;
+	}
+	if (since_arg) {
+		if ((v = events_parse_since(since_arg)) < 0) {
+			cli_err("events: --since '%s': unix seconds or an age "
+			    "(90s, 30m, 6h, 7d)", since_arg);
+			return CLI_ERR;
+		}
+		snprintf(since, sizeof(since), "%lld", v);
+	}
+	if (limit_arg) {
+		v = strtoll(limit_arg, &end, 10);
+		if (limit_arg[0] < '0' || limit_arg[0] > '9' || *end != '\0' ||
+		    v < 1 || v > 1000) {
+			cli_err("events: --limit '%s': an integer, 1..1000",
+			    limit_arg);
+			return CLI_ERR;
+		}
+	}
+	{
+		const struct httpc_param params[] = {
+			{ "zone", zone_arg ? zone : NULL },
+			{ "kind", kind_arg },
+			{ "since", since_arg ? since : NULL },
+			{ "limit", limit_arg },
+		};
+		rc = httpc_api_get("events", relay, "/v1/events", params,
+		    sizeof(params) / sizeof(params[0]), token_file, &r);
+	}
+	if (rc != CLI_OK)
+		goto out;
+	if ((root = json_loadb(r.body, r.len, 0, NULL)) == NULL ||
+	    !json_is_object(root)) {
+		cli_err("events: the relay's answer is not a JSON object");
+		rc = CLI_ERR;
+		goto out;
+	}
+	if (as_json) {
+		fwrite(r.body, 1, r.len, stdout);
+		if (r.len == 0 || r.body[r.len - 1] != '\n')
+			putchar('\n');
+	} else
+		rc = events_print_table(root);
+out:
+	json_decref(root);
+	httpc_response_free(&r);
+	return rc;
+}

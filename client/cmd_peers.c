@@ -1,0 +1,178 @@
+/*
+ * client/cmd_peers.c — ntactl peers: the members a relay knows, with their
+ * keys' heartbeats and flags, from its HTTP API (GET /v1/peers).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "client/cli.h"
+#include "client/httpc.h"
+#include "client/ntactl.h"
+
+static const char usage_text[] =
+    "usage: ntactl peers [--relay URL] [--json] [--token-file F]\n"
+    "\n"
+    "List the operators a relay counts as members (GET /v1/peers,\n"
+    "docs/API.md).\n"
+    "\n"
+    "  --relay URL       the relay's HTTP API (default " HTTPC_RELAY_DEFAULT ")\n"
+    "  --json            print the relay's JSON answer as it is\n"
+    "  --token-file F    the API token (else $" HTTPC_TOKEN_ENV ")\n"
+    "  --help            this text\n"
+    "\n"
+    "Without --json: one line per operator with its id (first 12 hex\n"
+    "digits), name, the vote it counts for (first 12 hex digits), whether it\n"
+    "is pinned, its number of keys, the age of its newest heartbeat and the\n"
+    "flags of its keys (e.g. equivocation).\n"
+    "\n"
+    "Exit status: 0 success, 1 the relay answered an error (printed),\n"
+    "2 usage error or relay not reachable.\n";
+
+static void
+peers_field(const json_t *o, const char *name, size_t n, char *out, size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, name));
+	size_t i;
+
+	if (s == NULL) {
+		snprintf(out, len, "-");
+		return;
+	}
+	for (i = 0; s[i] && i < n && i + 1 < len; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	out[i] = '\0';
+}
+
+/* "42s", "5m", "3h", "2d"; "never" when last is 0. */
+static void
+peers_age(long long last, long long now, char *out, size_t len)
+{
+	long long a = now - last;
+
+	if (last <= 0)
+		snprintf(out, len, "never");
+	else if (a < 0)
+		snprintf(out, len, "0s");
+	else if (a < 120)
+		snprintf(out, len, "%llds", a);
+	else if (a < 2 * 3600)
+		snprintf(out, len, "%lldm", a / 60);
+	else if (a < 2 * 86400)
+		snprintf(out, len, "%lldh", a / 3600);
+	else
+		snprintf(out, len, "%lldd", a / 86400);
+}
+
+/* Append each distinct flag of key k to flags ("a,b"). */
+static void
+peers_flags(const json_t *k, char *flags, size_t len)
+{
+	const json_t *f;
+	char one[40];
+	size_t i, n;
+
+	json_array_foreach(json_object_get(k, "flags"), i, f) {
+		const char *s = json_string_value(f);
+		if (s == NULL)
+			continue;
+		snprintf(one, sizeof(one), "%s", s);
+		for (n = 0; one[n]; n++)
+			if ((unsigned char)one[n] <= 0x20 || one[n] == 0x7f ||
+			    one[n] == ',')
+				one[n] = '?';
+		if (strstr(flags, one) != NULL)
+			continue;
+		n = strlen(flags);
+		snprintf(flags + n, len - n, "%s%s", n ? "," : "", one);
+	}
+}
+
+static int
+peers_print_table(const json_t *root)
+{
+	const json_t *peers = json_object_get(root, "peers"), *p, *keys, *k;
+	char op[16], name[33], vote[16], age[32], flags[128];
+	long long now = (long long)time(NULL), last;
+	size_t i, j;
+
+	if (!json_is_array(peers)) {
+		cli_err("peers: the relay's answer has no \"peers\" list");
+		return CLI_ERR;
+	}
+	printf("%-12s  %-24s  %-12s  %-6s  %4s  %-14s  %s\n", "OPERATOR", "NAME",
+	    "VOTE", "PINNED", "KEYS", "LAST-HEARTBEAT", "FLAGS");
+	json_array_foreach(peers, i, p) {
+		peers_field(p, "operator", 12, op, sizeof(op));
+		peers_field(p, "name", 24, name, sizeof(name));
+		peers_field(p, "vote", 12, vote, sizeof(vote));
+		keys = json_object_get(p, "keys");
+		last = 0;
+		flags[0] = '\0';
+		json_array_foreach(keys, j, k) {
+			const json_t *hb = json_object_get(k, "last_heartbeat");
+			if (json_is_integer(hb) && json_integer_value(hb) > last)
+				last = json_integer_value(hb);
+			peers_flags(k, flags, sizeof(flags));
+		}
+		peers_age(last, now, age, sizeof(age));
+		printf("%-12s  %-24s  %-12s  %-6s  %4zu  %-14s  %s\n", op, name,
+		    vote, json_is_true(json_object_get(p, "pinned")) ? "yes" : "no",
+		    json_is_array(keys) ? json_array_size(keys) : 0, age,
+		    flags[0] ? flags : "-");
+	}
+	return CLI_OK;
+}
+
+int
+cmd_peers(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "relay", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "token-file", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *relay = HTTPC_RELAY_DEFAULT, *token_file = NULL;
+	struct httpc_response r = { 0 };
+	bool as_json = false;
+	json_t *root = NULL;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': relay = optarg; break;
+		case 'j': as_json = true; break;
+		case 't': token_file = optarg; break;
+		case 'h': return cli_usage(usage_text, 1);
+		default: return cli_usage(usage_text, 0);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage_text, 0);
+	rc = httpc_api_get("peers", relay, "/v1/peers", NULL, 0, token_file, &r);
+	if (rc != CLI_OK)
+		goto out;
+	if ((root = json_loadb(r.body, r.len, 0, NULL)) == NULL ||
+	    !json_is_object(root)) {
+		cli_err("peers: the relay's answer is not a JSON object");
+		rc = CLI_ERR;
+		goto out;
+	}
+	if (as_json) {
+		fwrite(r.body, 1, r.len, stdout);
+		if (r.len == 0 || r.body[r.len - 1] != '\n')
+			putchar('\n');
+	} else
+		rc = peers_print_table(root);
+out:
+	json_decref(root);
+	httpc_response_free(&r);
+	return rc;
+}

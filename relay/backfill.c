@@ -1,0 +1,189 @@
+/*
+ * relay/backfill.c — gap requests and answers (see the header).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/encoding.h"
+#include "proto/pjson.h"
+#include "relay/backfill.h"
+#include "relay/log.h"
+#include "relay/topic.h"
+
+#define PENDING_MAX 256
+
+static struct {
+	unsigned char keys[PENDING_MAX][KEY_ID_LEN];
+	size_t n;
+	long timer;
+} pending;
+
+static void
+own_hex(const struct relay *r, char out[KEY_ID_HEX_LEN + 1])
+{
+	encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, out);
+}
+
+static void
+ask(struct relay *r, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi)
+{
+	char topic[TOPIC_MAX], me[KEY_ID_HEX_LEN + 1], k[KEY_ID_HEX_LEN + 1];
+	char body[256];
+	int n;
+
+	/* the newest part of a long gap matters most: live events */
+	if (hi - lo + 1 > BACKFILL_MAX)
+		lo = hi - BACKFILL_MAX + 1;
+	own_hex(r, me);
+	snprintf(topic, sizeof(topic), TOPIC_PREFIX "%s/bf/req/%s", r->cfg.net, me);
+	n = snprintf(body, sizeof(body), "{\"key\":\"%s\",\"from\":%lld,\"to\":%lld}",
+	    encoding_hex_encode(key, KEY_ID_LEN, k), lo, hi);
+	log_info("backfill: asking for seq %lld..%lld of key %.16s...", lo, hi, k);
+	for (size_t i = 0; i < r->nlinks; i++)
+		link_publish(r->links[i], topic, body, (size_t)n, false, 60, -1);
+}
+
+struct gap_ctx {
+	struct relay *r;
+	const unsigned char *only;  /* NULL: every key */
+};
+
+static void
+on_gap(void *arg, const unsigned char key[KEY_ID_LEN], long long lo, long long hi)
+{
+	struct gap_ctx *g = arg;
+
+	if (g->only == NULL || memcmp(g->only, key, KEY_ID_LEN) == 0)
+		ask(g->r, key, lo, hi);
+}
+
+static void
+flush_pending(void *arg)
+{
+	struct relay *r = arg;
+	char err[STORE_ERR_MAX];
+
+	pending.timer = 0;
+	for (size_t i = 0; i < pending.n; i++) {
+		struct gap_ctx g = { r, pending.keys[i] };
+		if (store_gaps_each(r->store, pending.keys[i], on_gap, &g, err) != 0)
+			log_err("%s", err);
+	}
+	pending.n = 0;
+}
+
+void
+backfill_gap(struct relay *r, const unsigned char key[KEY_ID_LEN])
+{
+	for (size_t i = 0; i < pending.n; i++)
+		if (memcmp(pending.keys[i], key, KEY_ID_LEN) == 0)
+			return;
+	if (pending.n < PENDING_MAX)
+		memcpy(pending.keys[pending.n++], key, KEY_ID_LEN);
+	if (pending.timer == 0)
+		pending.timer = loop_timer_add(r->loop, BACKFILL_DELAY_MS,
+		    flush_pending, r);
+}
+
+void
+backfill_scan(struct relay *r)
+{
+	struct gap_ctx g = { r, NULL };
+	char err[STORE_ERR_MAX];
+
+	if (store_gaps_each(r->store, NULL, on_gap, &g, err) != 0)
+		log_err("%s", err);
+}
+
+static bool
+has_prefix(const struct relay *r, const char *topic, const char *what,
+    const char **rest)
+{
+	char p[128];
+	size_t n;
+
+	n = (size_t)snprintf(p, sizeof(p), TOPIC_PREFIX "%s/bf/%s/", r->cfg.net, what);
+	if (strncmp(topic, p, n) != 0)
+		return false;
+	*rest = topic + n;
+	return true;
+}
+
+bool
+backfill_is_request(const struct relay *r, const char *topic)
+{
+	const char *rest;
+
+	return has_prefix(r, topic, "req", &rest);
+}
+
+bool
+backfill_is_response(const struct relay *r, const char *topic, bool *for_us)
+{
+	char me[KEY_ID_HEX_LEN + 1];
+	const char *rest;
+
+	if (!has_prefix(r, topic, "resp", &rest))
+		return false;
+	own_hex(r, me);
+	*for_us = strncmp(rest, me, KEY_ID_HEX_LEN) == 0 && rest[KEY_ID_HEX_LEN] == '/';
+	return true;
+}
+
+struct answer_ctx {
+	struct relay *r;
+	char requester[KEY_ID_HEX_LEN + 1];
+	long sent;
+};
+
+static void
+send_one(void *arg, const struct store_outbox_item *it)
+{
+	struct answer_ctx *a = arg;
+	char topic[TOPIC_MAX], id[KEY_ID_HEX_LEN + 1];
+
+	snprintf(topic, sizeof(topic), TOPIC_PREFIX "%s/bf/resp/%s/%s", a->r->cfg.net,
+	    a->requester, encoding_hex_encode(it->id, KEY_ID_LEN, id));
+	for (size_t i = 0; i < a->r->nlinks; i++)
+		link_publish(a->r->links[i], topic, it->raw, it->rawlen, false, 300, -1);
+	a->sent++;
+}
+
+void
+backfill_answer(struct relay *r, const char *topic, const void *payload, size_t len)
+{
+	struct answer_ctx a = { r, "", 0 };
+	struct pjson_doc d = { 0 };
+	unsigned char key[KEY_ID_LEN];
+	char me[KEY_ID_HEX_LEN + 1], err[STORE_ERR_MAX];
+	const char *rest, *k;
+	long long from, to;
+
+	if (!has_prefix(r, topic, "req", &rest) || !encoding_is_id_hex(rest))
+		return;
+	own_hex(r, me);
+	if (strcmp(rest, me) == 0)
+		return; /* our own request */
+	snprintf(a.requester, sizeof(a.requester), "%s", rest);
+	if (len > 512 || pjson_parse(&d, payload, len) != PJSON_OK ||
+	    pjson_type(&d, 0) != PJSON_OBJECT)
+		goto bad;
+	k = pjson_str(&d, pjson_get(&d, 0, "key"));
+	from = pjson_int(&d, pjson_get(&d, 0, "from"));
+	to = pjson_int(&d, pjson_get(&d, 0, "to"));
+	if (k == NULL || !encoding_is_id_hex(k) || from < 1 || to < from ||
+	    to - from >= BACKFILL_MAX)
+		goto bad;
+	encoding_hex_decode(k, key, KEY_ID_LEN);
+	if (store_range_each(r->store, key, from, to, send_one, &a, err) < 0)
+		log_err("%s", err);
+	else if (a.sent)
+		log_info("backfill: sent %ld events of key %.16s... to %.16s...",
+		    a.sent, k, a.requester);
+	pjson_free(&d);
+	return;
+bad:
+	log_notice("backfill: ignoring a malformed request on %.200s", topic);
+	pjson_free(&d);
+}

@@ -1,0 +1,1206 @@
+/*
+ * relay/config.c — read and check ntarelay.conf.
+ *
+ * One pass over the file, one line at a time, each key handled by the
+ * entry of its name in the key table; whole-file rules (required keys, a
+ * link's certificate without its key) are checked at the end. Every error
+ * names the file and line, because the person reading it has the file open
+ * in an editor and nothing else.
+ *
+ * Nothing here opens anything but the configuration file itself, except
+ * config_check_files(), whose whole purpose is to look at the files named.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "proto/key.h"
+#include "relay/config.h"
+
+#define CONFIG_LINE_MAX 4096            /* bytes of one line, without its end */
+#define CONFIG_CERT_MAX (64 * 1024)     /* a key_cert envelope (PROTO max) */
+#define CONFIG_CREDENTIALS_MAX 1024
+#define CONFIG_TOKEN_MIN 16
+#define CONFIG_TOKEN_MAX 1024
+#define CONFIG_SECRET_SLACK 4      /* room for "\r\n" and detecting more */
+
+enum key_id {
+	K_NET, K_KEY, K_CERT, K_TRUSTDB, K_STORE, K_LINK, K_HTTP_LISTEN,
+	K_LINK_CAFILE, K_LINK_CERTFILE, K_LINK_KEYFILE, K_LINK_CREDENTIALS,
+	K_LINK_CLIENT_ID,
+	K_WATCH, K_LOG_LEVEL, K_LOG_SYSLOG, K_HEARTBEAT_INTERVAL, K_CLOCK_SKEW,
+	K_RETENTION, K_RATE_LIMIT, K_RATE_BURST, K_VOUCH_THRESHOLD, K_QUORUM,
+	K_QUORUM_EVIDENCE, K_RESOLVE_AFTER, K_AFFILIATION_GROUP,
+	K_DRAIN_TIMEOUT, K_HTTP_TOKEN_FILE,
+	K__COUNT
+};
+
+struct parser;
+
+/* flags of a key */
+#define F_REQUIRED 0x01   /* must be given */
+#define F_REPEAT 0x02     /* may be given more than once: a list */
+#define F_LINKOPT 0x04    /* qualifies the link above */
+#define F_TLS 0x08        /* link option for mqtts:// only */
+#define F_EMPTY 0x10      /* an empty value is allowed */
+#define F_SPACES 0x20     /* the value may hold spaces (paths, lists) */
+
+struct keydef {
+	const char *name;
+	unsigned flags;
+	int (*set)(struct parser *p, enum key_id k, const char *v);
+	long long min, max;         /* numeric keys */
+};
+
+struct parser {
+	const char *file;           /* as the caller wrote it, for messages */
+	char dir[PATH_MAX];         /* absolute directory of the file */
+	struct relay_config *cfg;
+	int line;
+	char *err;
+	size_t errlen;
+	int seen[K__COUNT];         /* line a single-valued key was given on */
+	int lopt[CONFIG_LINKS_MAX][K__COUNT]; /* same, per link, for link options */
+	int watch_line[CONFIG_WATCH_MAX];
+	int group_line[CONFIG_GROUPS_MAX];
+};
+
+static int set_net(struct parser *, enum key_id, const char *);
+static int set_path(struct parser *, enum key_id, const char *);
+static int set_link(struct parser *, enum key_id, const char *);
+static int set_http_listen(struct parser *, enum key_id, const char *);
+static int set_link_path(struct parser *, enum key_id, const char *);
+static int set_link_client_id(struct parser *, enum key_id, const char *);
+static int set_watch(struct parser *, enum key_id, const char *);
+static int set_log_level(struct parser *, enum key_id, const char *);
+static int set_bool(struct parser *, enum key_id, const char *);
+static int set_number(struct parser *, enum key_id, const char *);
+static int set_quorum(struct parser *, enum key_id, const char *);
+static int set_group(struct parser *, enum key_id, const char *);
+
+/* The public contract: ntarelay.conf(5) documents each of these. */
+static const struct keydef keys[K__COUNT] = {
+	[K_NET] = { "net", F_REQUIRED, set_net, 0, 0 },
+	[K_KEY] = { "key", F_REQUIRED | F_SPACES, set_path, 0, 0 },
+	[K_CERT] = { "cert", F_REQUIRED | F_EMPTY | F_SPACES, set_path, 0, 0 },
+	[K_TRUSTDB] = { "trustdb", F_REQUIRED | F_SPACES, set_path, 0, 0 },
+	[K_STORE] = { "store", F_REQUIRED | F_SPACES, set_path, 0, 0 },
+	[K_LINK] = { "link", F_REQUIRED | F_REPEAT, set_link, 0, 0 },
+	[K_HTTP_LISTEN] = { "http_listen", F_REQUIRED, set_http_listen, 0, 0 },
+	[K_LINK_CAFILE] = { "link_cafile", F_LINKOPT | F_TLS | F_SPACES, set_link_path, 0, 0 },
+	[K_LINK_CERTFILE] = { "link_certfile", F_LINKOPT | F_TLS | F_SPACES, set_link_path, 0, 0 },
+	[K_LINK_KEYFILE] = { "link_keyfile", F_LINKOPT | F_TLS | F_SPACES, set_link_path, 0, 0 },
+	[K_LINK_CREDENTIALS] = { "link_credentials", F_LINKOPT | F_SPACES, set_link_path, 0, 0 },
+	[K_LINK_CLIENT_ID] = { "link_client_id", F_LINKOPT, set_link_client_id, 0, 0 },
+	[K_WATCH] = { "watch", F_REPEAT, set_watch, 0, 0 },
+	[K_LOG_LEVEL] = { "log_level", 0, set_log_level, 0, 0 },
+	[K_LOG_SYSLOG] = { "log_syslog", 0, set_bool, 0, 0 },
+	[K_HEARTBEAT_INTERVAL] = { "heartbeat_interval", 0, set_number, 10, 170 },
+	[K_CLOCK_SKEW] = { "clock_skew", 0, set_number, 0, 3600 },
+	[K_RETENTION] = { "retention", 0, set_number, 3600, 31536000 },
+	[K_RATE_LIMIT] = { "rate_limit", 0, set_number, 1, 100000 },
+	[K_RATE_BURST] = { "rate_burst", 0, set_number, 1, 1000000 },
+	[K_VOUCH_THRESHOLD] = { "vouch_threshold", 0, set_number, 1, 100 },
+	[K_QUORUM] = { "quorum", 0, set_quorum, 2, 1000 },
+	[K_QUORUM_EVIDENCE] = { "quorum_evidence", 0, set_number, 1, 1000 },
+	[K_RESOLVE_AFTER] = { "resolve_after", 0, set_number, 60, 86400 },
+	[K_AFFILIATION_GROUP] = { "affiliation_group", F_REPEAT | F_SPACES, set_group, 0, 0 },
+	[K_DRAIN_TIMEOUT] = { "drain_timeout", 0, set_number, 0, 60 },
+	[K_HTTP_TOKEN_FILE] = { "http_token_file", F_SPACES, set_path, 0, 0 },
+};
+
+static int fail(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "FILE:LINE: message" (or "FILE: message" for line 0) into p->err. */
+static int
+fail(struct parser *p, int line, const char *fmt, ...)
+{
+	char msg[CONFIG_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->file, line, msg);
+	else
+		snprintf(p->err, p->errlen, "%s: %s", p->file, msg);
+	return -1;
+}
+
+void
+config_defaults(struct relay_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log_level = LOG_LVL_INFO;
+	cfg->log_syslog = false;
+	cfg->heartbeat_interval = 60;
+	cfg->skew = 300;
+	cfg->retention = 604800;
+	cfg->rate_limit = 50;
+	cfg->rate_burst = 500;
+	cfg->vouch_threshold = 2;
+	cfg->quorum = 0;
+	cfg->quorum_evidence = 2;
+	cfg->resolve_after = 900;
+	cfg->drain_timeout = 5;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static bool
+has_space(const char *v)
+{
+	return strpbrk(v, " \t") != NULL;
+}
+
+/* Relative paths are taken from the configuration file's directory, so a
+ * file and the keys beside it can move together. */
+static int
+resolve_path(struct parser *p, enum key_id k, const char *v, char *out)
+{
+	int n;
+
+	if (v[0] == '/')
+		n = snprintf(out, PATH_MAX, "%s", v);
+	else
+		n = snprintf(out, PATH_MAX, "%s/%s", p->dir, v);
+	if (n < 0 || n >= PATH_MAX)
+		return fail(p, p->line, "%s: path too long", keys[k].name);
+	return 0;
+}
+
+static int
+set_net(struct parser *p, enum key_id k, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n > 63)
+		return fail(p, p->line, "net: longer than 63 characters");
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		    v[i] == '-'))
+			return fail(p, p->line, "net: '%.64s': use 1-63 of a-z 0-9 -", v);
+	memcpy(p->cfg->net, v, n + 1);
+	return 0;
+}
+
+static int
+set_path(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	char *dst;
+
+	switch (k) {
+	case K_KEY: dst = cfg->key; cfg->line.key = p->line; break;
+	case K_CERT: dst = cfg->cert; cfg->line.cert = p->line; break;
+	case K_TRUSTDB: dst = cfg->trustdb; cfg->line.trustdb = p->line; break;
+	case K_STORE: dst = cfg->store; cfg->line.store = p->line; break;
+	case K_HTTP_TOKEN_FILE:
+		dst = cfg->http_token_file;
+		cfg->line.http_token_file = p->line;
+		break;
+	default:
+		return fail(p, p->line, "%s: internal error", keys[k].name);
+	}
+	if (*v == '\0') {                /* cert only: the key is a root key */
+		*dst = '\0';
+		return 0;
+	}
+	return resolve_path(p, k, v, dst);
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* A hostname: labels of letters, digits and '-', 1-63 each, 253 in all,
+ * an optional final dot. */
+static bool
+hostname_valid(const char *h)
+{
+	size_t n = strlen(h), label = 0;
+
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || h[i] == '.') {
+			if (label == 0 || label > 63 || h[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-')
+			return false;
+		if (label == 0 && h[i] == '-')
+			return false;
+		label++;
+	}
+	return true;
+}
+
+/*
+ * Split HOST[:PORT] or [IPV6][:PORT] from s. The host goes to host (cap
+ * bytes, brackets removed); *port is -1 when no port was written. Sets *ip
+ * when the host is an IPv4 or IPv6 literal. Errors are worded for key.
+ */
+static int
+parse_hostport(struct parser *p, const char *key, const char *s, char *host,
+    size_t cap, int *port, bool *ip)
+{
+	const char *h, *rest, *colon;
+	size_t hlen;
+
+	*port = -1;
+	*ip = false;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		char a6[INET6_ADDRSTRLEN + 1];
+		unsigned char bin[16];
+
+		if (close == NULL)
+			return fail(p, p->line, "%s: missing ']' after the IPv6 "
+			    "address", key);
+		h = s + 1;
+		hlen = (size_t)(close - h);
+		if (hlen == 0)
+			return fail(p, p->line, "%s: missing host", key);
+		if (hlen >= sizeof(a6))
+			return fail(p, p->line, "%s: '%.*s' is not an IPv6 address",
+			    key, (int)(close - s + 1), s);
+		memcpy(a6, h, hlen);
+		a6[hlen] = '\0';
+		if (inet_pton(AF_INET6, a6, bin) != 1)
+			return fail(p, p->line, "%s: '[%s]' is not an IPv6 address",
+			    key, a6);
+		*ip = true;
+		rest = close + 1;
+		if (*rest != '\0' && *rest != ':')
+			return fail(p, p->line, "%s: unexpected '%.40s' after the "
+			    "address", key, rest);
+	} else {
+		h = s;
+		colon = strchr(s, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			return fail(p, p->line, "%s: write an IPv6 address in "
+			    "brackets, as [::1]:1883", key);
+		hlen = colon ? (size_t)(colon - s) : strlen(s);
+		rest = s + hlen;
+		if (hlen == 0)
+			return fail(p, p->line, "%s: missing host", key);
+	}
+	if (hlen >= cap)
+		return fail(p, p->line, "%s: host name too long", key);
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+
+	if (!*ip) {
+		bool dotted = true;
+		unsigned char bin[4];
+
+		for (size_t i = 0; i < hlen; i++)
+			if (!(isdigit((unsigned char)host[i]) || host[i] == '.'))
+				dotted = false;
+		if (dotted) {
+			if (inet_pton(AF_INET, host, bin) != 1)
+				return fail(p, p->line, "%s: '%s' is not an IPv4 "
+				    "address", key, host);
+			*ip = true;
+		} else if (!hostname_valid(host)) {
+			return fail(p, p->line, "%s: '%.80s' is not a host name",
+			    key, host);
+		}
+	}
+
+	if (*rest == ':') {
+		const char *ps = rest + 1;
+		size_t plen = strlen(ps);
+		long v = 0;
+
+		if (plen == 0)
+			return fail(p, p->line, "%s: missing port after ':'", key);
+		if (!all_digits(ps, plen))
+			return fail(p, p->line, "%s: port '%.20s' is not a number",
+			    key, ps);
+		for (size_t i = 0; i < plen && v <= 65535; i++)
+			v = v * 10 + (ps[i] - '0');
+		if (v < 1 || v > 65535)
+			return fail(p, p->line, "%s: port %.20s out of range "
+			    "(1-65535)", key, ps);
+		*port = (int)v;
+	}
+	return 0;
+}
+
+/*
+ * mqtt://HOST[:PORT] or mqtts://HOST[:PORT], one optional trailing '/'.
+ * No user information (link_credentials holds it, out of the URL and out
+ * of logs), no path.
+ */
+static int
+set_link(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	struct config_link *l;
+	char hostport[300];
+	const char *rest, *sep;
+	size_t n;
+	bool ip;
+	int port;
+
+	if (cfg->nlinks == CONFIG_LINKS_MAX)
+		return fail(p, p->line, "link: too many links (at most %d)",
+		    CONFIG_LINKS_MAX);
+	if (strlen(v) >= sizeof(l->url))
+		return fail(p, p->line, "link: URL too long");
+	l = &cfg->links[cfg->nlinks];
+	memset(l, 0, sizeof(*l));
+	if (strncmp(v, "mqtt://", 7) == 0) {
+		rest = v + 7;
+		l->port = 1883;
+	} else if (strncmp(v, "mqtts://", 8) == 0) {
+		rest = v + 8;
+		l->tls = true;
+		l->port = 8883;
+	} else if ((sep = strstr(v, "://")) != NULL) {
+		return fail(p, p->line, "link: unsupported scheme '%.*s' (use "
+		    "mqtt:// or mqtts://)", (int)(sep - v) > 20 ? 20 : (int)(sep - v), v);
+	} else {
+		return fail(p, p->line, "link: '%.80s' is not a URL (write "
+		    "mqtt://HOST:PORT or mqtts://HOST:PORT)", v);
+	}
+	if (strchr(rest, '@') != NULL)
+		return fail(p, p->line, "link: user name or password in the URL "
+		    "(put them in a file named by link_credentials)");
+	n = strlen(rest);
+	if (n > 0 && rest[n - 1] == '/')
+		n--;
+	if (memchr(rest, '/', n) != NULL || memchr(rest, '?', n) != NULL ||
+	    memchr(rest, '#', n) != NULL)
+		return fail(p, p->line, "link: unexpected path in '%.80s' (write "
+		    "only the scheme, host and port)", v);
+	memcpy(hostport, rest, n);
+	hostport[n] = '\0';
+	if (parse_hostport(p, "link", hostport, l->host, sizeof(l->host), &port,
+	    &ip) != 0)
+		return -1;
+	if (port > 0)
+		l->port = port;
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (strcasecmp(cfg->links[i].host, l->host) == 0 &&
+		    cfg->links[i].port == l->port)
+			return fail(p, p->line, "link: same broker as the link on "
+			    "line %d", cfg->links[i].line);
+	memcpy(l->url, v, strlen(v) + 1);
+	l->line = p->line;
+	cfg->nlinks++;
+	return 0;
+}
+
+/* IP literals only: a listening address decided by DNS at start-up is a
+ * surprise waiting for the day the resolver is the thing that is broken. */
+static int
+set_http_listen(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	char host[256];
+	bool ip;
+	int port;
+
+	if (strlen(v) >= sizeof(cfg->http_listen))
+		return fail(p, p->line, "http_listen: too long");
+	if (parse_hostport(p, "http_listen", v, host, sizeof(host), &port, &ip) != 0)
+		return -1;
+	if (!ip)
+		return fail(p, p->line, "http_listen: '%.80s' is not an IP address "
+		    "(host names are refused: write 127.0.0.1:8053 or [::1]:8053)",
+		    host);
+	if (port < 0)
+		return fail(p, p->line, "http_listen: missing port (write "
+		    "ADDRESS:PORT, as 127.0.0.1:8053)");
+	memcpy(cfg->http_listen, v, strlen(v) + 1);
+	memcpy(cfg->http_addr, host, strlen(host) + 1);
+	cfg->http_port = port;
+	return 0;
+}
+
+static struct config_link *
+current_link(struct parser *p)
+{
+	return &p->cfg->links[p->cfg->nlinks - 1];
+}
+
+static int
+set_link_path(struct parser *p, enum key_id k, const char *v)
+{
+	struct config_link *l = current_link(p);
+	char *dst;
+
+	switch (k) {
+	case K_LINK_CAFILE: dst = l->cafile; l->cafile_line = p->line; break;
+	case K_LINK_CERTFILE: dst = l->certfile; l->certfile_line = p->line; break;
+	case K_LINK_KEYFILE: dst = l->keyfile; l->keyfile_line = p->line; break;
+	case K_LINK_CREDENTIALS:
+		dst = l->credentials;
+		l->credentials_line = p->line;
+		break;
+	default:
+		return fail(p, p->line, "%s: internal error", keys[k].name);
+	}
+	return resolve_path(p, k, v, dst);
+}
+
+/* MQTT 3.1.1 servers must accept 1-23 characters of 0-9 a-z A-Z; '-' and
+ * '_' are accepted by every broker in use. */
+static int
+set_link_client_id(struct parser *p, enum key_id k, const char *v)
+{
+	struct config_link *l = current_link(p);
+	size_t n = strlen(v);
+
+	if (n >= sizeof(l->client_id))
+		return fail(p, p->line, "link_client_id: longer than %zu characters",
+		    sizeof(l->client_id) - 1);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
+			return fail(p, p->line, "link_client_id: '%.40s': use 1-23 "
+			    "of A-Z a-z 0-9 - _", v);
+	memcpy(l->client_id, v, n + 1);
+	l->client_id_line = p->line;
+	return 0;
+}
+
+static int
+set_watch(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	char zone[ZONE_TEXT_MAX + 1];
+	const char *why = "invalid";
+
+	if (zone_name_normalise(v, zone, &why) != 0)
+		return fail(p, p->line, "watch: '%.80s' is not a zone name (%s)",
+		    v, why);
+	for (size_t i = 0; i < cfg->nwatch; i++)
+		if (strcmp(cfg->watch[i], zone) == 0)
+			return fail(p, p->line, "watch: %s already watched (line %d)",
+			    zone, p->watch_line[i]);
+	if (cfg->nwatch == CONFIG_WATCH_MAX)
+		return fail(p, p->line, "watch: too many zones (at most %d)",
+		    CONFIG_WATCH_MAX);
+	memcpy(cfg->watch[cfg->nwatch], zone, sizeof(zone));
+	p->watch_line[cfg->nwatch++] = p->line;
+	return 0;
+}
+
+static int
+set_log_level(struct parser *p, enum key_id k, const char *v)
+{
+	int lvl = log_level_from_name(v);
+
+	if (lvl < 0)
+		return fail(p, p->line, "log_level: '%.40s' is not one of err, warn, "
+		    "notice, info, debug", v);
+	p->cfg->log_level = (enum log_level)lvl;
+	return 0;
+}
+
+static int
+set_bool(struct parser *p, enum key_id k, const char *v)
+{
+	bool b;
+
+	if (strcmp(v, "yes") == 0)
+		b = true;
+	else if (strcmp(v, "no") == 0)
+		b = false;
+	else
+		return fail(p, p->line, "%s: '%.40s': write yes or no",
+		    keys[k].name, v);
+	switch (k) {
+	case K_LOG_SYSLOG: p->cfg->log_syslog = b; break;
+	default: return fail(p, p->line, "%s: internal error", keys[k].name);
+	}
+	return 0;
+}
+
+/* A decimal integer in [min, max] of key k; no sign, no units. */
+static int
+parse_number(struct parser *p, enum key_id k, const char *v, long long *out)
+{
+	const struct keydef *d = &keys[k];
+	size_t n = strlen(v);
+	long long x = 0;
+
+	if (!all_digits(v, n))
+		return fail(p, p->line, "%s: '%.40s' is not a number (a decimal "
+		    "integer)", d->name, v);
+	for (size_t i = 0; i < n && x <= d->max; i++)
+		x = x * 10 + (v[i] - '0');
+	if (x < d->min || x > d->max)
+		return fail(p, p->line, "%s: %.40s out of range (%lld-%lld)",
+		    d->name, v, d->min, d->max);
+	*out = x;
+	return 0;
+}
+
+static int
+set_number(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	long long x;
+
+	if (parse_number(p, k, v, &x) != 0)
+		return -1;
+	switch (k) {
+	case K_HEARTBEAT_INTERVAL: cfg->heartbeat_interval = (int)x; break;
+	case K_CLOCK_SKEW: cfg->skew = (int)x; break;
+	case K_RETENTION: cfg->retention = (long)x; break;
+	case K_RATE_LIMIT: cfg->rate_limit = (int)x; break;
+	case K_RATE_BURST: cfg->rate_burst = (int)x; break;
+	case K_VOUCH_THRESHOLD: cfg->vouch_threshold = (int)x; break;
+	case K_QUORUM_EVIDENCE: cfg->quorum_evidence = (int)x; break;
+	case K_RESOLVE_AFTER: cfg->resolve_after = (int)x; break;
+	case K_DRAIN_TIMEOUT: cfg->drain_timeout = (int)x; break;
+	default: return fail(p, p->line, "%s: internal error", keys[k].name);
+	}
+	return 0;
+}
+
+/* At least 2: one operator alone must never be able to push an NTA. */
+static int
+set_quorum(struct parser *p, enum key_id k, const char *v)
+{
+	long long x;
+
+	if (strcmp(v, "auto") == 0) {
+		p->cfg->quorum = 0;
+		return 0;
+	}
+	if (!all_digits(v, strlen(v)))
+		return fail(p, p->line, "quorum: '%.40s': write auto or a number "
+		    "(%lld-%lld)", v, keys[k].min, keys[k].max);
+	if (parse_number(p, k, v, &x) != 0)
+		return -1;
+	p->cfg->quorum = (int)x;
+	return 0;
+}
+
+/* ID,ID[,...]: 64 hex digits each (case folded), spaces after commas
+ * allowed. An operator may appear in one group only: write a group once
+ * rather than rely on groups merging. */
+static int
+set_group(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	struct config_group g;
+	const char *s = v;
+
+	memset(&g, 0, sizeof(g));
+	if (cfg->ngroups == CONFIG_GROUPS_MAX)
+		return fail(p, p->line, "affiliation_group: too many groups (at "
+		    "most %d)", CONFIG_GROUPS_MAX);
+	for (;;) {
+		size_t n = 0;
+		char id[65];
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (s[n] != '\0' && s[n] != ',' && s[n] != ' ' && s[n] != '\t')
+			n++;
+		if (n != 64 || strspn(s, "0123456789abcdefABCDEF") < 64)
+			return fail(p, p->line, "affiliation_group: '%.*s' is not an "
+			    "operator id (64 hex digits)", n > 70 ? 70 : (int)n, s);
+		for (size_t i = 0; i < 64; i++)
+			id[i] = (char)tolower((unsigned char)s[i]);
+		id[64] = '\0';
+		for (size_t i = 0; i < g.n; i++)
+			if (strcmp(g.members[i], id) == 0)
+				return fail(p, p->line, "affiliation_group: operator "
+				    "%.16s... listed twice", id);
+		for (size_t j = 0; j < cfg->ngroups; j++)
+			for (size_t i = 0; i < cfg->groups[j].n; i++)
+				if (strcmp(cfg->groups[j].members[i], id) == 0)
+					return fail(p, p->line, "affiliation_group: "
+					    "operator %.16s... is already in the group "
+					    "of line %d", id, p->group_line[j]);
+		if (g.n == CONFIG_GROUP_MEMBERS_MAX)
+			return fail(p, p->line, "affiliation_group: too many "
+			    "operators (at most %d)", CONFIG_GROUP_MEMBERS_MAX);
+		memcpy(g.members[g.n++], id, sizeof(id));
+		s += n;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		if (*s != ',')
+			return fail(p, p->line, "affiliation_group: separate operator "
+			    "ids with commas");
+		s++;
+	}
+	if (g.n < 2)
+		return fail(p, p->line, "affiliation_group: name at least two "
+		    "operators");
+	cfg->groups[cfg->ngroups] = g;
+	p->group_line[cfg->ngroups++] = p->line;
+	return 0;
+}
+
+/* ---- lines ----------------------------------------------------------- */
+
+/* Levenshtein distance ignoring case, small strings only, for "did you
+ * mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[40], prev, tmp;
+
+	if (la >= 40 || lb >= 40)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static int
+unknown_key(struct parser *p, const char *name)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+
+	if (strchr(name, '=') != NULL)
+		return fail(p, p->line, "unknown key '%.60s' (write 'key value', "
+		    "without '=')", name);
+	for (int i = 0; i < K__COUNT; i++) {
+		size_t d = distance(name, keys[i].name);
+		if (d < bd) {
+			bd = d;
+			best = keys[i].name;
+		}
+	}
+	if (best != NULL)
+		return fail(p, p->line, "unknown key '%.60s' (did you mean '%s'?)",
+		    name, best);
+	return fail(p, p->line, "unknown key '%.60s'", name);
+}
+
+static int
+parse_line(struct parser *p, char *s)
+{
+	const struct keydef *d;
+	char *name, *value, *end;
+	enum key_id k;
+	int *seen;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0' || *s == '#')
+		return 0;
+	name = s;
+	while (*s != '\0' && *s != ' ' && *s != '\t')
+		s++;
+	if (*s != '\0')
+		*s++ = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	value = s;
+	end = s + strlen(s);
+	while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+
+	for (k = 0; k < K__COUNT; k++)
+		if (strcmp(keys[k].name, name) == 0)
+			break;
+	if (k == K__COUNT)
+		return unknown_key(p, name);
+	d = &keys[k];
+	if (*value == '\0' && !(d->flags & F_EMPTY))
+		return fail(p, p->line, "%s: missing value", d->name);
+
+	if (d->flags & F_LINKOPT) {
+		struct config_link *l;
+
+		if (p->cfg->nlinks == 0)
+			return fail(p, p->line, "%s: no link above (link options "
+			    "follow the link line they qualify)", d->name);
+		l = current_link(p);
+		if ((d->flags & F_TLS) && !l->tls)
+			return fail(p, p->line, "%s: the link on line %d is mqtt:// "
+			    "(TLS options need mqtts://)", d->name, l->line);
+		seen = &p->lopt[p->cfg->nlinks - 1][k];
+		if (*seen)
+			return fail(p, p->line, "%s given twice for the link on line "
+			    "%d (first on line %d)", d->name, l->line, *seen);
+	} else {
+		seen = &p->seen[k];
+		if (*seen && !(d->flags & F_REPEAT))
+			return fail(p, p->line, "%s given twice (first on line %d)",
+			    d->name, *seen);
+	}
+	if (!(d->flags & F_SPACES) && has_space(value))
+		return fail(p, p->line, "%s: '%.80s' is not one word (comments "
+		    "go on lines of their own)", d->name, value);
+	if (d->set(p, k, value) != 0)
+		return -1;
+	if (!*seen)
+		*seen = p->line;
+	return 0;
+}
+
+/* Whole-file rules, once every line is read. */
+static int
+check_complete(struct parser *p)
+{
+	struct relay_config *cfg = p->cfg;
+
+	for (size_t i = 0; i < cfg->nlinks; i++) {
+		const struct config_link *l = &cfg->links[i];
+
+		if (l->certfile_line && !l->keyfile_line)
+			return fail(p, l->certfile_line, "link_certfile: the link on "
+			    "line %d has no link_keyfile", l->line);
+		if (l->keyfile_line && !l->certfile_line)
+			return fail(p, l->keyfile_line, "link_keyfile: the link on "
+			    "line %d has no link_certfile", l->line);
+	}
+	for (int k = 0; k < K__COUNT; k++)
+		if ((keys[k].flags & F_REQUIRED) && !p->seen[k])
+			return fail(p, 0, "missing required key '%s'", keys[k].name);
+	if (cfg->rate_burst < cfg->rate_limit)
+		return fail(p, p->seen[K_RATE_BURST] ? p->seen[K_RATE_BURST] :
+		    p->seen[K_RATE_LIMIT], "rate_burst %d is below rate_limit %d",
+		    cfg->rate_burst, cfg->rate_limit);
+	return 0;
+}
+
+/*
+ * Read the next line into buf (CONFIG_LINE_MAX + 1 bytes), without its
+ * "\n" or "\r\n". Returns 1 with a line, 0 at the end, -1 on error (too
+ * long, NUL, control character, read error), with the message set.
+ */
+static int
+read_line(struct parser *p, FILE *fp, char *buf)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc(fp)) != EOF && c != '\n') {
+		if (len == CONFIG_LINE_MAX)
+			return fail(p, p->line + 1, "line longer than %d bytes",
+			    CONFIG_LINE_MAX);
+		buf[len++] = (char)c;
+	}
+	if (c == EOF) {
+		if (ferror(fp))
+			return fail(p, p->line + 1, "%s", strerror(errno));
+		if (len == 0)
+			return 0;
+	}
+	p->line++;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (memchr(buf, '\0', len) != NULL)
+		return fail(p, p->line, "NUL byte in the line");
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char u = (unsigned char)buf[i];
+		if ((u < 0x20 && u != '\t') || u == 0x7f)
+			return fail(p, p->line, "control character 0x%02x in the "
+			    "line", u);
+	}
+	return 1;
+}
+
+/*
+ * p->dir = the directory the file was named in, made absolute (symbolic
+ * links among the directories resolved), and cfg->path = p->dir + its
+ * name. A symbolic link to the file itself is not followed for this: the
+ * paths in the file are relative to where the administrator sees it.
+ */
+static int
+absolute_dir(struct parser *p, const char *path)
+{
+	char d[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *base;
+	size_t n;
+
+	if (slash == NULL) {
+		memcpy(d, ".", 2);
+		base = path;
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(d))
+			return fail(p, 0, "path too long");
+		memcpy(d, path, n);
+		d[n] = '\0';
+		base = slash + 1;
+	}
+	if (realpath(d, p->dir) == NULL)
+		return fail(p, 0, "%s", strerror(errno));
+	n = (size_t)snprintf(p->cfg->path, sizeof(p->cfg->path), "%s%s%s",
+	    p->dir, strcmp(p->dir, "/") == 0 ? "" : "/", base);
+	if (n >= sizeof(p->cfg->path))
+		return fail(p, 0, "path too long");
+	return 0;
+}
+
+int
+config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen)
+{
+	struct parser *p;
+	char *buf = NULL;
+	struct stat st;
+	FILE *fp = NULL;
+	int rc = -1, r;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	config_defaults(cfg);
+	p->file = path;
+	p->cfg = cfg;
+	p->err = err;
+	p->errlen = errlen;
+	if ((buf = malloc(CONFIG_LINE_MAX + 1)) == NULL) {
+		fail(p, 0, "out of memory");
+		goto out;
+	}
+	if ((fp = fopen(path, "re")) == NULL) {
+		fail(p, 0, "%s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fail(p, 0, "not a regular file");
+		goto out;
+	}
+	if (absolute_dir(p, path) != 0)
+		goto out;
+
+	while ((r = read_line(p, fp, buf)) == 1) {
+		char *s = buf;
+
+		/* an editor's UTF-8 byte order mark at the start of the file */
+		if (p->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		if (parse_line(p, s) != 0)
+			goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (check_complete(p) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	free(buf);
+	free(p);
+	return rc;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+struct checker {
+	const struct relay_config *cfg;
+	char *err;
+	size_t errlen;
+};
+
+static int cfail(struct checker *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+cfail(struct checker *c, int line, const char *fmt, ...)
+{
+	char msg[CONFIG_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(c->err, c->errlen, "%s:%d: %s", c->cfg->path, line, msg);
+	else
+		snprintf(c->err, c->errlen, "%s: %s", c->cfg->path, msg);
+	return -1;
+}
+
+/* Open path for reading as the relay will (the real test, not access()),
+ * a regular file. Returns the descriptor, or -1 with the message set. */
+static int
+open_regular(struct checker *c, int line, const char *key, const char *path,
+    struct stat *st)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return cfail(c, line, "%s: %s: %s", key, path, strerror(errno));
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return cfail(c, line, "%s: %s: not a regular file", key, path);
+	}
+	return fd;
+}
+
+static int
+check_readable(struct checker *c, int line, const char *key, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open_regular(c, line, key, path, &st)) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int
+check_private(struct checker *c, int line, const char *key, const char *path,
+    const struct stat *st)
+{
+	if (st->st_mode & (S_IRWXG | S_IRWXO))
+		return cfail(c, line, "%s: %s: permissions %04o are too open: a "
+		    "secret must not be accessible by group or others (chmod 600)",
+		    key, path, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Read a small secret file whole into buf (cap bytes, NUL-terminated). */
+static int
+read_secret(struct checker *c, int line, const char *key, const char *path,
+    char *buf, size_t cap, size_t *len)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, rc = -1;
+
+	*len = 0;
+	if ((fd = open_regular(c, line, key, path, &st)) < 0)
+		return -1;
+	if (check_private(c, line, key, path, &st) != 0)
+		goto out;
+	while ((n = read(fd, buf + *len, cap - 1 - *len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cfail(c, line, "%s: %s: %s", key, path, strerror(errno));
+			goto out;
+		}
+		*len += (size_t)n;
+		if (*len == cap - 1) {
+			cfail(c, line, "%s: %s: too large", key, path);
+			goto out;
+		}
+	}
+	buf[*len] = '\0';
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/* Strip one final "\n" or "\r\n"; true when what is left is one line of
+ * printable characters (no NUL, no control characters). */
+static bool
+one_line(char *buf, size_t *len)
+{
+	if (*len > 0 && buf[*len - 1] == '\n')
+		buf[--*len] = '\0';
+	if (*len > 0 && buf[*len - 1] == '\r')
+		buf[--*len] = '\0';
+	for (size_t i = 0; i < *len; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* One line USERNAME:PASSWORD, both non-empty; never echoed. */
+static int
+check_credentials(struct checker *c, const struct config_link *l)
+{
+	char buf[CONFIG_CREDENTIALS_MAX + CONFIG_SECRET_SLACK];
+	const char *colon;
+	size_t len;
+	int rc = -1;
+
+	if (read_secret(c, l->credentials_line, "link_credentials", l->credentials,
+	    buf, sizeof(buf), &len) != 0)
+		goto out;
+	colon = memchr(buf, ':', len);
+	if (!one_line(buf, &len) || colon == NULL || colon == buf ||
+	    (size_t)(colon - buf) + 1 >= len) {
+		cfail(c, l->credentials_line, "link_credentials: %s: expected one "
+		    "line USERNAME:PASSWORD", l->credentials);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(buf, sizeof(buf));
+	return rc;
+}
+
+static int
+check_token(struct checker *c)
+{
+	const struct relay_config *cfg = c->cfg;
+	char buf[CONFIG_TOKEN_MAX + CONFIG_SECRET_SLACK];
+	size_t len;
+	int rc = -1;
+
+	if (read_secret(c, cfg->line.http_token_file, "http_token_file",
+	    cfg->http_token_file, buf, sizeof(buf), &len) != 0)
+		goto out;
+	if (!one_line(buf, &len) || len < CONFIG_TOKEN_MIN || len > CONFIG_TOKEN_MAX ||
+	    strpbrk(buf, " \t") != NULL) {
+		cfail(c, cfg->line.http_token_file, "http_token_file: %s: expected "
+		    "one line of %d to %d characters without spaces",
+		    cfg->http_token_file, CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(buf, sizeof(buf));
+	return rc;
+}
+
+/* The file need not exist yet (the relay creates it), its directory must. */
+static int
+check_parent(struct checker *c, int line, const char *key, const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return cfail(c, line, "%s: %s: not a regular file", key, path);
+		return 0;
+	}
+	memcpy(dir, path, strlen(path) + 1);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return 0;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) != 0)
+		return cfail(c, line, "%s: directory %s: %s", key, dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cfail(c, line, "%s: %s: not a directory", key, dir);
+	return 0;
+}
+
+static int
+check_link(struct checker *c, const struct config_link *l)
+{
+	struct stat st;
+	int fd;
+
+	if (l->cafile[0] && check_readable(c, l->cafile_line, "link_cafile",
+	    l->cafile) != 0)
+		return -1;
+	if (l->certfile[0] && check_readable(c, l->certfile_line, "link_certfile",
+	    l->certfile) != 0)
+		return -1;
+	if (l->keyfile[0]) {
+		/* group-readable is the Debian ssl-cert convention; world is not */
+		if ((fd = open_regular(c, l->keyfile_line, "link_keyfile",
+		    l->keyfile, &st)) < 0)
+			return -1;
+		close(fd);
+		if (st.st_mode & S_IRWXO)
+			return cfail(c, l->keyfile_line, "link_keyfile: %s: "
+			    "permissions %04o are too open: a private key must not "
+			    "be accessible by others (chmod 640 or 600)", l->keyfile,
+			    (unsigned)(st.st_mode & 07777));
+	}
+	if (l->credentials[0] && check_credentials(c, l) != 0)
+		return -1;
+	return 0;
+}
+
+int
+config_check_files(const struct relay_config *cfg, char *err, size_t errlen)
+{
+	struct checker c = { cfg, err, errlen };
+	char reason[PROTO_REASON_MAX];
+	struct key_secret *sk = NULL;
+	struct stat st;
+	int rc = -1, fd;
+
+	if (sodium_init() < 0) {
+		cfail(&c, 0, "libsodium failed to initialise");
+		goto out;
+	}
+	if (key_secret_load(cfg->key, &sk, reason) != PROTO_OK) {
+		cfail(&c, cfg->line.key, "key: %s", reason);
+		goto out;
+	}
+	if (cfg->cert[0] == '\0') {
+		if (!key_secret_is_root(sk)) {
+			cfail(&c, cfg->line.cert, "cert: empty, but %s is not a root "
+			    "key: name the key_cert file that certifies it (ntactl "
+			    "cert)", cfg->key);
+			goto out;
+		}
+	} else {
+		if ((fd = open_regular(&c, cfg->line.cert, "cert", cfg->cert,
+		    &st)) < 0)
+			goto out;
+		close(fd);
+		if (st.st_size == 0 || st.st_size > CONFIG_CERT_MAX) {
+			cfail(&c, cfg->line.cert, "cert: %s: %s", cfg->cert,
+			    st.st_size == 0 ? "empty" : "larger than 64 KiB");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (check_link(&c, &cfg->links[i]) != 0)
+			goto out;
+	if (cfg->http_token_file[0] && check_token(&c) != 0)
+		goto out;
+	if (check_parent(&c, cfg->line.trustdb, "trustdb", cfg->trustdb) != 0 ||
+	    check_parent(&c, cfg->line.store, "store", cfg->store) != 0)
+		goto out;
+	rc = 0;
+out:
+	key_secret_free(sk);
+	return rc;
+}

@@ -1,0 +1,364 @@
+/*
+ * relay/gossip.c — the ingest pipeline, forwarding, own events.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "proto/encoding.h"
+#include "proto/open.h"
+#include "relay/backfill.h"
+#include "relay/gossip.h"
+#include "relay/log.h"
+#include "relay/topic.h"
+#include "trustdb/store.h"
+
+static void
+reject(struct relay *r, const char *link, const struct envelope *env,
+    enum proto_err e, const char *reason)
+{
+	char id[KEY_ID_HEX_LEN + 1] = "-";
+
+	if ((unsigned)e < PROTO_E__COUNT)
+		r->metrics.rejected[e]++;
+	if (env)
+		envelope_id_hex(env, id);
+	log_notice("reject %s from %s: %s: %s", id, link, proto_errname(e), reason);
+}
+
+static bool
+is_trust_kind(enum kind k)
+{
+	return k == KIND_VOUCH || k == KIND_UNVOUCH || k == KIND_KEY_CERT ||
+	    k == KIND_KEY_REVOKE;
+}
+
+/* The key must be a current key of a member, speaking for its operator. */
+static enum proto_err
+check_member(struct relay *r, const struct event *ev, char *reason)
+{
+	struct trust_answer a;
+	char op[KEY_ID_HEX_LEN + 1];
+
+	if (r->tidx == NULL || !trust_index_lookup(r->tidx, ev->key, relay_now(), &a)) {
+		if (r->tidx)
+			trust_index_lookup(r->tidx, ev->key, relay_now(), &a);
+		else
+			a.reason = TRUST_UNKNOWN_KEY;
+		return proto_fail(reason, (a.reason == TRUST_REVOKED ||
+		    a.reason == TRUST_ROOT_REVOKED) ? PROTO_E_REVOKED_KEY :
+		    PROTO_E_UNTRUSTED_KEY, "key %.16s...: %s",
+		    encoding_hex_encode(ev->key, KEY_ID_LEN, op),
+		    trust_reason_text(a.reason));
+	}
+	if (memcmp(a.operator_id, ev->origin, KEY_ID_LEN) != 0)
+		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY,
+		    "key belongs to operator %.16s..., not to the payload's origin",
+		    encoding_hex_encode(a.operator_id, KEY_ID_LEN, op));
+	return PROTO_OK;
+}
+
+/* Publish on the equivocation topic the two envelopes that prove it. */
+static void
+report_equivocation(struct relay *r, const struct event *ev, const char *raw,
+    size_t rawlen)
+{
+	char topic[TOPIC_MAX];
+
+	topic_equivocation(r->cfg.net, ev, topic, sizeof(topic));
+	for (size_t i = 0; i < r->nlinks; i++)
+		link_publish(r->links[i], topic, raw, rawlen, false, 0, -1);
+}
+
+void
+gossip_publish_all(struct relay *r, const struct event *ev, const char *raw,
+    size_t rawlen, long long row, struct link *except)
+{
+	char topic[TOPIC_MAX];
+	bool retain = topic_retained(ev->kind);
+	long expiry = ev->has_exp ? (long)(ev->exp - relay_now()) : 0;
+
+	if (!topic_of(r->cfg.net, ev, topic, sizeof(topic)))
+		return;
+	/* A late copy must not replace a newer retained message. */
+	if (retain && ev->kind != KIND_WITHDRAW && !is_trust_kind(ev->kind) &&
+	    ev->kind != KIND_HEARTBEAT &&
+	    store_newer_exists(r->store, ev->kind, ev->zone, ev->origin, ev->ts))
+		retain = false;
+	if (expiry < 0)
+		expiry = 1;
+	for (size_t i = 0; i < r->nlinks; i++) {
+		struct link *l = r->links[i];
+		if (l == except)
+			continue;
+		if (link_publish(l, topic, raw, rawlen, retain, expiry, row) == 0)
+			r->metrics.links[i].published++;
+	}
+}
+
+void
+gossip_ingest(struct relay *r, struct link *from, const char *topic,
+    const void *payload, size_t len)
+{
+	const char *name = from ? link_url(from) : "local";
+	char reason[PROTO_REASON_MAX] = "", err[STORE_ERR_MAX];
+	struct envelope *env = NULL;
+	struct event *ev = NULL;
+	struct accept_chain chain;
+	enum accept_result ar;
+	enum proto_err e;
+	int outbox[CONFIG_LINKS_MAX];
+	size_t noutbox = 0;
+	long long now = relay_now();
+
+	bool response = false;
+
+	if (topic_is_equivocation(r->cfg.net, topic))
+		return; /* proofs for people and monitors, not events */
+	if (backfill_is_request(r, topic)) {
+		backfill_answer(r, topic, payload, len);
+		return;
+	}
+	if (backfill_is_response(r, topic, &response) && !response)
+		return; /* an answer to another relay's request */
+	if ((e = envelope_parse(payload, len, &env, reason)) != PROTO_OK) {
+		reject(r, name, NULL, e, reason);
+		goto out;
+	}
+	/* Duplicates are the common case in gossip: drop them before any
+	 * expensive work. */
+	if (store_has(r->store, env->id)) {
+		r->metrics.duplicates++;
+		goto out;
+	}
+	envelope_free(env);
+	env = NULL;
+	e = open_envelope(payload, len, trust_index_lookup_pk, r->tidx, 0, &env, &ev,
+	    reason);
+	if (e == PROTO_E_UNKNOWN_KEY && r->tdb) {
+		/* a trust event may introduce its own key (a key_revoke by the
+		 * revoked key is verified by the trust database itself) */
+		envelope_free(env);
+		env = NULL;
+		e = open_envelope(payload, len, trustdb_lookup_known, r->tdb, 0, &env,
+		    &ev, reason);
+	}
+	if (e == PROTO_OK)
+		e = event_check_net(ev, r->cfg.net, reason);
+	if (e == PROTO_OK && !response)
+		e = topic_check(r->cfg.net, topic, ev, reason);
+	if (e == PROTO_OK && response) {
+		/* bf/resp/<us>/<event id>: the id must be this event's */
+		char id[KEY_ID_HEX_LEN + 1];
+		const char *tail = strrchr(topic, '/');
+		if (tail == NULL || strcmp(tail + 1, envelope_id_hex(env, id)) != 0)
+			e = proto_fail(reason, PROTO_E_TOPIC_MISMATCH,
+			    "backfill topic does not name this event");
+	}
+	if (e == PROTO_OK && !is_trust_kind(ev->kind))
+		e = check_member(r, ev, reason);
+	if (e == PROTO_OK && !ratelimit_take(r->rl, ev->origin, loop_now_ms()))
+		e = proto_fail(reason, PROTO_E_RATE_LIMITED, "more than %d events/s "
+		    "(burst %d) from this origin", r->cfg.rate_limit, r->cfg.rate_burst);
+	if (e != PROTO_OK) {
+		reject(r, name, env, e, reason);
+		goto out;
+	}
+
+	if (store_chain(r->store, ev, &chain, err) != 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	ar = accept_event(ev, &chain, now, r->cfg.skew);
+	if (ar == ACCEPT_DUPLICATE) {
+		r->metrics.duplicates++;
+		goto out;
+	}
+	if (ar == ACCEPT_EQUIVOCATION) {
+		char id[KEY_ID_HEX_LEN + 1], key[KEY_ID_HEX_LEN + 1];
+		r->metrics.rejected[PROTO_E_EQUIVOCATION]++;
+		r->metrics.equivocations++;
+		log_err("EQUIVOCATION: key %s signed two different events for seq %lld "
+		    "(%s received from %s); both kept as proof, the origin is flagged",
+		    encoding_hex_encode(ev->key, KEY_ID_LEN, key), ev->seq,
+		    envelope_id_hex(env, id), name);
+		if (store_put_equivocation(r->store, ev, payload, len, now, err) != 0)
+			log_err("%s", err);
+		report_equivocation(r, ev, payload, len);
+		goto out;
+	}
+	if (!accept_is_accepted(ar)) {
+		reject(r, name, env, accept_result_err(ar), accept_result_name(ar));
+		goto out;
+	}
+	if (is_trust_kind(ev->kind)) {
+		struct trustdb_import_stats st;
+		char treason[256];
+		if (r->tdb == NULL || trustdb_import(r->tdb, payload, len, now, &st,
+		    treason) != TRUSTDB_OK) {
+			reject(r, name, env, st.proto != PROTO_OK ? st.proto :
+			    PROTO_E_UNTRUSTED_KEY, treason);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (r->links[i] != from)
+			outbox[noutbox++] = link_store_id(r->links[i]);
+	{
+		struct store_put p = { ev, payload, len, ar, from ? link_store_id(from) :
+		    STORE_LINK_OWN, now, outbox, noutbox, -1 };
+		if (store_put(r->store, &p, err) != 0) {
+			log_err("%s", err);
+			goto out;
+		}
+		r->metrics.accepted[ev->kind]++;
+		if (ar == ACCEPT_SEQ_GAP) {
+			r->metrics.seq_gaps++;
+			backfill_gap(r, ev->key);
+		}
+		if (log_enabled(LOG_LVL_DEBUG)) {
+			char id[KEY_ID_HEX_LEN + 1];
+			log_debug("accept %s %s seq %lld from %s", envelope_id_hex(env, id),
+			    kind_name(ev->kind), ev->seq, name);
+		}
+		if (is_trust_kind(ev->kind))
+			relay_trust_reload(r);
+		/* Forward the identical bytes once to every other link; a link
+		 * that is down gets it from its outbox when it comes back. */
+		gossip_publish_all(r, ev, payload, len, p.row, from);
+		r->metrics.forwarded += noutbox;
+	}
+out:
+	event_free(ev);
+	envelope_free(env);
+}
+
+/* ------------------------------------------------------------ outboxes */
+
+struct flush_ctx {
+	struct relay *r;
+	struct link *l;
+	size_t idx;
+	long sent;
+};
+
+static void
+flush_one(void *arg, const struct store_outbox_item *it)
+{
+	struct flush_ctx *f = arg;
+	char topic[TOPIC_MAX];
+	long expiry = it->exp ? (long)(it->exp - relay_now()) : 0;
+
+	if (link_inflight(f->l, it->row))
+		return;
+	if (!topic_of_parts(f->r->cfg.net, it->kind, it->zone, it->origin, it->key,
+	    it->id, topic, sizeof(topic)))
+		return;
+	if (expiry < 0)
+		expiry = 1; /* expired meanwhile: receivers will refuse it */
+	if (link_publish(f->l, topic, it->raw, it->rawlen, topic_retained(it->kind) &&
+	    !store_newer_exists(f->r->store, it->kind, it->zone, it->origin, it->ts),
+	    expiry, it->row) == 0) {
+		f->sent++;
+		f->r->metrics.links[f->idx].published++;
+	}
+}
+
+void
+gossip_flush(struct relay *r, struct link *l)
+{
+	struct flush_ctx f = { r, l, 0, 0 };
+	char err[STORE_ERR_MAX];
+
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (r->links[i] == l)
+			f.idx = i;
+	if (store_outbox_each(r->store, link_store_id(l), 0, flush_one, &f, err) < 0)
+		log_err("%s", err);
+	else if (f.sent)
+		log_info("link %s: sent %ld queued events", link_url(l), f.sent);
+}
+
+void
+gossip_acked(struct relay *r, struct link *l, long long row)
+{
+	char err[STORE_ERR_MAX];
+
+	if (store_outbox_ack(r->store, link_store_id(l), row, err) != 0)
+		log_err("%s", err);
+}
+
+/* ---------------------------------------------------------- own events */
+
+int
+gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime)
+{
+	const struct key_public *pub = key_secret_public(r->key);
+	char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
+	char prevhex[KEY_ID_HEX_LEN + 1], reason[PROTO_REASON_MAX], err[STORE_ERR_MAX];
+	unsigned char head_id[KEY_ID_LEN];
+	long long head_seq = 0, now = relay_now();
+	int outbox[CONFIG_LINKS_MAX];
+	struct envelope *env = NULL;
+	struct event *ev = NULL;
+	json_t *p = json_object();
+	char *payload = NULL, *json = NULL;
+	size_t jlen;
+	bool has;
+	int rc = -1;
+
+	if (p == NULL || fields == NULL)
+		goto out;
+	if (store_head(r->store, pub->id, &has, &head_seq, head_id, err) != 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	encoding_hex_encode(pub->id, KEY_ID_LEN, keyhex);
+	encoding_hex_encode(r->origin, KEY_ID_LEN, orighex);
+	json_object_set_new(p, "v", json_integer(1));
+	json_object_set_new(p, "net", json_string(r->cfg.net));
+	json_object_set_new(p, "kind", json_string(kind_name(kind)));
+	json_object_set_new(p, "origin", json_string(orighex));
+	json_object_set_new(p, "key", json_string(keyhex));
+	json_object_set_new(p, "seq", json_integer(has ? head_seq + 1 : 1));
+	json_object_set_new(p, "prev", has ? json_string(encoding_hex_encode(head_id,
+	    KEY_ID_LEN, prevhex)) : json_null());
+	json_object_set_new(p, "ts", json_integer(now));
+	json_object_set_new(p, "exp", lifetime > 0 ? json_integer(now + lifetime) :
+	    json_null());
+	if (json_object_get(fields, "refs") == NULL)
+		json_object_set_new(p, "refs", json_array());
+	json_object_update(p, fields);
+	if ((payload = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+		goto out;
+	if (envelope_sign(kind_payload_type(kind), (unsigned char *)payload,
+	    strlen(payload), r->key, &json, &jlen, &env, reason) != PROTO_OK ||
+	    event_parse(env, &ev, reason) != PROTO_OK) {
+		log_err("signing a %s: %s", kind_name(kind), reason);
+		goto out;
+	}
+	for (size_t i = 0; i < r->nlinks; i++)
+		outbox[i] = link_store_id(r->links[i]);
+	{
+		struct store_put sp = { ev, json, jlen, has && head_seq + 1 == ev->seq ?
+		    ACCEPT_OK : ACCEPT_OK, STORE_LINK_OWN, now, outbox, r->nlinks, -1 };
+		if (store_put(r->store, &sp, err) != 0) {
+			log_err("%s", err);
+			goto out;
+		}
+		r->metrics.own_events++;
+		r->metrics.accepted[kind]++;
+		gossip_publish_all(r, ev, json, jlen, sp.row, NULL);
+	}
+	rc = 0;
+out:
+	json_decref(fields);
+	json_decref(p);
+	free(payload);
+	free(json);
+	event_free(ev);
+	envelope_free(env);
+	return rc;
+}

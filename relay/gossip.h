@@ -1,0 +1,47 @@
+/*
+ * relay/gossip.h — what the relay does with events: receive, check,
+ * store, forward.
+ *
+ * Incoming (gossip_ingest), in this order, each step counted and each
+ * rejection logged with the event id and reason:
+ *   size; envelope parse and event id; duplicate by id (dropped quietly,
+ *   before any signature check); signature by a key the trust database
+ *   knows; payload validation; federation name; topic matches the event;
+ *   the key is a current key of a member (trust kinds: the trust database
+ *   verifies and imports them instead); per-origin rate limit;
+ *   acceptance against the signer's chain (equivocations kept as proof and
+ *   reported); store with an outbox row for every other link; forward the
+ *   identical bytes once to every other link.
+ */
+#ifndef NTARELAY_RELAY_GOSSIP_H
+#define NTARELAY_RELAY_GOSSIP_H
+
+#include <stddef.h>
+
+#include "relay/relay.h"
+
+/* A message from link `from` (NULL: submitted locally). */
+void gossip_ingest(struct relay *r, struct link *from, const char *topic,
+    const void *payload, size_t len);
+
+/* Publish link l's outbox (it just came up). */
+void gossip_flush(struct relay *r, struct link *l);
+
+/* The broker of l acknowledged row: drop it from l's outbox. */
+void gossip_acked(struct relay *r, struct link *l, long long row);
+
+/*
+ * Sign a payload of the relay's own (kind fields in `fields`, stolen; the
+ * header is filled here: v, net, kind, origin, key, seq, prev, ts, exp,
+ * refs), append it to the relay's chain, store it with an outbox row for
+ * every link and publish it. lifetime in seconds (0 for key_revoke).
+ * Returns 0, or -1 (logged).
+ */
+int gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime);
+
+/* Publish a stored envelope (own or accepted) as-is on every link but
+ * `except`; used by ingest and by tests of re-publication. */
+void gossip_publish_all(struct relay *r, const struct event *ev, const char *raw,
+    size_t rawlen, long long row, struct link *except);
+
+#endif

@@ -1,0 +1,557 @@
+/*
+ * relay/main.c — ntarelayd: start-up, the event sources, shutdown.
+ *
+ * Read this file top to bottom to follow the daemon: load and check the
+ * configuration, open the trust database and the store, load the relay's
+ * key and certificate, create one MQTT link per `link`, start the HTTP
+ * API, publish the certificate, and run the loop. Timers: heartbeat,
+ * pruning, trust index changes. Signals: SIGHUP reloads, SIGTERM drains.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mosquitto.h>
+#include <sodium.h>
+
+#include "build_config.h"
+#include "proto/encoding.h"
+#include "proto/open.h"
+#include "relay/api.h"
+#include "relay/backfill.h"
+#include "relay/config.h"
+#include "relay/gossip.h"
+#include "relay/log.h"
+#include "relay/relay.h"
+#include "relay/topic.h"
+#include "trustdb/store.h"
+
+#define PRUNE_INTERVAL_MS (10 * 60 * 1000)
+#define HEARTBEAT_LIFETIME 180
+
+static const char usage_text[] =
+    "usage: ntarelayd [-c FILE] [-t] [-d] [-v] [-h]\n"
+    "\n"
+    "The ntarelay relay: gossips signed DNSSEC observations and assessments\n"
+    "between the operators of a federation over MQTT.\n"
+    "\n"
+    "  -c FILE   configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+    "  -t        check the configuration and exit (0 valid, 1 not)\n"
+    "  -d        log debug messages (overrides log_level)\n"
+    "  -v        print the version and exit\n"
+    "  -h        this text\n"
+    "\n"
+    "See ntarelayd(8) and ntarelay.conf(5).\n";
+
+long long
+relay_now(void)
+{
+	return (long long)time(NULL);
+}
+
+static void trust_timer(void *arg);
+static void backfill_timer(void *arg);
+
+int
+relay_trust_reload(struct relay *r)
+{
+	unsigned char (*ids)[KEY_ID_LEN] = NULL;
+	struct trust_group groups[CONFIG_GROUPS_MAX];
+	struct trust_params p = { (unsigned)r->cfg.vouch_threshold, groups,
+	    r->cfg.ngroups };
+	struct trust_index *idx = NULL;
+	size_t nids = 0;
+	char reason[256];
+	int rc = -1;
+
+	for (size_t g = 0; g < r->cfg.ngroups; g++)
+		nids += r->cfg.groups[g].n;
+	if (nids && (ids = calloc(nids, KEY_ID_LEN)) == NULL)
+		return -1;
+	nids = 0;
+	for (size_t g = 0; g < r->cfg.ngroups; g++) {
+		groups[g].ops = (const unsigned char (*)[KEY_ID_LEN])&ids[nids];
+		groups[g].n = r->cfg.groups[g].n;
+		for (size_t i = 0; i < r->cfg.groups[g].n; i++)
+			encoding_hex_decode(r->cfg.groups[g].members[i], ids[nids++],
+			    KEY_ID_LEN);
+	}
+	if (trust_index_build_from_db(r->tdb, &p, relay_now(), &idx, reason) != TRUSTDB_OK) {
+		log_err("trust database %s: %s", r->cfg.trustdb, reason);
+		goto out;
+	}
+	trust_index_free(r->tidx);
+	r->tidx = idx;
+	r->tidx_next_change = trust_index_next_change(idx);
+	log_debug("trust index: %zu keys", trust_index_size(idx));
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
+/* The index announced when its answers change without a database change
+ * (a vouch expiring): rebuild then. Checked every minute. */
+static void
+trust_timer(void *arg)
+{
+	struct relay *r = arg;
+
+	if (r->tidx_next_change > 0 && relay_now() >= r->tidx_next_change)
+		relay_trust_reload(r);
+	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
+}
+
+/* ------------------------------------------------------------- timers */
+
+static void
+heartbeat(void *arg)
+{
+	struct relay *r = arg;
+	json_t *f = json_pack("{s:I,s:s}", "uptime",
+	    (json_int_t)(relay_now() - r->started), "version", r->version);
+
+	if (!r->draining)
+		gossip_own(r, KIND_HEARTBEAT, f, HEARTBEAT_LIFETIME);
+	else
+		json_decref(f);
+	loop_timer_add(r->loop, r->cfg.heartbeat_interval * 1000L, heartbeat, r);
+}
+
+static void
+prune(void *arg)
+{
+	struct relay *r = arg;
+	char err[STORE_ERR_MAX];
+	long n;
+
+	if (store_prune(r->store, relay_now(), r->cfg.retention, &n, err) != 0)
+		log_err("%s", err);
+	else if (n)
+		log_info("pruned %ld expired events", n);
+	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
+}
+
+/* Ask for the gaps of every chain: shortly after the start (the links are
+ * up by then), and every ten minutes. */
+static void
+backfill_timer(void *arg)
+{
+	struct relay *r = arg;
+
+	backfill_scan(r);
+	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, backfill_timer, r);
+}
+
+/* --------------------------------------------------------------- links */
+
+static void
+on_message(void *arg, struct link *l, const char *topic, const void *payload,
+    size_t len)
+{
+	struct relay *r = arg;
+
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (r->links[i] == l)
+			r->metrics.links[i].received++;
+	gossip_ingest(r, l, topic, payload, len);
+}
+
+static void
+on_up(void *arg, struct link *l)
+{
+	struct relay *r = arg;
+
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (r->links[i] == l)
+			r->metrics.links[i].connects++;
+	gossip_flush(r, l);
+}
+
+static void
+on_acked(void *arg, struct link *l, long long row)
+{
+	gossip_acked(arg, l, row);
+}
+
+static int
+start_links(struct relay *r)
+{
+	struct link_callbacks cb = { r, on_message, on_up, NULL, on_acked };
+	char sub[256], client_id[32], keyhex[KEY_ID_HEX_LEN + 1], err[512];
+
+	topic_subscription(r->cfg.net, sub, sizeof(sub));
+	encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, keyhex);
+	for (size_t i = 0; i < r->cfg.nlinks; i++) {
+		const struct config_link *c = &r->cfg.links[i];
+		int id;
+		if (store_link_id(r->store, c->url, &id, err) != 0) {
+			log_err("%s", err);
+			return -1;
+		}
+		/* stable across restarts (persistent sessions), unique per
+		 * relay, within MQTT 3.1.1's 23 characters */
+		if (c->client_id[0])
+			snprintf(client_id, sizeof(client_id), "%s", c->client_id);
+		else
+			snprintf(client_id, sizeof(client_id), "ntr-%.16s", keyhex);
+		if ((r->links[i] = link_new(r->loop, c, id, client_id, sub, &cb, err,
+		    sizeof(err))) == NULL) {
+			log_err("%s", err);
+			return -1;
+		}
+		snprintf(r->metrics.links[i].name, sizeof(r->metrics.links[i].name),
+		    "%s", c->url);
+		r->nlinks++;
+	}
+	r->metrics.nlinks = r->nlinks;
+	for (size_t i = 0; i < r->nlinks; i++)
+		link_start(r->links[i]);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- HTTP */
+
+static void
+on_http(void *arg, int fd, short revents)
+{
+	(void)fd;
+	(void)revents;
+	http_run(arg);
+}
+
+static void
+http_tick(void *arg)
+{
+	struct relay *r = arg;
+
+	http_run(r->http);
+	loop_timer_add(r->loop, 250, http_tick, r);
+}
+
+static char *
+read_token(const char *path)
+{
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	buf = sodium_malloc(512);
+	if (buf == NULL || fgets(buf, 512, f) == NULL) {
+		fclose(f);
+		if (buf)
+			sodium_free(buf);
+		return NULL;
+	}
+	fclose(f);
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+start_http(struct relay *r)
+{
+	struct http_handlers h = api_handlers(r);
+	char err[256], *token = NULL;
+
+	if (r->cfg.http_token_file[0] &&
+	    (token = read_token(r->cfg.http_token_file)) == NULL) {
+		log_err("http_token_file %s: cannot read a token", r->cfg.http_token_file);
+		return -1;
+	}
+	r->http = http_start(r->cfg.http_addr, r->cfg.http_port, token, &h, err,
+	    sizeof(err));
+	if (token)
+		sodium_free(token);
+	if (r->http == NULL) {
+		log_err("http_listen %s: %s", r->cfg.http_listen, err);
+		return -1;
+	}
+	loop_fd_add(r->loop, http_fd(r->http), POLLIN, on_http, r->http);
+	loop_timer_add(r->loop, 250, http_tick, r);
+	log_info("HTTP API on %s", r->cfg.http_listen);
+	return 0;
+}
+
+/* ------------------------------------------------------------ identity */
+
+/*
+ * The relay's certificate: a key_cert envelope signed by its operator's
+ * root, which the trust database must know (pinned). It names the relay's
+ * key and gives the relay its origin. Without a cert the key must be the
+ * operator's root itself.
+ */
+static int
+load_identity(struct relay *r)
+{
+	char reason[PROTO_REASON_MAX], treason[256];
+	struct envelope *env = NULL;
+	struct event *ev = NULL;
+	struct trustdb_import_stats st;
+	size_t len;
+	FILE *f;
+	int rc = -1;
+
+	if (key_secret_load(r->cfg.key, &r->key, reason) != PROTO_OK) {
+		log_err("key: %s", reason);
+		return -1;
+	}
+	if (r->cfg.cert[0] == '\0') {
+		if (!key_secret_is_root(r->key)) {
+			log_err("cert: required unless key is a root key");
+			return -1;
+		}
+		memcpy(r->origin, key_secret_public(r->key)->id, KEY_ID_LEN);
+		return 0;
+	}
+	if ((f = fopen(r->cfg.cert, "rb")) == NULL) {
+		log_err("cert %s: %s", r->cfg.cert, strerror(errno));
+		return -1;
+	}
+	r->cert = malloc(ENVELOPE_MAX + 1);
+	len = r->cert ? fread(r->cert, 1, ENVELOPE_MAX + 1, f) : 0;
+	fclose(f);
+	while (len > 0 && (r->cert[len - 1] == '\n' || r->cert[len - 1] == '\r'))
+		len--;
+	r->certlen = len;
+	if (open_envelope(r->cert, len, trustdb_lookup_known, r->tdb, 0, &env, &ev,
+	    reason) != PROTO_OK) {
+		log_err("cert %s: %s (is the operator's root pinned in %s?)", r->cfg.cert,
+		    reason, r->cfg.trustdb);
+		goto out;
+	}
+	if (ev->kind != KIND_KEY_CERT || strcmp(event_str(ev, "subject"), "") == 0) {
+		log_err("cert %s: not a key_cert", r->cfg.cert);
+		goto out;
+	}
+	{
+		unsigned char subject[KEY_ID_LEN];
+		encoding_hex_decode(event_str(ev, "subject"), subject, KEY_ID_LEN);
+		if (memcmp(subject, key_secret_public(r->key)->id, KEY_ID_LEN) != 0) {
+			log_err("cert %s: certifies another key than %s", r->cfg.cert,
+			    r->cfg.key);
+			goto out;
+		}
+	}
+	if (event_int(ev, "not_after") <= relay_now())
+		log_warn("cert %s: expired: renew it (ntactl cert)", r->cfg.cert);
+	memcpy(r->origin, ev->origin, KEY_ID_LEN);
+	if (trustdb_import(r->tdb, r->cert, len, relay_now(), &st, treason) != TRUSTDB_OK) {
+		log_err("cert %s: %s", r->cfg.cert, treason);
+		goto out;
+	}
+	rc = 0;
+out:
+	event_free(ev);
+	envelope_free(env);
+	return rc;
+}
+
+/* ------------------------------------------------------------- signals */
+
+static void
+drain_check(void *arg)
+{
+	struct relay *r = arg;
+	static long long deadline;
+	long pending = 0;
+
+	if (deadline == 0)
+		deadline = loop_now_ms() + r->cfg.drain_timeout * 1000LL;
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (link_is_up(r->links[i]))
+			pending += store_outbox_depth(r->store, link_store_id(r->links[i]));
+	if (pending == 0 || loop_now_ms() >= deadline) {
+		if (pending)
+			log_notice("exiting with %ld events queued for connected links; "
+			    "they are sent after the restart", pending);
+		loop_stop(r->loop);
+		return;
+	}
+	loop_timer_add(r->loop, 100, drain_check, r);
+}
+
+static void
+on_signal(void *arg, int signo)
+{
+	struct relay *r = arg;
+
+	if (signo == SIGHUP) {
+		struct relay_config cfg;
+		char err[CONFIG_ERR_MAX];
+		config_defaults(&cfg);
+		if (config_load(r->cfg.path, &cfg, err, sizeof(err)) != 0) {
+			log_err("reload: %s (keeping the running configuration)", err);
+			return;
+		}
+		if (cfg.nlinks != r->cfg.nlinks || strcmp(cfg.net, r->cfg.net) != 0 ||
+		    strcmp(cfg.store, r->cfg.store) != 0 || strcmp(cfg.key, r->cfg.key) != 0)
+			log_warn("reload: net, key, store and links change only at a restart");
+		r->cfg.log_level = cfg.log_level;
+		r->cfg.rate_limit = cfg.rate_limit;
+		r->cfg.rate_burst = cfg.rate_burst;
+		r->cfg.vouch_threshold = cfg.vouch_threshold;
+		r->cfg.skew = cfg.skew;
+		r->cfg.retention = cfg.retention;
+		memcpy(r->cfg.groups, cfg.groups, sizeof(cfg.groups));
+		r->cfg.ngroups = cfg.ngroups;
+		log_set_level(cfg.log_level);
+		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
+		relay_trust_reload(r);
+		log_notice("reloaded %s and the trust database", r->cfg.path);
+		return;
+	}
+	if (r->draining)
+		return;
+	log_notice("%s: draining outboxes for up to %d s", strsignal(signo),
+	    r->cfg.drain_timeout);
+	r->draining = true;
+	drain_check(r);
+}
+
+/* ---------------------------------------------------------------- main */
+
+int
+main(int argc, char **argv)
+{
+	static struct relay relay; /* large: keep it off the stack */
+	struct relay *r = &relay;
+	const char *path = CONFIG_DEFAULT_PATH;
+	char err[CONFIG_ERR_MAX], reason[256];
+	bool check = false, debug = false;
+	int c, rc = 1;
+
+	while ((c = getopt(argc, argv, "c:tdvh")) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 't': check = true; break;
+		case 'd': debug = true; break;
+		case 'v':
+			printf("ntarelayd (%s) %s, protocol v1\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "ntarelayd: libsodium failed to initialise\n");
+		return 1;
+	}
+	config_defaults(&r->cfg);
+	if (config_load(path, &r->cfg, err, sizeof(err)) != 0 ||
+	    (check && config_check_files(&r->cfg, err, sizeof(err)) != 0)) {
+		fprintf(stderr, "ntarelayd: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("ntarelayd: %s: configuration OK\n", r->cfg.path);
+		return 0;
+	}
+	log_init("ntarelayd", r->cfg.log_syslog, debug ? LOG_LVL_DEBUG : r->cfg.log_level);
+	signal(SIGPIPE, SIG_IGN);
+	mosquitto_lib_init();
+	snprintf(r->version, sizeof(r->version), "ntarelay %s", PACKAGE_VERSION);
+	r->started = relay_now();
+	r->metrics.started = r->started;
+
+	if (trustdb_open(r->cfg.trustdb, TRUSTDB_OPEN_CREATE, 5000, &r->tdb,
+	    reason) != TRUSTDB_OK) {
+		log_err("trustdb %s: %s", r->cfg.trustdb, reason);
+		goto out;
+	}
+	{
+		char dbnet[64];
+		bool has;
+		if (trustdb_net_get(r->tdb, dbnet, &has, reason) != TRUSTDB_OK) {
+			log_err("trustdb %s: %s", r->cfg.trustdb, reason);
+			goto out;
+		}
+		if (has && strcmp(dbnet, r->cfg.net) != 0) {
+			log_err("trustdb %s belongs to federation '%s', net is '%s'",
+			    r->cfg.trustdb, dbnet, r->cfg.net);
+			goto out;
+		}
+		if (!has && trustdb_net_set(r->tdb, r->cfg.net, reason) != TRUSTDB_OK) {
+			log_err("trustdb %s: %s", r->cfg.trustdb, reason);
+			goto out;
+		}
+	}
+	if (load_identity(r) != 0 || relay_trust_reload(r) != 0)
+		goto out;
+	if (store_open(r->cfg.store, &r->store, err) != 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
+	    (r->loop = loop_new()) == NULL)
+		goto out;
+	if (loop_signal_add(r->loop, SIGHUP, on_signal, r) != 0 ||
+	    loop_signal_add(r->loop, SIGTERM, on_signal, r) != 0 ||
+	    loop_signal_add(r->loop, SIGINT, on_signal, r) != 0) {
+		log_err("signals: %s", strerror(errno));
+		goto out;
+	}
+	if (start_links(r) != 0 || start_http(r) != 0)
+		goto out;
+	{
+		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
+		log_notice("started: net %s, key %s, operator %s, %zu links, %lld events "
+		    "stored", r->cfg.net,
+		    encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, keyhex),
+		    encoding_hex_encode(r->origin, KEY_ID_LEN, orighex), r->nlinks,
+		    store_count(r->store));
+	}
+	/* Make the relay's certificate known to the federation. */
+	if (r->cert) {
+		char topic[TOPIC_MAX];
+		struct envelope *env = NULL;
+		struct event *ev = NULL;
+		if (open_envelope(r->cert, r->certlen, trustdb_lookup_known, r->tdb, 0,
+		    &env, &ev, reason) == PROTO_OK && topic_of(r->cfg.net, ev, topic,
+		    sizeof(topic)))
+			gossip_ingest(r, NULL, topic, r->cert, r->certlen);
+		event_free(ev);
+		envelope_free(env);
+	}
+	heartbeat(r);
+	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
+	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
+	loop_timer_add(r->loop, 5000, backfill_timer, r);
+
+	if (loop_run(r->loop) != 0) {
+		log_err("event loop: %s", strerror(errno));
+		goto out;
+	}
+	log_notice("stopped");
+	rc = 0;
+out:
+	http_stop(r->http);
+	for (size_t i = 0; i < r->nlinks; i++)
+		link_free(r->links[i]);
+	loop_free(r->loop);
+	ratelimit_free(r->rl);
+	store_close(r->store);
+	trust_index_free(r->tidx);
+	trustdb_close(r->tdb);
+	key_secret_free(r->key);
+	free(r->cert);
+	mosquitto_lib_cleanup();
+	return rc;
+}

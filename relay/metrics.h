@@ -1,0 +1,67 @@
+/*
+ * relay/metrics.h — the relay's counters and their Prometheus rendering.
+ *
+ * Plain counters, owned by the event loop thread: the loop increments them,
+ * and the HTTP server (which runs on the same loop) renders them for
+ * GET /metrics. Metric names and label values are a stable interface
+ * (docs/API.md): rejection reasons are proto_errname() values.
+ */
+#ifndef NTARELAY_RELAY_METRICS_H
+#define NTARELAY_RELAY_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/error.h"
+#include "proto/kind.h"
+#include "relay/config.h"
+
+struct metrics_link {
+	char name[300];          /* the link URL, as configured */
+	int up;                  /* 1 connected, 0 not */
+	uint64_t connects;       /* successful connections */
+	uint64_t received;       /* MQTT messages received */
+	uint64_t published;      /* messages published (own and forwarded) */
+	uint64_t outbox;         /* gauge: events waiting for PUBACK */
+};
+
+struct metrics {
+	uint64_t accepted[KIND__COUNT];      /* stored, by kind */
+	uint64_t rejected[PROTO_E__COUNT];   /* by reason */
+	uint64_t duplicates;                 /* dropped by id before verification */
+	uint64_t forwarded;                  /* copies forwarded to other links */
+	uint64_t seq_gaps;                   /* accepted with a gap before them */
+	uint64_t equivocations;              /* pairs detected */
+	uint64_t own_events;                 /* events this relay signed */
+	uint64_t stored_events;              /* gauge: events in the store */
+	struct metrics_link links[CONFIG_LINKS_MAX];
+	size_t nlinks;
+	long long started;                   /* unix time the relay started */
+};
+
+/* A growing text buffer. */
+struct metrics_buf {
+	char *data;
+	size_t len, cap;
+	int failed;   /* an allocation failed; data is incomplete */
+};
+
+void metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void metrics_buf_free(struct metrics_buf *b);
+
+/*
+ * Append the Prometheus text exposition (version 0.0.4) of m to out:
+ * ntarelay_events_accepted_total{kind=...}, ntarelay_events_rejected_total
+ * {reason=...} (every reason, zeros included, so that dashboards see the
+ * series from the start), ntarelay_events_duplicate_total,
+ * ntarelay_events_forwarded_total, ntarelay_seq_gaps_total,
+ * ntarelay_equivocations_total, ntarelay_own_events_total,
+ * ntarelay_store_events, ntarelay_link_up{link=...},
+ * ntarelay_link_connects_total{link=...}, ntarelay_link_received_total,
+ * ntarelay_link_published_total, ntarelay_link_outbox{link=...},
+ * ntarelay_start_time_seconds. Each with # HELP and # TYPE.
+ */
+void metrics_render(const struct metrics *m, struct metrics_buf *out);
+
+#endif

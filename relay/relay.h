@@ -1,0 +1,53 @@
+/*
+ * relay/relay.h — the daemon's state, shared by its modules.
+ *
+ * One struct relay per process, owned by relay/main.c and used on the loop
+ * thread only: the configuration, the loop, the store, the trust index, the
+ * relay's own key, the links, the HTTP server and the counters.
+ */
+#ifndef NTARELAY_RELAY_RELAY_H
+#define NTARELAY_RELAY_RELAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "proto/key.h"
+#include "relay/config.h"
+#include "relay/http.h"
+#include "relay/link.h"
+#include "relay/loop.h"
+#include "relay/metrics.h"
+#include "relay/ratelimit.h"
+#include "relay/store.h"
+#include "trustdb/db.h"
+#include "trustdb/index.h"
+
+struct relay {
+	struct relay_config cfg;
+	struct loop *loop;
+	struct store *store;
+	struct trustdb *tdb;
+	struct trust_index *tidx;
+	long long tidx_next_change;
+	struct key_secret *key;                 /* the relay's signing key */
+	unsigned char origin[KEY_ID_LEN];       /* its operator */
+	char *cert;                             /* its key_cert envelope, or NULL */
+	size_t certlen;
+	struct link *links[CONFIG_LINKS_MAX];
+	size_t nlinks;
+	struct http_server *http;
+	struct metrics metrics;
+	struct ratelimit *rl;
+	char version[64];
+	long long started;                      /* unix time */
+	bool draining;
+};
+
+/* Rebuild the trust index from the database (at start, on SIGHUP, after a
+ * trust event was imported, when it announced a change). */
+int relay_trust_reload(struct relay *r);
+
+/* Unix time. */
+long long relay_now(void);
+
+#endif

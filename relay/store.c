@@ -1,0 +1,847 @@
+/*
+ * relay/store.c — SQLite event store (see the header).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "proto/encoding.h"
+#include "relay/store.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Open-addressing set of the first 8 bytes of every held id. A hit is
+ * confirmed in SQL (rare); a miss is final. */
+struct idset {
+	uint64_t *slots;  /* 0 = empty (an id prefix of 0 is stored as 1) */
+	size_t cap, n;
+};
+
+enum {
+	Q_HAS, Q_HEAD, Q_AT_SEQ, Q_IN_GAP, Q_PUT, Q_CHAIN_SET, Q_CHAIN_NEW,
+	Q_GAP_ADD, Q_GAP_FIND, Q_GAP_DEL, Q_OUTBOX_ADD, Q_OUTBOX_EACH,
+	Q_OUTBOX_ACK, Q_OUTBOX_DEPTH, Q_NEWER, Q_EQUIV, Q_FLAG, Q_HEARTBEAT,
+	Q_LINK_GET, Q_LINK_ADD, Q_COUNT,
+	Q__COUNT
+};
+
+static const char *const sql_text[Q__COUNT] = {
+	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?1 UNION ALL "
+	    "SELECT 1 FROM equivocations WHERE id = ?1 LIMIT 1",
+	[Q_HEAD] = "SELECT head_seq, head_id FROM chains WHERE key = ?1",
+	[Q_AT_SEQ] = "SELECT id, prev FROM events WHERE key = ?1 AND seq = ?2 LIMIT 1",
+	[Q_IN_GAP] = "SELECT 1 FROM gaps WHERE key = ?1 AND lo <= ?2 AND hi >= ?2",
+	[Q_PUT] = "INSERT INTO events (id, origin, key, seq, prev, kind, zone, ts, exp, "
+	    "envelope, received_at, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12)",
+	[Q_CHAIN_SET] = "UPDATE chains SET head_seq = ?2, head_id = ?3 "
+	    "WHERE key = ?1 AND head_seq < ?2",
+	[Q_CHAIN_NEW] = "INSERT OR IGNORE INTO chains (key, origin, head_seq, head_id) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_GAP_ADD] = "INSERT OR IGNORE INTO gaps (key, lo, hi) VALUES (?1, ?2, ?3)",
+	[Q_GAP_FIND] = "SELECT lo, hi FROM gaps WHERE key = ?1 AND lo <= ?2 AND hi >= ?2",
+	[Q_GAP_DEL] = "DELETE FROM gaps WHERE key = ?1 AND lo = ?2",
+	[Q_OUTBOX_ADD] = "INSERT OR IGNORE INTO outbox (link, event) VALUES (?1, ?2)",
+	[Q_OUTBOX_EACH] = "SELECT e.rowid, e.id, e.origin, e.key, e.kind, e.zone, e.ts, "
+	    "e.exp, e.envelope FROM outbox o JOIN events e ON e.rowid = o.event "
+	    "WHERE o.link = ?1 ORDER BY o.event LIMIT ?2",
+	[Q_OUTBOX_ACK] = "DELETE FROM outbox WHERE link = ?1 AND event = ?2",
+	[Q_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE link = ?1",
+	[Q_NEWER] = "SELECT 1 FROM events WHERE kind = ?1 AND zone IS ?2 AND "
+	    "origin = ?3 AND ts > ?4 LIMIT 1",
+	[Q_EQUIV] = "INSERT OR IGNORE INTO equivocations (id, key, seq, envelope, "
+	    "detected_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_FLAG] = "INSERT INTO chains (key, origin, head_seq, head_id, flags) "
+	    "VALUES (?1, ?2, 0, NULL, ?3) ON CONFLICT(key) DO UPDATE SET "
+	    "flags = flags | ?3",
+	[Q_HEARTBEAT] = "UPDATE chains SET last_heartbeat = max(coalesce(last_heartbeat, 0), ?2) "
+	    "WHERE key = ?1",
+	[Q_LINK_GET] = "SELECT id FROM links WHERE url = ?1",
+	[Q_LINK_ADD] = "INSERT INTO links (url) VALUES (?1)",
+	[Q_COUNT] = "SELECT count(*) FROM events",
+};
+
+static const char schema_v1[] =
+    "CREATE TABLE events ("
+    " rowid INTEGER PRIMARY KEY,"
+    " id BLOB NOT NULL UNIQUE,"
+    " origin BLOB NOT NULL,"
+    " key BLOB NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " prev BLOB,"
+    " kind INTEGER NOT NULL,"
+    " zone TEXT,"
+    " ts INTEGER NOT NULL,"
+    " exp INTEGER,"
+    " envelope BLOB NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " link INTEGER NOT NULL);"
+    "CREATE INDEX events_key_seq ON events (key, seq);"
+    "CREATE INDEX events_zone_kind ON events (zone, kind, origin, ts);"
+    "CREATE INDEX events_received ON events (received_at);"
+    "CREATE INDEX events_exp ON events (exp);"
+    "CREATE TABLE chains ("
+    " key BLOB PRIMARY KEY,"
+    " origin BLOB NOT NULL,"
+    " head_seq INTEGER NOT NULL,"
+    " head_id BLOB,"
+    " last_heartbeat INTEGER,"
+    " flags INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE gaps ("
+    " key BLOB NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,"
+    " PRIMARY KEY (key, lo));"
+    "CREATE TABLE outbox ("
+    " link INTEGER NOT NULL, event INTEGER NOT NULL,"
+    " PRIMARY KEY (link, event));"
+    "CREATE TABLE equivocations ("
+    " id BLOB PRIMARY KEY, key BLOB NOT NULL, seq INTEGER NOT NULL,"
+    " envelope BLOB NOT NULL, detected_at INTEGER NOT NULL);"
+    "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);";
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q__COUNT];
+	struct idset ids;
+	int depth;               /* store_begin nesting */
+};
+
+static uint64_t
+prefix(const unsigned char id[KEY_ID_LEN])
+{
+	uint64_t v;
+
+	memcpy(&v, id, sizeof(v));
+	return v ? v : 1;
+}
+
+static int
+idset_add(struct idset *s, uint64_t v)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		size_t ncap = s->cap ? 2 * s->cap : 4096;
+		uint64_t *n = calloc(ncap, sizeof(*n));
+		if (n == NULL)
+			return -1;
+		for (size_t j = 0; j < s->cap; j++) {
+			if (s->slots[j] == 0)
+				continue;
+			for (i = s->slots[j] & (ncap - 1); n[i]; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = s->slots[j];
+		}
+		free(s->slots);
+		s->slots = n;
+		s->cap = ncap;
+	}
+	for (i = v & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == v)
+			return 0;
+	s->slots[i] = v;
+	s->n++;
+	return 0;
+}
+
+static bool
+idset_maybe(const struct idset *s, uint64_t v)
+{
+	if (s->cap == 0)
+		return false;
+	for (size_t i = v & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == v)
+			return true;
+	return false;
+}
+
+static int
+fail(struct store *s, char *err, const char *what)
+{
+	snprintf(err, STORE_ERR_MAX, "store: %s: %s", what,
+	    s && s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	return -1;
+}
+
+static sqlite3_stmt *
+q(struct store *s, int which)
+{
+	sqlite3_stmt *st = s->q[which];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+static int
+exec(struct store *s, const char *sql, char *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, STORE_ERR_MAX, "store: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_ids(struct store *s, char *err)
+{
+	static const char *const sql[] = { "SELECT id FROM events",
+		"SELECT id FROM equivocations" };
+
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return fail(s, err, "loading ids");
+		while (sqlite3_step(st) == SQLITE_ROW)
+			if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN &&
+			    idset_add(&s->ids, prefix(sqlite3_column_blob(st, 0))) != 0) {
+				sqlite3_finalize(st);
+				snprintf(err, STORE_ERR_MAX, "store: out of memory");
+				return -1;
+			}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, struct store **out, char *err)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	sqlite3_stmt *st;
+	int version;
+
+	*out = NULL;
+	if (s == NULL) {
+		snprintf(err, STORE_ERR_MAX, "store: out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		goto bad;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	/* WAL + synchronous=NORMAL: a commit survives the process being
+	 * killed at any moment (the WAL is written before COMMIT returns);
+	 * only an OS crash can lose the last transactions. */
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	    "PRAGMA foreign_keys=OFF;", err) != 0)
+		goto bad;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		fail(s, err, path);
+		goto bad;
+	}
+	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (version < 0) {
+		fail(s, err, "reading the schema version (not an ntarelay store?)");
+		goto bad;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: schema version %d is newer "
+		    "than this ntarelayd supports (%d)", path, version,
+		    STORE_SCHEMA_VERSION);
+		goto bad;
+	}
+	if (version == 0) {
+		if (exec(s, "BEGIN IMMEDIATE", err) != 0 || exec(s, schema_v1, err) != 0 ||
+		    exec(s, "PRAGMA user_version = 1; COMMIT", err) != 0) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			goto bad;
+		}
+	}
+	for (int i = 0; i < Q__COUNT; i++)
+		if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &s->q[i], NULL) != SQLITE_OK) {
+			fail(s, err, "preparing statements");
+			goto bad;
+		}
+	if (load_ids(s, err) != 0)
+		goto bad;
+	*out = s;
+	return 0;
+bad:
+	store_close(s);
+	return -1;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(s->q[i]);
+	sqlite3_close(s->db);
+	free(s->ids.slots);
+	free(s);
+}
+
+int
+store_link_id(struct store *s, const char *url, int *id, char *err)
+{
+	sqlite3_stmt *st = q(s, Q_LINK_GET);
+
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int(st, 0);
+		return 0;
+	}
+	st = q(s, Q_LINK_ADD);
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(s, err, "adding a link");
+	*id = (int)sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+bool
+store_has(struct store *s, const unsigned char id[KEY_ID_LEN])
+{
+	sqlite3_stmt *st;
+
+	if (!idset_maybe(&s->ids, prefix(id)))
+		return false;
+	st = q(s, Q_HAS);
+	sqlite3_bind_blob(st, 1, id, KEY_ID_LEN, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+int
+store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
+    long long *seq, unsigned char id[KEY_ID_LEN], char *err)
+{
+	sqlite3_stmt *st = q(s, Q_HEAD);
+	int rc;
+
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*has = false;
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+	    sqlite3_column_bytes(st, 1) == KEY_ID_LEN) {
+		*has = true;
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, err, "reading a chain head");
+	return 0;
+}
+
+/* id (and prev) of the event held at key, seq. */
+static bool
+at_seq(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
+    unsigned char id[KEY_ID_LEN], unsigned char prev[KEY_ID_LEN], bool *has_prev)
+{
+	sqlite3_stmt *st = q(s, Q_AT_SEQ);
+
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return false;
+	memcpy(id, sqlite3_column_blob(st, 0), KEY_ID_LEN);
+	if (prev) {
+		*has_prev = sqlite3_column_bytes(st, 1) == KEY_ID_LEN;
+		if (*has_prev)
+			memcpy(prev, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	}
+	return true;
+}
+
+int
+store_chain(struct store *s, const struct event *ev, struct accept_chain *c,
+    char *err)
+{
+	unsigned char dummy[KEY_ID_LEN];
+	sqlite3_stmt *st;
+	bool has_prev;
+
+	memset(c, 0, sizeof(*c));
+	if (store_head(s, ev->key, &c->has_head, &c->head_seq, c->head_id, err) != 0)
+		return -1;
+	c->has_at_seq = at_seq(s, ev->key, ev->seq, c->id_at_seq, NULL, NULL);
+	if (!c->has_head || c->has_at_seq || ev->seq > c->head_seq)
+		return 0;
+	st = q(s, Q_IN_GAP);
+	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ev->seq);
+	c->seq_is_gap = sqlite3_step(st) == SQLITE_ROW;
+	if (!c->seq_is_gap)
+		return 0;
+	c->has_below = ev->seq > 1 && at_seq(s, ev->key, ev->seq - 1, c->below_id,
+	    NULL, NULL);
+	c->has_above = at_seq(s, ev->key, ev->seq + 1, dummy, c->above_prev, &has_prev) &&
+	    has_prev;
+	return 0;
+}
+
+static int
+gap_add(struct store *s, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi, char *err)
+{
+	sqlite3_stmt *st;
+
+	if (lo > hi)
+		return 0;
+	st = q(s, Q_GAP_ADD);
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, err, "recording a gap");
+}
+
+/* seq arrived: split the gap that held it. */
+static int
+gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
+    char *err)
+{
+	sqlite3_stmt *st = q(s, Q_GAP_FIND);
+	long long lo, hi;
+
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return 0;
+	lo = sqlite3_column_int64(st, 0);
+	hi = sqlite3_column_int64(st, 1);
+	st = q(s, Q_GAP_DEL);
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lo);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(s, err, "filling a gap");
+	if (gap_add(s, key, lo, seq - 1, err) != 0)
+		return -1;
+	return gap_add(s, key, seq + 1, hi, err);
+}
+
+int
+store_begin(struct store *s, char *err)
+{
+	if (s->depth++ > 0)
+		return 0;
+	if (exec(s, "BEGIN IMMEDIATE", err) != 0) {
+		s->depth--;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *s, char *err)
+{
+	if (s->depth == 0 || --s->depth > 0)
+		return 0;
+	if (exec(s, "COMMIT", err) != 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+rollback(struct store *s)
+{
+	if (s->depth == 1) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->depth = 0;
+	} else if (s->depth > 0)
+		s->depth--;
+}
+
+int
+store_put(struct store *s, struct store_put *p, char *err)
+{
+	const struct event *ev = p->ev;
+	sqlite3_stmt *st;
+	long long row, head_seq = 0;
+	unsigned char head_id[KEY_ID_LEN];
+	bool has_head;
+
+	if (store_begin(s, err) != 0)
+		return -1;
+	if (store_head(s, ev->key, &has_head, &head_seq, head_id, err) != 0)
+		goto bad;
+	st = q(s, Q_PUT);
+	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ev->seq);
+	if (ev->has_prev)
+		sqlite3_bind_blob(st, 5, ev->prev, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, (int)ev->kind);
+	if (ev->zone[0])
+		sqlite3_bind_text(st, 7, ev->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, ev->ts);
+	if (ev->has_exp)
+		sqlite3_bind_int64(st, 9, ev->exp);
+	sqlite3_bind_blob(st, 10, p->raw, (int)p->rawlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, p->received_at);
+	sqlite3_bind_int(st, 12, p->link);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, err, "storing an event");
+		goto bad;
+	}
+	row = sqlite3_last_insert_rowid(s->db);
+
+	/* chain: head, gaps */
+	if (!has_head) {
+		st = q(s, Q_CHAIN_NEW);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ev->seq);
+		sqlite3_bind_blob(st, 4, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail(s, err, "creating a chain");
+			goto bad;
+		}
+		/* a row may exist with head 0 (flags only): set it */
+		st = q(s, Q_CHAIN_SET);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->seq);
+		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_step(st);
+		if (gap_add(s, ev->key, 1, ev->seq - 1, err) != 0)
+			goto bad;
+	} else if (ev->seq > head_seq) {
+		st = q(s, Q_CHAIN_SET);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->seq);
+		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail(s, err, "advancing a chain");
+			goto bad;
+		}
+		if (gap_add(s, ev->key, head_seq + 1, ev->seq - 1, err) != 0)
+			goto bad;
+	} else if (gap_fill(s, ev->key, ev->seq, err) != 0)
+		goto bad;
+	if (ev->kind == KIND_HEARTBEAT) {
+		st = q(s, Q_HEARTBEAT);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->ts);
+		sqlite3_step(st);
+	}
+	for (size_t i = 0; i < p->noutbox; i++) {
+		st = q(s, Q_OUTBOX_ADD);
+		sqlite3_bind_int(st, 1, p->outbox[i]);
+		sqlite3_bind_int64(st, 2, row);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail(s, err, "queueing for a link");
+			goto bad;
+		}
+	}
+	if (store_commit(s, err) != 0)
+		return -1;
+	/* only once it is durable: a crash before COMMIT must let the event
+	 * in again */
+	idset_add(&s->ids, prefix(ev->id));
+	p->row = row;
+	return 0;
+bad:
+	rollback(s);
+	return -1;
+}
+
+int
+store_put_equivocation(struct store *s, const struct event *ev, const char *raw,
+    size_t rawlen, long long now, char *err)
+{
+	sqlite3_stmt *st;
+
+	if (store_begin(s, err) != 0)
+		return -1;
+	st = q(s, Q_EQUIV);
+	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ev->seq);
+	sqlite3_bind_blob(st, 4, raw, (int)rawlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, err, "keeping an equivocation");
+		goto bad;
+	}
+	st = q(s, Q_FLAG);
+	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, STORE_FLAG_EQUIVOCATION);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, err, "flagging a key");
+		goto bad;
+	}
+	if (store_commit(s, err) != 0)
+		return -1;
+	idset_add(&s->ids, prefix(ev->id));
+	return 0;
+bad:
+	rollback(s);
+	return -1;
+}
+
+bool
+store_newer_exists(struct store *s, enum kind kind, const char *zone,
+    const unsigned char origin[KEY_ID_LEN], long long ts)
+{
+	sqlite3_stmt *st = q(s, Q_NEWER);
+
+	sqlite3_bind_int(st, 1, (int)kind);
+	if (zone && zone[0])
+		sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ts);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+long
+store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
+    void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	struct store_outbox_item it;
+	long n = 0;
+	int rc;
+
+	/* A separate statement: the callback may use the cached ones. */
+	if (sqlite3_prepare_v2(s->db, sql_text[Q_OUTBOX_EACH], -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "reading an outbox");
+	sqlite3_bind_int(st, 1, link);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		it.row = sqlite3_column_int64(st, 0);
+		memcpy(it.id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+		memcpy(it.origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
+		memcpy(it.key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
+		it.kind = (enum kind)sqlite3_column_int(st, 4);
+		it.zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+		    (const char *)sqlite3_column_text(st, 5) : "";
+		it.ts = sqlite3_column_int64(st, 6);
+		it.exp = sqlite3_column_int64(st, 7);
+		it.raw = sqlite3_column_blob(st, 8);
+		it.rawlen = (size_t)sqlite3_column_bytes(st, 8);
+		cb(arg, &it);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, err, "reading an outbox");
+	return n;
+}
+
+long
+store_range_each(struct store *s, const unsigned char key[KEY_ID_LEN],
+    long long from, long long to, store_outbox_cb cb, void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	struct store_outbox_item it;
+	long n = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT rowid, id, origin, key, kind, zone, ts, "
+	    "exp, envelope FROM events WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 "
+	    "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "reading a range");
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		it.row = sqlite3_column_int64(st, 0);
+		memcpy(it.id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+		memcpy(it.origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
+		memcpy(it.key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
+		it.kind = (enum kind)sqlite3_column_int(st, 4);
+		it.zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+		    (const char *)sqlite3_column_text(st, 5) : "";
+		it.ts = sqlite3_column_int64(st, 6);
+		it.exp = sqlite3_column_int64(st, 7);
+		it.raw = sqlite3_column_blob(st, 8);
+		it.rawlen = (size_t)sqlite3_column_bytes(st, 8);
+		cb(arg, &it);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : fail(s, err, "reading a range");
+}
+
+int
+store_gaps_each(struct store *s, const unsigned char *key,
+    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi), void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT key, lo, hi FROM gaps WHERE ?1 IS NULL "
+	    "OR key = ?1 ORDER BY key, lo", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "reading gaps");
+	if (key)
+		sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
+			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, err, "reading gaps");
+}
+
+int
+store_outbox_ack(struct store *s, int link, long long row, char *err)
+{
+	sqlite3_stmt *st = q(s, Q_OUTBOX_ACK);
+
+	sqlite3_bind_int(st, 1, link);
+	sqlite3_bind_int64(st, 2, row);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, err, "acknowledging");
+}
+
+long
+store_outbox_depth(struct store *s, int link)
+{
+	sqlite3_stmt *st = q(s, Q_OUTBOX_DEPTH);
+
+	sqlite3_bind_int(st, 1, link);
+	return sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+}
+
+long long
+store_count(struct store *s)
+{
+	sqlite3_stmt *st = q(s, Q_COUNT);
+
+	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+}
+
+int
+store_prune(struct store *s, long long now, long long retention, long *deleted,
+    char *err)
+{
+	sqlite3_stmt *st;
+	char sql[512];
+
+	*deleted = 0;
+	/* never a key_revoke (exp NULL), never what an outbox still needs,
+	 * never a chain's head (acceptance needs its id) */
+	snprintf(sql, sizeof(sql),
+	    "DELETE FROM events WHERE exp IS NOT NULL AND exp < ?1 AND kind != %d "
+	    "AND rowid NOT IN (SELECT event FROM outbox) "
+	    "AND id NOT IN (SELECT head_id FROM chains WHERE head_id IS NOT NULL)",
+	    (int)KIND_KEY_REVOKE);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "pruning");
+	sqlite3_bind_int64(st, 1, now - retention);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return fail(s, err, "pruning");
+	}
+	*deleted = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	/* The id set keeps pruned prefixes: a later copy of a pruned event is
+	 * then checked in SQL, not found, and judged by acceptance (expired
+	 * or stale), which is the right answer. */
+	return 0;
+}
+
+static json_t *
+hex_json(const void *blob, int len)
+{
+	char hex[2 * KEY_ID_LEN + 1];
+
+	if (blob == NULL || len != KEY_ID_LEN)
+		return json_null();
+	return json_string(encoding_hex_encode(blob, KEY_ID_LEN, hex));
+}
+
+json_t *
+store_events_json(struct store *s, const char *zone, int kind, long long since,
+    int limit, const char *(*link_name)(void *, int), void *arg)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array(), *out;
+	int rc;
+
+	if (arr == NULL || sqlite3_prepare_v2(s->db,
+	    "SELECT id, kind, origin, key, seq, zone, ts, exp, received_at, link, "
+	    "envelope FROM events WHERE (?1 IS NULL OR zone = ?1) AND "
+	    "(?2 < 0 OR kind = ?2) AND received_at >= ?3 "
+	    "ORDER BY received_at DESC, rowid DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	if (zone && zone[0])
+		sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int(st, 4, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int link = sqlite3_column_int(st, 9);
+		const char *ln = link == STORE_LINK_OWN || !link_name ? NULL :
+		    link_name(arg, link);
+		json_t *env = json_loadb(sqlite3_column_blob(st, 10),
+		    (size_t)sqlite3_column_bytes(st, 10), 0, NULL);
+		json_t *o = json_pack("{s:o,s:s,s:o,s:o,s:I,s:o,s:I,s:o,s:I,s:o,s:o}",
+		    "id", hex_json(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0)),
+		    "kind", kind_name((enum kind)sqlite3_column_int(st, 1)),
+		    "origin", hex_json(sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2)),
+		    "key", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3)),
+		    "seq", (json_int_t)sqlite3_column_int64(st, 4),
+		    "zone", sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+		    json_string((const char *)sqlite3_column_text(st, 5)) : json_null(),
+		    "ts", (json_int_t)sqlite3_column_int64(st, 6),
+		    "exp", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(st, 7)),
+		    "received_at", (json_int_t)sqlite3_column_int64(st, 8),
+		    "link", ln ? json_string(ln) : json_null(),
+		    "envelope", env ? env : json_null());
+		if (o == NULL || json_array_append_new(arr, o) != 0) {
+			sqlite3_finalize(st);
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	out = json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
+	    "events", arr);
+	return out;
+}
+
+json_t *
+store_keys_json(struct store *s)
+{
+	sqlite3_stmt *st;
+	json_t *obj = json_object();
+	char hex[2 * KEY_ID_LEN + 1];
+
+	if (obj == NULL || sqlite3_prepare_v2(s->db, "SELECT key, origin, head_seq, "
+	    "head_id, last_heartbeat, flags FROM chains", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(obj);
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *flags = json_array();
+		if (sqlite3_column_int(st, 5) & STORE_FLAG_EQUIVOCATION)
+			json_array_append_new(flags, json_string("equivocation"));
+		json_object_set_new(obj, encoding_hex_encode(sqlite3_column_blob(st, 0),
+		    KEY_ID_LEN, hex), json_pack("{s:o,s:o,s:o,s:o}",
+		    "origin", hex_json(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)),
+		    "chain_head", sqlite3_column_int64(st, 2) > 0 ?
+		    json_pack("{s:I,s:o}", "seq", (json_int_t)sqlite3_column_int64(st, 2),
+		    "id", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3))) :
+		    json_null(),
+		    "last_heartbeat", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(st, 4)),
+		    "flags", flags));
+	}
+	sqlite3_finalize(st);
+	return obj;
+}

@@ -1,0 +1,226 @@
+/*
+ * tests/tools/evgen.c — make signed events for tests and benchmarks.
+ *
+ *   evgen --key K.key --net NET [--origin ID] [--kind observation|assessment|
+ *         heartbeat] [--zone Z] [--count N] [--seq S] [--prev ID]
+ *         [--ts T] [--lifetime SECONDS] [--note TEXT]
+ *         [--publish HOST:PORT [--topic-origin ID]] [--rate N]
+ *
+ * Events form a chain: the first gets seq S (default 1) and prev ID (or
+ * null), each next one the previous one's id. Without --publish the
+ * envelopes are printed one per line ("TOPIC ENVELOPE" with --topics).
+ * With --publish they are sent with QoS 1 to the broker, on their topic
+ * (with --topic-origin, filed under another origin: a topic mismatch), and
+ * evgen waits until the broker acknowledged every one. The last seq and id
+ * go to stderr as "last SEQ ID", for the next call.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <mosquitto.h>
+#include <sodium.h>
+
+#include "proto/encoding.h"
+#include "proto/envelope.h"
+#include "proto/event.h"
+#include "proto/fingerprint.h"
+
+static int acked, connected;
+
+static void
+on_publish(struct mosquitto *m, void *arg, int mid)
+{
+	(void)m;
+	(void)arg;
+	(void)mid;
+	acked++;
+}
+
+static void
+on_connect(struct mosquitto *m, void *arg, int rc)
+{
+	(void)m;
+	(void)arg;
+	connected = rc == 0 ? 1 : -1;
+}
+
+static json_t *
+fields(const char *kind, const char *zone, long long i, const char *note)
+{
+	if (strcmp(kind, "assessment") == 0)
+		return json_pack("{s:s,s:s,s:b,s:i,s:s}", "zone", zone, "verdict",
+		    "accident", "recommend_nta", 1, "lifetime", 3600, "note", note);
+	if (strcmp(kind, "heartbeat") == 0)
+		return json_pack("{s:I,s:s}", "uptime", (json_int_t)i, "version", "evgen");
+	if (strcmp(kind, "observation") == 0) {
+		json_t *ev = json_pack("{s:s,s:[i],s:n,s:[],s:[{s:s,s:s,s:i,s:i,s:i,s:i}],s:[]}",
+		    "dnskey_digest", "8f2c4e1a0b9d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e",
+		    "dnskey_tags", 26755, "ds_digest", "ds_tags", "rrsigs",
+		    "owner", zone, "type", "SOA", "alg", 13, "tag", 33834,
+		    "inception", 1790000000, "expiration", 1790600000, "soa_serials");
+		unsigned char fp[FINGERPRINT_LEN];
+		char hex[2 * FINGERPRINT_LEN + 1];
+		fingerprint_compute(zone, ev, fp);
+		return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:[],s:s,s:s,s:o,s:s}",
+		    "zone", zone, "vantage", "evgen", "validator", "evgen",
+		    "qname", zone, "qtype", "SOA", "rcode", 2, "ede", "state", "bogus",
+		    "reason", note, "evidence", ev, "fingerprint",
+		    encoding_hex_encode(fp, sizeof(fp), hex));
+	}
+	return NULL;
+}
+
+static void
+usage(void)
+{
+	fputs("usage: evgen --key K.key --net NET [--origin ID] [--kind K] "
+	    "[--zone Z] [--count N] [--seq S] [--prev ID] [--ts T] [--lifetime S] "
+	    "[--note TEXT] [--topics] [--publish HOST:PORT] [--topic-origin ID]\n",
+	    stderr);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", 1, NULL, 'k' }, { "net", 1, NULL, 'n' }, { "origin", 1, NULL, 'o' },
+		{ "kind", 1, NULL, 'K' }, { "zone", 1, NULL, 'z' }, { "count", 1, NULL, 'c' },
+		{ "seq", 1, NULL, 's' }, { "prev", 1, NULL, 'p' }, { "ts", 1, NULL, 't' },
+		{ "lifetime", 1, NULL, 'l' }, { "note", 1, NULL, 'N' },
+		{ "publish", 1, NULL, 'P' }, { "topic-origin", 1, NULL, 'T' },
+		{ "topics", 0, NULL, 'S' }, { NULL, 0, NULL, 0 },
+	};
+	const char *keyf = NULL, *net = NULL, *origin = NULL, *kind = "observation";
+	const char *zone = "example.", *prev = NULL, *publish = NULL, *torigin = NULL;
+	const char *note = "evgen";
+	long long count = 1, seq = 1, ts = 0, lifetime = 1800;
+	char reason[PROTO_REASON_MAX], keyhex[KEY_ID_HEX_LEN + 1];
+	char prevhex[KEY_ID_HEX_LEN + 1] = "", host[256];
+	struct key_secret *sk;
+	struct mosquitto *m = NULL;
+	bool topics = false;
+	int c, port = 0, sent = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keyf = optarg; break;
+		case 'n': net = optarg; break;
+		case 'o': origin = optarg; break;
+		case 'K': kind = optarg; break;
+		case 'z': zone = optarg; break;
+		case 'c': count = atoll(optarg); break;
+		case 's': seq = atoll(optarg); break;
+		case 'p': prev = optarg; break;
+		case 't': ts = atoll(optarg); break;
+		case 'l': lifetime = atoll(optarg); break;
+		case 'N': note = optarg; break;
+		case 'P': publish = optarg; break;
+		case 'T': torigin = optarg; break;
+		case 'S': topics = true; break;
+		default: usage();
+		}
+	}
+	if (keyf == NULL || net == NULL || sodium_init() < 0)
+		usage();
+	if (key_secret_load(keyf, &sk, reason) != PROTO_OK) {
+		fprintf(stderr, "evgen: %s\n", reason);
+		return 2;
+	}
+	encoding_hex_encode(key_secret_public(sk)->id, KEY_ID_LEN, keyhex);
+	if (origin == NULL)
+		origin = keyhex;
+	if (prev)
+		snprintf(prevhex, sizeof(prevhex), "%s", prev);
+	if (publish) {
+		const char *colon = strrchr(publish, ':');
+		if (colon == NULL)
+			usage();
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - publish), publish);
+		port = atoi(colon + 1);
+		mosquitto_lib_init();
+		m = mosquitto_new(NULL, true, NULL);
+		mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+		mosquitto_max_inflight_messages_set(m, 1000);
+		mosquitto_publish_callback_set(m, on_publish);
+		mosquitto_connect_callback_set(m, on_connect);
+		if (mosquitto_connect(m, host, port, 30) != MOSQ_ERR_SUCCESS) {
+			fprintf(stderr, "evgen: cannot connect to %s\n", publish);
+			return 2;
+		}
+		while (connected == 0)
+			mosquitto_loop(m, 100, 1);
+		if (connected < 0) {
+			fprintf(stderr, "evgen: connection refused by %s\n", publish);
+			return 2;
+		}
+	}
+	for (long long i = 0; i < count; i++, seq++) {
+		long long now = ts ? ts : (long long)time(NULL);
+		json_t *p = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:I,s:[]}",
+		    "v", 1, "net", net, "kind", kind, "origin", origin, "key", keyhex,
+		    "seq", (json_int_t)seq, "prev", prevhex[0] ? json_string(prevhex) :
+		    json_null(), "ts", (json_int_t)now, "exp", (json_int_t)(now + lifetime),
+		    "refs");
+		json_t *f = fields(kind, zone, i, note);
+		struct envelope *env;
+		char *text, *json, topic[512];
+		size_t jlen;
+
+		if (f == NULL) {
+			fprintf(stderr, "evgen: unknown kind %s\n", kind);
+			return 2;
+		}
+		json_object_update(p, f);
+		json_decref(f);
+		text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(p);
+		if (envelope_sign(kind_payload_type(kind_from_name(kind)),
+		    (unsigned char *)text, strlen(text), sk, &json, &jlen, &env,
+		    reason) != PROTO_OK) {
+			fprintf(stderr, "evgen: %s\n", reason);
+			return 1;
+		}
+		if (strcmp(kind, "heartbeat") == 0)
+			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/hb/%s/%s", net,
+			    torigin ? torigin : origin, keyhex);
+		else
+			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/%s/%s/%s", net,
+			    strcmp(kind, "observation") == 0 ? "obs" : "asm", zone,
+			    torigin ? torigin : origin);
+		if (m) {
+			while (sent - acked >= 900)
+				mosquitto_loop(m, 100, 1);
+			if (mosquitto_publish(m, NULL, topic, (int)jlen, json, 1,
+			    strcmp(kind, "observation") != 0) != MOSQ_ERR_SUCCESS) {
+				fprintf(stderr, "evgen: publish failed\n");
+				return 1;
+			}
+			sent++;
+			mosquitto_loop(m, 0, 1);
+		} else if (topics)
+			printf("%s %s\n", topic, json);
+		else
+			printf("%s\n", json);
+		envelope_id_hex(env, prevhex);
+		envelope_free(env);
+		free(json);
+		free(text);
+	}
+	if (m) {
+		while (acked < sent)
+			if (mosquitto_loop(m, 1000, 1) != MOSQ_ERR_SUCCESS)
+				break;
+		mosquitto_disconnect(m);
+		mosquitto_destroy(m);
+		mosquitto_lib_cleanup();
+	}
+	fprintf(stderr, "last %lld %s\n", seq - 1, prevhex);
+	key_secret_free(sk);
+	return acked < sent ? 1 : 0;
+}

@@ -1,0 +1,1108 @@
+/*
+ * tests/unit/test_config.c — ntarelay.conf: syntax, values, errors with
+ * their line numbers, path resolution, link URLs, file checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "proto/key.h"
+#include "relay/config.h"
+
+static char dir[] = "/tmp/ntarelay-test-config-XXXXXX";
+static char conf[256];          /* dir/ntarelay.conf */
+static struct relay_config cfg;      /* large: not on the stack */
+static char err[CONFIG_ERR_MAX];
+
+/* The seven keys a relay runs from; line numbers 1-7. */
+#define MINIMAL \
+	"net testnet\n" \
+	"key relay.key\n" \
+	"cert relay.cert\n" \
+	"trustdb trust.db\n" \
+	"store store.db\n" \
+	"link mqtt://127.0.0.1:1883\n" \
+	"http_listen 127.0.0.1:8053\n"
+
+static void
+write_bytes(const char *path, const char *data, size_t len, mode_t mode)
+{
+	FILE *fp;
+
+	unlink(path);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static const char *
+in_dir(const char *name)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+static void
+write_text(const char *name, const char *text, mode_t mode)
+{
+	write_bytes(in_dir(name), text, strlen(text), mode);
+}
+
+static int
+load_text(const char *text)
+{
+	write_bytes(conf, text, strlen(text), 0644);
+	err[0] = '\0';
+	return config_load(conf, &cfg, err, sizeof(err));
+}
+
+/* Loading text fails with exactly "CONF:msg" (msg starts at the line). */
+static void
+expect_error(const char *text, const char *msg)
+{
+	char want[CONFIG_ERR_MAX + PATH_MAX];
+
+	snprintf(want, sizeof(want), "%s:%s", conf, msg);
+	if (load_text(text) == 0)
+		fail_msg("accepted, expected \"%s\"", want);
+	assert_string_equal(err, want);
+}
+
+/* MINIMAL plus extra lines (line 8 on) fails with msg. */
+static void
+expect_extra_error(const char *extra, const char *msg)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text), "%s%s", MINIMAL, extra);
+	expect_error(text, msg);
+}
+
+static int
+load_text_extra(const char *extra)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text), "%s%s", MINIMAL, extra);
+	return load_text(text);
+}
+
+static void
+expect_extra_ok(const char *extra)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text), "%s%s", MINIMAL, extra);
+	if (load_text(text) != 0)
+		fail_msg("refused: %s", err);
+}
+
+static void
+defaults(void **state)
+{
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(cfg.log_level, LOG_LVL_INFO);
+	assert_false(cfg.log_syslog);
+	assert_int_equal(cfg.heartbeat_interval, 60);
+	assert_int_equal(cfg.skew, 300);
+	assert_int_equal(cfg.retention, 604800);
+	assert_int_equal(cfg.rate_limit, 50);
+	assert_int_equal(cfg.rate_burst, 500);
+	assert_int_equal(cfg.vouch_threshold, 2);
+	assert_int_equal(cfg.quorum, 0);
+	assert_int_equal(cfg.quorum_evidence, 2);
+	assert_int_equal(cfg.resolve_after, 900);
+	assert_int_equal(cfg.drain_timeout, 5);
+	assert_int_equal(cfg.nlinks, 0);
+	assert_int_equal(cfg.nwatch, 0);
+	assert_int_equal(cfg.ngroups, 0);
+	assert_string_equal(cfg.http_token_file, "");
+}
+
+static void
+minimal(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(MINIMAL), 0);
+	assert_string_equal(cfg.path, conf);
+	assert_string_equal(cfg.net, "testnet");
+	assert_string_equal(cfg.key, in_dir("relay.key"));
+	assert_string_equal(cfg.cert, in_dir("relay.cert"));
+	assert_string_equal(cfg.trustdb, in_dir("trust.db"));
+	assert_string_equal(cfg.store, in_dir("store.db"));
+	assert_int_equal(cfg.nlinks, 1);
+	assert_string_equal(cfg.links[0].url, "mqtt://127.0.0.1:1883");
+	assert_string_equal(cfg.links[0].host, "127.0.0.1");
+	assert_int_equal(cfg.links[0].port, 1883);
+	assert_false(cfg.links[0].tls);
+	assert_int_equal(cfg.links[0].line, 6);
+	assert_string_equal(cfg.links[0].cafile, "");
+	assert_string_equal(cfg.links[0].client_id, "");
+	assert_string_equal(cfg.http_listen, "127.0.0.1:8053");
+	assert_string_equal(cfg.http_addr, "127.0.0.1");
+	assert_int_equal(cfg.http_port, 8053);
+	assert_int_equal(cfg.line.key, 2);
+	assert_int_equal(cfg.line.cert, 3);
+	assert_int_equal(cfg.line.trustdb, 4);
+	assert_int_equal(cfg.line.store, 5);
+	assert_int_equal(cfg.line.http_token_file, 0);
+	/* the optional keys keep their defaults */
+	assert_int_equal(cfg.log_level, LOG_LVL_INFO);
+	assert_int_equal(cfg.heartbeat_interval, 60);
+	assert_int_equal(cfg.retention, 604800);
+	assert_int_equal(cfg.quorum, 0);
+	assert_int_equal(cfg.nwatch, 0);
+
+	/* a second load starts from the defaults again */
+	expect_extra_ok("heartbeat_interval 30\n");
+	assert_int_equal(cfg.heartbeat_interval, 30);
+	assert_int_equal(load_text(MINIMAL), 0);
+	assert_int_equal(cfg.heartbeat_interval, 60);
+}
+
+static void
+every_key(void **state)
+{
+	const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char *b = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+	const char *c = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	char text[8192];
+
+	(void)state;
+	snprintf(text, sizeof(text),
+	    "# every key\n"
+	    "net example-net\n"
+	    "key /etc/ntarelay/relay.key\n"
+	    "cert /etc/ntarelay/relay.cert\n"
+	    "trustdb /var/lib/ntarelay/trust.db\n"
+	    "store /var/lib/ntarelay/store.db\n"
+	    "link mqtt://127.0.0.1\n"
+	    "link_credentials own.cred\n"
+	    "link_client_id relay-1_a\n"
+	    "link mqtts://broker.example.net:8884/\n"
+	    "link_cafile /etc/ssl/ca.pem\n"
+	    "link_certfile client.pem\n"
+	    "link_keyfile client.key\n"
+	    "link_credentials peer.cred\n"
+	    "link mqtts://[2001:db8::1]\n"
+	    "http_listen [::1]:9053\n"
+	    "watch DE\n"
+	    "watch example.COM.\n"
+	    "watch .\n"
+	    "log_level debug\n"
+	    "log_syslog yes\n"
+	    "heartbeat_interval 170\n"
+	    "clock_skew 0\n"
+	    "retention 31536000\n"
+	    "rate_limit 100000\n"
+	    "rate_burst 1000000\n"
+	    "vouch_threshold 3\n"
+	    "quorum 4\n"
+	    "quorum_evidence 1\n"
+	    "resolve_after 60\n"
+	    "affiliation_group %s,%s\n"
+	    "affiliation_group %s , %s\n"
+	    "drain_timeout 60\n"
+	    "http_token_file token\n",
+	    a, b, c, "1111111111111111111111111111111111111111111111111111111111111111");
+	if (load_text(text) != 0)
+		fail_msg("refused: %s", err);
+	assert_string_equal(cfg.net, "example-net");
+	assert_string_equal(cfg.key, "/etc/ntarelay/relay.key");
+	assert_string_equal(cfg.trustdb, "/var/lib/ntarelay/trust.db");
+	assert_int_equal(cfg.nlinks, 3);
+	assert_int_equal(cfg.links[0].port, 1883);
+	assert_string_equal(cfg.links[0].credentials, in_dir("own.cred"));
+	assert_string_equal(cfg.links[0].client_id, "relay-1_a");
+	assert_int_equal(cfg.links[0].credentials_line, 8);
+	assert_int_equal(cfg.links[0].client_id_line, 9);
+	assert_true(cfg.links[1].tls);
+	assert_string_equal(cfg.links[1].host, "broker.example.net");
+	assert_int_equal(cfg.links[1].port, 8884);
+	assert_string_equal(cfg.links[1].url, "mqtts://broker.example.net:8884/");
+	assert_string_equal(cfg.links[1].cafile, "/etc/ssl/ca.pem");
+	assert_string_equal(cfg.links[1].certfile, in_dir("client.pem"));
+	assert_string_equal(cfg.links[1].keyfile, in_dir("client.key"));
+	assert_string_equal(cfg.links[1].credentials, in_dir("peer.cred"));
+	assert_int_equal(cfg.links[1].line, 10);
+	assert_int_equal(cfg.links[1].cafile_line, 11);
+	assert_int_equal(cfg.links[1].keyfile_line, 13);
+	assert_string_equal(cfg.links[1].client_id, "");
+	assert_string_equal(cfg.links[2].host, "2001:db8::1");
+	assert_int_equal(cfg.links[2].port, 8883);
+	assert_string_equal(cfg.http_addr, "::1");
+	assert_int_equal(cfg.http_port, 9053);
+	assert_int_equal(cfg.nwatch, 3);
+	assert_string_equal(cfg.watch[0], "de.");
+	assert_string_equal(cfg.watch[1], "example.com.");
+	assert_string_equal(cfg.watch[2], ".");
+	assert_int_equal(cfg.log_level, LOG_LVL_DEBUG);
+	assert_true(cfg.log_syslog);
+	assert_int_equal(cfg.heartbeat_interval, 170);
+	assert_int_equal(cfg.skew, 0);
+	assert_int_equal(cfg.retention, 31536000);
+	assert_int_equal(cfg.rate_limit, 100000);
+	assert_int_equal(cfg.rate_burst, 1000000);
+	assert_int_equal(cfg.vouch_threshold, 3);
+	assert_int_equal(cfg.quorum, 4);
+	assert_int_equal(cfg.quorum_evidence, 1);
+	assert_int_equal(cfg.resolve_after, 60);
+	assert_int_equal(cfg.ngroups, 2);
+	assert_int_equal(cfg.groups[0].n, 2);
+	assert_string_equal(cfg.groups[0].members[0], a);
+	/* operator ids are folded to lowercase */
+	assert_string_equal(cfg.groups[0].members[1],
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	assert_string_equal(cfg.groups[1].members[0], c);
+	assert_int_equal(cfg.drain_timeout, 60);
+	assert_string_equal(cfg.http_token_file, in_dir("token"));
+	assert_int_equal(cfg.line.http_token_file, 34);
+
+	/* the other spellings */
+	expect_extra_ok("quorum auto\nlog_level warning\nlog_syslog no\n");
+	assert_int_equal(cfg.quorum, 0);
+	assert_int_equal(cfg.log_level, LOG_LVL_WARN);
+	assert_false(cfg.log_syslog);
+}
+
+static void
+syntax(void **state)
+{
+	const char bom_crlf[] =
+	    "\xef\xbb\xbfnet testnet\r\n"
+	    "\r\n"
+	    "   # indented comment\r\n"
+	    "\tkey\t  relay.key  \r\n"
+	    "cert relay.cert\r\n"
+	    "trustdb trust.db\r\n"
+	    "store store.db\r\n"
+	    "link mqtt://127.0.0.1:1883\r\n"
+	    "http_listen 127.0.0.1:8053";   /* no final newline */
+	(void)state;
+	if (load_text(bom_crlf) != 0)
+		fail_msg("refused: %s", err);
+	assert_string_equal(cfg.net, "testnet");
+	assert_string_equal(cfg.key, in_dir("relay.key"));
+	assert_int_equal(cfg.http_port, 8053);
+
+	/* a path keeps its inner spaces */
+	expect_extra_ok("http_token_file my token file\n");
+	assert_string_equal(cfg.http_token_file, in_dir("my token file"));
+}
+
+static void
+empty_cert(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text("net testnet\nkey relay.key\ncert   \n"
+	    "trustdb t\nstore s\nlink mqtt://h\nhttp_listen 127.0.0.1:1\n"), 0);
+	assert_string_equal(cfg.cert, "");
+	assert_int_equal(cfg.line.cert, 3);
+	expect_error("net\n", "1: net: missing value");
+	expect_extra_error("watch   \n", "8: watch: missing value");
+}
+
+static void
+line_errors(void **state)
+{
+	char text[8192];
+	size_t n;
+
+	(void)state;
+	/* a line of 4096 bytes is fine, 4097 is not */
+	n = (size_t)snprintf(text, sizeof(text), "%s# ", MINIMAL);
+	memset(text + n, 'x', 4096 - 2);
+	text[n + 4094] = '\n';
+	text[n + 4095] = '\0';
+	assert_int_equal(load_text(text), 0);
+	text[n + 4094] = 'x';
+	strcpy(text + n + 4095, "\n");
+	expect_error(text, "8: line longer than 4096 bytes");
+
+	/* NUL byte */
+	n = (size_t)snprintf(text, sizeof(text), "%swatch de", MINIMAL);
+	memcpy(text + n, "\0x\n", 3);
+	write_bytes(conf, text, n + 3, 0644);
+	assert_int_equal(config_load(conf, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err + strlen(conf), ":8: NUL byte in the line");
+
+	/* control characters, a lone CR among them */
+	expect_extra_error("\nwatch d\re\n", "9: control character 0x0d in the line");
+	expect_extra_error("watch \033[0m\n", "8: control character 0x1b in the line");
+
+	/* a comment after the value */
+	expect_extra_error("log_level info # chatty\n",
+	    "8: log_level: 'info # chatty' is not one word (comments go on "
+	    "lines of their own)");
+	/* key=value */
+	expect_extra_error("log_level=info\n",
+	    "8: unknown key 'log_level=info' (write 'key value', without '=')");
+}
+
+static void
+unknown_keys(void **state)
+{
+	(void)state;
+	expect_error("net testnet\n\n# c\nnett foo\n",
+	    "4: unknown key 'nett' (did you mean 'net'?)");
+	expect_error("frobnicate 1\n", "1: unknown key 'frobnicate'");
+	expect_error("NET testnet\n", "1: unknown key 'NET' (did you mean 'net'?)");
+	expect_extra_error("link_cafle x\n",
+	    "8: unknown key 'link_cafle' (did you mean 'link_cafile'?)");
+}
+
+static void
+repeated(void **state)
+{
+	(void)state;
+	expect_extra_error("\n\nnet other\n", "10: net given twice (first on line 1)");
+	expect_extra_error("http_listen 127.0.0.1:1\n",
+	    "8: http_listen given twice (first on line 7)");
+	expect_extra_error("log_level info\nlog_level debug\n",
+	    "9: log_level given twice (first on line 8)");
+	expect_extra_error("link_client_id a\nlink_client_id b\n",
+	    "9: link_client_id given twice for the link on line 6 (first on "
+	    "line 8)");
+	/* the same option for two different links is fine */
+	expect_extra_ok("link_client_id a\nlink mqtt://10.0.0.1\nlink_client_id b\n");
+	assert_string_equal(cfg.links[0].client_id, "a");
+	assert_string_equal(cfg.links[1].client_id, "b");
+	/* the same broker twice */
+	expect_extra_error("link mqtt://127.0.0.1\n",
+	    "8: link: same broker as the link on line 6");
+}
+
+static void
+link_options(void **state)
+{
+	(void)state;
+	expect_error("net testnet\nlink_cafile ca.pem\n",
+	    "2: link_cafile: no link above (link options follow the link line "
+	    "they qualify)");
+	expect_error("link_credentials c\n",
+	    "1: link_credentials: no link above (link options follow the link "
+	    "line they qualify)");
+	expect_extra_error("link_cafile ca.pem\n",
+	    "8: link_cafile: the link on line 6 is mqtt:// (TLS options need "
+	    "mqtts://)");
+	expect_extra_error("link_keyfile k\n",
+	    "8: link_keyfile: the link on line 6 is mqtt:// (TLS options need "
+	    "mqtts://)");
+	/* credentials and client id are fine on mqtt:// */
+	expect_extra_ok("link_credentials c\nlink_client_id x\n");
+	/* certificate and key come together */
+	expect_extra_error("link mqtts://h\nlink_certfile c.pem\n",
+	    "9: link_certfile: the link on line 8 has no link_keyfile");
+	expect_extra_error("link mqtts://h\n\nlink_keyfile c.key\nlink mqtts://i\n",
+	    "10: link_keyfile: the link on line 8 has no link_certfile");
+	expect_extra_error("link_client_id this-is-far-too-long-for-mqtt\n",
+	    "8: link_client_id: longer than 23 characters");
+	expect_extra_error("link_client_id a/b\n",
+	    "8: link_client_id: 'a/b': use 1-23 of A-Z a-z 0-9 - _");
+}
+
+static void
+missing_required(void **state)
+{
+	static const char *const names[] = {
+		"net", "key", "cert", "trustdb", "store", "link", "http_listen",
+	};
+	char text[1024], want[128];
+
+	(void)state;
+	for (size_t i = 0; i < 7; i++) {
+		const char *s = MINIMAL;
+		size_t n = 0;
+
+		/* MINIMAL without line i */
+		for (size_t l = 0; l < 7; l++) {
+			const char *e = strchr(s, '\n') + 1;
+			if (l != i) {
+				memcpy(text + n, s, (size_t)(e - s));
+				n += (size_t)(e - s);
+			}
+			s = e;
+		}
+		text[n] = '\0';
+		snprintf(want, sizeof(want), " missing required key '%s'", names[i]);
+		expect_error(text, want);
+	}
+	expect_error("", " missing required key 'net'");
+	expect_error("# only a comment\n", " missing required key 'net'");
+}
+
+static void
+values(void **state)
+{
+	(void)state;
+	expect_extra_error("heartbeat_interval 5\n",
+	    "8: heartbeat_interval: 5 out of range (10-170)");
+	expect_extra_error("heartbeat_interval 171\n",
+	    "8: heartbeat_interval: 171 out of range (10-170)");
+	expect_extra_error("retention 99999999999999999999999\n",
+	    "8: retention: 99999999999999999999999 out of range (3600-31536000)");
+	expect_extra_error("clock_skew -1\n",
+	    "8: clock_skew: '-1' is not a number (a decimal integer)");
+	expect_extra_error("drain_timeout 5s\n",
+	    "8: drain_timeout: '5s' is not a number (a decimal integer)");
+	expect_extra_error("rate_limit 0\n", "8: rate_limit: 0 out of range (1-100000)");
+	expect_extra_error("vouch_threshold 101\n",
+	    "8: vouch_threshold: 101 out of range (1-100)");
+	expect_extra_error("quorum 1\n", "8: quorum: 1 out of range (2-1000)");
+	expect_extra_error("quorum some\n",
+	    "8: quorum: 'some': write auto or a number (2-1000)");
+	expect_extra_error("quorum_evidence 0\n",
+	    "8: quorum_evidence: 0 out of range (1-1000)");
+	expect_extra_error("resolve_after 59\n",
+	    "8: resolve_after: 59 out of range (60-86400)");
+	expect_extra_error("log_level loud\n",
+	    "8: log_level: 'loud' is not one of err, warn, notice, info, debug");
+	expect_extra_error("log_syslog true\n", "8: log_syslog: 'true': write yes or no");
+}
+
+static void
+cross_checks(void **state)
+{
+	(void)state;
+	/* rate_burst below rate_limit names the rate_burst line, or the
+	 * rate_limit line when rate_burst keeps its default */
+	expect_extra_error("rate_limit 100\nrate_burst 99\n",
+	    "9: rate_burst 99 is below rate_limit 100");
+	expect_extra_error("rate_limit 1000\n",
+	    "8: rate_burst 500 is below rate_limit 1000");
+	expect_extra_ok("rate_limit 1000\nrate_burst 1000\n");
+}
+
+static void
+nets(void **state)
+{
+	(void)state;
+	expect_error("net Test\n", "1: net: 'Test': use 1-63 of a-z 0-9 -");
+	expect_error("net a_b\n", "1: net: 'a_b': use 1-63 of a-z 0-9 -");
+	expect_error("net aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	    "1: net: longer than 63 characters");
+	expect_error("net two words\n",
+	    "1: net: 'two words' is not one word (comments go on lines of their own)");
+}
+
+static void
+watches(void **state)
+{
+	(void)state;
+	expect_extra_ok("watch DE\nwatch nic.de\n");
+	assert_int_equal(cfg.nwatch, 2);
+	assert_string_equal(cfg.watch[0], "de.");
+	assert_string_equal(cfg.watch[1], "nic.de.");
+	expect_extra_error("watch DE\n# x\nwatch de.\n",
+	    "10: watch: de. already watched (line 8)");
+	expect_extra_error("watch a..b\n",
+	    "8: watch: 'a..b' is not a zone name (empty label)");
+	{
+		char extra[600];
+
+		memset(extra, 0, sizeof(extra));
+		memcpy(extra, "watch ", 6);
+		for (int i = 0; i < 128; i++)
+			memcpy(extra + 6 + 2 * i, "a.", 2);
+		strcat(extra, "\n");
+		/* the value is quoted up to 80 characters */
+		expect_extra_error(extra, "8: watch: '"
+		    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+		    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.' is not a zone "
+		    "name (name longer than 255 octets in wire form)");
+	}
+}
+
+static void
+groups(void **state)
+{
+	const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	const char *c = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+	char extra[1024];
+
+	(void)state;
+	snprintf(extra, sizeof(extra), "affiliation_group %s\n", a);
+	expect_extra_error(extra, "8: affiliation_group: name at least two operators");
+	snprintf(extra, sizeof(extra), "affiliation_group %s,%s\n", a, a);
+	expect_extra_error(extra,
+	    "8: affiliation_group: operator aaaaaaaaaaaaaaaa... listed twice");
+	snprintf(extra, sizeof(extra), "affiliation_group %s,%s\n"
+	    "affiliation_group %s,%s\n", a, b, c, b);
+	expect_extra_error(extra, "9: affiliation_group: operator "
+	    "bbbbbbbbbbbbbbbb... is already in the group of line 8");
+	snprintf(extra, sizeof(extra), "affiliation_group %s,xyz\n", a);
+	expect_extra_error(extra,
+	    "8: affiliation_group: 'xyz' is not an operator id (64 hex digits)");
+	snprintf(extra, sizeof(extra), "affiliation_group %s %s\n", a, b);
+	expect_extra_error(extra,
+	    "8: affiliation_group: separate operator ids with commas");
+	snprintf(extra, sizeof(extra), "affiliation_group %s,\n", a);
+	expect_extra_error(extra,
+	    "8: affiliation_group: '' is not an operator id (64 hex digits)");
+}
+
+static void
+http_listen(void **state)
+{
+	char text[1024];
+	static const struct {
+		const char *value, *msg;
+	} bad[] = {
+		{ "localhost:8053", "7: http_listen: 'localhost' is not an IP address "
+		    "(host names are refused: write 127.0.0.1:8053 or [::1]:8053)" },
+		{ "127.0.0.1", "7: http_listen: missing port (write ADDRESS:PORT, as "
+		    "127.0.0.1:8053)" },
+		{ "[::1]", "7: http_listen: missing port (write ADDRESS:PORT, as "
+		    "127.0.0.1:8053)" },
+		{ "::1:8053", "7: http_listen: write an IPv6 address in brackets, as "
+		    "[::1]:1883" },
+		{ "127.0.0.1:0", "7: http_listen: port 0 out of range (1-65535)" },
+		{ "127.0.0.1:65536", "7: http_listen: port 65536 out of range (1-65535)" },
+		{ "127.0.0.256:80", "7: http_listen: '127.0.0.256' is not an IPv4 address" },
+		{ ":8053", "7: http_listen: missing host" },
+	};
+
+	(void)state;
+	assert_int_equal(load_text(MINIMAL), 0);
+	assert_string_equal(cfg.http_addr, "127.0.0.1");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "net testnet\nkey k\ncert c\ntrustdb t\n"
+		    "store s\nlink mqtt://h\nhttp_listen %s\n", bad[i].value);
+		expect_error(text, bad[i].msg);
+	}
+	snprintf(text, sizeof(text), "net testnet\nkey k\ncert c\ntrustdb t\n"
+	    "store s\nlink mqtt://h\nhttp_listen [::]:65535\n");
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(cfg.http_addr, "::");
+	assert_int_equal(cfg.http_port, 65535);
+	snprintf(text, sizeof(text), "net testnet\nkey k\ncert c\ntrustdb t\n"
+	    "store s\nlink mqtt://h\nhttp_listen 0.0.0.0:1\n");
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(cfg.http_addr, "0.0.0.0");
+}
+
+static void
+link_urls(void **state)
+{
+	static const struct {
+		const char *url, *host;
+		int port;
+		bool tls;
+	} good[] = {
+		{ "mqtt://127.0.0.1", "127.0.0.1", 1883, false },
+		{ "mqtts://127.0.0.1", "127.0.0.1", 8883, true },
+		{ "mqtt://[::1]:1883", "::1", 1883, false },
+		{ "mqtts://[::1]", "::1", 8883, true },
+		{ "mqtt://broker.example.net:1884", "broker.example.net", 1884, false },
+		{ "mqtts://Broker.Example.NET.:443/", "Broker.Example.NET.", 443, true },
+		{ "mqtt://localhost:65535", "localhost", 65535, false },
+		{ "mqtt://a-b.c1", "a-b.c1", 1883, false },
+	};
+	static const struct {
+		const char *url, *msg;
+	} bad[] = {
+		{ "http://h:80", "link: unsupported scheme 'http' (use mqtt:// or mqtts://)" },
+		{ "MQTT://h", "link: unsupported scheme 'MQTT' (use mqtt:// or mqtts://)" },
+		{ "ws://h", "link: unsupported scheme 'ws' (use mqtt:// or mqtts://)" },
+		{ "h:1883", "link: 'h:1883' is not a URL (write mqtt://HOST:PORT or "
+		    "mqtts://HOST:PORT)" },
+		{ "mqtt://", "link: missing host" },
+		{ "mqtt://:1883", "link: missing host" },
+		{ "mqtts://[]:8883", "link: missing host" },
+		{ "mqtt://h:70000", "link: port 70000 out of range (1-65535)" },
+		{ "mqtt://h:0", "link: port 0 out of range (1-65535)" },
+		{ "mqtt://h:99999999999999999999", "link: port 99999999999999999999 out "
+		    "of range (1-65535)" },
+		{ "mqtt://h:", "link: missing port after ':'" },
+		{ "mqtt://h:mqtt", "link: port 'mqtt' is not a number" },
+		{ "mqtt://h:-1", "link: port '-1' is not a number" },
+		{ "mqtt://::1:1883", "link: write an IPv6 address in brackets, as "
+		    "[::1]:1883" },
+		{ "mqtt://[::1", "link: missing ']' after the IPv6 address" },
+		{ "mqtt://[::g]:1", "link: '[::g]' is not an IPv6 address" },
+		{ "mqtt://[::1]x", "link: unexpected 'x' after the address" },
+		{ "mqtt://user:pw@h", "link: user name or password in the URL (put them "
+		    "in a file named by link_credentials)" },
+		{ "mqtt://h/topic", "link: unexpected path in 'mqtt://h/topic' (write "
+		    "only the scheme, host and port)" },
+		{ "mqtt://h//", "link: unexpected path in 'mqtt://h//' (write only the "
+		    "scheme, host and port)" },
+		{ "mqtt://300.1.1.1", "link: '300.1.1.1' is not an IPv4 address" },
+		{ "mqtt://bad_host", "link: 'bad_host' is not a host name" },
+		{ "mqtt://-a.b", "link: '-a.b' is not a host name" },
+		{ "mqtt://a..b", "link: 'a..b' is not a host name" },
+		{ "mqtt://h 1883", "link: 'mqtt://h 1883' is not one word (comments go "
+		    "on lines of their own)" },
+	};
+	char text[1024], want[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "net testnet\nkey k\ncert c\ntrustdb t\n"
+		    "store s\nhttp_listen 127.0.0.1:1\n\nlink %s\n", good[i].url);
+		if (load_text(text) != 0)
+			fail_msg("%s refused: %s", good[i].url, err);
+		assert_string_equal(cfg.links[0].url, good[i].url);
+		assert_string_equal(cfg.links[0].host, good[i].host);
+		assert_int_equal(cfg.links[0].port, good[i].port);
+		assert_int_equal(cfg.links[0].tls, good[i].tls);
+		assert_int_equal(cfg.links[0].line, 8);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "net testnet\nkey k\ncert c\ntrustdb t\n"
+		    "store s\nhttp_listen 127.0.0.1:1\n\nlink %s\n", bad[i].url);
+		snprintf(want, sizeof(want), "8: %s", bad[i].msg);
+		expect_error(text, want);
+	}
+	/* at most CONFIG_LINKS_MAX links */
+	{
+		char many[4096];
+		size_t n = (size_t)snprintf(many, sizeof(many), "%s", MINIMAL);
+
+		for (int i = 1; i <= CONFIG_LINKS_MAX; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n,
+			    "link mqtt://10.0.0.%d\n", i);
+		snprintf(want, sizeof(want), "%d: link: too many links (at most %d)",
+		    7 + CONFIG_LINKS_MAX, CONFIG_LINKS_MAX);
+		expect_error(many, want);
+	}
+}
+
+static void
+relative_paths(void **state)
+{
+	char sub[256], path[PATH_MAX], cwd[PATH_MAX];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/etc", dir);
+	mkdir(sub, 0755);
+	snprintf(path, sizeof(path), "%s/ntarelay.conf", sub);
+	{
+		const char *t = "net testnet\nkey keys/relay.key\ncert ../relay.cert\n"
+		    "trustdb /abs/trust.db\nstore ./store.db\n"
+		    "link mqtts://h\nlink_cafile ca.pem\nhttp_listen 127.0.0.1:1\n"
+		    "http_token_file token\n";
+		write_bytes(path, t, strlen(t), 0644);
+	}
+	/* loaded through a relative name from another directory */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	if (config_load("etc/ntarelay.conf", &cfg, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(chdir(cwd), 0);
+	assert_string_equal(cfg.path, path);
+	snprintf(path, sizeof(path), "%s/keys/relay.key", sub);
+	assert_string_equal(cfg.key, path);
+	snprintf(path, sizeof(path), "%s/../relay.cert", sub);
+	assert_string_equal(cfg.cert, path);
+	assert_string_equal(cfg.trustdb, "/abs/trust.db");
+	snprintf(path, sizeof(path), "%s/./store.db", sub);
+	assert_string_equal(cfg.store, path);
+	snprintf(path, sizeof(path), "%s/ca.pem", sub);
+	assert_string_equal(cfg.links[0].cafile, path);
+	snprintf(path, sizeof(path), "%s/token", sub);
+	assert_string_equal(cfg.http_token_file, path);
+
+	/* a symbolic link to the file: paths stay relative to the link's
+	 * directory, where the administrator sees the file */
+	unlink(in_dir("link.conf"));
+	assert_int_equal(symlink("etc/ntarelay.conf", in_dir("link.conf")), 0);
+	if (config_load(in_dir("link.conf"), &cfg, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+	assert_string_equal(cfg.path, in_dir("link.conf"));
+	assert_string_equal(cfg.key, in_dir("keys/relay.key"));
+
+	/* errors name the file as the caller wrote it */
+	assert_int_equal(chdir(dir), 0);
+	write_bytes("rel.conf", "bogus 1\n", 8, 0644);
+	assert_int_equal(config_load("rel.conf", &cfg, err, sizeof(err)), -1);
+	assert_int_equal(chdir(cwd), 0);
+	assert_string_equal(err, "rel.conf:1: unknown key 'bogus'");
+}
+
+static void
+missing_file(void **state)
+{
+	char want[PATH_MAX + 64];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s/nonexistent.conf: No such file or "
+	    "directory", dir);
+	assert_int_equal(config_load(in_dir("nonexistent.conf"), &cfg, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, want);
+	snprintf(want, sizeof(want), "%s: not a regular file", dir);
+	assert_int_equal(config_load(dir, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+}
+
+/* ---- config_check_files ---------------------------------------------- */
+
+static void
+make_key(const char *name, bool root, mode_t mode)
+{
+	char reason[PROTO_REASON_MAX];
+	struct key_secret *sk = key_secret_generate("relay", root);
+
+	assert_non_null(sk);
+	unlink(in_dir(name));
+	assert_int_equal(key_secret_save(sk, in_dir(name), reason), PROTO_OK);
+	key_secret_free(sk);
+	assert_int_equal(chmod(in_dir(name), mode), 0);
+}
+
+static int
+check(const char *extra)
+{
+	expect_extra_ok(extra);
+	err[0] = '\0';
+	return config_check_files(&cfg, err, sizeof(err));
+}
+
+static void
+expect_check_error(const char *extra, const char *msg)
+{
+	char want[CONFIG_ERR_MAX + PATH_MAX];
+
+	snprintf(want, sizeof(want), "%s:%s", conf, msg);
+	if (check(extra) == 0)
+		fail_msg("files accepted, expected \"%s\"", want);
+	assert_string_equal(err, want);
+}
+
+static void
+file_checks(void **state)
+{
+	char want[2048];
+
+	(void)state;
+	make_key("relay.key", false, 0600);
+	write_text("relay.cert", "{\"payload\":\"...\"}\n", 0644);
+	unlink(in_dir("store.db"));
+	unlink(in_dir("trust.db"));
+	if (check("") != 0)
+		fail_msg("refused: %s", err);
+
+	/* the secret key: permissions, presence, format */
+	chmod(in_dir("relay.key"), 0640);
+	snprintf(want, sizeof(want), "2: key: %s: permissions 0640 are too open: a "
+	    "secret key must not be accessible by group or others (chmod 600)",
+	    in_dir("relay.key"));
+	expect_check_error("", want);
+	chmod(in_dir("relay.key"), 0600);
+	snprintf(want, sizeof(want), "8: key given twice (first on line 2)");
+	expect_extra_error("key other.key\n", want);
+	write_text("garbage.key", "not a key\n", 0600);
+	assert_int_equal(load_text("net testnet\nkey garbage.key\ncert relay.cert\n"
+	    "trustdb trust.db\nstore store.db\nlink mqtt://h\nhttp_listen 127.0.0.1:1\n"), 0);
+	assert_int_equal(config_check_files(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: key: "));
+	assert_non_null(strstr(err, "expected 'ntarelay-ed25519-secret"));
+	assert_int_equal(load_text("net testnet\nkey none.key\ncert relay.cert\n"
+	    "trustdb trust.db\nstore store.db\nlink mqtt://h\nhttp_listen 127.0.0.1:1\n"), 0);
+	assert_int_equal(config_check_files(&cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: key: %s: No such file or directory",
+	    conf, in_dir("none.key"));
+	assert_string_equal(err, want);
+
+	/* cert: empty only for a root key; present, at most 64 KiB */
+	assert_int_equal(load_text("net testnet\nkey relay.key\ncert\n"
+	    "trustdb trust.db\nstore store.db\nlink mqtt://h\nhttp_listen 127.0.0.1:1\n"), 0);
+	assert_int_equal(config_check_files(&cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: cert: empty, but %s is not a root key: "
+	    "name the key_cert file that certifies it (ntactl cert)", conf,
+	    in_dir("relay.key"));
+	assert_string_equal(err, want);
+	make_key("root.key", true, 0600);
+	assert_int_equal(load_text("net testnet\nkey root.key\ncert\n"
+	    "trustdb trust.db\nstore store.db\nlink mqtt://h\nhttp_listen 127.0.0.1:1\n"), 0);
+	if (config_check_files(&cfg, err, sizeof(err)) != 0)
+		fail_msg("root key without cert refused: %s", err);
+
+	unlink(in_dir("relay.cert"));
+	snprintf(want, sizeof(want), "3: cert: %s: No such file or directory",
+	    in_dir("relay.cert"));
+	expect_check_error("", want);
+	{
+		char *blob = calloc(1, 64 * 1024 + 1);
+
+		assert_non_null(blob);
+		memset(blob, 'x', 64 * 1024);
+		write_text("relay.cert", blob, 0644);
+		assert_int_equal(check(""), 0);           /* exactly 64 KiB */
+		blob[64 * 1024] = 'y';
+		write_bytes(in_dir("relay.cert"), blob, 64 * 1024 + 1, 0644);
+		snprintf(want, sizeof(want), "3: cert: %s: larger than 64 KiB",
+		    in_dir("relay.cert"));
+		expect_check_error("", want);
+		free(blob);
+	}
+	write_text("relay.cert", "", 0644);
+	snprintf(want, sizeof(want), "3: cert: %s: empty", in_dir("relay.cert"));
+	expect_check_error("", want);
+	write_text("relay.cert", "{}\n", 0000);
+	if (geteuid() != 0) {
+		snprintf(want, sizeof(want), "3: cert: %s: Permission denied",
+		    in_dir("relay.cert"));
+		expect_check_error("", want);
+	}
+	write_text("relay.cert", "{}\n", 0644);
+
+	/* directories of store and trustdb */
+	assert_int_equal(load_text("net testnet\nkey relay.key\ncert relay.cert\n"
+	    "trustdb trust.db\nstore nodir/s.db\nlink mqtt://h\n"
+	    "http_listen 127.0.0.1:1\n"), 0);
+	assert_int_equal(config_check_files(&cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:5: store: directory %s/nodir: No such file "
+	    "or directory", conf, dir);
+	assert_string_equal(err, want);
+	write_text("afile", "x", 0644);
+	assert_int_equal(load_text("net testnet\nkey relay.key\ncert relay.cert\n"
+	    "trustdb afile/t.db\nstore s.db\nlink mqtt://h\n"
+	    "http_listen 127.0.0.1:1\n"), 0);
+	assert_int_equal(config_check_files(&cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:4: trustdb: %s/afile: not a directory",
+	    conf, dir);
+	assert_string_equal(err, want);
+	assert_int_equal(load_text("net testnet\nkey relay.key\ncert relay.cert\n"
+	    "trustdb .\nstore s.db\nlink mqtt://h\nhttp_listen 127.0.0.1:1\n"), 0);
+	assert_int_equal(config_check_files(&cfg, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:4: trustdb: %s/.: not a regular file",
+	    conf, dir);
+	assert_string_equal(err, want);
+}
+
+static void
+credential_checks(void **state)
+{
+	char want[2048];
+
+	(void)state;
+	make_key("relay.key", false, 0600);
+	write_text("relay.cert", "{}\n", 0644);
+
+	write_text("cred", "relay-a:s3cret\n", 0600);
+	if (check("link_credentials cred\n") != 0)
+		fail_msg("refused: %s", err);
+	write_text("cred", "relay-a:s3:cr:et", 0400);     /* no newline, ':' in pw */
+	assert_int_equal(check("link_credentials cred\n"), 0);
+	write_text("cred", "relay-a:s3cret\r\n", 0600);
+	assert_int_equal(check("link_credentials cred\n"), 0);
+
+	write_text("cred", "relay-a:s3cret\n", 0640);
+	snprintf(want, sizeof(want), "8: link_credentials: %s: permissions 0640 are "
+	    "too open: a secret must not be accessible by group or others (chmod "
+	    "600)", in_dir("cred"));
+	expect_check_error("link_credentials cred\n", want);
+	write_text("cred", "relay-a:s3cret\n", 0604);
+	snprintf(want, sizeof(want), "8: link_credentials: %s: permissions 0604 are "
+	    "too open: a secret must not be accessible by group or others (chmod "
+	    "600)", in_dir("cred"));
+	expect_check_error("link_credentials cred\n", want);
+
+	snprintf(want, sizeof(want), "8: link_credentials: %s: expected one line "
+	    "USERNAME:PASSWORD", in_dir("cred"));
+	{
+		static const char *const bad[] = {
+			"", "\n", "relay-a\n", ":pw\n", "user:\n", "user:pw\nmore\n",
+			"user:pw\n\n", "user:p\tw\n",
+		};
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			write_text("cred", bad[i], 0600);
+			expect_check_error("link_credentials cred\n", want);
+			/* the message never echoes the password */
+			assert_null(strstr(err, "pw"));
+		}
+	}
+	{
+		char blob[2048];
+
+		memset(blob, 'a', sizeof(blob) - 1);
+		blob[sizeof(blob) - 1] = '\0';
+		blob[3] = ':';
+		write_text("cred", blob, 0600);
+		snprintf(want, sizeof(want), "8: link_credentials: %s: too large",
+		    in_dir("cred"));
+		expect_check_error("link_credentials cred\n", want);
+	}
+	unlink(in_dir("cred"));
+	snprintf(want, sizeof(want), "8: link_credentials: %s: No such file or "
+	    "directory", in_dir("cred"));
+	expect_check_error("link_credentials cred\n", want);
+
+	/* TLS files */
+	write_text("ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
+	write_text("client.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
+	write_text("client.key", "-----BEGIN PRIVATE KEY-----\n", 0640);
+	assert_int_equal(check("link mqtts://h\nlink_cafile ca.pem\n"
+	    "link_certfile client.pem\nlink_keyfile client.key\n"), 0);
+	chmod(in_dir("client.key"), 0644);
+	snprintf(want, sizeof(want), "11: link_keyfile: %s: permissions 0644 are "
+	    "too open: a private key must not be accessible by others (chmod 640 "
+	    "or 600)", in_dir("client.key"));
+	expect_check_error("link mqtts://h\nlink_cafile ca.pem\n"
+	    "link_certfile client.pem\nlink_keyfile client.key\n", want);
+	snprintf(want, sizeof(want), "9: link_cafile: %s: No such file or "
+	    "directory", in_dir("none.pem"));
+	expect_check_error("link mqtts://h\nlink_cafile none.pem\n", want);
+	snprintf(want, sizeof(want), "9: link_certfile: %s: No such file or "
+	    "directory", in_dir("none.pem"));
+	expect_check_error("link mqtts://h\nlink_certfile none.pem\n"
+	    "link_keyfile client.key\n", want);
+
+	/* the HTTP token */
+	write_text("token", "0123456789abcdef0123\n", 0600);
+	assert_int_equal(check("http_token_file token\n"), 0);
+	write_text("token", "short\n", 0600);
+	snprintf(want, sizeof(want), "8: http_token_file: %s: expected one line of "
+	    "16 to 1024 characters without spaces", in_dir("token"));
+	expect_check_error("http_token_file token\n", want);
+	write_text("token", "0123456789abcdef0123\n", 0644);
+	snprintf(want, sizeof(want), "8: http_token_file: %s: permissions 0644 are "
+	    "too open: a secret must not be accessible by group or others (chmod "
+	    "600)", in_dir("token"));
+	expect_check_error("http_token_file token\n", want);
+}
+
+/* Read a file of the source tree (srcdir as make check sets it). */
+static char *
+source_file(const char *rel, char *path, size_t cap)
+{
+	const char *srcdir = getenv("srcdir");
+	FILE *fp;
+	char *buf;
+	long n;
+
+	snprintf(path, cap, "%s/%s", srcdir ? srcdir : ".", rel);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	return buf;
+}
+
+/* The example shipped in docs/ parses; its files are not there. */
+static void
+example_file(void **state)
+{
+	char path[PATH_MAX];
+	char *text = source_file("docs/ntarelay.conf.example", path, sizeof(path));
+
+	(void)state;
+	if (text == NULL)
+		skip();
+	free(text);
+	if (config_load(path, &cfg, err, sizeof(err)) != 0)
+		fail_msg("example refused: %s", err);
+	assert_string_equal(cfg.net, "example-dnsops");
+	assert_int_equal(cfg.nlinks, 2);
+	assert_int_equal(cfg.links[0].port, 1883);
+	assert_true(cfg.links[1].tls);
+	assert_int_equal(cfg.links[1].port, 8883);
+	assert_string_equal(cfg.http_listen, "127.0.0.1:8053");
+}
+
+/* ntarelay.conf(5) documents every key (config.h: "the two must agree"). */
+static void
+man_page_keys(void **state)
+{
+	static const char *const names[] = {
+		"net", "key", "cert", "trustdb", "store", "link", "http_listen",
+		"link_cafile", "link_certfile", "link_keyfile", "link_credentials",
+		"link_client_id", "watch", "log_level", "log_syslog",
+		"heartbeat_interval", "clock_skew", "retention", "rate_limit",
+		"rate_burst", "vouch_threshold", "quorum", "quorum_evidence",
+		"resolve_after", "affiliation_group", "drain_timeout",
+		"http_token_file",
+	};
+	char path[PATH_MAX], want[64], want2[64];
+	char *man = source_file("docs/man/ntarelay.conf.5", path, sizeof(path));
+
+	(void)state;
+	if (man == NULL)
+		skip();
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(want, sizeof(want), ".TP\n.BI %s ", names[i]);
+		snprintf(want2, sizeof(want2), ".TP\n.BR %s ", names[i]);
+		if (strstr(man, want) == NULL && strstr(man, want2) == NULL)
+			fail_msg("ntarelay.conf(5) does not document '%s'", names[i]);
+		/* and the parser knows it */
+		snprintf(want, sizeof(want), "%s ?\n", names[i]);
+		if (load_text_extra(want) != 0 && strstr(err, "unknown key") != NULL)
+			fail_msg("the parser does not know '%s'", names[i]);
+	}
+	free(man);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/ntarelay.conf", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(minimal),
+		cmocka_unit_test(every_key),
+		cmocka_unit_test(syntax),
+		cmocka_unit_test(empty_cert),
+		cmocka_unit_test(line_errors),
+		cmocka_unit_test(unknown_keys),
+		cmocka_unit_test(repeated),
+		cmocka_unit_test(link_options),
+		cmocka_unit_test(missing_required),
+		cmocka_unit_test(values),
+		cmocka_unit_test(cross_checks),
+		cmocka_unit_test(nets),
+		cmocka_unit_test(watches),
+		cmocka_unit_test(groups),
+		cmocka_unit_test(http_listen),
+		cmocka_unit_test(link_urls),
+		cmocka_unit_test(relative_paths),
+		cmocka_unit_test(missing_file),
+		cmocka_unit_test(file_checks),
+		cmocka_unit_test(credential_checks),
+		cmocka_unit_test(example_file),
+		cmocka_unit_test(man_page_keys),
+	};
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}
