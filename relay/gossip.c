@@ -72,30 +72,98 @@ report_equivocation(struct relay *r, const struct event *ev, const char *raw,
 		link_publish(r->links[i], topic, raw, rawlen, false, 0, -1);
 }
 
+/*
+ * Publications wait for the commit of the loop turn's transaction: nothing
+ * leaves the relay before it is stored. gossip_commit() commits and then
+ * publishes them.
+ */
+struct pending {
+	char topic[TOPIC_MAX];
+	char *raw;
+	size_t len;
+	bool retain;
+	long expiry;
+	long long row;
+	struct link *except;
+};
+
+static struct {
+	struct pending *v;
+	size_t n, cap;
+} queue;
+
+static void
+queue_drop(void)
+{
+	for (size_t i = 0; i < queue.n; i++)
+		free(queue.v[i].raw);
+	queue.n = 0;
+}
+
 void
 gossip_publish_all(struct relay *r, const struct event *ev, const char *raw,
     size_t rawlen, long long row, struct link *except)
 {
-	char topic[TOPIC_MAX];
-	bool retain = topic_retained(ev->kind);
+	struct pending *p;
 	long expiry = ev->has_exp ? (long)(ev->exp - relay_now()) : 0;
 
-	if (!topic_of(r->cfg.net, ev, topic, sizeof(topic)))
+	if (queue.n == queue.cap) {
+		size_t ncap = queue.cap ? 2 * queue.cap : 256;
+		struct pending *v = realloc(queue.v, ncap * sizeof(*v));
+		if (v == NULL)
+			return; /* the outbox keeps it: sent at the next reconnect */
+		queue.v = v;
+		queue.cap = ncap;
+	}
+	p = &queue.v[queue.n];
+	if (!topic_of(r->cfg.net, ev, p->topic, sizeof(p->topic)) ||
+	    (p->raw = malloc(rawlen)) == NULL)
 		return;
+	memcpy(p->raw, raw, rawlen);
+	p->len = rawlen;
+	p->retain = topic_retained(ev->kind);
 	/* A late copy must not replace a newer retained message. */
-	if (retain && ev->kind != KIND_WITHDRAW && !is_trust_kind(ev->kind) &&
+	if (p->retain && ev->kind != KIND_WITHDRAW && !is_trust_kind(ev->kind) &&
 	    ev->kind != KIND_HEARTBEAT &&
 	    store_newer_exists(r->store, ev->kind, ev->zone, ev->origin, ev->ts))
-		retain = false;
-	if (expiry < 0)
-		expiry = 1;
-	for (size_t i = 0; i < r->nlinks; i++) {
-		struct link *l = r->links[i];
-		if (l == except)
-			continue;
-		if (link_publish(l, topic, raw, rawlen, retain, expiry, row) == 0)
-			r->metrics.links[i].published++;
+		p->retain = false;
+	p->expiry = expiry < 0 ? 1 : expiry;
+	p->row = row;
+	p->except = except;
+	queue.n++;
+}
+
+void
+gossip_begin(struct relay *r)
+{
+	char err[STORE_ERR_MAX];
+
+	if (!store_in_transaction(r->store) && store_begin(r->store, err) != 0)
+		log_err("%s", err);
+}
+
+void
+gossip_commit(struct relay *r)
+{
+	char err[STORE_ERR_MAX];
+
+	if (store_in_transaction(r->store) && store_commit(r->store, err) != 0) {
+		log_err("%s: %zu events of this turn are lost (backfill asks for "
+		    "them again)", err, queue.n);
+		queue_drop();
+		return;
 	}
+	for (size_t i = 0; i < queue.n; i++) {
+		struct pending *p = &queue.v[i];
+		for (size_t l = 0; l < r->nlinks; l++) {
+			if (r->links[l] == p->except)
+				continue;
+			if (link_publish(r->links[l], p->topic, p->raw, p->len, p->retain,
+			    p->expiry, p->row) == 0)
+				r->metrics.links[l].published++;
+		}
+	}
+	queue_drop();
 }
 
 void
@@ -117,6 +185,7 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 
 	if (topic_is_equivocation(r->cfg.net, topic))
 		return; /* proofs for people and monitors, not events */
+	gossip_begin(r);
 	if (backfill_is_request(r, topic)) {
 		backfill_answer(r, topic, payload, len);
 		return;
@@ -286,6 +355,7 @@ gossip_acked(struct relay *r, struct link *l, long long row)
 {
 	char err[STORE_ERR_MAX];
 
+	gossip_begin(r);
 	if (store_outbox_ack(r->store, link_store_id(l), row, err) != 0)
 		log_err("%s", err);
 }
@@ -311,6 +381,7 @@ gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime)
 
 	if (p == NULL || fields == NULL)
 		goto out;
+	gossip_begin(r);
 	if (store_head(r->store, pub->id, &has, &head_seq, head_id, err) != 0) {
 		log_err("%s", err);
 		goto out;

@@ -39,8 +39,17 @@ void gossip_acked(struct relay *r, struct link *l, long long row);
  */
 int gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime);
 
-/* Publish a stored envelope (own or accepted) as-is on every link but
- * `except`; used by ingest and by tests of re-publication. */
+/*
+ * The loop turn's transaction: gossip_begin() opens it (ingest, own events
+ * and acknowledgements call it), gossip_commit() commits it and only then
+ * publishes what the turn stored. main.c calls gossip_commit() before every
+ * poll.
+ */
+void gossip_begin(struct relay *r);
+void gossip_commit(struct relay *r);
+
+/* Queue a stored envelope (own or accepted), as-is, for every link but
+ * `except`; it leaves at gossip_commit(). */
 void gossip_publish_all(struct relay *r, const struct event *ev, const char *raw,
     size_t rawlen, long long row, struct link *except);
 

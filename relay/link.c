@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -214,9 +215,16 @@ on_socket(void *arg, int fd, short revents)
 	struct link *l = arg;
 	int rc = MOSQ_ERR_SUCCESS;
 
-	(void)fd;
-	if (revents & (POLLIN | POLLERR | POLLHUP))
-		rc = mosquitto_loop_read(l->m, 1);
+	if (revents & (POLLIN | POLLERR | POLLHUP)) {
+		/* Read every packet already here (a burst), so that one turn of
+		 * the loop stores them in one transaction. libmosquitto reads
+		 * one packet per call and buffers nothing beyond it. */
+		int avail = 0, n = 0;
+		do
+			rc = mosquitto_loop_read(l->m, 1);
+		while (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && ++n < 1024 &&
+		    ioctl(fd, FIONREAD, &avail) == 0 && avail > 0);
+	}
 	if (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && (revents & POLLOUT))
 		rc = mosquitto_loop_write(l->m, 1);
 	if (rc != MOSQ_ERR_SUCCESS && l->fd >= 0)

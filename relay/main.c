@@ -32,7 +32,8 @@
 #include "relay/topic.h"
 #include "trustdb/store.h"
 
-#define PRUNE_INTERVAL_MS (10 * 60 * 1000)
+#define PRUNE_INTERVAL_MS (60 * 1000)      /* prune, save the counters */
+#define BACKFILL_SCAN_MS (10 * 60 * 1000)
 #define HEARTBEAT_LIFETIME 180
 
 static const char usage_text[] =
@@ -131,6 +132,8 @@ prune(void *arg)
 	char err[STORE_ERR_MAX];
 	long n;
 
+	if (store_counters_save(r->store, &r->metrics, err) != 0)
+		log_err("%s", err);
 	if (store_prune(r->store, relay_now(), r->cfg.retention, &n, err) != 0)
 		log_err("%s", err);
 	else if (n)
@@ -146,7 +149,7 @@ backfill_timer(void *arg)
 	struct relay *r = arg;
 
 	backfill_scan(r);
-	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, backfill_timer, r);
+	loop_timer_add(r->loop, BACKFILL_SCAN_MS, backfill_timer, r);
 }
 
 /* --------------------------------------------------------------- links */
@@ -214,6 +217,12 @@ start_links(struct relay *r)
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_start(r->links[i]);
 	return 0;
+}
+
+static void
+commit_turn(void *arg)
+{
+	gossip_commit(arg);
 }
 
 /* ---------------------------------------------------------------- HTTP */
@@ -499,6 +508,8 @@ main(int argc, char **argv)
 		log_err("%s", err);
 		goto out;
 	}
+	if (store_counters_load(r->store, &r->metrics, err) != 0)
+		log_warn("%s (counters start from zero)", err);
 	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
 	    (r->loop = loop_new()) == NULL)
 		goto out;
@@ -508,6 +519,9 @@ main(int argc, char **argv)
 		log_err("signals: %s", strerror(errno));
 		goto out;
 	}
+	/* First of the prepare hooks: commit the turn's transaction and
+	 * publish, before the links compute what they want to write. */
+	loop_prepare_add(r->loop, commit_turn, r);
 	if (start_links(r) != 0 || start_http(r) != 0)
 		goto out;
 	{
@@ -539,6 +553,9 @@ main(int argc, char **argv)
 		log_err("event loop: %s", strerror(errno));
 		goto out;
 	}
+	gossip_commit(r);
+	if (store_counters_save(r->store, &r->metrics, err) != 0)
+		log_err("%s", err);
 	log_notice("stopped");
 	rc = 0;
 out:

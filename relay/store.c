@@ -1,6 +1,7 @@
 /*
  * relay/store.c — SQLite event store (see the header).
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +100,8 @@ static const char schema_v1[] =
     "CREATE TABLE equivocations ("
     " id BLOB PRIMARY KEY, key BLOB NOT NULL, seq INTEGER NOT NULL,"
     " envelope BLOB NOT NULL, detected_at INTEGER NOT NULL);"
-    "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);";
+    "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
 struct store {
 	sqlite3 *db;
@@ -421,23 +423,30 @@ gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
 	return gap_add(s, key, seq + 1, hi, err);
 }
 
+/*
+ * Transactions nest: the outermost is a real transaction (a batch: the
+ * relay groups what one turn of its loop stores), the inner ones are
+ * savepoints, so that one event that fails rolls back alone.
+ */
 int
 store_begin(struct store *s, char *err)
 {
-	if (s->depth++ > 0)
-		return 0;
-	if (exec(s, "BEGIN IMMEDIATE", err) != 0) {
-		s->depth--;
+	if (exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT ev", err) != 0)
 		return -1;
-	}
+	s->depth++;
 	return 0;
 }
 
 int
 store_commit(struct store *s, char *err)
 {
-	if (s->depth == 0 || --s->depth > 0)
+	if (s->depth == 0)
 		return 0;
+	if (s->depth > 1) {
+		s->depth--;
+		return exec(s, "RELEASE ev", err);
+	}
+	s->depth = 0;
 	if (exec(s, "COMMIT", err) != 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -448,11 +457,21 @@ store_commit(struct store *s, char *err)
 static void
 rollback(struct store *s)
 {
-	if (s->depth == 1) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		s->depth = 0;
-	} else if (s->depth > 0)
+	if (s->depth == 0)
+		return;
+	if (s->depth > 1) {
+		sqlite3_exec(s->db, "ROLLBACK TO ev; RELEASE ev", NULL, NULL, NULL);
 		s->depth--;
+		return;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->depth = 0;
+}
+
+bool
+store_in_transaction(const struct store *s)
+{
+	return s->depth > 0;
 }
 
 int
@@ -844,4 +863,86 @@ store_keys_json(struct store *s)
 	}
 	sqlite3_finalize(st);
 	return obj;
+}
+
+/* Counters survive restarts: name -> value. */
+static const struct {
+	const char *name;
+	size_t off;
+} scalar_counters[] = {
+	{ "duplicates", offsetof(struct metrics, duplicates) },
+	{ "forwarded", offsetof(struct metrics, forwarded) },
+	{ "seq_gaps", offsetof(struct metrics, seq_gaps) },
+	{ "equivocations", offsetof(struct metrics, equivocations) },
+	{ "own_events", offsetof(struct metrics, own_events) },
+};
+
+int
+store_counters_save(struct store *s, const struct metrics *m, char *err)
+{
+	sqlite3_stmt *st;
+	char name[64];
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "saving counters");
+	if (store_begin(s, err) != 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (int i = 1; i < PROTO_E__COUNT + KIND__COUNT + 5; i++) {
+		uint64_t v;
+		if (i < PROTO_E__COUNT) {
+			snprintf(name, sizeof(name), "rejected.%s", proto_errname((enum proto_err)i));
+			v = m->rejected[i];
+		} else if (i < PROTO_E__COUNT + KIND__COUNT) {
+			int k = i - PROTO_E__COUNT;
+			snprintf(name, sizeof(name), "accepted.%s", kind_name((enum kind)k));
+			v = m->accepted[k];
+		} else {
+			size_t j = (size_t)(i - PROTO_E__COUNT - KIND__COUNT);
+			snprintf(name, sizeof(name), "%s", scalar_counters[j].name);
+			memcpy(&v, (const char *)m + scalar_counters[j].off, sizeof(v));
+		}
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)v);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			rollback(s);
+			return fail(s, err, "saving counters");
+		}
+	}
+	sqlite3_finalize(st);
+	return store_commit(s, err);
+}
+
+int
+store_counters_load(struct store *s, struct metrics *m, char *err)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT name, value FROM counters", -1, &st,
+	    NULL) != SQLITE_OK)
+		return fail(s, err, "loading counters");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		uint64_t v = (uint64_t)sqlite3_column_int64(st, 1);
+		enum proto_err e;
+		enum kind k;
+		if (name == NULL)
+			continue;
+		if (strncmp(name, "rejected.", 9) == 0) {
+			if ((e = proto_err_from_name(name + 9)) < PROTO_E__COUNT)
+				m->rejected[e] = v;
+		} else if (strncmp(name, "accepted.", 9) == 0) {
+			if ((k = kind_from_name(name + 9)) < KIND__COUNT)
+				m->accepted[k] = v;
+		} else
+			for (size_t j = 0; j < sizeof(scalar_counters) / sizeof(scalar_counters[0]); j++)
+				if (strcmp(name, scalar_counters[j].name) == 0)
+					memcpy((char *)m + scalar_counters[j].off, &v, sizeof(v));
+	}
+	sqlite3_finalize(st);
+	return 0;
 }

@@ -27,6 +27,7 @@
 #include "proto/accept.h"
 #include "proto/envelope.h"
 #include "proto/event.h"
+#include "relay/metrics.h"
 
 #define STORE_ERR_MAX 256
 #define STORE_LINK_OWN (-1)   /* link of the relay's own events */
@@ -116,9 +117,18 @@ int store_prune(struct store *s, long long now, long long retention,
 
 long long store_count(struct store *s);
 
-/* Group many store_put() in one transaction (a burst); nests once. */
+/* The counters of the metrics, kept across restarts (table counters). */
+int store_counters_save(struct store *s, const struct metrics *m, char *err);
+int store_counters_load(struct store *s, struct metrics *m, char *err);
+
+/*
+ * Group many writes in one transaction (the relay opens one per turn of
+ * its loop and commits it before it publishes anything); nested calls are
+ * savepoints.
+ */
 int store_begin(struct store *s, char *err);
 int store_commit(struct store *s, char *err);
+bool store_in_transaction(const struct store *s);
 
 /* JSON for the HTTP API (docs/API.md): newest first. */
 json_t *store_events_json(struct store *s, const char *zone, int kind,

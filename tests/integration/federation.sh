@@ -161,5 +161,6 @@ kill -TERM "$C_pid"
 t_ok "C exits on SIGTERM" t_wait 20 sh -c "! kill -0 $C_pid"
 wait "$C_pid"; rc=$?
 t_is "C's exit status is 0" "$rc" 0
+t_ok "C's counters are kept in its store" sh -c "[ \"\$(sqlite3 'file:$T/C/store.db?mode=ro' \"SELECT value FROM counters WHERE name = 'accepted.observation'\")\" -ge $N ]"
 
 t_done

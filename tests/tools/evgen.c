@@ -5,6 +5,10 @@
  *         heartbeat] [--zone Z] [--count N] [--seq S] [--prev ID]
  *         [--ts T] [--lifetime SECONDS] [--note TEXT]
  *         [--publish HOST:PORT [--topic-origin ID]] [--rate N]
+ *         [--vary-zone] [--log FILE]
+ *   evgen --replay FILE --publish HOST:PORT
+ *         publish "TOPIC ENVELOPE" lines (from --topics) as they are:
+ *         a publisher that does no signing, for ceilings
  *
  * Events form a chain: the first gets seq S (default 1) and prev ID (or
  * null), each next one the previous one's id. Without --publish the
@@ -12,7 +16,11 @@
  * With --publish they are sent with QoS 1 to the broker, on their topic
  * (with --topic-origin, filed under another origin: a topic mismatch), and
  * evgen waits until the broker acknowledged every one. The last seq and id
- * go to stderr as "last SEQ ID", for the next call.
+ * go to stderr as "last SEQ ID", for the next call. --rate paces the
+ * publications (events per second); --vary-zone gives event i the zone
+ * "<i>.<zone>" (so that each has its own topic); --log writes
+ * "UNIXTIME TOPIC" (nanoseconds) for every publication, for latency
+ * measurements.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -75,6 +83,59 @@ fields(const char *kind, const char *zone, long long i, const char *note)
 	return NULL;
 }
 
+/* Publish every "TOPIC ENVELOPE" line of path, QoS 1, and wait for the
+ * acknowledgements. */
+static int
+replay_file(const char *path, const char *publish)
+{
+	const char *colon = strrchr(publish, ':');
+	struct mosquitto *m;
+	char host[256], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int sent = 0;
+
+	if (colon == NULL || (f = fopen(path, "r")) == NULL)
+		return 2;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - publish), publish);
+	mosquitto_lib_init();
+	m = mosquitto_new(NULL, true, NULL);
+	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
+	mosquitto_max_inflight_messages_set(m, 1000);
+	mosquitto_publish_callback_set(m, on_publish);
+	mosquitto_connect_callback_set(m, on_connect);
+	if (mosquitto_connect(m, host, atoi(colon + 1), 30) != MOSQ_ERR_SUCCESS)
+		return 2;
+	while (connected == 0)
+		mosquitto_loop(m, 100, 1);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *sp = strchr(line, ' ');
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		while (sent - acked >= 900)
+			mosquitto_loop(m, 100, 1);
+		if (mosquitto_publish(m, NULL, line, (int)strlen(sp + 1), sp + 1, 1,
+		    false) != MOSQ_ERR_SUCCESS)
+			return 1;
+		sent++;
+		mosquitto_loop(m, 0, 1);
+	}
+	while (acked < sent)
+		if (mosquitto_loop(m, 1000, 1) != MOSQ_ERR_SUCCESS)
+			break;
+	free(line);
+	fclose(f);
+	mosquitto_disconnect(m);
+	mosquitto_destroy(m);
+	mosquitto_lib_cleanup();
+	return acked < sent;
+}
+
 static void
 usage(void)
 {
@@ -94,18 +155,25 @@ main(int argc, char **argv)
 		{ "seq", 1, NULL, 's' }, { "prev", 1, NULL, 'p' }, { "ts", 1, NULL, 't' },
 		{ "lifetime", 1, NULL, 'l' }, { "note", 1, NULL, 'N' },
 		{ "publish", 1, NULL, 'P' }, { "topic-origin", 1, NULL, 'T' },
-		{ "topics", 0, NULL, 'S' }, { NULL, 0, NULL, 0 },
+		{ "topics", 0, NULL, 'S' }, { "rate", 1, NULL, 'r' },
+		{ "vary-zone", 0, NULL, 'V' }, { "log", 1, NULL, 'L' },
+		{ "replay", 1, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *keyf = NULL, *net = NULL, *origin = NULL, *kind = "observation";
 	const char *zone = "example.", *prev = NULL, *publish = NULL, *torigin = NULL;
-	const char *note = "evgen";
+	const char *note = "evgen", *replay = NULL;
 	long long count = 1, seq = 1, ts = 0, lifetime = 1800;
 	char reason[PROTO_REASON_MAX], keyhex[KEY_ID_HEX_LEN + 1];
 	char prevhex[KEY_ID_HEX_LEN + 1] = "", host[256];
 	struct key_secret *sk;
 	struct mosquitto *m = NULL;
-	bool topics = false;
+	bool topics = false, vary = false;
 	int c, port = 0, sent = 0;
+	double rate = 0;
+	FILE *logf = NULL;
+	struct timespec t0;
+	char zbuf[300];
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -123,8 +191,22 @@ main(int argc, char **argv)
 		case 'P': publish = optarg; break;
 		case 'T': torigin = optarg; break;
 		case 'S': topics = true; break;
+		case 'r': rate = atof(optarg); break;
+		case 'V': vary = true; break;
+		case 'R': replay = optarg; break;
+		case 'L':
+			if ((logf = fopen(optarg, "w")) == NULL) {
+				perror(optarg);
+				return 2;
+			}
+			break;
 		default: usage();
 		}
+	}
+	if (replay) {
+		if (publish == NULL)
+			usage();
+		return replay_file(replay, publish);
 	}
 	if (keyf == NULL || net == NULL || sodium_init() < 0)
 		usage();
@@ -160,14 +242,22 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long long i = 0; i < count; i++, seq++) {
 		long long now = ts ? ts : (long long)time(NULL);
+		const char *zone_i = zone;
 		json_t *p = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:I,s:[]}",
 		    "v", 1, "net", net, "kind", kind, "origin", origin, "key", keyhex,
 		    "seq", (json_int_t)seq, "prev", prevhex[0] ? json_string(prevhex) :
 		    json_null(), "ts", (json_int_t)now, "exp", (json_int_t)(now + lifetime),
 		    "refs");
-		json_t *f = fields(kind, zone, i, note);
+		json_t *f;
+
+		if (vary) {
+			snprintf(zbuf, sizeof(zbuf), "%lld.%s", i, zone);
+			zone_i = zbuf;
+		}
+		f = fields(kind, zone_i, i, note);
 		struct envelope *env;
 		char *text, *json, topic[512];
 		size_t jlen;
@@ -191,11 +281,31 @@ main(int argc, char **argv)
 			    torigin ? torigin : origin, keyhex);
 		else
 			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/%s/%s/%s", net,
-			    strcmp(kind, "observation") == 0 ? "obs" : "asm", zone,
+			    strcmp(kind, "observation") == 0 ? "obs" : "asm", zone_i,
 			    torigin ? torigin : origin);
+		if (m && rate > 0) {
+			/* pace: event i leaves at t0 + i / rate */
+			struct timespec now_ts;
+			double due = (double)i / rate, el;
+			for (;;) {
+				clock_gettime(CLOCK_MONOTONIC, &now_ts);
+				el = (double)(now_ts.tv_sec - t0.tv_sec) +
+				    (double)(now_ts.tv_nsec - t0.tv_nsec) / 1e9;
+				if (el >= due)
+					break;
+				mosquitto_loop(m, (int)((due - el) * 1000) > 0 ?
+				    (int)((due - el) * 1000) : 0, 1);
+			}
+		}
 		if (m) {
 			while (sent - acked >= 900)
 				mosquitto_loop(m, 100, 1);
+			if (logf) {
+				struct timespec rt;
+				clock_gettime(CLOCK_REALTIME, &rt);
+				fprintf(logf, "%lld.%09ld %s\n", (long long)rt.tv_sec,
+				    rt.tv_nsec, topic);
+			}
 			if (mosquitto_publish(m, NULL, topic, (int)jlen, json, 1,
 			    strcmp(kind, "observation") != 0) != MOSQ_ERR_SUCCESS) {
 				fprintf(stderr, "evgen: publish failed\n");
@@ -220,6 +330,8 @@ main(int argc, char **argv)
 		mosquitto_destroy(m);
 		mosquitto_lib_cleanup();
 	}
+	if (logf)
+		fclose(logf);
 	fprintf(stderr, "last %lld %s\n", seq - 1, prevhex);
 	key_secret_free(sk);
 	return acked < sent ? 1 : 0;

@@ -1,0 +1,122 @@
+#!/bin/sh
+# bench/bench_federation.sh — ntarelayd end to end, each figure beside the
+# ceiling it is bounded by, measured in the same run on this machine.
+#
+#   1. ingest: events/s one relay takes from its broker and stores
+#      (MQTT in -> dedupe -> verify -> trust -> acceptance -> store ->
+#      forward), beside (a) raw Ed25519 verify/s on one core
+#      (bench/bench_proto) and (b) raw Mosquitto QoS 1 delivery/s between
+#      two plain clients over the same broker and the same messages.
+#      Target: >= 80% of the lower ceiling.
+#   2. latency: publish on broker a -> relay B -> forwarded to broker c
+#      (where relay C reads it), at BENCH_RATE events/s: p50 and p99.
+#      Target: p99 < 20 ms.
+#   3. resident memory of the relay after BENCH_MEMORY_EVENTS stored
+#      events (0: skipped; 1000000 for the issue's figure, minutes).
+#
+# Usage: bench/bench_federation.sh   (from the build directory or with
+# top_srcdir/top_builddir set). Environment: BENCH_EVENTS (20000),
+# BENCH_RATE (1000), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS (0).
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+export top_srcdir top_builddir
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fed.sh"
+N=${BENCH_EVENTS:-20000}
+RATE=${BENCH_RATE:-1000}
+NLAT=${BENCH_LATENCY_EVENTS:-1000}
+NMEM=${BENCH_MEMORY_EVENTS:-0}
+
+now_ns() { date +%s%N; }
+per_s() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }'; }
+
+for o in A B C; do fed_operator "$o" >/dev/null; done
+t_mosquitto a >/dev/null
+t_mosquitto c >/dev/null
+Aop=$(fed_keyid "$T/A/root.pub")
+
+echo "bench_federation: $N events of about $(( $("$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" 2>/dev/null | wc -c) )) bytes"
+
+# (a) raw verify on one core
+raw_verify=$(BENCH_SECONDS=2 "$top_builddir/bench/bench_proto" | sed -n 's/^bench: raw_verify_per_s=//p')
+
+# The messages, signed once, replayed for both measurements.
+"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
+	--zone bench.example. --count "$N" --seq 1000 --prev "$(printf '%064d' 0)" \
+	--topics >"$T/msgs" 2>/dev/null
+
+# (b) Mosquitto QoS 1 delivery between two plain clients
+mosquitto_sub -h 127.0.0.1 -p "$a_port" -q 1 -t "ntarelay/v1/$FED_NET/obs/#" -C "$N" >/dev/null &
+sub=$!
+t_pid "$sub"
+sleep 0.5
+t0=$(now_ns)
+"$EVGEN" --replay "$T/msgs" --publish "127.0.0.1:$a_port"
+wait "$sub"
+t1=$(now_ns)
+raw_mqtt=$(per_s "$N" "$t0" "$t1")
+
+# ingest by one relay (A's relay is not running: B gets A's certificate
+# from its own trust database)
+mkdir -p "$T/B"
+for o in A B C; do
+	"$NTACTL" trust --db "$T/B/trust.db" --net "$FED_NET" pin "$T/$o/root.pub" >/dev/null
+done
+"$NTACTL" trust --db "$T/B/trust.db" import "$T/A/cert" >/dev/null
+FED_LOG_LEVEL=warn fed_relay B a c >/dev/null
+has_certs() { [ "$(fed_count B 'kind = 6')" -ge 1 ]; }
+t_wait 10 has_certs
+# polled through the relay's own counter: cheaper than a query of the store
+obs_accepted() { fed_metric B 'ntarelay_events_accepted_total{kind="observation"}'; }
+all_in() { [ "$(obs_accepted)" -ge $((base + $2)) ]; }
+base=$(obs_accepted)
+t0=$(now_ns)
+"$EVGEN" --replay "$T/msgs" --publish "127.0.0.1:$a_port"
+if ! t_wait 600 all_in bench.example. "$N"; then
+	echo "bench_federation: the relay stored only $(fed_count B "zone = 'bench.example.'") of $N events" >&2
+	exit 1
+fi
+t1=$(now_ns)
+ingest=$(per_s "$N" "$t0" "$t1")
+lower=$(( raw_verify < raw_mqtt ? raw_verify : raw_mqtt ))
+
+# latency a -> B -> c
+mosquitto_sub -h 127.0.0.1 -p "$c_port" -q 1 -t "ntarelay/v1/$FED_NET/obs/#" -F '%U %t' -C "$NLAT" >"$T/arrivals" &
+sub=$!
+t_pid "$sub"
+sleep 0.5
+"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
+	--zone lat.example. --vary-zone --count "$NLAT" --seq 200000 --prev "$(printf '%064d' 0)" \
+	--rate "$RATE" --log "$T/sent" --publish "127.0.0.1:$a_port" 2>/dev/null
+t_wait 60 sh -c "! kill -0 $sub"
+lat=$(awk 'NR == FNR { sent[$2] = $1; next } ($2 in sent) { printf "%.3f\n", ($1 - sent[$2]) * 1000 }' \
+	"$T/sent" "$T/arrivals" | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a n/a 0"; exit }
+		printf "%s %s %d\n", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)], NR }')
+p50=${lat%% *}; rest=${lat#* }; p99=${rest%% *}; nl=${lat##* }
+
+printf '\n%-48s %12s\n' "figure" "value"
+printf '%-48s %12s\n' "raw Ed25519 verify/s (one core)" "$raw_verify"
+printf '%-48s %12s\n' "raw Mosquitto QoS 1 delivery/s (plain clients)" "$raw_mqtt"
+printf '%-48s %12s\n' "relay ingest events/s end to end" "$ingest"
+awk -v i="$ingest" -v l="$lower" 'BEGIN { printf "%-48s %11.1f%%\n", "ingest / lower ceiling (target >= 80%)", 100 * i / l }'
+printf '%-48s %12s\n' "latency a->B->c p50 ms ($nl events at $RATE/s)" "$p50"
+printf '%-48s %12s\n' "latency a->B->c p99 ms (target < 20)" "$p99"
+echo "bench: raw_verify_per_s=$raw_verify"
+echo "bench: raw_mqtt_per_s=$raw_mqtt"
+echo "bench: ingest_per_s=$ingest"
+echo "bench: latency_p50_ms=$p50"
+echo "bench: latency_p99_ms=$p99"
+
+if [ "$NMEM" -gt 0 ]; then
+	"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
+		--zone mem.example. --count "$NMEM" --seq 300000 --prev "$(printf '%064d' 0)" \
+		--lifetime 3600 --topics >"$T/mem" 2>/dev/null
+	base=$(obs_accepted)
+	"$EVGEN" --replay "$T/mem" --publish "127.0.0.1:$a_port"
+	t_wait 3600 all_in mem.example. "$NMEM"
+	rss=$(awk '/VmRSS/ { print $2 }' "/proc/$B_pid/status")
+	printf '%-48s %9s KiB\n' "resident memory after $NMEM more events (< 64 MiB)" "$rss"
+	echo "bench: rss_kib=$rss"
+fi
