@@ -60,14 +60,36 @@ check_member(struct relay *r, const struct event *ev, char *reason)
 	return PROTO_OK;
 }
 
-/* Publish on the equivocation topic the two envelopes that prove it. */
+/* Publish on the equivocation topic the two envelopes that prove it: the
+ * one held for that seq, then the one that contradicts it. */
+struct eqv_ctx {
+	struct relay *r;
+	const char *topic;
+	const unsigned char *other;   /* the new event's id: not the held one */
+};
+
+static void
+publish_held(void *arg, const struct store_outbox_item *it)
+{
+	struct eqv_ctx *c = arg;
+
+	if (memcmp(it->id, c->other, KEY_ID_LEN) == 0)
+		return;
+	for (size_t i = 0; i < c->r->nlinks; i++)
+		link_publish(c->r->links[i], c->topic, it->raw, it->rawlen, false, 0, -1);
+}
+
 static void
 report_equivocation(struct relay *r, const struct event *ev, const char *raw,
     size_t rawlen)
 {
-	char topic[TOPIC_MAX];
+	char topic[TOPIC_MAX], err[STORE_ERR_MAX];
+	struct eqv_ctx c = { r, topic, ev->id };
 
 	topic_equivocation(r->cfg.net, ev, topic, sizeof(topic));
+	if (store_range_each(r->store, ev->key, ev->seq, ev->seq, publish_held, &c,
+	    err) < 0)
+		log_err("%s", err);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_publish(r->links[i], topic, raw, rawlen, false, 0, -1);
 }

@@ -67,6 +67,7 @@ fed_start_relay() {
 	_pid=$!
 	t_pid "$_pid"
 	eval "${_r}_http=$_http ${_r}_pid=$_pid"
+	[ -n "${FED_NOWAIT:-}" ] && return 0
 	t_wait 10 curl -fs "http://127.0.0.1:$_http/healthz"
 }
 

@@ -126,6 +126,10 @@ t_ok "B logs each rejection with the event id and reason" grep -q 'reject [0-9a-
 
 # Equivocation: A's key signs two different events for one seq; one goes to
 # broker a, the other to broker c. B, linked to both, catches it.
+mosquitto_sub -h 127.0.0.1 -p "$b_port" -q 1 -t "ntarelay/v1/$FED_NET/eqv/#" -C 2 -W 30 >"$T/eqv" 2>/dev/null &
+eqvsub=$!
+t_pid "$eqvsub"
+sleep 0.3
 gen1 --seq 60000 --prev "$id1" --note first | pubraw "$topic"
 gen1 --seq 60000 --prev "$id1" --note second |
 	mosquitto_pub -h 127.0.0.1 -p "$c_port" -q 1 -t "$topic" -s
@@ -133,6 +137,8 @@ eqv() { [ "$(fed_metric "$1" ntarelay_equivocations_total)" -ge 1 ]; }
 t_ok "B detects the equivocation" t_wait 20 eqv B
 t_ok "C detects it too" t_wait 20 eqv C
 t_ok "B keeps both envelopes as proof" sh -c "[ \"\$(sqlite3 'file:$T/B/store.db?mode=ro' \"SELECT (SELECT count(*) FROM events WHERE key = x'$Akey' AND seq = 60000) + (SELECT count(*) FROM equivocations WHERE key = x'$Akey' AND seq = 60000)\")\" = 2 ]"
+wait "$eqvsub" 2>/dev/null
+t_is "the pair of envelopes is published on the equivocation topic" "$(grep -c "^{" "$T/eqv")" 2
 t_ok "B flags A's key in /v1/peers" sh -c "curl -fs http://127.0.0.1:$B_http/v1/peers | grep -q equivocation"
 
 # A relay that joins late catches up: retained messages give it the current
