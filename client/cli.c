@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "client/cli.h"
 
 void
@@ -86,4 +88,19 @@ cli_usage(const char *text, int ok)
 {
 	fputs(text, ok ? stdout : stderr);
 	return ok ? CLI_OK : CLI_ERR;
+}
+
+void
+cli_json_text(const json_t *o, const char *name, size_t n, char *out, size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, name));
+	size_t i;
+
+	if (s == NULL) {
+		snprintf(out, len, "-");
+		return;
+	}
+	for (i = 0; s[i] && i < n && i + 1 < len; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	out[i] = '\0';
 }

@@ -29,4 +29,13 @@ int cli_read_input(const char *path, size_t max, char **buf, size_t *len);
  * asked for with --help: pass ok = 1). */
 int cli_usage(const char *text, int ok);
 
+/*
+ * The string member name of JSON object o for a table cell: at most n
+ * characters into out (len bytes), control characters shown as '?', "-"
+ * when absent. For text from a relay, which a terminal must not obey.
+ */
+struct json_t;
+void cli_json_text(const struct json_t *o, const char *name, size_t n, char *out,
+    size_t len);
+
 #endif

@@ -75,23 +75,6 @@ events_parse_since(const char *s)
 	    (long long)time(NULL) - (long long)v : 0;
 }
 
-/* The first n characters of a string member, or "-". */
-static void
-events_field(const json_t *o, const char *name, size_t n, char *out,
-    size_t len)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	size_t i;
-
-	if (s == NULL) {
-		snprintf(out, len, "-");
-		return;
-	}
-	for (i = 0; s[i] && i < n && i + 1 < len; i++)
-		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	out[i] = '\0';
-}
-
 static int
 events_print_table(const json_t *root)
 {
@@ -125,10 +108,10 @@ events_print_table(const json_t *root)
 			    (long long)json_integer_value(sq));
 		else
 			snprintf(seq, sizeof(seq), "-");
-		events_field(ev, "kind", 31, kind, sizeof(kind));
-		events_field(ev, "zone", ZONE_TEXT_MAX, zone, sizeof(zone));
-		events_field(ev, "origin", 12, origin, sizeof(origin));
-		events_field(ev, "id", 16, id, sizeof(id));
+		cli_json_text(ev, "kind", 31, kind, sizeof(kind));
+		cli_json_text(ev, "zone", ZONE_TEXT_MAX, zone, sizeof(zone));
+		cli_json_text(ev, "origin", 12, origin, sizeof(origin));
+		cli_json_text(ev, "id", 16, id, sizeof(id));
 		printf("%-20s  %-14s  %-24s  %-12s  %8s  %s\n", when, kind, zone,
 		    origin, seq, id);
 	}
@@ -155,7 +138,6 @@ cmd_events(int argc, char **argv)
 	char zone[ZONE_TEXT_MAX + 1], since[24];
 	struct httpc_response r = { 0 };
 	bool as_json = false;
-	json_t *root = NULL;
 	long long v;
 	char *end;
 	int c, rc;
@@ -214,20 +196,8 @@ cmd_events(int argc, char **argv)
 	}
 	if (rc != CLI_OK)
 		goto out;
-	if ((root = json_loadb(r.body, r.len, 0, NULL)) == NULL ||
-	    !json_is_object(root)) {
-		cli_err("events: the relay's answer is not a JSON object");
-		rc = CLI_ERR;
-		goto out;
-	}
-	if (as_json) {
-		fwrite(r.body, 1, r.len, stdout);
-		if (r.len == 0 || r.body[r.len - 1] != '\n')
-			putchar('\n');
-	} else
-		rc = events_print_table(root);
+	rc = httpc_show_json("events", &r, as_json, events_print_table);
 out:
-	json_decref(root);
 	httpc_response_free(&r);
 	return rc;
 }

@@ -33,21 +33,6 @@ static const char usage_text[] =
     "Exit status: 0 success, 1 the relay answered an error (printed),\n"
     "2 usage error or relay not reachable.\n";
 
-static void
-peers_field(const json_t *o, const char *name, size_t n, char *out, size_t len)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	size_t i;
-
-	if (s == NULL) {
-		snprintf(out, len, "-");
-		return;
-	}
-	for (i = 0; s[i] && i < n && i + 1 < len; i++)
-		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	out[i] = '\0';
-}
-
 /* "42s", "5m", "3h", "2d"; "never" when last is 0. */
 static void
 peers_age(long long last, long long now, char *out, size_t len)
@@ -107,9 +92,9 @@ peers_print_table(const json_t *root)
 	printf("%-12s  %-24s  %-12s  %-6s  %4s  %-14s  %s\n", "OPERATOR", "NAME",
 	    "VOTE", "PINNED", "KEYS", "LAST-HEARTBEAT", "FLAGS");
 	json_array_foreach(peers, i, p) {
-		peers_field(p, "operator", 12, op, sizeof(op));
-		peers_field(p, "name", 24, name, sizeof(name));
-		peers_field(p, "vote", 12, vote, sizeof(vote));
+		cli_json_text(p, "operator", 12, op, sizeof(op));
+		cli_json_text(p, "name", 24, name, sizeof(name));
+		cli_json_text(p, "vote", 12, vote, sizeof(vote));
 		keys = json_object_get(p, "keys");
 		last = 0;
 		flags[0] = '\0';
@@ -141,7 +126,6 @@ cmd_peers(int argc, char **argv)
 	const char *relay = HTTPC_RELAY_DEFAULT, *token_file = NULL;
 	struct httpc_response r = { 0 };
 	bool as_json = false;
-	json_t *root = NULL;
 	int c, rc;
 
 	optind = 1;
@@ -159,20 +143,8 @@ cmd_peers(int argc, char **argv)
 	rc = httpc_api_get("peers", relay, "/v1/peers", NULL, 0, token_file, &r);
 	if (rc != CLI_OK)
 		goto out;
-	if ((root = json_loadb(r.body, r.len, 0, NULL)) == NULL ||
-	    !json_is_object(root)) {
-		cli_err("peers: the relay's answer is not a JSON object");
-		rc = CLI_ERR;
-		goto out;
-	}
-	if (as_json) {
-		fwrite(r.body, 1, r.len, stdout);
-		if (r.len == 0 || r.body[r.len - 1] != '\n')
-			putchar('\n');
-	} else
-		rc = peers_print_table(root);
+	rc = httpc_show_json("peers", &r, as_json, peers_print_table);
 out:
-	json_decref(root);
 	httpc_response_free(&r);
 	return rc;
 }

@@ -431,3 +431,26 @@ out:
 	free(url);
 	return rc;
 }
+
+int
+httpc_show_json(const char *cmd, const struct httpc_response *r, bool as_json,
+    int (*table)(const json_t *root))
+{
+	json_t *root = json_loadb(r->body, r->len, 0, NULL);
+	int rc;
+
+	if (root == NULL || !json_is_object(root)) {
+		cli_err("%s: the relay's answer is not a JSON object", cmd);
+		json_decref(root);
+		return CLI_ERR;
+	}
+	if (as_json) {
+		fwrite(r->body, 1, r->len, stdout);
+		if (r->len == 0 || r->body[r->len - 1] != '\n')
+			putchar('\n');
+		rc = CLI_OK;
+	} else
+		rc = table(root);
+	json_decref(root);
+	return rc;
+}

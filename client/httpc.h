@@ -11,7 +11,10 @@
 #ifndef NTARELAY_CLIENT_HTTPC_H
 #define NTARELAY_CLIENT_HTTPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #define HTTPC_RELAY_DEFAULT "http://127.0.0.1:8053"
 #define HTTPC_TOKEN_ENV "NTARELAY_TOKEN"
@@ -84,5 +87,13 @@ void httpc_error_text(const struct httpc_response *r, char *out, size_t len);
 int httpc_api_get(const char *cmd, const char *relay, const char *path,
     const struct httpc_param *params, size_t nparams, const char *token_file,
     struct httpc_response *r);
+
+/*
+ * Print a relay's JSON answer r for command cmd: as received with as_json,
+ * else through table(root). Returns CLI_OK, or CLI_ERR when the answer is
+ * not a JSON object (or table's result).
+ */
+int httpc_show_json(const char *cmd, const struct httpc_response *r, bool as_json,
+    int (*table)(const json_t *root));
 
 #endif

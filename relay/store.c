@@ -617,6 +617,25 @@ store_newer_exists(struct store *s, enum kind kind, const char *zone,
 	return sqlite3_step(st) == SQLITE_ROW;
 }
 
+/* An outbox item from a row of "rowid, id, origin, key, kind, zone, ts,
+ * exp, envelope"; the pointers live until the next step. */
+static void
+row_item(sqlite3_stmt *st, struct store_outbox_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->row = sqlite3_column_int64(st, 0);
+	memcpy(it->id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	memcpy(it->origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
+	memcpy(it->key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
+	it->kind = (enum kind)sqlite3_column_int(st, 4);
+	it->zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+	    (const char *)sqlite3_column_text(st, 5) : "";
+	it->ts = sqlite3_column_int64(st, 6);
+	it->exp = sqlite3_column_int64(st, 7);
+	it->raw = sqlite3_column_blob(st, 8);
+	it->rawlen = (size_t)sqlite3_column_bytes(st, 8);
+}
+
 long
 store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
     void *arg, char *err)
@@ -632,18 +651,7 @@ store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
 	sqlite3_bind_int(st, 1, link);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&it, 0, sizeof(it));
-		it.row = sqlite3_column_int64(st, 0);
-		memcpy(it.id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
-		memcpy(it.origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
-		memcpy(it.key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
-		it.kind = (enum kind)sqlite3_column_int(st, 4);
-		it.zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
-		    (const char *)sqlite3_column_text(st, 5) : "";
-		it.ts = sqlite3_column_int64(st, 6);
-		it.exp = sqlite3_column_int64(st, 7);
-		it.raw = sqlite3_column_blob(st, 8);
-		it.rawlen = (size_t)sqlite3_column_bytes(st, 8);
+		row_item(st, &it);
 		cb(arg, &it);
 		n++;
 	}
@@ -670,18 +678,7 @@ store_range_each(struct store *s, const unsigned char key[KEY_ID_LEN],
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&it, 0, sizeof(it));
-		it.row = sqlite3_column_int64(st, 0);
-		memcpy(it.id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
-		memcpy(it.origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
-		memcpy(it.key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
-		it.kind = (enum kind)sqlite3_column_int(st, 4);
-		it.zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
-		    (const char *)sqlite3_column_text(st, 5) : "";
-		it.ts = sqlite3_column_int64(st, 6);
-		it.exp = sqlite3_column_int64(st, 7);
-		it.raw = sqlite3_column_blob(st, 8);
-		it.rawlen = (size_t)sqlite3_column_bytes(st, 8);
+		row_item(st, &it);
 		cb(arg, &it);
 		n++;
 	}
