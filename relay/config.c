@@ -149,7 +149,7 @@ config_defaults(struct relay_config *cfg)
 	cfg->skew = 300;
 	cfg->retention = 604800;
 	cfg->rate_limit = 50;
-	cfg->rate_burst = 500;
+	cfg->rate_burst = 2000; /* above one backfill answer (1000 events) */
 	cfg->vouch_threshold = 2;
 	cfg->quorum = 0;
 	cfg->quorum_evidence = 2;

@@ -123,7 +123,7 @@ defaults(void **state)
 	assert_int_equal(cfg.skew, 300);
 	assert_int_equal(cfg.retention, 604800);
 	assert_int_equal(cfg.rate_limit, 50);
-	assert_int_equal(cfg.rate_burst, 500);
+	assert_int_equal(cfg.rate_burst, 2000);
 	assert_int_equal(cfg.vouch_threshold, 2);
 	assert_int_equal(cfg.quorum, 0);
 	assert_int_equal(cfg.quorum_evidence, 2);
@@ -484,8 +484,8 @@ cross_checks(void **state)
 	 * rate_limit line when rate_burst keeps its default */
 	expect_extra_error("rate_limit 100\nrate_burst 99\n",
 	    "9: rate_burst 99 is below rate_limit 100");
-	expect_extra_error("rate_limit 1000\n",
-	    "8: rate_burst 500 is below rate_limit 1000");
+	expect_extra_error("rate_limit 3000\n",
+	    "8: rate_burst 2000 is below rate_limit 3000");
 	expect_extra_ok("rate_limit 1000\nrate_burst 1000\n");
 }
 
