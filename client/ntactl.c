@@ -27,6 +27,7 @@ static const struct {
 	{ "revoke", cmd_revoke, "revoke a key (key_revoke, never expires)" },
 	{ "trust", cmd_trust, "manage and audit a trust database" },
 	{ "events", cmd_events, "list the events a relay verified (HTTP API)" },
+	{ "observe", cmd_observe, "probe a zone once and print the observation (DNSSEC)" },
 	{ "peers", cmd_peers, "list a relay's member operators and keys (HTTP API)" },
 };
 

@@ -12,6 +12,7 @@ int cmd_id(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_peers(int argc, char **argv);
+int cmd_observe(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_vouch(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);

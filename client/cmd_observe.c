@@ -1,0 +1,235 @@
+/*
+ * client/cmd_observe.c — ntactl observe: probe one zone once with the
+ * relay's probe (relay/probe.c) and print the observation fields.
+ *
+ * Exit: 0 secure; 1 bogus, insecure or indeterminate (the state is
+ * printed); 2 usage or error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "client/cli.h"
+#include "client/ntactl.h"
+#include "proto/zone.h"
+#include "relay/probe.h"
+
+#define OBSERVE_TIMEOUT_MS 60000
+
+static const char observe_usage[] =
+    "usage: ntactl observe ZONE [--server ADDR[@PORT]] [--trust-anchor FILE]\n"
+    "                           [--vantage NAME] [--json]\n"
+    "\n"
+    "Probe ZONE once with a validating libunbound resolver: SOA, DNSKEY and NS\n"
+    "at the apex, DS at the parent, and a random non-existent name. Prints the\n"
+    "validation state, the validator's reason, the evidence from the unvalidated\n"
+    "(+cd) data and, when bogus, the failure fingerprint.\n"
+    "\n"
+    "  --server ADDR[@PORT]  forward all queries to this server (default:\n"
+    "                        recursion from the root, not resolv.conf)\n"
+    "  --trust-anchor FILE   DS or DNSKEY lines (default: the root KSKs)\n"
+    "  --vantage NAME        the vantage name in the observation (default probe)\n"
+    "  --json                print the observation fields as JSON\n"
+    "\n"
+    "Exit status: 0 secure, 1 bogus, insecure or indeterminate, 2 error.\n";
+
+struct observe_ctx {
+	json_t *obs;
+	int done;
+};
+
+static void
+observe_done(void *arg, json_t *obs)
+{
+	struct observe_ctx *c = arg;
+
+	c->obs = obs;
+	c->done = 1;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+utc(long long t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "%lld", t);
+}
+
+static void
+print_tags(const char *label, json_t *a)
+{
+	size_t i;
+	json_t *v;
+
+	printf("%-14s", label);
+	if (json_array_size(a) == 0)
+		printf(" -");
+	json_array_foreach(a, i, v)
+		printf(" %lld", (long long)json_integer_value(v));
+	printf("\n");
+}
+
+static void
+print_summary(json_t *o)
+{
+	json_t *ev = json_object_get(o, "evidence"), *v;
+	char buf[600];
+	size_t i;
+	long long now = (long long)time(NULL);
+
+	cli_json_text(o, "zone", 254, buf, sizeof(buf));
+	printf("zone          %s\n", buf);
+	cli_json_text(o, "state", 32, buf, sizeof(buf));
+	printf("state         %s\n", buf);
+	cli_json_text(o, "reason", 512, buf, sizeof(buf));
+	printf("reason        %s\n", buf[0] ? buf : "-");
+	{
+		char qn[300], qt[32];
+		json_t *rc = json_object_get(o, "rcode");
+		cli_json_text(o, "qname", 254, qn, sizeof(qn));
+		cli_json_text(o, "qtype", 16, qt, sizeof(qt));
+		if (json_is_integer(rc))
+			printf("query         %s %s rcode %lld\n", qn, qt,
+			    (long long)json_integer_value(rc));
+		else
+			printf("query         %s %s no response\n", qn, qt);
+	}
+	cli_json_text(o, "fingerprint", 64, buf, sizeof(buf));
+	printf("fingerprint   %s\n", buf);
+	cli_json_text(o, "validator", 64, buf, sizeof(buf));
+	printf("validator     %s\n", buf);
+	cli_json_text(ev, "dnskey_digest", 64, buf, sizeof(buf));
+	printf("dnskey digest %s\n", buf);
+	print_tags("dnskey tags", json_object_get(ev, "dnskey_tags"));
+	cli_json_text(ev, "ds_digest", 64, buf, sizeof(buf));
+	printf("ds digest     %s\n", buf);
+	print_tags("ds tags", json_object_get(ev, "ds_tags"));
+	json_array_foreach(json_object_get(ev, "soa_serials"), i, v) {
+		char srv[80];
+		cli_json_text(v, "server", 64, srv, sizeof(srv));
+		printf("soa serial    %lld (%s)\n",
+		    (long long)json_integer_value(json_object_get(v, "serial")), srv);
+	}
+	json_array_foreach(json_object_get(ev, "rrsigs"), i, v) {
+		char own[300], ty[32], a[40], b[40];
+		long long inc = json_integer_value(json_object_get(v, "inception"));
+		long long exp = json_integer_value(json_object_get(v, "expiration"));
+		cli_json_text(v, "owner", 254, own, sizeof(own));
+		cli_json_text(v, "type", 16, ty, sizeof(ty));
+		utc(inc, a, sizeof(a));
+		utc(exp, b, sizeof(b));
+		printf("rrsig         %s %s alg %lld tag %lld %s .. %s%s\n", own, ty,
+		    (long long)json_integer_value(json_object_get(v, "alg")),
+		    (long long)json_integer_value(json_object_get(v, "tag")), a, b,
+		    exp < now ? " (expired)" : inc > now ? " (not yet valid)" : "");
+	}
+}
+
+int
+cmd_observe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "trust-anchor", required_argument, NULL, 't' },
+		{ "vantage", required_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *server = NULL, *ta = NULL, *vantage = NULL, *why = NULL;
+	char zone[ZONE_TEXT_MAX + 1], err[256];
+	int json = 0, ch, rc;
+	struct probe *p;
+	struct observe_ctx c = { NULL, 0 };
+	long long deadline;
+	const char *state;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "s:t:v:jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's': server = optarg; break;
+		case 't': ta = optarg; break;
+		case 'v': vantage = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': return cli_usage(observe_usage, 1);
+		default: return cli_usage(observe_usage, 0);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(observe_usage, 0);
+	if (zone_name_normalise(argv[optind], zone, &why) != 0) {
+		cli_err("bad zone '%s': %s", argv[optind], why);
+		return CLI_ERR;
+	}
+	if (vantage != NULL && (strlen(vantage) == 0 || strlen(vantage) > 64)) {
+		cli_err("--vantage must be 1-64 bytes");
+		return CLI_ERR;
+	}
+	if ((p = probe_new(ta, server, err, sizeof(err))) == NULL) {
+		cli_err("%s", err);
+		return CLI_ERR;
+	}
+	probe_set_vantage(p, vantage);
+	if (probe_zone(p, zone, observe_done, &c) != 0) {
+		cli_err("cannot start the queries for %s", zone);
+		probe_free(p);
+		return CLI_ERR;
+	}
+	deadline = now_ms() + OBSERVE_TIMEOUT_MS;
+	while (!c.done) {
+		struct pollfd pf[2] = {
+			{ .fd = probe_fd(p), .events = POLLIN },
+			{ .fd = probe_fd_cd(p), .events = POLLIN },
+		};
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			cli_err("%s: no answer within %d s", zone, OBSERVE_TIMEOUT_MS / 1000);
+			printf("state indeterminate\n");
+			probe_free(p);
+			return CLI_NO;
+		}
+		if (poll(pf, 2, left > 1000 ? 1000 : (int)left) < 0 && errno != EINTR) {
+			cli_err("poll: %s", strerror(errno));
+			probe_free(p);
+			return CLI_ERR;
+		}
+		probe_process(p);
+	}
+	probe_free(p);
+	if (c.obs == NULL) {
+		cli_err("out of memory");
+		return CLI_ERR;
+	}
+	if (json) {
+		char *s = json_dumps(c.obs, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s == NULL) {
+			json_decref(c.obs);
+			return CLI_ERR;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else {
+		print_summary(c.obs);
+	}
+	state = json_string_value(json_object_get(c.obs, "state"));
+	rc = state != NULL && strcmp(state, "secure") == 0 ? CLI_OK : CLI_NO;
+	json_decref(c.obs);
+	return rc;
+}

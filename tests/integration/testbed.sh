@@ -1,0 +1,173 @@
+# tests/integration/testbed.sh — a local signed DNS hierarchy served by NSD
+# (docs: /work/shared/TESTBED.md §2, §3). Source it after lib.sh.
+#
+#   tb_build             keys and signed zones under $TB (= $T/tb):
+#                        fake root "." (trust anchor: $TB/root.ds) with
+#                        good.     correctly signed
+#                        expired.  signed with a window that ended 10 days ago
+#                        rollover. signed with a new KSK, the root keeps the
+#                                  old KSK's DS
+#                        zskroll.  the apex SOA and www. signed by a ZSK whose
+#                                  DNSKEY is not published (.de, May 2026)
+#                        and an attacker's copy of every zone in which good.
+#                        is signed with other keys (root and DS unchanged)
+#   tb_nsd NAME [DIR]    start NSD for the zones in DIR ($TB/signed, or
+#                        $TB/attack for the attacker's copy) on a free port;
+#                        sets NAME_port, NAME_pid; registered with t_pid
+#   tb_sign ZONE INC EXP sign $TB/ZONE.zone (INC, EXP: epoch seconds) again
+#   tb_reload NAME       SIGHUP that NSD (it serves the new files in ~80 ms)
+#
+# Everything on 127.0.0.1; NSD is started as `nsd -d -c ABS` (an absolute
+# path); all its state stays in $TB.
+
+TB="$T/tb"
+tb_now=$(date +%s)
+tb_day=86400
+
+# _tb_key ZONE [-k]: generate an ECDSAP256SHA256 key in $TB/keys, print
+# its base name (without extension, absolute).
+_tb_key() {
+	( cd "$TB/keys" && ldns-keygen -a ECDSAP256SHA256 $2 "$1" ) | sed "s|^|$TB/keys/|"
+}
+
+# _tb_unsigned ZONE: the unsigned zone text of a child zone.
+_tb_unsigned() {
+	cat <<EOF
+\$ORIGIN $1
+\$TTL 300
+@	IN SOA ns.$1 hostmaster.$1 ${2:-1} 3600 900 604800 300
+@	IN NS ns.$1
+ns	IN A 127.0.0.1
+www	IN A 192.0.2.1
+mail	IN A 192.0.2.2
+EOF
+}
+
+# _tb_signzone OUT IN INC EXP KEY...: ldns-signzone with an explicit window.
+_tb_signzone() {
+	_so=$1 _si=$2 _sinc=$3 _sexp=$4
+	shift 4
+	ldns-signzone -i "$_sinc" -e "$_sexp" -f "$_so" "$_si" "$@" >/dev/null
+}
+
+# tb_sign ZONE INC EXP: re-sign a simple zone (good, expired, rollover:
+# its current keys) into $TB/signed.
+tb_sign() {
+	_z=$1
+	eval "_keys=\$tb_keys_$_z"
+	# shellcheck disable=SC2086
+	_tb_signzone "$TB/signed/$_z.zone" "$TB/$_z.zone" "$2" "$3" $_keys
+}
+
+tb_build() {
+	mkdir -p "$TB/keys" "$TB/signed" "$TB/attack" "$TB/run" "$TB/logs" \
+	    "$TB/arun" "$TB/alogs" || return 1
+	_inc=$((tb_now - tb_day)) _exp=$((tb_now + 30 * tb_day))
+	_rootds=""
+
+	# good., expired.: KSK + ZSK; the DS in the root.
+	for z in good expired; do
+		_k=$(_tb_key "$z." -k) && _zk=$(_tb_key "$z.") || return 1
+		eval "tb_keys_$z=\"$_k $_zk\""
+		_tb_unsigned "$z." >"$TB/$z.zone"
+		_rootds="$_rootds
+$(cat "$_k.ds")"
+	done
+	tb_sign good "$_inc" "$_exp" || return 1
+	tb_sign expired $((tb_now - 40 * tb_day)) $((tb_now - 10 * tb_day)) || return 1
+
+	# rollover.: the root has the DS of the old KSK, the zone the new one.
+	_old=$(_tb_key rollover. -k) && _k=$(_tb_key rollover. -k) &&
+	    _zk=$(_tb_key rollover.) || return 1
+	tb_keys_rollover="$_k $_zk"
+	_tb_unsigned rollover. >"$TB/rollover.zone"
+	tb_sign rollover "$_inc" "$_exp" || return 1
+	_rootds="$_rootds
+$(cat "$_old.ds")"
+
+	# zskroll.: DNSKEY = KSK + ZSK1; the SOA and www. signed by ZSK2 only
+	# (not published); the rest by ZSK1. Two signings merged by RRSIG.
+	_k=$(_tb_key zskroll. -k) && _z1=$(_tb_key zskroll.) &&
+	    _z2=$(_tb_key zskroll.) || return 1
+	tb_keys_zskroll="$_k $_z1 $_z2"
+	{ _tb_unsigned zskroll.; cat "$_k.key" "$_z1.key"; } >"$TB/zskroll.zone"
+	_tb_signzone "$TB/zskroll.a" "$TB/zskroll.zone" "$_inc" "$_exp" -d "$_k" "$_z1" ||
+	    return 1
+	_tb_signzone "$TB/zskroll.b" "$TB/zskroll.zone" "$_inc" "$_exp" -d "$_k" "$_z2" ||
+	    return 1
+	{
+		awk '!($4 == "RRSIG" && (($1 == "zskroll." && $5 == "SOA") || ($1 == "www.zskroll." && $5 == "A")))' "$TB/zskroll.a"
+		awk '$4 == "RRSIG" && (($1 == "zskroll." && $5 == "SOA") || ($1 == "www.zskroll." && $5 == "A"))' "$TB/zskroll.b"
+	} >"$TB/signed/zskroll.zone"
+	_rootds="$_rootds
+$(cat "$_k.ds")"
+
+	# the root
+	_rk=$(_tb_key . -k) && _rz=$(_tb_key .) || return 1
+	tb_keys_root="$_rk $_rz"
+	cp "$_rk.ds" "$TB/root.ds"
+	{
+		cat <<EOF
+\$ORIGIN .
+\$TTL 300
+.	IN SOA ns. hostmaster. 1 3600 900 604800 300
+.	IN NS ns.
+ns.	IN A 127.0.0.1
+EOF
+		for z in good expired rollover zskroll; do
+			printf '%s.\tIN NS ns.%s.\nns.%s.\tIN A 127.0.0.1\n' "$z" "$z" "$z"
+		done
+		echo "$_rootds" | grep -v '^$'
+	} >"$TB/root.zone"
+	# shellcheck disable=SC2086
+	_tb_signzone "$TB/signed/root.zone" "$TB/root.zone" "$_inc" "$_exp" $tb_keys_root ||
+	    return 1
+
+	# The attacker's copy: good. signed with other keys, everything else
+	# (the root and its DS for good.) as served by the real servers.
+	cp "$TB"/signed/*.zone "$TB/attack/"
+	_ak=$(_tb_key good. -k) && _az=$(_tb_key good.) || return 1
+	_tb_signzone "$TB/attack/good.zone" "$TB/good.zone" "$_inc" "$_exp" "$_ak" "$_az"
+}
+
+# tb_nsd NAME [DIR]
+tb_nsd() {
+	_name=$1 _dir=${2:-$TB/signed}
+	_port=$(t_port)
+	mkdir -p "$TB/$_name.run" "$TB/$_name.logs"
+	cat >"$TB/$_name.conf" <<EOF
+server:
+    ip-address: 127.0.0.1
+    port: $_port
+    do-ip6: no
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$_dir"
+    database: ""
+    zonelistfile: "$TB/$_name.run/nsd.zonelist"
+    xfrdfile: "$TB/$_name.run/nsd.xfrd.state"
+    xfrdir: "$TB/$_name.run"
+    pidfile: "$TB/$_name.run/nsd.pid"
+    logfile: "$TB/$_name.logs/nsd.log"
+remote-control:
+    control-enable: no
+zone:
+    name: "."
+    zonefile: "root.zone"
+EOF
+	for z in good expired rollover zskroll; do
+		printf 'zone:\n    name: "%s."\n    zonefile: "%s.zone"\n' "$z" "$z" \
+		    >>"$TB/$_name.conf"
+	done
+	nsd -d -c "$TB/$_name.conf" &
+	_pid=$!
+	t_pid "$_pid"
+	eval "${_name}_port=$_port ${_name}_pid=$_pid"
+	t_wait 10 sh -c "kill -0 $_pid && dig +short +norec +time=1 +tries=1 -p $_port @127.0.0.1 . SOA | grep -q ."
+}
+
+# tb_reload NAME: NSD rereads its zone files.
+tb_reload() {
+	eval "kill -HUP \$${1}_pid"
+}
