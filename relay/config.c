@@ -41,7 +41,8 @@ enum key_id {
 	K_WATCH, K_LOG_LEVEL, K_LOG_SYSLOG, K_HEARTBEAT_INTERVAL, K_CLOCK_SKEW,
 	K_RETENTION, K_RATE_LIMIT, K_RATE_BURST, K_VOUCH_THRESHOLD, K_QUORUM,
 	K_QUORUM_EVIDENCE, K_RESOLVE_AFTER, K_AFFILIATION_GROUP,
-	K_DRAIN_TIMEOUT, K_HTTP_TOKEN_FILE,
+	K_DRAIN_TIMEOUT, K_HTTP_TOKEN_FILE, K_PROBE_TRUST_ANCHOR, K_PROBE_FORWARD,
+	K_PROBE_INTERVAL,
 	K__COUNT
 };
 
@@ -87,6 +88,7 @@ static int set_bool(struct parser *, enum key_id, const char *);
 static int set_number(struct parser *, enum key_id, const char *);
 static int set_quorum(struct parser *, enum key_id, const char *);
 static int set_group(struct parser *, enum key_id, const char *);
+static int set_probe_forward(struct parser *, enum key_id, const char *);
 
 /* The public contract: ntarelay.conf(5) documents each of these. */
 static const struct keydef keys[K__COUNT] = {
@@ -117,6 +119,9 @@ static const struct keydef keys[K__COUNT] = {
 	[K_AFFILIATION_GROUP] = { "affiliation_group", F_REPEAT | F_SPACES, set_group, 0, 0 },
 	[K_DRAIN_TIMEOUT] = { "drain_timeout", 0, set_number, 0, 60 },
 	[K_HTTP_TOKEN_FILE] = { "http_token_file", F_SPACES, set_path, 0, 0 },
+	[K_PROBE_TRUST_ANCHOR] = { "probe_trust_anchor", F_SPACES, set_path, 0, 0 },
+	[K_PROBE_FORWARD] = { "probe_forward", 0, set_probe_forward, 0, 0 },
+	[K_PROBE_INTERVAL] = { "probe_interval", 0, set_number, 1, 3600 },
 };
 
 static int fail(struct parser *p, int line, const char *fmt, ...)
@@ -155,6 +160,7 @@ config_defaults(struct relay_config *cfg)
 	cfg->quorum_evidence = 2;
 	cfg->resolve_after = 900;
 	cfg->drain_timeout = 5;
+	cfg->probe_interval = 60;
 }
 
 /* ---- values ---------------------------------------------------------- */
@@ -211,6 +217,10 @@ set_path(struct parser *p, enum key_id k, const char *v)
 		dst = cfg->http_token_file;
 		cfg->line.http_token_file = p->line;
 		break;
+	case K_PROBE_TRUST_ANCHOR:
+		dst = cfg->probe_trust_anchor;
+		cfg->line.probe_trust_anchor = p->line;
+		break;
 	default:
 		return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
@@ -219,6 +229,36 @@ set_path(struct parser *p, enum key_id k, const char *v)
 		return 0;
 	}
 	return resolve_path(p, k, v, dst);
+}
+
+/* probe_forward ADDR[@PORT]: an IPv4 or IPv6 literal, as libunbound's
+ * forward-addr takes it. */
+static int
+set_probe_forward(struct parser *p, enum key_id k, const char *v)
+{
+	char addr[64];
+	const char *at = strchr(v, '@');
+	size_t n = at ? (size_t)(at - v) : strlen(v);
+	unsigned char buf[16];
+	long port = 53;
+	char *end;
+
+	(void)k;
+	if (n == 0 || n >= sizeof(addr))
+		return fail(p, p->line, "probe_forward: expected ADDR[@PORT]");
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1)
+		return fail(p, p->line, "probe_forward: '%s' is not an IPv4 or IPv6 "
+		    "address (no host names)", addr);
+	if (at) {
+		port = strtol(at + 1, &end, 10);
+		if (at[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
+			return fail(p, p->line, "probe_forward: port must be 1-65535");
+	}
+	snprintf(p->cfg->probe_forward, sizeof(p->cfg->probe_forward), "%s@%ld",
+	    addr, port);
+	return 0;
 }
 
 static bool
@@ -581,6 +621,7 @@ set_number(struct parser *p, enum key_id k, const char *v)
 	case K_QUORUM_EVIDENCE: cfg->quorum_evidence = (int)x; break;
 	case K_RESOLVE_AFTER: cfg->resolve_after = (int)x; break;
 	case K_DRAIN_TIMEOUT: cfg->drain_timeout = (int)x; break;
+	case K_PROBE_INTERVAL: cfg->probe_interval = (int)x; break;
 	default: return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
 	return 0;

@@ -68,7 +68,7 @@ struct config_group {               /* affiliation_group: operators counted as o
 /* Where each file-naming key was given (0 = not given), so that
  * config_check_files() can name the line of the key it refuses. */
 struct config_lines {
-	int key, cert, trustdb, store, http_token_file;
+	int key, cert, trustdb, store, http_token_file, probe_trust_anchor;
 };
 
 struct relay_config {
@@ -110,6 +110,11 @@ struct relay_config {
 	struct config_group groups[CONFIG_GROUPS_MAX]; /* affiliation_group ID,ID,... */
 	size_t ngroups;
 	int drain_timeout;          /* drain_timeout SECONDS at SIGTERM; 5 (0..60) */
+	char probe_trust_anchor[PATH_MAX]; /* probe_trust_anchor: DS/DNSKEY file
+	                                      for the probe; "" = the root KSKs */
+	char probe_forward[80];     /* probe_forward ADDR[@PORT]: send the probe's
+	                               queries there; "" = recursion from the root */
+	int probe_interval;         /* probe_interval SECONDS; 60 (1..3600) */
 	char http_token_file[PATH_MAX]; /* http_token_file: bearer token file for
 	                                   the HTTP API; "" = no token */
 };

@@ -30,6 +30,7 @@
 #include "relay/log.h"
 #include "relay/relay.h"
 #include "relay/topic.h"
+#include "relay/watch.h"
 #include "trustdb/store.h"
 
 #define PRUNE_INTERVAL_MS (60 * 1000)      /* prune, save the counters */
@@ -545,6 +546,8 @@ main(int argc, char **argv)
 		envelope_free(env);
 	}
 	heartbeat(r);
+	if (watch_start(r) != 0)
+		goto out;
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
 	loop_timer_add(r->loop, 5000, backfill_timer, r);
@@ -559,6 +562,7 @@ main(int argc, char **argv)
 	log_notice("stopped");
 	rc = 0;
 out:
+	watch_stop();
 	http_stop(r->http);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);

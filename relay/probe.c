@@ -61,6 +61,9 @@ struct probe {
 	char vantage[65];
 	char validator[65];
 	char server[65];                /* soa_serials[].server */
+	char forward[80];               /* "" = recursion */
+	char ta[4096];                  /* trust anchor file; "" = root KSKs */
+	long rounds;
 	struct probe_job *jobs;
 };
 
@@ -69,8 +72,14 @@ ctx_common(struct ub_ctx *c, const char *forward, char *err, size_t errlen)
 {
 	int r;
 
+	/* A probe must see what the zone serves now, at every round: the
+	 * relay's probe repeats on an interval, so nothing is cached for
+	 * long (RRsets, negative answers, bogus results). */
 	if ((r = ub_ctx_set_option(c, "trust-anchor-signaling:", "no")) != 0 ||
-	    (r = ub_ctx_set_option(c, "val-log-level:", "2")) != 0)
+	    (r = ub_ctx_set_option(c, "val-log-level:", "2")) != 0 ||
+	    (r = ub_ctx_set_option(c, "cache-max-ttl:", "0")) != 0 ||
+	    (r = ub_ctx_set_option(c, "cache-max-negative-ttl:", "0")) != 0 ||
+	    (r = ub_ctx_set_option(c, "val-bogus-ttl:", "0")) != 0)
 		goto fail;
 	if (forward != NULL) {
 		if ((r = ub_ctx_set_option(c, "do-not-query-localhost:", "no")) != 0)
@@ -87,12 +96,62 @@ fail:
 	return -1;
 }
 
+/*
+ * The two libunbound contexts. They are made again before a round that
+ * starts while no query is in flight: a validator remembers a key it found
+ * bad (for a minute, whatever the cache settings), and a probe must see a
+ * fixed zone as fixed at its next round.
+ */
+static int
+ctx_open(struct probe *p, char *err, size_t errlen)
+{
+	const char *fwd = p->forward[0] ? p->forward : NULL;
+	int r;
+
+	p->val = ub_ctx_create();
+	p->cd = ub_ctx_create();
+	if (p->val == NULL || p->cd == NULL) {
+		snprintf(err, errlen, "libunbound: cannot create a context");
+		return -1;
+	}
+	if (ctx_common(p->val, fwd, err, errlen) != 0 ||
+	    ctx_common(p->cd, fwd, err, errlen) != 0)
+		return -1;
+	if (p->ta[0]) {
+		if ((r = ub_ctx_add_ta_file(p->val, p->ta)) != 0) {
+			snprintf(err, errlen, "trust anchor %s: %s", p->ta, ub_strerror(r));
+			return -1;
+		}
+	} else {
+		for (size_t i = 0; i < sizeof(root_ds) / sizeof(root_ds[0]); i++)
+			if ((r = ub_ctx_add_ta(p->val, root_ds[i])) != 0) {
+				snprintf(err, errlen, "root trust anchor: %s", ub_strerror(r));
+				return -1;
+			}
+	}
+	/* Asynchronous: resolve in a background thread, report on fd. */
+	if ((r = ub_ctx_async(p->val, 1)) != 0 || (r = ub_ctx_async(p->cd, 1)) != 0) {
+		snprintf(err, errlen, "libunbound: %s", ub_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ctx_close(struct probe *p)
+{
+	if (p->val)
+		ub_ctx_delete(p->val);
+	if (p->cd)
+		ub_ctx_delete(p->cd);
+	p->val = p->cd = NULL;
+}
+
 struct probe *
 probe_new(const char *trust_anchor_file, const char *forward, char *err,
     size_t errlen)
 {
 	struct probe *p = calloc(1, sizeof(*p));
-	int r;
 
 	if (p == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -102,15 +161,8 @@ probe_new(const char *trust_anchor_file, const char *forward, char *err,
 	snprintf(p->validator, sizeof(p->validator), "libunbound %s", ub_version());
 	snprintf(p->server, sizeof(p->server), "%s",
 	    forward != NULL ? forward : "recursion");
-	p->val = ub_ctx_create();
-	p->cd = ub_ctx_create();
-	if (p->val == NULL || p->cd == NULL) {
-		snprintf(err, errlen, "libunbound: cannot create a context");
-		goto fail;
-	}
-	if (ctx_common(p->val, forward, err, errlen) != 0 ||
-	    ctx_common(p->cd, forward, err, errlen) != 0)
-		goto fail;
+	if (forward != NULL)
+		snprintf(p->forward, sizeof(p->forward), "%s", forward);
 	if (trust_anchor_file != NULL) {
 		/* libunbound reads the file only at the first query: check
 		 * now that it can be opened, for a clear error. */
@@ -121,23 +173,14 @@ probe_new(const char *trust_anchor_file, const char *forward, char *err,
 			goto fail;
 		}
 		fclose(f);
-		if ((r = ub_ctx_add_ta_file(p->val, trust_anchor_file)) != 0) {
-			snprintf(err, errlen, "trust anchor %s: %s", trust_anchor_file,
-			    ub_strerror(r));
+		if (strlen(trust_anchor_file) >= sizeof(p->ta)) {
+			snprintf(err, errlen, "trust anchor: path too long");
 			goto fail;
 		}
-	} else {
-		for (size_t i = 0; i < sizeof(root_ds) / sizeof(root_ds[0]); i++)
-			if ((r = ub_ctx_add_ta(p->val, root_ds[i])) != 0) {
-				snprintf(err, errlen, "root trust anchor: %s", ub_strerror(r));
-				goto fail;
-			}
+		snprintf(p->ta, sizeof(p->ta), "%s", trust_anchor_file);
 	}
-	/* Asynchronous: resolve in a background process/thread, report on fd. */
-	if ((r = ub_ctx_async(p->val, 1)) != 0 || (r = ub_ctx_async(p->cd, 1)) != 0) {
-		snprintf(err, errlen, "libunbound: %s", ub_strerror(r));
+	if (ctx_open(p, err, errlen) != 0)
 		goto fail;
-	}
 	return p;
 fail:
 	probe_free(p);
@@ -154,13 +197,13 @@ probe_set_vantage(struct probe *p, const char *vantage)
 int
 probe_fd(struct probe *p)
 {
-	return ub_fd(p->val);
+	return p->val ? ub_fd(p->val) : -1;
 }
 
 int
 probe_fd_cd(struct probe *p)
 {
-	return ub_fd(p->cd);
+	return p->cd ? ub_fd(p->cd) : -1;
 }
 
 int
@@ -502,24 +545,24 @@ build(struct probe_job *j)
 		for (int i = 0; i < PROBE_NQ; i++)
 			if (st[i] == S_BOGUS && i != Q_NX)
 				only_nx = 0;
-		for (int i = 0; i < PROBE_NQ; i++) {
-			ldns_rr_type want[3];
-			if (st[i] != S_BOGUS || pk[i] == NULL)
-				continue;
-			if (i == Q_NX) {
-				/* NSEC/NSEC3 signatures depend on the random
-				 * name: only when nothing else failed. */
-				if (!only_nx)
-					continue;
-				want[0] = LDNS_RR_TYPE_SOA;
-				want[1] = LDNS_RR_TYPE_NSEC;
-				want[2] = LDNS_RR_TYPE_NSEC3;
-				add_rrsigs(rrsigs, ldns_pkt_authority(pk[i]), j->zone,
-				    want, 3);
-			} else {
-				want[0] = (ldns_rr_type)q_type[i];
-				add_rrsigs(rrsigs, ldns_pkt_answer(pk[i]), j->zone,
-				    want, 1);
+		if (only_nx && st[Q_NX] == S_BOGUS && pk[Q_NX] != NULL) {
+			/* NSEC/NSEC3 signatures depend on the random name:
+			 * used only when nothing else failed. */
+			ldns_rr_type want[3] = { LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_NSEC,
+			    LDNS_RR_TYPE_NSEC3 };
+			add_rrsigs(rrsigs, ldns_pkt_authority(pk[Q_NX]), j->zone, want, 3);
+		} else {
+			/* Which RRset a validator reports as failing depends on
+			 * its cache (a key once found bad fails what follows),
+			 * so the evidence holds the signatures over all three
+			 * apex RRsets as served: the same at every vantage
+			 * point that is served the same data. */
+			static const int apex[] = { Q_SOA, Q_DNSKEY, Q_NS };
+			for (size_t a = 0; a < sizeof(apex) / sizeof(apex[0]); a++) {
+				ldns_rr_type want[1] = { (ldns_rr_type)q_type[apex[a]] };
+				if (pk[apex[a]] != NULL)
+					add_rrsigs(rrsigs, ldns_pkt_answer(pk[apex[a]]),
+					    j->zone, want, 1);
 			}
 		}
 	}
@@ -616,7 +659,15 @@ probe_zone(struct probe *p, const char *zone, probe_done_cb done, void *arg)
 
 	if (zone == NULL || *zone == '\0' || strlen(zone) > LDNS_MAX_DOMAINLEN)
 		return -1;
-	if ((j = calloc(1, sizeof(*j))) == NULL)
+	if (p->jobs == NULL && p->rounds++ > 0) {
+		char err[256];
+		ctx_close(p);
+		if (ctx_open(p, err, sizeof(err)) != 0) {
+			ctx_close(p);
+			return -1;
+		}
+	}
+	if (p->val == NULL || (j = calloc(1, sizeof(*j))) == NULL)
 		return -1;
 	j->p = p;
 	j->done = done;

@@ -48,6 +48,10 @@ struct probe *probe_new(const char *trust_anchor_file, const char *forward,
 void probe_set_vantage(struct probe *p, const char *vantage);
 
 /* The descriptors to watch for POLLIN: validating and +cd context. */
+/* The two contexts' descriptors. They change when probe_zone() starts a
+ * round while nothing is in flight (the contexts are made anew then, so
+ * that nothing a validator remembers outlives a round): read them again
+ * after every probe_zone(). -1 when there is none. */
 int probe_fd(struct probe *p);
 int probe_fd_cd(struct probe *p);
 

@@ -487,6 +487,13 @@ cross_checks(void **state)
 	expect_extra_error("rate_limit 3000\n",
 	    "8: rate_burst 2000 is below rate_limit 3000");
 	expect_extra_ok("rate_limit 1000\nrate_burst 1000\n");
+	expect_extra_ok("probe_forward 127.0.0.1@5300\nprobe_interval 5\n");
+	expect_extra_ok("probe_forward ::1\n");
+	expect_extra_error("probe_forward localhost\n",
+	    "8: probe_forward: 'localhost' is not an IPv4 or IPv6 address (no host names)");
+	expect_extra_error("probe_forward 127.0.0.1@0\n",
+	    "8: probe_forward: port must be 1-65535");
+	expect_extra_error("probe_interval 0\n", "8: probe_interval: 0 out of range (1-3600)");
 }
 
 static void
@@ -1034,6 +1041,7 @@ man_page_keys(void **state)
 		"link_client_id", "watch", "log_level", "log_syslog",
 		"heartbeat_interval", "clock_skew", "retention", "rate_limit",
 		"rate_burst", "vouch_threshold", "quorum", "quorum_evidence",
+		"probe_interval", "probe_trust_anchor", "probe_forward",
 		"resolve_after", "affiliation_group", "drain_timeout",
 		"http_token_file",
 	};
