@@ -231,11 +231,9 @@ differential_json(const char *buf, size_t size)
 		CHECK(st == PJSON_E_NOMEM || strstr(d.error, "too deep") != NULL ||
 		    strstr(d.error, "too many members") != NULL ||
 		    memchr(buf, '\0', size) != NULL);
-	else
-		CHECK((st == PJSON_E_DUPLICATE) ==
-		    (json_error_code(&err) == json_error_duplicate_key) ||
-		    strstr(d.error, "too deep") != NULL ||
-		    strstr(d.error, "too many members") != NULL);
+	/* Both refuse: they may name different faults when there are
+	 * several (jansson checks a member name for repetition only after
+	 * its value parsed, pjson before), so nothing more to compare. */
 	json_decref(j);
 	pjson_free(&d);
 }
