@@ -43,6 +43,8 @@
 #define CONFIG_GROUPS_MAX 32
 #define CONFIG_GROUP_MEMBERS_MAX 16
 #define CONFIG_ERR_MAX 512
+#define CONFIG_TOKEN_MIN 16        /* http_token_file: characters */
+#define CONFIG_TOKEN_MAX 1024
 
 struct config_link {
 	char url[300];              /* as written: mqtt://HOST:PORT or mqtts://HOST:PORT */
