@@ -21,8 +21,12 @@ probe_trust_anchor $TB/root.ds
 probe_interval 1"
 export FED_EXTRA
 t_ok "relay A starts, watching zskroll. and good." fed_relay A m
+FED_EXTRA="watch zskroll.
+probe_forward 127.0.0.1@$nsd_port
+probe_trust_anchor $TB/root.ds
+probe_interval 1"
+t_ok "relay B starts, watching zskroll. with its own probe" fed_relay B m
 unset FED_EXTRA
-t_ok "relay B starts" fed_relay B m
 
 obs_count() { fed_count "$1" "kind = 0 AND zone = '$2'"; }
 has_obs() { [ "$(obs_count "$1" "$2")" -ge "$3" ]; }
@@ -33,11 +37,21 @@ payload() { api "$1" | jq -r '.events[0].envelope.payload' | base64 -d; }
 t_is "zskroll. is bogus" "$(payload zskroll. | jq -r .state)" bogus
 t_ok "with a fingerprint" sh -c "payload() { curl -fs 'http://127.0.0.1:$A_http/v1/events?kind=observation&zone=zskroll.' | jq -r '.events[0].envelope.payload' | base64 -d; }; payload | jq -e '.fingerprint | test(\"^[0-9a-f]{64}\$\")'"
 t_is "good. is secure" "$(payload good. | jq -r .state)" secure
-t_ok "B receives A's observation of zskroll." t_wait 20 has_obs B zskroll. 1
+t_ok "B receives A's observation of zskroll." t_wait 20 has_obs B zskroll. 2
+# two relays probing on their own compute one fingerprint
+fp_of() { curl -fs "http://127.0.0.1:$B_http/v1/events?kind=observation&zone=zskroll." |
+	jq -r --arg k "$1" '.events[] | select(.key == $k) | .envelope.payload' | head -1 |
+	base64 -d | jq -r .fingerprint; }
+fpA=$(fp_of "$(fed_keyid "$T/A/relay.pub")")
+fpB=$(fp_of "$(fed_keyid "$T/B/relay.pub")")
+t_ok "A's fingerprint is set" sh -c "echo '$fpA' | grep -Eq '^[0-9a-f]{64}\$'"
+t_is "A and B, probing independently, compute the same fingerprint" "$fpB" "$fpA"
 
 # Unchanged: no new observation, however often it probes.
 sleep 4
-t_is "no new observation while nothing changes" "$(obs_count A zskroll.)" 1
+Akey=$(fed_keyid "$T/A/relay.pub")
+t_is "no new observation while nothing changes" \
+	"$(fed_count A "kind = 0 AND zone = 'zskroll.' AND key = x'$Akey'")" 1
 
 # good. breaks (expired signatures) and is fixed: one observation each.
 now=$(date +%s)
