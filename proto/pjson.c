@@ -241,8 +241,7 @@ parse_string(struct parser *ps, int *out)
 static enum pjson_status
 parse_number(struct parser *ps, int n)
 {
-	const unsigned char *s = ps->p;
-	bool neg = false, real = false;
+	bool neg = false, real = false, big = false;
 	unsigned long long v = 0;
 
 	if (*ps->p == '-') {
@@ -258,9 +257,12 @@ parse_number(struct parser *ps, int n)
 	} else {
 		while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') {
 			unsigned dgt = (unsigned)(*ps->p - '0');
-			if (v > (9223372036854775808ULL - dgt) / 10)
-				return fail(ps, "integer too big");
-			v = v * 10 + dgt;
+			/* too big for an integer; it may still be a real
+			 * (a fraction or an exponent may follow) */
+			if (big || v > (9223372036854775808ULL - dgt) / 10)
+				big = true;
+			else
+				v = v * 10 + dgt;
 			ps->p++;
 		}
 	}
@@ -282,12 +284,11 @@ parse_number(struct parser *ps, int n)
 		while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9')
 			ps->p++;
 	}
-	(void)s;
 	if (real) {
 		ps->d->nodes[n].type = PJSON_REAL;
 		return PJSON_OK;
 	}
-	if (!neg && v > 9223372036854775807ULL)
+	if (big || (!neg && v > 9223372036854775807ULL))
 		return fail(ps, "integer too big");
 	ps->d->nodes[n].type = PJSON_INT;
 	ps->d->nodes[n].u.i = neg ? (long long)(0 - v) : (long long)v;
