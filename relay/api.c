@@ -136,7 +136,8 @@ metrics(void *ctx)
 struct http_handlers
 api_handlers(struct relay *r)
 {
-	struct http_handlers h = { r, healthy, events, peers, metrics };
+	struct http_handlers h = { .ctx = r, .healthy = healthy, .events = events,
+	    .peers = peers, .metrics = metrics };
 
 	return h;
 }

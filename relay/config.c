@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "proto/key.h"
+#include "proto/kind.h"
 #include "relay/config.h"
 
 #define CONFIG_LINE_MAX 4096            /* bytes of one line, without its end */
@@ -37,7 +38,13 @@ enum key_id {
 	K_RETENTION, K_RATE_LIMIT, K_RATE_BURST, K_VOUCH_THRESHOLD, K_QUORUM,
 	K_QUORUM_EVIDENCE, K_RESOLVE_AFTER, K_AFFILIATION_GROUP,
 	K_DRAIN_TIMEOUT, K_HTTP_TOKEN_FILE, K_PROBE_TRUST_ANCHOR, K_PROBE_FORWARD,
-	K_PROBE_INTERVAL,
+	K_PROBE_INTERVAL, K_NTA_MAX_LIFETIME, K_VETO_ATTACK_ASSESSMENT,
+	K_VETO_UNBACKED, K_VETO_ZONE_STATEMENT, K_CONTROL_SOCKET, K_STATUS_PAGE,
+	K_PUBLIC_URL, K_MATTERMOST_WEBHOOK, K_MATTERMOST_URL,
+	K_MATTERMOST_TOKEN_FILE, K_MATTERMOST_CHANNEL,
+	K_MATTERMOST_SLASH_TOKEN_FILE, K_MATTERMOST_USERNAME,
+	K_MATTERMOST_ICON_URL, K_MATTERMOST_KINDS, K_MATTERMOST_RATE,
+	K_MATTERMOST_QUEUE_MAX,
 	K__COUNT
 };
 
@@ -84,6 +91,10 @@ static int set_number(struct parser *, enum key_id, const char *);
 static int set_quorum(struct parser *, enum key_id, const char *);
 static int set_group(struct parser *, enum key_id, const char *);
 static int set_probe_forward(struct parser *, enum key_id, const char *);
+static int set_url(struct parser *, enum key_id, const char *);
+static int set_mm_channel(struct parser *, enum key_id, const char *);
+static int set_mm_username(struct parser *, enum key_id, const char *);
+static int set_mm_kinds(struct parser *, enum key_id, const char *);
 
 /* The public contract: ntarelay.conf(5) documents each of these. */
 static const struct keydef keys[K__COUNT] = {
@@ -117,6 +128,23 @@ static const struct keydef keys[K__COUNT] = {
 	[K_PROBE_TRUST_ANCHOR] = { "probe_trust_anchor", F_SPACES, set_path, 0, 0 },
 	[K_PROBE_FORWARD] = { "probe_forward", 0, set_probe_forward, 0, 0 },
 	[K_PROBE_INTERVAL] = { "probe_interval", 0, set_number, 1, 3600 },
+	[K_NTA_MAX_LIFETIME] = { "nta_max_lifetime", 0, set_number, 60, 604800 },
+	[K_VETO_ATTACK_ASSESSMENT] = { "veto_attack_assessment", 0, set_bool, 0, 0 },
+	[K_VETO_UNBACKED] = { "veto_unbacked", 0, set_bool, 0, 0 },
+	[K_VETO_ZONE_STATEMENT] = { "veto_zone_statement", 0, set_bool, 0, 0 },
+	[K_CONTROL_SOCKET] = { "control_socket", F_EMPTY | F_SPACES, set_path, 0, 0 },
+	[K_STATUS_PAGE] = { "status_page", 0, set_bool, 0, 0 },
+	[K_PUBLIC_URL] = { "public_url", 0, set_url, 0, 0 },
+	[K_MATTERMOST_WEBHOOK] = { "mattermost_webhook", 0, set_url, 0, 0 },
+	[K_MATTERMOST_URL] = { "mattermost_url", 0, set_url, 0, 0 },
+	[K_MATTERMOST_TOKEN_FILE] = { "mattermost_token_file", F_SPACES, set_path, 0, 0 },
+	[K_MATTERMOST_CHANNEL] = { "mattermost_channel", 0, set_mm_channel, 0, 0 },
+	[K_MATTERMOST_SLASH_TOKEN_FILE] = { "mattermost_slash_token_file", F_SPACES, set_path, 0, 0 },
+	[K_MATTERMOST_USERNAME] = { "mattermost_username", 0, set_mm_username, 0, 0 },
+	[K_MATTERMOST_ICON_URL] = { "mattermost_icon_url", 0, set_url, 0, 0 },
+	[K_MATTERMOST_KINDS] = { "mattermost_kinds", F_SPACES, set_mm_kinds, 0, 0 },
+	[K_MATTERMOST_RATE] = { "mattermost_rate", 0, set_number, 1, 6000 },
+	[K_MATTERMOST_QUEUE_MAX] = { "mattermost_queue_max", 0, set_number, 10, 1000000 },
 };
 
 static int fail(struct parser *p, int line, const char *fmt, ...)
@@ -156,6 +184,18 @@ config_defaults(struct relay_config *cfg)
 	cfg->resolve_after = 900;
 	cfg->drain_timeout = 5;
 	cfg->probe_interval = 60;
+	cfg->nta_max_lifetime = 604800;
+	cfg->veto_attack_assessment = true;
+	cfg->veto_unbacked = false;
+	cfg->veto_zone_statement = true;
+	cfg->control_socket_default = true;
+	cfg->status_page = false;
+	snprintf(cfg->mattermost_username, sizeof(cfg->mattermost_username),
+	    "ntarelay");
+	cfg->mattermost_kinds = (1u << KIND_ASSESSMENT) | (1u << KIND_ZONE_STATEMENT) |
+	    (1u << KIND_WITHDRAW);
+	cfg->mattermost_rate = 30;
+	cfg->mattermost_queue_max = 10000;
 }
 
 /* ---- values ---------------------------------------------------------- */
@@ -216,10 +256,23 @@ set_path(struct parser *p, enum key_id k, const char *v)
 		dst = cfg->probe_trust_anchor;
 		cfg->line.probe_trust_anchor = p->line;
 		break;
+	case K_CONTROL_SOCKET:
+		dst = cfg->control_socket;
+		cfg->control_socket_default = false;
+		cfg->line.control_socket = p->line;
+		break;
+	case K_MATTERMOST_TOKEN_FILE:
+		dst = cfg->mattermost_token_file;
+		cfg->line.mattermost_token_file = p->line;
+		break;
+	case K_MATTERMOST_SLASH_TOKEN_FILE:
+		dst = cfg->mattermost_slash_token_file;
+		cfg->line.mattermost_slash_token_file = p->line;
+		break;
 	default:
 		return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
-	if (*v == '\0') {                /* cert only: the key is a root key */
+	if (*v == '\0') {  /* cert: a root key; control_socket: none */
 		*dst = '\0';
 		return 0;
 	}
@@ -559,6 +612,131 @@ set_log_level(struct parser *p, enum key_id k, const char *v)
 	return 0;
 }
 
+/* http:// or https:// URL, visible ASCII, no credentials in the
+ * authority (they would end up in logs); a webhook URL is a secret of its
+ * own and is never logged. */
+static int
+set_url(struct parser *p, enum key_id k, const char *v)
+{
+	struct relay_config *cfg = p->cfg;
+	size_t n = strlen(v), cap;
+	const char *auth, *end;
+	char *dst;
+
+	switch (k) {
+	case K_PUBLIC_URL: dst = cfg->public_url; cap = sizeof(cfg->public_url); break;
+	case K_MATTERMOST_WEBHOOK:
+		dst = cfg->mattermost_webhook;
+		cap = sizeof(cfg->mattermost_webhook);
+		break;
+	case K_MATTERMOST_URL:
+		dst = cfg->mattermost_url;
+		cap = sizeof(cfg->mattermost_url);
+		break;
+	case K_MATTERMOST_ICON_URL:
+		dst = cfg->mattermost_icon_url;
+		cap = sizeof(cfg->mattermost_icon_url);
+		break;
+	default:
+		return fail(p, p->line, "%s: internal error", keys[k].name);
+	}
+	if (strncmp(v, "http://", 7) == 0)
+		auth = v + 7;
+	else if (strncmp(v, "https://", 8) == 0)
+		auth = v + 8;
+	else
+		return fail(p, p->line, "%s: expected an http:// or https:// URL",
+		    keys[k].name);
+	if (n >= cap)
+		return fail(p, p->line, "%s: URL longer than %zu characters",
+		    keys[k].name, cap - 1);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f)
+			return fail(p, p->line, "%s: the URL holds a space or a "
+			    "character that is not visible ASCII", keys[k].name);
+	end = auth + strcspn(auth, "/?#");
+	if (end == auth)
+		return fail(p, p->line, "%s: the URL has no host", keys[k].name);
+	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
+		return fail(p, p->line, "%s: no user:password@ in the URL (use "
+		    "a token file)", keys[k].name);
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+/* A Mattermost channel id: 26 characters of [a-z0-9]. */
+static int
+set_mm_channel(struct parser *p, enum key_id k, const char *v)
+{
+	(void)k;
+	if (strlen(v) != 26 || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != 26)
+		return fail(p, p->line, "mattermost_channel: '%.40s' is not a "
+		    "channel id (26 characters of a-z and 0-9; the id, not the "
+		    "name)", v);
+	memcpy(p->cfg->mattermost_channel, v, 27);
+	return 0;
+}
+
+/* The name posts are shown under: 1-64 visible characters. */
+static int
+set_mm_username(struct parser *p, enum key_id k, const char *v)
+{
+	size_t n = strlen(v);
+
+	(void)k;
+	if (n == 0 || n >= sizeof(p->cfg->mattermost_username))
+		return fail(p, p->line, "mattermost_username: 1-%zu characters",
+		    sizeof(p->cfg->mattermost_username) - 1);
+	memcpy(p->cfg->mattermost_username, v, n + 1);
+	return 0;
+}
+
+/* KIND[,KIND...]: which first-seen verified events get a message. */
+static int
+set_mm_kinds(struct parser *p, enum key_id k, const char *v)
+{
+	unsigned mask = 0;
+	const char *s = v;
+
+	(void)k;
+	if (strcmp(v, "none") == 0) {
+		p->cfg->mattermost_kinds = 0;
+		return 0;
+	}
+	for (;;) {
+		char name[32];
+		size_t n;
+		enum kind kd;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		n = strcspn(s, ", \t");
+		if (n == 0 || n >= sizeof(name))
+			return fail(p, p->line, "mattermost_kinds: expected KIND[,KIND"
+			    "...] or none");
+		memcpy(name, s, n);
+		name[n] = '\0';
+		kd = kind_from_name(name);
+		if (kd == KIND__COUNT)
+			return fail(p, p->line, "mattermost_kinds: '%s' is not an "
+			    "event kind (observation, assessment, zone_statement, "
+			    "withdraw, vouch, unvouch, key_cert, key_revoke, heartbeat, "
+			    "decision)", name);
+		mask |= 1u << kd;
+		s += n;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		if (*s != ',')
+			return fail(p, p->line, "mattermost_kinds: separate kinds with "
+			    "commas");
+		s++;
+	}
+	p->cfg->mattermost_kinds = mask;
+	return 0;
+}
+
 static int
 set_bool(struct parser *p, enum key_id k, const char *v)
 {
@@ -573,6 +751,10 @@ set_bool(struct parser *p, enum key_id k, const char *v)
 		    keys[k].name, v);
 	switch (k) {
 	case K_LOG_SYSLOG: p->cfg->log_syslog = b; break;
+	case K_VETO_ATTACK_ASSESSMENT: p->cfg->veto_attack_assessment = b; break;
+	case K_VETO_UNBACKED: p->cfg->veto_unbacked = b; break;
+	case K_VETO_ZONE_STATEMENT: p->cfg->veto_zone_statement = b; break;
+	case K_STATUS_PAGE: p->cfg->status_page = b; break;
 	default: return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
 	return 0;
@@ -617,6 +799,9 @@ set_number(struct parser *p, enum key_id k, const char *v)
 	case K_RESOLVE_AFTER: cfg->resolve_after = (int)x; break;
 	case K_DRAIN_TIMEOUT: cfg->drain_timeout = (int)x; break;
 	case K_PROBE_INTERVAL: cfg->probe_interval = (int)x; break;
+	case K_NTA_MAX_LIFETIME: cfg->nta_max_lifetime = (int)x; break;
+	case K_MATTERMOST_RATE: cfg->mattermost_rate = (int)x; break;
+	case K_MATTERMOST_QUEUE_MAX: cfg->mattermost_queue_max = (int)x; break;
 	default: return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
 	return 0;
@@ -840,6 +1025,31 @@ check_complete(struct parser *p)
 		return fail(p, p->seen[K_RATE_BURST] ? p->seen[K_RATE_BURST] :
 		    p->seen[K_RATE_LIMIT], "rate_burst %d is below rate_limit %d",
 		    cfg->rate_burst, cfg->rate_limit);
+	if (cfg->control_socket_default) {
+		const char *slash = strrchr(cfg->store, '/');
+		int n = slash == NULL ? -1 : snprintf(cfg->control_socket,
+		    sizeof(cfg->control_socket), "%.*s/control.sock",
+		    (int)(slash - cfg->store), cfg->store);
+
+		if (n < 0 || (size_t)n >= sizeof(cfg->control_socket))
+			return fail(p, p->seen[K_STORE], "store: path too long to "
+			    "put control.sock beside it (set control_socket)");
+	}
+	if (strlen(cfg->control_socket) >= 108)   /* sun_path */
+		return fail(p, p->seen[K_CONTROL_SOCKET] ? p->seen[K_CONTROL_SOCKET] :
+		    p->seen[K_STORE], "control_socket: '%s' is longer than a unix "
+		    "socket path may be (107 bytes)", cfg->control_socket);
+	{
+		int bot = !!cfg->mattermost_url[0] + !!cfg->mattermost_token_file[0] +
+		    !!cfg->mattermost_channel[0];
+		int line = p->seen[K_MATTERMOST_URL] ? p->seen[K_MATTERMOST_URL] :
+		    p->seen[K_MATTERMOST_TOKEN_FILE] ? p->seen[K_MATTERMOST_TOKEN_FILE] :
+		    p->seen[K_MATTERMOST_CHANNEL];
+
+		if (bot != 0 && bot != 3)
+			return fail(p, line, "bot mode needs mattermost_url, "
+			    "mattermost_token_file and mattermost_channel together");
+	}
 	return 0;
 }
 

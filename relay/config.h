@@ -71,6 +71,7 @@ struct config_group {               /* affiliation_group: operators counted as o
  * config_check_files() can name the line of the key it refuses. */
 struct config_lines {
 	int key, cert, trustdb, store, http_token_file, probe_trust_anchor;
+	int control_socket, mattermost_token_file, mattermost_slash_token_file;
 };
 
 struct relay_config {
@@ -119,6 +120,37 @@ struct relay_config {
 	int probe_interval;         /* probe_interval SECONDS; 60 (1..3600) */
 	char http_token_file[PATH_MAX]; /* http_token_file: bearer token file for
 	                                   the HTTP API; "" = no token */
+
+	/* quorum policy (DESIGN.md §6, relay/quorum.h) */
+	int nta_max_lifetime;       /* nta_max_lifetime SECONDS; 604800 (60..604800) */
+	bool veto_attack_assessment;/* veto_attack_assessment yes|no; yes: an attack
+	                               or likely_attack assessment backed by the
+	                               same operator's observation vetoes */
+	bool veto_unbacked;         /* veto_unbacked yes|no; no: such an assessment
+	                               vetoes even without an observation */
+	bool veto_zone_statement;   /* veto_zone_statement yes|no; yes: the zone
+	                               operator's attack_suspected vetoes */
+
+	/* local control channel (relay/control.c) */
+	char control_socket[PATH_MAX]; /* control_socket PATH; default
+	                                  "control.sock" beside the store; "" = off */
+	bool control_socket_default;   /* not given: use the default */
+
+	/* public incident page and notifications */
+	bool status_page;           /* status_page yes|no; no: GET / serves the page */
+	char public_url[512];       /* public_url URL: how outsiders reach this
+	                               relay's HTTP API (links in messages); "" */
+	char mattermost_webhook[512]; /* mattermost_webhook URL (webhook mode; secret) */
+	char mattermost_url[512];     /* mattermost_url URL (bot mode: the server) */
+	char mattermost_token_file[PATH_MAX]; /* mattermost_token_file: bot token */
+	char mattermost_channel[27];  /* mattermost_channel ID (bot mode) */
+	char mattermost_slash_token_file[PATH_MAX]; /* slash command token file */
+	char mattermost_username[65]; /* mattermost_username NAME; ntarelay */
+	char mattermost_icon_url[512];/* mattermost_icon_url URL; "" */
+	unsigned mattermost_kinds;    /* mattermost_kinds KIND,...; bit per enum
+	                                 kind; assessment,zone_statement,withdraw */
+	int mattermost_rate;          /* mattermost_rate MESSAGES/MIN per channel; 30 */
+	int mattermost_queue_max;     /* mattermost_queue_max MESSAGES; 10000 */
 };
 
 /* Defaults for every optional key (what an empty file gives, without the

@@ -22,7 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -44,17 +48,28 @@
 #define HTTP_TYPE_JSON "application/json"
 #define HTTP_TYPE_TEXT "text/plain; charset=utf-8"
 #define HTTP_TYPE_METRICS "text/plain; version=0.0.4; charset=utf-8"
+#define HTTP_TYPE_HTML "text/html; charset=utf-8"
 
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct http_handlers h;
 	unsigned char *token_hash;   /* sodium_malloc'd; NULL: no token */
+	bool control;                /* the local control socket */
+	char unix_path[108];         /* its path, unlinked at stop */
 };
 
 /* What the URI callback learns about a request before MHD parses it; a
  * pointer to one of these becomes the request's context, so nothing is
- * allocated per request. */
+ * allocated per request that carries no body. */
 static char http_uri_ok, http_uri_long;
+
+/* A request with a body (POST routes): the body collected, bounded. */
+struct http_req {
+	const struct http_route *route;
+	char *body;
+	size_t len, cap;
+	bool too_big;
+};
 
 /* ---------------------------------------------------------------- responses */
 
@@ -376,17 +391,189 @@ http_metrics(struct http_server *s, struct MHD_Connection *con)
 	    NULL, NULL);
 }
 
+/* GET /v1/zones */
+static enum MHD_Result
+http_zones(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	enum MHD_Result ret;
+	json_t *j;
+
+	(void)rest;
+	(void)req;
+	if (s->h.zones == NULL || (j = s->h.zones(s->h.ctx)) == NULL)
+		return http_internal(con, "the zone list");
+	ret = http_queue_json(con, MHD_HTTP_OK, j, NULL, NULL);
+	json_decref(j);
+	return ret;
+}
+
+/* GET /v1/zones/{zone}: any zone, clear ones included. */
+static enum MHD_Result
+http_zone(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	char zone[ZONE_TEXT_MAX + 1], shown[80];
+	const char *why = NULL;
+	enum MHD_Result ret;
+	json_t *j;
+
+	(void)req;
+	if (rest[0] == '\0' || strchr(rest, '/') != NULL ||
+	    zone_name_normalise(rest, zone, &why) != 0) {
+		http_sanitise(rest, shown, sizeof(shown));
+		return http_error(con, MHD_HTTP_BAD_REQUEST, "bad_zone", NULL, NULL,
+		    "'%s' is not a domain name (%s)", shown, why ? why : "empty");
+	}
+	if (s->h.zone == NULL || (j = s->h.zone(s->h.ctx, zone)) == NULL)
+		return http_internal(con, "the decision");
+	ret = http_queue_json(con, MHD_HTTP_OK, j, NULL, NULL);
+	json_decref(j);
+	return ret;
+}
+
+/* GET /v1/events/{id}: the signed envelope exactly as held. */
+static enum MHD_Result
+http_event(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	unsigned char id[KEY_ID_LEN];
+	char shown[80], *body;
+	size_t len = 0;
+
+	(void)req;
+	if (strlen(rest) != 2 * KEY_ID_LEN ||
+	    strspn(rest, "0123456789abcdef") != 2 * KEY_ID_LEN ||
+	    sodium_hex2bin(id, sizeof(id), rest, 2 * KEY_ID_LEN, NULL, NULL,
+	    NULL) != 0) {
+		http_sanitise(rest, shown, sizeof(shown));
+		return http_error(con, MHD_HTTP_BAD_REQUEST, "bad_id", NULL, NULL,
+		    "'%s' is not an event id (64 lowercase hex digits)", shown);
+	}
+	if (s->h.event == NULL)
+		return http_internal(con, "the event");
+	if ((body = s->h.event(s->h.ctx, id, &len)) == NULL)
+		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL,
+		    "no event %s is held here", rest);
+	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_JSON, body, len, NULL, NULL);
+}
+
+/* GET /: the public incident page, when enabled. */
+static enum MHD_Result
+http_page(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	size_t len = 0;
+	char *body;
+
+	(void)rest;
+	(void)req;
+	if (s->h.page == NULL)
+		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL,
+		    "no status page here (status_page no)");
+	if ((body = s->h.page(s->h.ctx, &len)) == NULL)
+		return http_internal(con, "the status page");
+	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_HTML, body, len,
+	    "Refresh", "30");
+}
+
+/* Hand a collected body to a handler that answers JSON with a status. */
+static enum MHD_Result
+http_body_reply(struct MHD_Connection *con, unsigned status, json_t *reply,
+    const char *what)
+{
+	enum MHD_Result ret;
+
+	if (reply == NULL)
+		return http_internal(con, what);
+	ret = http_queue_json(con, status, reply, NULL, NULL);
+	json_decref(reply);
+	return ret;
+}
+
+/* POST /v1/submit/{what}: control socket only. */
+static enum MHD_Result
+http_submit(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	json_t *reply = NULL;
+	unsigned status;
+	char shown[80];
+
+	if (rest[0] == '\0' || strlen(rest) > 32 ||
+	    strspn(rest, "abcdefghijklmnopqrstuvwxyz_") != strlen(rest)) {
+		http_sanitise(rest, shown, sizeof(shown));
+		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL,
+		    "nothing to submit as '%s'", shown);
+	}
+	if (s->h.submit == NULL)
+		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL,
+		    "this relay takes no submissions");
+	status = s->h.submit(s->h.ctx, rest, req->body ? req->body : "",
+	    req->len, &reply);
+	return http_body_reply(con, status, reply, "the submission's answer");
+}
+
+/* POST /v1/mattermost/slash: form-encoded, as Mattermost sends it. */
+static enum MHD_Result
+http_slash(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	const char *ctype;
+	json_t *reply = NULL;
+	unsigned status;
+
+	(void)rest;
+	if (s->h.slash == NULL)
+		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL,
+		    "no slash command here (mattermost_slash_token_file not set)");
+	ctype = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	status = s->h.slash(s->h.ctx, req->body ? req->body : "", req->len,
+	    ctype ? ctype : "", &reply);
+	return http_body_reply(con, status, reply, "the slash command's answer");
+}
+
+enum http_where { HTTP_BOTH, HTTP_CONTROL_ONLY };
+
 static const struct http_route {
 	const char *path;
-	enum MHD_Result (*fn)(struct http_server *, struct MHD_Connection *);
+	enum MHD_Result (*fn)(struct http_server *, struct MHD_Connection *,
+	    const char *rest, const struct http_req *);
 	bool auth;     /* needs the token, when one is configured */
 	bool params;   /* takes /v1/events query parameters */
+	bool prefix;   /* path is a prefix: the rest is the argument */
+	bool post;     /* POST with a body (else GET/HEAD, no body) */
+	size_t body_max;
+	enum http_where where;
 } http_routes[] = {
-	{ "/healthz", http_healthz, false, false },
-	{ "/v1/events", http_events, true, true },
-	{ "/v1/peers", http_peers, true, false },
-	{ "/metrics", http_metrics, true, false },
+	{ "/healthz", NULL, false, false, false, false, 0, HTTP_BOTH },
+	{ "/v1/events", NULL, true, true, false, false, 0, HTTP_BOTH },
+	{ "/v1/events/", http_event, false, false, true, false, 0, HTTP_BOTH },
+	{ "/v1/peers", NULL, true, false, false, false, 0, HTTP_BOTH },
+	{ "/metrics", NULL, true, false, false, false, 0, HTTP_BOTH },
+	{ "/v1/zones", http_zones, true, false, false, false, 0, HTTP_BOTH },
+	{ "/v1/zones/", http_zone, true, false, true, false, 0, HTTP_BOTH },
+	{ "/", http_page, false, false, false, false, 0, HTTP_BOTH },
+	{ "/v1/submit/", http_submit, false, false, true, true,
+	  HTTP_SUBMIT_MAX, HTTP_CONTROL_ONLY },
+	{ "/v1/mattermost/slash", http_slash, false, false, false, true,
+	  HTTP_SLASH_MAX, HTTP_BOTH },
 };
+
+/* The handlers written before routes took arguments. */
+static enum MHD_Result
+http_plain(struct http_server *s, struct MHD_Connection *con,
+    const struct http_route *r)
+{
+	if (strcmp(r->path, "/healthz") == 0)
+		return http_healthz(s, con);
+	if (strcmp(r->path, "/v1/events") == 0)
+		return http_events(s, con);
+	if (strcmp(r->path, "/v1/peers") == 0)
+		return http_peers(s, con);
+	return http_metrics(s, con);
+}
 
 /* ---------------------------------------------------------------- auth */
 
@@ -435,6 +622,91 @@ http_has_body(struct MHD_Connection *con)
 	return te != NULL || (cl != NULL && strcmp(cl, "0") != 0);
 }
 
+/* The route of url (exact match first, then the longest prefix). */
+static const struct http_route *
+http_route_find(const struct http_server *s, const char *url, const char **rest)
+{
+	const struct http_route *best = NULL;
+	size_t i, n, bestn = 0;
+
+	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
+		const struct http_route *r = &http_routes[i];
+
+		if (r->where == HTTP_CONTROL_ONLY && !s->control)
+			continue;
+		n = strlen(r->path);
+		if (!r->prefix && strcmp(url, r->path) == 0) {
+			*rest = url + n;
+			return r;
+		}
+		if (r->prefix && strncmp(url, r->path, n) == 0 && n > bestn) {
+			best = r;
+			bestn = n;
+		}
+	}
+	if (best)
+		*rest = url + bestn;
+	return best;
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *req;
+
+	(void)cls;
+	(void)con;
+	(void)toe;
+	if (con_cls == NULL || *con_cls == NULL || *con_cls == &http_uri_ok ||
+	    *con_cls == &http_uri_long)
+		return;
+	req = *con_cls;
+	if (req->body) {
+		sodium_memzero(req->body, req->cap);  /* may hold a token */
+		free(req->body);
+	}
+	free(req);
+	*con_cls = NULL;
+}
+
+/* Collect a chunk of a POST body; false when it grew beyond the route's
+ * limit (the rest is read and dropped, then refused). */
+static void
+http_collect(struct http_req *req, const char *data, size_t n)
+{
+	size_t want;
+	char *nb;
+
+	if (req->too_big)
+		return;
+	if (n > req->route->body_max - req->len) {
+		req->too_big = true;
+		return;
+	}
+	want = req->len + n + 1;
+	if (want > req->cap) {
+		size_t cap = req->cap ? req->cap : 1024;
+
+		while (cap < want)
+			cap *= 2;
+		if ((nb = malloc(cap)) == NULL) {
+			req->too_big = true;
+			return;
+		}
+		if (req->body) {
+			memcpy(nb, req->body, req->len);
+			sodium_memzero(req->body, req->cap);
+			free(req->body);
+		}
+		req->body = nb;
+		req->cap = cap;
+	}
+	memcpy(req->body + req->len, data, n);
+	req->len += n;
+	req->body[req->len] = '\0';
+}
+
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *con, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -443,16 +715,28 @@ http_access(void *cls, struct MHD_Connection *con, const char *url,
 	struct http_server *s = cls;
 	const struct http_route *r = NULL;
 	struct http_params p = { 0 };
-	size_t i;
+	struct http_req *req;
+	const char *rest = "";
 	int t;
 
 	(void)version;
-	(void)upload_data;
-	/* Every request is answered on its first call, before any body is
-	 * read: MHD then discards the body and closes the connection. A
-	 * second call means a body arrived anyway: refuse to go on. */
-	if (*con_cls != &http_uri_ok && *con_cls != &http_uri_long)
-		return MHD_NO;
+	/* A request with a body: second and later calls bring the body,
+	 * the last (size 0) asks for the answer. */
+	if (*con_cls != &http_uri_ok && *con_cls != &http_uri_long) {
+		if ((req = *con_cls) == NULL)
+			return MHD_NO;
+		if (*upload_data_size != 0) {
+			http_collect(req, upload_data, *upload_data_size);
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		if (req->too_big)
+			return http_error(con, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "content_too_large", NULL, NULL, "the request body is "
+			    "larger than %zu bytes", req->route->body_max);
+		(void)http_route_find(s, url, &rest);
+		return req->route->fn(s, con, rest, req);
+	}
 	if (*upload_data_size != 0)
 		return MHD_NO;
 	if (*con_cls == &http_uri_long) {
@@ -461,25 +745,31 @@ http_access(void *cls, struct MHD_Connection *con, const char *url,
 		    NULL, NULL, "the URL is longer than %d bytes", HTTP_URL_MAX);
 	}
 	*con_cls = NULL;
-	if (http_has_body(con))
-		return http_error(con, MHD_HTTP_CONTENT_TOO_LARGE,
-		    "content_too_large", NULL, NULL,
-		    "this API takes no request body");
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++)
-		if (strcmp(url, http_routes[i].path) == 0)
-			r = &http_routes[i];
-	if (r == NULL) {
+	if ((r = http_route_find(s, url, &rest)) == NULL ||
+	    (strcmp(r->path, "/") == 0 && s->h.page == NULL)) {
 		char shown[80];
 		http_sanitise(url, shown, sizeof(shown));
 		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL,
 		    NULL, "no such path: %s", shown);
 	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return http_error(con, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "method_not_allowed", MHD_HTTP_HEADER_ALLOW, "GET, HEAD",
-		    "%s takes GET only", r->path);
-	if (r->auth && s->token_hash != NULL &&
+	if (r->post) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+			return http_error(con, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", MHD_HTTP_HEADER_ALLOW, "POST",
+			    "%s takes POST only", r->path);
+	} else {
+		if (http_has_body(con))
+			return http_error(con, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "content_too_large", NULL, NULL,
+			    "this path takes no request body");
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return http_error(con, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed", MHD_HTTP_HEADER_ALLOW, "GET, HEAD",
+			    "%s takes GET only", r->path);
+	}
+	/* The control socket is authenticated by its file permissions. */
+	if (r->auth && !s->control && s->token_hash != NULL &&
 	    (t = http_check_token(s, con)) != 0)
 		return http_error(con, MHD_HTTP_UNAUTHORIZED, "unauthorized",
 		    MHD_HTTP_HEADER_WWW_AUTHENTICATE, t == -1 ?
@@ -493,7 +783,16 @@ http_access(void *cls, struct MHD_Connection *con, const char *url,
 		if (p.err[0])
 			return http_bad_params(con, &p);
 	}
-	return r->fn(s, con);
+	if (r->post) {
+		if ((req = calloc(1, sizeof(*req))) == NULL)
+			return MHD_NO;
+		req->route = r;
+		*con_cls = req;
+		return MHD_YES;
+	}
+	if (r->fn == NULL)
+		return http_plain(s, con, r);
+	return r->fn(s, con, rest, NULL);
 }
 
 static void http_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -575,6 +874,7 @@ http_start(const char *addr, int port, const char *token,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, (void *)s,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, (void *)s,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, (void *)s,
 	    MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "http: cannot listen on %s%s%s:%d (address "
@@ -586,6 +886,76 @@ http_start(const char *addr, int port, const char *token,
 fail:
 	http_stop(s);
 	return NULL;
+}
+
+struct http_server *
+http_start_unix(const char *path, const struct http_handlers *h, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un sun;
+	struct http_server *s = NULL;
+	struct stat st;
+	int fd = -1;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control: %s: path too long for a unix socket",
+		    path);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* A socket left by a relay that died is replaced; anything else at
+	 * that path is not ours to remove. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "control: %s exists and is not a "
+			    "socket", path);
+			return NULL;
+		}
+		if (unlink(path) != 0) {
+			snprintf(err, errlen, "control: cannot remove the old "
+			    "socket %s: %s", path, strerror(errno));
+			return NULL;
+		}
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    chmod(path, 0660) != 0 || listen(fd, 16) != 0) {
+		snprintf(err, errlen, "control: cannot listen on %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "control: out of memory");
+		close(fd);
+		unlink(path);
+		return NULL;
+	}
+	s->control = true;
+	memcpy(s->unix_path, path, strlen(path) + 1);
+	if (h)
+		s->h = *h;
+	s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
+	    NULL, http_access, s,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, (void *)s,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, (void *)s,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, (void *)s,
+	    MHD_OPTION_END);
+	if (s->mhd == NULL) {
+		snprintf(err, errlen, "control: libmicrohttpd refused the socket %s",
+		    path);
+		close(fd);
+		http_stop(s);
+		return NULL;
+	}
+	return s;
 }
 
 int
@@ -630,6 +1000,8 @@ http_stop(struct http_server *s)
 		return;
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
+	if (s->unix_path[0])
+		unlink(s->unix_path);
 	sodium_free(s->token_hash);   /* zeroes it (after unprotecting) */
 	free(s);
 }

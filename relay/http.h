@@ -29,12 +29,15 @@
 
 #include <jansson.h>
 
+#include "proto/key.h"
 #include "proto/kind.h"
 #include "proto/zone.h"
 #include "relay/metrics.h"
 
 #define HTTP_EVENTS_LIMIT_DEFAULT 100
 #define HTTP_EVENTS_LIMIT_MAX 1000
+#define HTTP_SUBMIT_MAX (64 * 1024)    /* POST /v1/submit/ bodies */
+#define HTTP_SLASH_MAX (16 * 1024)     /* POST /v1/mattermost/slash bodies */
 
 struct http_events_query {
 	char zone[ZONE_TEXT_MAX + 1];   /* "" = any */
@@ -59,6 +62,27 @@ struct http_handlers {
 	/* The counters, refreshed (gauges) by the relay before rendering;
 	 * borrowed. NULL (callback or result): 500. */
 	const struct metrics *(*metrics)(void *ctx);
+	/* GET /v1/zones: {"now":..,"count":N,"zones":[..]}; new reference;
+	 * NULL: 500. */
+	json_t *(*zones)(void *ctx);
+	/* GET /v1/zones/{zone} (normalised, any zone); new reference; NULL:
+	 * 500. */
+	json_t *(*zone)(void *ctx, const char *zone);
+	/* GET /v1/events/{id}: the envelope bytes as held, malloc'd (the
+	 * server frees them), length in *len; NULL: 404. */
+	char *(*event)(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len);
+	/* GET / : the status page, malloc'd HTML; NULL callback: 404 (the
+	 * page is off); NULL result: 500. */
+	char *(*page)(void *ctx, size_t *len);
+	/* POST /v1/submit/{what} (the control socket only): the HTTP status,
+	 * and *reply a new JSON body ({"id":..} or {"error":..,"message":..}). */
+	unsigned (*submit)(void *ctx, const char *what, const char *body,
+	    size_t len, json_t **reply);
+	/* POST /v1/mattermost/slash: the body as sent (form-encoded), its
+	 * Content-Type; the status and *reply (new JSON) to answer. The token
+	 * is in the body, so the handler checks it. NULL callback: 404. */
+	unsigned (*slash)(void *ctx, const char *body, size_t len,
+	    const char *content_type, json_t **reply);
 };
 
 struct http_server;
@@ -71,6 +95,15 @@ struct http_server;
  * it), or NULL with err filled. Calls sodium_init().
  */
 struct http_server *http_start(const char *addr, int port, const char *token,
+    const struct http_handlers *h, char *err, size_t errlen);
+
+/*
+ * The local control channel: the same API plus POST /v1/submit/{what},
+ * on a unix socket at path (mode 0660: its directory and group decide who
+ * may use it; no token). A stale socket at path is replaced; anything else
+ * there is an error. Stopping removes the socket.
+ */
+struct http_server *http_start_unix(const char *path,
     const struct http_handlers *h, char *err, size_t errlen);
 
 /* The descriptor to poll for reading. */

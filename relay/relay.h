@@ -41,6 +41,9 @@ struct relay {
 	char version[64];
 	long long started;                      /* unix time */
 	bool draining;
+	struct decide *decide;                  /* relay/decide.c */
+	struct notify *notify;                  /* relay/notify.c; NULL: none */
+	struct http_server *control;            /* the control socket */
 };
 
 /* Rebuild the trust index from the database (at start, on SIGHUP, after a

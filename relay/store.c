@@ -110,6 +110,12 @@ struct store {
 	int depth;               /* store_begin nesting */
 };
 
+sqlite3 *
+store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
 static uint64_t
 prefix(const unsigned char id[KEY_ID_LEN])
 {

@@ -117,6 +117,12 @@ int store_prune(struct store *s, long long now, long long retention,
 
 long long store_count(struct store *s);
 
+/* The SQLite handle, for the store's sibling modules that keep tables of
+ * their own in the same file and transaction (relay/notify.c); they
+ * create their tables with CREATE TABLE IF NOT EXISTS. */
+struct sqlite3;
+struct sqlite3 *store_sqlite(struct store *s);
+
 /* The counters of the metrics, kept across restarts (table counters). */
 int store_counters_save(struct store *s, const struct metrics *m, char *err);
 int store_counters_load(struct store *s, struct metrics *m, char *err);
