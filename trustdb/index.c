@@ -219,3 +219,15 @@ trust_index_size(const struct trust_index *idx)
 {
 	return idx->nentries;
 }
+
+size_t
+trust_index_votes(const struct trust_index *idx)
+{
+	size_t n = 0;
+
+	/* a member operator whose vote is itself heads its vote */
+	for (size_t i = 0; i < idx->nops; i++)
+		if (idx->ops[i].member && idx->ops[i].vote == i)
+			n++;
+	return n;
+}

@@ -72,6 +72,10 @@ bool trust_index_lookup_pk(void *ctx, const unsigned char keyid[KEY_ID_LEN],
 /* The time at which the answers may change without a database change. */
 long long trust_index_next_change(const struct trust_index *idx);
 
+/* Number of votes among the members: operators, affiliated ones counted
+ * once (the "members" of the default quorum formula). */
+size_t trust_index_votes(const struct trust_index *idx);
+
 /* Number of keys held. */
 size_t trust_index_size(const struct trust_index *idx);
 
