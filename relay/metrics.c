@@ -190,6 +190,27 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 		}
 	}
 
+	metrics_plain(out, "ntarelay_notify_queue_depth", "gauge",
+	    "Mattermost messages waiting in the queue.", m->notify_queue);
+	metrics_plain(out, "ntarelay_notify_sent_total", "counter",
+	    "Mattermost messages delivered.", m->notify_sent);
+	metrics_plain(out, "ntarelay_notify_retried_total", "counter",
+	    "Mattermost deliveries that failed and will be retried (5xx, 429, "
+	    "network errors, timeouts).", m->notify_retried);
+	metrics_plain(out, "ntarelay_notify_dropped_total", "counter",
+	    "Mattermost messages given up: refused by the server (4xx), dropped "
+	    "from a full queue, or unreadable.", m->notify_dropped);
+
+	{
+		static const char *const results[4] = { "answered",
+		    "unauthorized", "bad_request", "unavailable" };
+		metrics_head(out, "ntarelay_slash_requests_total", "counter",
+		    "Mattermost slash command requests, by result.");
+		for (k = 0; k < 4; k++)
+			metrics_labelled(out, "ntarelay_slash_requests_total",
+			    "result", results[k], m->slash[k]);
+	}
+
 	metrics_head(out, "ntarelay_start_time_seconds", "gauge",
 	    "Unix time at which the relay started.");
 	metrics_buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);

@@ -34,9 +34,23 @@ struct metrics {
 	uint64_t equivocations;              /* pairs detected */
 	uint64_t own_events;                 /* events this relay signed */
 	uint64_t stored_events;              /* gauge: events in the store */
+	uint64_t notify_queue;               /* gauge: Mattermost messages queued */
+	uint64_t notify_sent;                /* Mattermost messages delivered */
+	uint64_t notify_retried;             /* delivery attempts to be retried */
+	uint64_t notify_dropped;             /* messages given up (refused, queue
+	                                        full, unreadable) */
+	uint64_t slash[4];                   /* slash commands, by METRICS_SLASH_* */
 	struct metrics_link links[CONFIG_LINKS_MAX];
 	size_t nlinks;
 	long long started;                   /* unix time the relay started */
+};
+
+/* Outcomes of POST /v1/mattermost/slash (relay/slash.c). */
+enum {
+	METRICS_SLASH_ANSWERED,      /* a command answered */
+	METRICS_SLASH_UNAUTHORIZED,  /* token missing or wrong */
+	METRICS_SLASH_BAD_REQUEST,   /* not a form, malformed, no such command */
+	METRICS_SLASH_UNAVAILABLE,   /* the token file cannot be read */
 };
 
 /* A growing text buffer. */
@@ -60,6 +74,9 @@ void metrics_buf_free(struct metrics_buf *b);
  * ntarelay_store_events, ntarelay_link_up{link=...},
  * ntarelay_link_connects_total{link=...}, ntarelay_link_received_total,
  * ntarelay_link_published_total, ntarelay_link_outbox{link=...},
+ * ntarelay_notify_queue_depth, ntarelay_notify_sent_total,
+ * ntarelay_notify_retried_total, ntarelay_notify_dropped_total,
+ * ntarelay_slash_requests_total{result=...},
  * ntarelay_start_time_seconds. Each with # HELP and # TYPE.
  */
 void metrics_render(const struct metrics *m, struct metrics_buf *out);

@@ -1,0 +1,106 @@
+/*
+ * relay/notify_queue.h — the notifier's tables in the relay's store: the
+ * bounded message queue, the keys already queued (dedupe), the incidents
+ * of bot mode with their root post ids, and the notifier's counters.
+ *
+ * Tables live in the store's SQLite file (store_sqlite()) and are created
+ * with CREATE TABLE IF NOT EXISTS; writes join the transaction that is
+ * open (the loop turn's), so a message is queued if and only if the event
+ * or decision behind it was stored. Messages leave the queue only when
+ * delivered or dropped: a restart loses nothing (delivery is at least
+ * once: a message in flight at a crash is sent again).
+ *
+ * Loop thread only. Functions return 0 (or a count) and -1 on an SQLite
+ * error, with the message in the caller's err (NOTIFY_QUEUE_ERR_MAX).
+ */
+#ifndef NTARELAY_RELAY_NOTIFY_QUEUE_H
+#define NTARELAY_RELAY_NOTIFY_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NOTIFY_QUEUE_ERR_MAX 256
+#define NOTIFY_POST_ID_MAX 64        /* Mattermost post ids: 26 characters */
+#define NOTIFY_KEY_MAX 400           /* channel|kind:zone:id */
+
+struct sqlite3;
+struct notify_queue;
+
+/* One queued message. */
+struct notify_item {
+	long long seq;                 /* queue order */
+	char channel[16];              /* "webhook" or "bot" */
+	char op[8];                    /* "webhook", "post" (a new post or a
+	                                  reply) or "root" (an incident's root
+	                                  post: created, then edited) */
+	long long incident;            /* bot mode: the incident; 0 none */
+	char *body;                    /* the JSON text to send (malloc'd) */
+	int attempts;                  /* failed attempts so far */
+	long long created;             /* unix time queued */
+};
+
+/* Prepare the tables and statements on db (borrowed; close this first). */
+int notify_queue_open(struct sqlite3 *db, struct notify_queue **out, char *err);
+void notify_queue_close(struct notify_queue *q);
+
+/*
+ * Queue body (copied) on channel unless key was queued before (on any
+ * channel: keys carry their channel). Returns 1 queued, 0 duplicate, -1.
+ */
+int notify_queue_add(struct notify_queue *q, const char *channel,
+    const char *op, long long incident, const char *key, const char *body,
+    long long now, char *err);
+
+/* Messages waiting, all channels. */
+long notify_queue_depth(struct notify_queue *q, char *err);
+
+/* Delete the oldest message (all channels); its seq in *seq. Returns 1,
+ * 0 when empty, -1. */
+int notify_queue_drop_oldest(struct notify_queue *q, long long *seq, char *err);
+
+/* The oldest message of channel into *it (notify_item_clear() it).
+ * Returns 1, 0 when none, -1. */
+int notify_queue_head(struct notify_queue *q, const char *channel,
+    struct notify_item *it, char *err);
+void notify_item_clear(struct notify_item *it);
+
+int notify_queue_delete(struct notify_queue *q, long long seq, char *err);
+int notify_queue_set_attempts(struct notify_queue *q, long long seq,
+    int attempts, char *err);
+
+/* Forget dedupe keys queued before `before` (unix time). */
+int notify_queue_prune_keys(struct notify_queue *q, long long before, char *err);
+
+/*
+ * Incidents (bot mode): one per zone and failure, open until the zone's
+ * decision is clear again. notify_incident_find() gives the open incident
+ * of zone: *id (0 when none) and its fingerprint ("" when not known yet;
+ * fp has 65 bytes).
+ */
+int notify_incident_find(struct notify_queue *q, const char *zone,
+    long long *id, char *fp, char *err);
+int notify_incident_new(struct notify_queue *q, const char *zone,
+    const char *fp, long long now, long long *id, char *err);
+int notify_incident_set_fingerprint(struct notify_queue *q, long long id,
+    const char *fp, char *err);
+int notify_incident_close(struct notify_queue *q, long long id, long long now,
+    char *err);
+/* The root post id of an incident into post (NOTIFY_POST_ID_MAX + 1
+ * bytes; "" when not created yet). */
+int notify_incident_post(struct notify_queue *q, long long id, char *post,
+    char *err);
+int notify_incident_set_post(struct notify_queue *q, long long id,
+    const char *post, char *err);
+
+/* The zone of a stored event (for withdrawals); "" when not held. zone
+ * has ZONE_TEXT_MAX + 1 bytes. */
+int notify_queue_event_zone(struct notify_queue *q, const unsigned char *id,
+    char *zone, char *err);
+
+/* Counters kept across restarts. */
+int notify_queue_counters_load(struct notify_queue *q, uint64_t *sent,
+    uint64_t *retried, uint64_t *dropped, char *err);
+int notify_queue_counters_save(struct notify_queue *q, uint64_t sent,
+    uint64_t retried, uint64_t dropped, char *err);
+
+#endif
