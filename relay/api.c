@@ -2,10 +2,13 @@
  * relay/api.c — the relay's answers to the HTTP API (docs/API.md).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto/encoding.h"
 #include "relay/api.h"
+#include "relay/control.h"
+#include "relay/decide.h"
 #include "relay/log.h"
 #include "trustdb/membership.h"
 #include "trustdb/store.h"
@@ -133,11 +136,44 @@ metrics(void *ctx)
 	return &r->metrics;
 }
 
+static json_t *
+zones(void *ctx)
+{
+	return decide_zones_json(ctx);
+}
+
+static json_t *
+zone(void *ctx, const char *name)
+{
+	return decide_zone_json(ctx, name);
+}
+
+static char *
+event(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len)
+{
+	struct relay *r = ctx;
+	char *raw = NULL;
+
+	if (store_lookup(r->store, id, NULL, NULL, 0, &raw, len) != 1) {
+		free(raw);
+		return NULL;
+	}
+	return raw;
+}
+
+unsigned
+api_submit(void *ctx, const char *what, const char *body, size_t len,
+    json_t **reply)
+{
+	return control_submit(ctx, what, body, len, reply);
+}
+
 struct http_handlers
 api_handlers(struct relay *r)
 {
 	struct http_handlers h = { .ctx = r, .healthy = healthy, .events = events,
-	    .peers = peers, .metrics = metrics };
+	    .peers = peers, .metrics = metrics, .zones = zones, .zone = zone,
+	    .event = event };
 
 	return h;
 }

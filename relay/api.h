@@ -11,4 +11,8 @@
 /* Handlers over r (borrowed for the server's lifetime). */
 struct http_handlers api_handlers(struct relay *r);
 
+/* The control socket's extra handler (POST /v1/submit/{what}). */
+unsigned api_submit(void *ctx, const char *what, const char *body, size_t len,
+    json_t **reply);
+
 #endif

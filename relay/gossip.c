@@ -10,7 +10,9 @@
 #include "proto/encoding.h"
 #include "proto/open.h"
 #include "relay/backfill.h"
+#include "relay/decide.h"
 #include "relay/gossip.h"
+#include "relay/notify.h"
 #include "relay/log.h"
 #include "relay/topic.h"
 #include "trustdb/store.h"
@@ -169,6 +171,11 @@ gossip_commit(struct relay *r)
 {
 	char err[STORE_ERR_MAX];
 
+	/* decisions the turn's events changed are signed in the same
+	 * transaction, and leave with them */
+	if (store_in_transaction(r->store))
+		decide_flush(r);
+
 	if (store_in_transaction(r->store) && store_commit(r->store, err) != 0) {
 		log_err("%s: %zu events of this turn are lost (backfill asks for "
 		    "them again)", err, queue.n);
@@ -186,6 +193,32 @@ gossip_commit(struct relay *r)
 		}
 	}
 	queue_drop();
+}
+
+/*
+ * A withdraw must name an event of its own origin (PROTOCOL.md 6.4). A
+ * target not held yet is let through (it may arrive later; the quorum
+ * engine matches origins again); a held one lends the withdraw its zone,
+ * so that the zone is evaluated again.
+ */
+static enum proto_err
+check_withdraw(struct relay *r, struct event *ev, char *reason)
+{
+	const char *t = event_str(ev, "target");
+	unsigned char target[KEY_ID_LEN], origin[KEY_ID_LEN];
+	char zone[ZONE_TEXT_MAX + 1];
+	int found;
+
+	if (t == NULL || encoding_hex_decode(t, target, KEY_ID_LEN) != 0)
+		return proto_fail(reason, PROTO_E_NOT_OWN_EVENT, "no target");
+	found = store_lookup(r->store, target, origin, zone, sizeof(zone), NULL,
+	    NULL);
+	if (found == 1 && memcmp(origin, ev->origin, KEY_ID_LEN) != 0)
+		return proto_fail(reason, PROTO_E_NOT_OWN_EVENT, "the target %.16s... "
+		    "is another origin's event", t);
+	if (found == 1)
+		snprintf(ev->zone, sizeof(ev->zone), "%s", zone);
+	return PROTO_OK;
 }
 
 void
@@ -258,6 +291,10 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		goto out;
 	}
 
+	if (ev->kind == KIND_WITHDRAW && check_withdraw(r, ev, reason) != PROTO_OK) {
+		reject(r, name, env, PROTO_E_NOT_OWN_EVENT, reason);
+		goto out;
+	}
 	if (store_chain(r->store, ev, &chain, err) != 0) {
 		log_err("%s", err);
 		goto out;
@@ -316,6 +353,8 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		}
 		if (is_trust_kind(ev->kind))
 			relay_trust_reload(r);
+		decide_event(r, ev);
+		notify_event(r->notify, ev);
 		/* Forward the identical bytes once to every other link; a link
 		 * that is down gets it from its outbox when it comes back. */
 		gossip_publish_all(r, ev, payload, len, p.row, from);
@@ -387,6 +426,14 @@ gossip_acked(struct relay *r, struct link *l, long long row)
 int
 gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime)
 {
+	return gossip_own_id(r, kind, fields, lifetime, NULL, NULL, 0);
+}
+
+int
+gossip_own_id(struct relay *r, enum kind kind, json_t *fields, long lifetime,
+    unsigned char *id_out, char *why, size_t whylen)
+{
+	enum proto_err e;
 	const struct key_public *pub = key_secret_public(r->key);
 	char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
 	char prevhex[KEY_ID_HEX_LEN + 1], reason[PROTO_REASON_MAX], err[STORE_ERR_MAX];
@@ -426,10 +473,21 @@ gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime)
 	json_object_update(p, fields);
 	if ((payload = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
 		goto out;
-	if (envelope_sign(kind_payload_type(kind), (unsigned char *)payload,
-	    strlen(payload), r->key, &json, &jlen, &env, reason) != PROTO_OK ||
-	    event_parse(env, &ev, reason) != PROTO_OK) {
-		log_err("signing a %s: %s", kind_name(kind), reason);
+	if ((e = envelope_sign(kind_payload_type(kind), (unsigned char *)payload,
+	    strlen(payload), r->key, &json, &jlen, &env, reason)) != PROTO_OK ||
+	    (e = event_parse(env, &ev, reason)) != PROTO_OK) {
+		/* a submission the protocol refuses is the submitter's
+		 * problem; anything else is the relay's */
+		if (why)
+			snprintf(why, whylen, "%s: %s", proto_errname(e), reason);
+		else
+			log_err("signing a %s: %s", kind_name(kind), reason);
+		goto out;
+	}
+	if (kind == KIND_WITHDRAW && check_withdraw(r, ev, reason) != PROTO_OK) {
+		log_warn("not signing a withdraw: %s", reason);
+		if (why)
+			snprintf(why, whylen, "not_own_event: %s", reason);
 		goto out;
 	}
 	for (size_t i = 0; i < r->nlinks; i++)
@@ -443,7 +501,11 @@ gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime)
 		}
 		r->metrics.own_events++;
 		r->metrics.accepted[kind]++;
+		decide_event(r, ev);
+		notify_event(r->notify, ev);
 		gossip_publish_all(r, ev, json, jlen, sp.row, NULL);
+		if (id_out)
+			memcpy(id_out, ev->id, KEY_ID_LEN);
 	}
 	rc = 0;
 out:

@@ -38,6 +38,11 @@ void gossip_acked(struct relay *r, struct link *l, long long row);
  * Returns 0, or -1 (logged).
  */
 int gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime);
+/* The same, giving the new event's id in id_out (KEY_ID_LEN bytes) and,
+ * on -1, why the protocol refuses it in why (whylen bytes); both may be
+ * NULL. */
+int gossip_own_id(struct relay *r, enum kind kind, json_t *fields,
+    long lifetime, unsigned char *id_out, char *why, size_t whylen);
 
 /*
  * The loop turn's transaction: gossip_begin() opens it (ingest, own events

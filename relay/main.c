@@ -26,7 +26,9 @@
 #include "relay/api.h"
 #include "relay/backfill.h"
 #include "relay/config.h"
+#include "relay/decide.h"
 #include "relay/gossip.h"
+#include "relay/notify.h"
 #include "relay/log.h"
 #include "relay/relay.h"
 #include "relay/topic.h"
@@ -92,6 +94,7 @@ relay_trust_reload(struct relay *r)
 	r->tidx = idx;
 	r->tidx_next_change = trust_index_next_change(idx);
 	log_debug("trust index: %zu keys", trust_index_size(idx));
+	decide_all(r);   /* a revocation stops a vote at once */
 	rc = 0;
 out:
 	free(ids);
@@ -242,6 +245,8 @@ http_tick(void *arg)
 	struct relay *r = arg;
 
 	http_run(r->http);
+	if (r->control)
+		http_run(r->control);
 	loop_timer_add(r->loop, 250, http_tick, r);
 }
 
@@ -289,6 +294,28 @@ start_http(struct relay *r)
 	loop_fd_add(r->loop, http_fd(r->http), POLLIN, on_http, r->http);
 	loop_timer_add(r->loop, 250, http_tick, r);
 	log_info("HTTP API on %s", r->cfg.http_listen);
+	return 0;
+}
+
+/* The local control socket: the API plus submissions (relay/control.c). */
+static int
+start_control(struct relay *r)
+{
+	struct http_handlers h = api_handlers(r);
+	char err[256];
+
+	if (r->cfg.control_socket[0] == '\0') {
+		log_info("control socket off (control_socket is empty)");
+		return 0;
+	}
+	h.submit = api_submit;
+	if ((r->control = http_start_unix(r->cfg.control_socket, &h, err,
+	    sizeof(err))) == NULL) {
+		log_err("control_socket: %s", err);
+		return -1;
+	}
+	loop_fd_add(r->loop, http_fd(r->control), POLLIN, on_http, r->control);
+	log_info("control socket %s", r->cfg.control_socket);
 	return 0;
 }
 
@@ -523,7 +550,13 @@ main(int argc, char **argv)
 	/* First of the prepare hooks: commit the turn's transaction and
 	 * publish, before the links compute what they want to write. */
 	loop_prepare_add(r->loop, commit_turn, r);
-	if (start_links(r) != 0 || start_http(r) != 0)
+	if (decide_start(r) != 0) {
+		log_err("quorum engine: cannot load the zones from the store");
+		goto out;
+	}
+	if (notify_start(r, &r->notify) != 0)
+		goto out;
+	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0)
 		goto out;
 	{
 		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
@@ -563,7 +596,10 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	watch_stop();
+	http_stop(r->control);
 	http_stop(r->http);
+	notify_stop(r->notify);
+	decide_stop(r);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);
 	loop_free(r->loop);

@@ -171,6 +171,14 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 	    m->equivocations);
 	metrics_plain(out, "ntarelay_own_events_total", "counter",
 	    "Events signed by this relay.", m->own_events);
+	metrics_plain(out, "ntarelay_decision_changes_total", "counter",
+	    "Decision changes published by the quorum engine.", m->decisions);
+	metrics_plain(out, "ntarelay_submissions_total", "counter",
+	    "Events submitted on the control socket and accepted.",
+	    m->submissions);
+	metrics_plain(out, "ntarelay_submissions_refused_total", "counter",
+	    "Submissions on the control socket refused.",
+	    m->submissions_refused);
 	metrics_plain(out, "ntarelay_store_events", "gauge",
 	    "Events held in the store.", m->stored_events);
 

@@ -33,6 +33,9 @@ struct metrics {
 	uint64_t seq_gaps;                   /* accepted with a gap before them */
 	uint64_t equivocations;              /* pairs detected */
 	uint64_t own_events;                 /* events this relay signed */
+	uint64_t decisions;                  /* decision changes (quorum engine) */
+	uint64_t submissions;                /* accepted on the control socket */
+	uint64_t submissions_refused;        /* refused there, with the reason */
 	uint64_t stored_events;              /* gauge: events in the store */
 	uint64_t notify_queue;               /* gauge: Mattermost messages queued */
 	uint64_t notify_sent;                /* Mattermost messages delivered */

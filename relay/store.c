@@ -116,6 +116,42 @@ store_sqlite(struct store *s)
 	return s->db;
 }
 
+int
+store_lookup(struct store *s, const unsigned char id[KEY_ID_LEN],
+    unsigned char origin[KEY_ID_LEN], char *zone, size_t zonelen,
+    char **raw, size_t *rawlen)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT origin, zone, envelope FROM events "
+	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, KEY_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const void *o = sqlite3_column_blob(st, 0);
+		const unsigned char *z = sqlite3_column_text(st, 1);
+
+		rc = 1;
+		if (origin && o && sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
+			memcpy(origin, o, KEY_ID_LEN);
+		if (zone && zonelen)
+			snprintf(zone, zonelen, "%s", z ? (const char *)z : "");
+		if (raw) {
+			size_t n = (size_t)sqlite3_column_bytes(st, 2);
+			if ((*raw = malloc(n + 1)) == NULL) {
+				rc = -1;
+			} else {
+				memcpy(*raw, sqlite3_column_blob(st, 2), n);
+				(*raw)[n] = '\0';
+				*rawlen = n;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static uint64_t
 prefix(const unsigned char id[KEY_ID_LEN])
 {

@@ -75,6 +75,13 @@ int store_put_equivocation(struct store *s, const struct event *ev,
 bool store_newer_exists(struct store *s, enum kind kind, const char *zone,
     const unsigned char origin[KEY_ID_LEN], long long ts);
 
+/* Look up a held event by id: 1 found (origin, zone — "" when none —,
+ * and a malloc'd copy of the envelope when raw is not NULL), 0 not held,
+ * -1 error. Any output may be NULL. */
+int store_lookup(struct store *s, const unsigned char id[KEY_ID_LEN],
+    unsigned char origin[KEY_ID_LEN], char *zone, size_t zonelen,
+    char **raw, size_t *rawlen);
+
 /* Head of a key's chain. */
 int store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
     long long *seq, unsigned char id[KEY_ID_LEN], char *err);

@@ -94,12 +94,71 @@ fake_metrics_cb(void *ctx)
 	return &fake_metrics;
 }
 
+static char last_zone[300];
+static char last_submit[64];
+static char last_body[64];
+static atomic_int slash_calls;
+
+static json_t *
+fake_zones_cb(void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:i,s:[]}", "count", 0, "zones");
+}
+
+static json_t *
+fake_zone_cb(void *ctx, const char *zone)
+{
+	(void)ctx;
+	snprintf(last_zone, sizeof(last_zone), "%s", zone);
+	return json_pack("{s:s,s:s}", "zone", zone, "state", "clear");
+}
+
+static char *
+fake_event_cb(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len)
+{
+	(void)ctx;
+	if (id[0] != 0xaa)
+		return NULL;
+	*len = 8;
+	return strdup("{\"x\":1}\n");
+}
+
+static unsigned
+fake_submit_cb(void *ctx, const char *what, const char *body, size_t len,
+    json_t **reply)
+{
+	(void)ctx;
+	snprintf(last_submit, sizeof(last_submit), "%s", what);
+	snprintf(last_body, sizeof(last_body), "%.*s", (int)len, body);
+	*reply = json_pack("{s:s}", "id", "00");
+	return 201;
+}
+
+static unsigned
+fake_slash_cb(void *ctx, const char *body, size_t len, const char *ctype,
+    json_t **reply)
+{
+	(void)ctx;
+	(void)body;
+	(void)len;
+	(void)ctype;
+	atomic_fetch_add(&slash_calls, 1);
+	*reply = json_pack("{s:s,s:s}", "response_type", "ephemeral", "text", "ok");
+	return 200;
+}
+
 static const struct http_handlers fake_handlers = {
 	.ctx = NULL,
 	.healthy = fake_healthy_cb,
 	.events = fake_events_cb,
 	.peers = fake_peers_cb,
 	.metrics = fake_metrics_cb,
+	.zones = fake_zones_cb,
+	.zone = fake_zone_cb,
+	.event = fake_event_cb,
+	.submit = fake_submit_cb,
+	.slash = fake_slash_cb,
 };
 
 /* ---------------------------------------------------------------- server */
@@ -483,6 +542,9 @@ test_not_found_and_method(void **state)
 	assert_common_headers(&r);
 	reply_free(&r);
 	get(&r, "/v1/events/", true);
+	assert_error(&r, 400, "bad_id", NULL);
+	reply_free(&r);
+	get(&r, "/v1/eventsX", true);
 	assert_error(&r, 404, "not_found", NULL);
 	reply_free(&r);
 	get(&r, "/", false);
@@ -497,6 +559,167 @@ test_not_found_and_method(void **state)
 	request(&r, "PUT", "/healthz", NULL, NULL, NULL);
 	assert_error(&r, 405, "method_not_allowed", NULL);
 	reply_free(&r);
+}
+
+/* /v1/zones, /v1/zones/{zone}, /v1/events/{id}: arguments checked
+ * before a handler sees them. */
+static void
+test_zone_routes(void **state)
+{
+	static const char *const bad[] = {
+		"/v1/zones/", "/v1/zones/a..b", "/v1/zones/a%2Fb", "/v1/zones/de/x",
+		"/v1/zones/%20", "/v1/zones/"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	};
+	struct reply r;
+
+	(void)state;
+	get(&r, "/v1/zones", true);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"zones\""));
+	reply_free(&r);
+	get(&r, "/v1/zones", false);
+	assert_error(&r, 401, "unauthorized", NULL);
+	reply_free(&r);
+	get(&r, "/v1/zones/DE", false);
+	assert_error(&r, 401, "unauthorized", NULL);
+	reply_free(&r);
+	get(&r, "/v1/zones/DE", true);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(last_zone, "de.");
+	reply_free(&r);
+	get(&r, "/v1/zones/example.com.", true);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(last_zone, "example.com.");
+	reply_free(&r);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		last_zone[0] = '\0';
+		get(&r, bad[i], true);
+		assert_error(&r, 400, "bad_zone", NULL);
+		assert_string_equal(last_zone, "");
+		reply_free(&r);
+	}
+	get(&r, "/v1/zones/de?x=1", true);
+	assert_error(&r, 400, "bad_request", NULL);
+	reply_free(&r);
+	/* the envelopes are public: anyone may verify them */
+	get(&r, "/v1/events/aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44",
+	    false);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"x\":1}\n");
+	reply_free(&r);
+	get(&r, "/v1/events/bb11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44",
+	    false);
+	assert_error(&r, 404, "not_found", NULL);
+	reply_free(&r);
+	get(&r, "/v1/events/AA11BB22CC33DD44EE55FF66AA11BB22CC33DD44EE55FF66AA11BB22CC33DD44",
+	    false);
+	assert_error(&r, 400, "bad_id", NULL);
+	reply_free(&r);
+	get(&r, "/v1/events/aa11", false);
+	assert_error(&r, 400, "bad_id", NULL);
+	reply_free(&r);
+}
+
+/* POST routes: submissions never on the TCP API; bodies bounded. */
+static void
+test_post_routes(void **state)
+{
+	static char big[HTTP_SLASH_MAX + 100];
+	struct reply r;
+	char v[64];
+
+	(void)state;
+	request(&r, "POST", "/v1/submit/assessment", "Bearer " TOKEN, "{}", NULL);
+	assert_error(&r, 404, "not_found", NULL);
+	reply_free(&r);
+	assert_string_equal(last_submit, "");
+	request(&r, NULL, "/v1/mattermost/slash", NULL, NULL, NULL);
+	assert_error(&r, 405, "method_not_allowed", NULL);
+	assert_non_null(reply_header_value(&r, "Allow", v, sizeof(v)));
+	assert_string_equal(v, "POST");
+	reply_free(&r);
+	memset(big, 'a', sizeof(big) - 1);
+	request(&r, "POST", "/v1/mattermost/slash", NULL, big, NULL);
+	assert_error(&r, 413, "content_too_large", NULL);
+	reply_free(&r);
+	assert_int_equal(atomic_load(&slash_calls), 0);
+	request(&r, "POST", "/v1/mattermost/slash", NULL, "token=x&text=help", NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(atomic_load(&slash_calls), 1);
+	reply_free(&r);
+}
+
+static void *
+unix_loop(void *arg)
+{
+	struct server *sv = arg;
+	struct pollfd pfd = { .fd = http_fd(sv->s), .events = POLLIN };
+
+	while (!atomic_load(&sv->stop)) {
+		(void)poll(&pfd, 1, 20);
+		http_run(sv->s);
+	}
+	return NULL;
+}
+
+/* The control socket: mode 0660, the API without a token, submissions. */
+static void
+test_control_socket(void **state)
+{
+	char dir[] = "/tmp/ntarelay-test.httpXXXXXX", path[128], err[256];
+	struct server sv = { 0 };
+	struct stat st;
+	struct reply r;
+	CURL *c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/control.sock", dir);
+	/* anything but a socket at the path is not ours to replace */
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	assert_null(http_start_unix(path, &fake_handlers, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a socket"));
+	unlink(path);
+	sv.s = http_start_unix(path, &fake_handlers, err, sizeof(err));
+	assert_non_null(sv.s);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+	assert_int_equal(pthread_create(&sv.thread, NULL, unix_loop, &sv), 0);
+
+	for (int i = 0; i < 3; i++) {
+		static const char *const paths[] = { "/v1/zones",
+		    "/v1/submit/assessment", "/v1/submit/no-such" };
+		memset(&r, 0, sizeof(r));
+		c = curl_easy_init();
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, path);
+		snprintf(err, sizeof(err), "http://localhost%s", paths[i]);
+		curl_easy_setopt(c, CURLOPT_URL, err);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, reply_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+		if (i > 0)
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{\"zone\":\"de.\"}");
+		assert_int_equal(curl_easy_perform(c), CURLE_OK);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+		curl_easy_cleanup(c);
+		if (i == 0)
+			assert_int_equal(r.status, 200);    /* no token needed */
+		else if (i == 1) {
+			assert_int_equal(r.status, 201);
+			assert_string_equal(last_submit, "assessment");
+			assert_string_equal(last_body, "{\"zone\":\"de.\"}");
+		} else
+			assert_int_equal(r.status, 404);
+		reply_free(&r);
+	}
+	atomic_store(&sv.stop, 1);
+	pthread_join(sv.thread, NULL);
+	http_stop(sv.s);
+	assert_int_not_equal(stat(path, &st), 0);   /* removed at stop */
+	rmdir(dir);
 }
 
 static void
@@ -957,6 +1180,9 @@ main(void)
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_metrics_http),
 		cmocka_unit_test(test_not_found_and_method),
+		cmocka_unit_test(test_zone_routes),
+		cmocka_unit_test(test_post_routes),
+		cmocka_unit_test(test_control_socket),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_no_token_server),
 		cmocka_unit_test(test_ipv6),

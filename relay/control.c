@@ -1,0 +1,137 @@
+/*
+ * relay/control.c — what operators' staff submit on the relay's local
+ * control socket (POST /v1/submit/{kind}): the relay signs it with its own
+ * key, in its own chain, and publishes it like any event of its own.
+ *
+ * The control socket is a unix socket (control_socket in ntarelay.conf,
+ * mode 0660): who may write to it may speak for the operator, so its
+ * directory and group are the access control; it is never on the network.
+ * The body is a JSON object with the kind's own fields (PROTOCOL.md §6):
+ *
+ *   assessment      zone, verdict, recommend_nta, lifetime, [note], [refs]
+ *                   (exp = ts + lifetime)
+ *   zone_statement  zone, status, [note], [refs], [expires_in] (86400)
+ *   withdraw        target, [note]  (exp: 7 days)
+ *   observation     the fields of an observation (ntactl observe
+ *                   --publish); exp = ts + 3600
+ *
+ * The header (v, net, kind, origin, key, seq, prev, ts, exp) is the
+ * relay's to write; a body that sets it is refused. What the protocol
+ * would refuse is refused here with the same error name and reason
+ * (400), before anything is signed or stored. 201 {"id": EVENT_ID,
+ * "kind": ..., "zone": ...} when the event was signed and stored.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/encoding.h"
+#include "proto/kind.h"
+#include "relay/control.h"
+#include "relay/gossip.h"
+#include "relay/log.h"
+
+#define STATEMENT_LIFETIME 86400
+#define WITHDRAW_LIFETIME (7 * 86400)
+#define OBSERVATION_LIFETIME 3600
+
+static unsigned refuse(struct relay *r, json_t **reply, unsigned status,
+    const char *name, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static unsigned
+refuse(struct relay *r, json_t **reply, unsigned status, const char *name,
+    const char *fmt, ...)
+{
+	char msg[PROTO_REASON_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->metrics.submissions_refused++;
+	log_warn("control: submission refused: %s: %s", name, msg);
+	*reply = json_pack("{s:s,s:s}", "error", name, "message", msg);
+	return status;
+}
+
+unsigned
+control_submit(struct relay *r, const char *what, const char *body, size_t len,
+    json_t **reply)
+{
+	static const char *const header[] = { "v", "net", "kind", "origin",
+	    "key", "seq", "prev", "ts", "exp", NULL };
+	char why[PROTO_REASON_MAX] = "", idhex[KEY_ID_HEX_LEN + 1];
+	unsigned char id[KEY_ID_LEN];
+	json_error_t jerr;
+	enum kind kind = kind_from_name(what);
+	json_t *f, *v;
+	long lifetime;
+
+	if (kind != KIND_ASSESSMENT && kind != KIND_ZONE_STATEMENT &&
+	    kind != KIND_WITHDRAW && kind != KIND_OBSERVATION)
+		return refuse(r, reply, 404, "not_found", "'%s' cannot be "
+		    "submitted (assessment, zone_statement, withdraw, observation)",
+		    what);
+	f = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(f)) {
+		json_decref(f);
+		return refuse(r, reply, 400, "bad_json", "the body is not a JSON "
+		    "object: %s", jerr.text);
+	}
+	for (int i = 0; header[i]; i++)
+		if (json_object_get(f, header[i]) != NULL) {
+			json_decref(f);
+			return refuse(r, reply, 400, "field_value", "'%s' is the "
+			    "relay's to set", header[i]);
+		}
+	switch (kind) {
+	case KIND_ASSESSMENT:
+		v = json_object_get(f, "lifetime");
+		if (!json_is_integer(v) || json_integer_value(v) < 60 ||
+		    json_integer_value(v) > 604800) {
+			json_decref(f);
+			return refuse(r, reply, 400, "field_value", "%s",
+			    "lifetime: an integer, 60-604800 seconds");
+		}
+		lifetime = (long)json_integer_value(v);
+		break;
+	case KIND_ZONE_STATEMENT:
+		lifetime = STATEMENT_LIFETIME;
+		if ((v = json_object_get(f, "expires_in")) != NULL) {
+			if (!json_is_integer(v) || json_integer_value(v) < 60 ||
+			    json_integer_value(v) > 604800) {
+				json_decref(f);
+				return refuse(r, reply, 400, "field_value", "%s",
+				    "expires_in: an integer, 60-604800 seconds");
+			}
+			lifetime = (long)json_integer_value(v);
+			json_object_del(f, "expires_in");
+		}
+		break;
+	case KIND_WITHDRAW:
+		lifetime = WITHDRAW_LIFETIME;
+		break;
+	default:
+		lifetime = OBSERVATION_LIFETIME;
+		break;
+	}
+	gossip_begin(r);
+	if (gossip_own_id(r, kind, f, lifetime, id, why, sizeof(why)) != 0) {
+		/* why is "name: text" for a protocol refusal, "" otherwise */
+		char name[40] = "refused";
+		const char *colon = strchr(why, ':');
+
+		if (why[0] == '\0')
+			return refuse(r, reply, 500, "internal", "%s",
+			    "the relay could not sign or store the event (see its log)");
+		if (colon && colon - why < (long)sizeof(name) &&
+		    strspn(why, "abcdefghijklmnopqrstuvwxyz_") == (size_t)(colon - why))
+			snprintf(name, sizeof(name), "%.*s", (int)(colon - why), why);
+		return refuse(r, reply, 400, name, "%s", why);
+	}
+	r->metrics.submissions++;
+	encoding_hex_encode(id, KEY_ID_LEN, idhex);
+	log_notice("control: signed %s %s", what, idhex);
+	*reply = json_pack("{s:s,s:s}", "id", idhex, "kind", what);
+	return 201;
+}
