@@ -197,6 +197,23 @@ md_code(struct metrics_buf *b, const char *s, size_t max)
 	md_text(b, s, max, true);
 }
 
+/* The first digits of an id (or any short word), as code. */
+static void
+md_short(struct metrics_buf *b, const char *id)
+{
+	size_t n;
+
+	if (id == NULL || *id == '\0') {
+		metrics_buf_printf(b, "`-`");
+		return;
+	}
+	n = strlen(id) > MM_ID_SHORT ? MM_ID_SHORT : strlen(id);
+	if (strspn(id, "0123456789abcdef") >= n)
+		metrics_buf_printf(b, "`%.*s`", (int)n, id);
+	else
+		md_code(b, id, MM_ID_SHORT);
+}
+
 /* An id shown short, as code; linked to its envelope when base is set. */
 static void
 md_id(struct metrics_buf *b, const char *id, const char *base)
@@ -210,7 +227,7 @@ md_id(struct metrics_buf *b, const char *id, const char *base)
 		metrics_buf_printf(b, "[`%.*s`](%s/v1/events/%s)", MM_ID_SHORT, id,
 		    base, id);
 	else
-		md_code(b, id, MM_ID_SHORT);
+		md_short(b, id);
 }
 
 /* Detach the buffer's text as a malloc'd string; NULL when it failed. */
@@ -353,7 +370,7 @@ mm_operators(struct metrics_buf *b, const json_t *ops, const char *base)
 		if (vote == NULL)
 			vote = jstr(o, "operator");
 		metrics_buf_printf(b, "- ");
-		md_code(b, vote, MM_ID_SHORT);
+		md_short(b, vote);
 		if (jstr(o, "name")) {
 			metrics_buf_printf(b, " ");
 			md_code(b, jstr(o, "name"), 64);
@@ -388,7 +405,7 @@ mm_operators(struct metrics_buf *b, const json_t *ops, const char *base)
 static void
 mm_veto(struct metrics_buf *b, const json_t *veto, const char *base)
 {
-	md_code(b, jstr(veto, "origin"), MM_ID_SHORT);
+	md_short(b, jstr(veto, "origin"));
 	metrics_buf_printf(b, ": ");
 	md_code(b, jstr(veto, "reason"), MATTERMOST_NOTE_MAX);
 	if (jid(veto)) {
@@ -407,7 +424,7 @@ mm_statement(struct metrics_buf *b, const json_t *s, const char *base)
 	    status : "unknown");
 	if (jstr(s, "origin")) {
 		metrics_buf_printf(b, " by ");
-		md_code(b, jstr(s, "origin"), MM_ID_SHORT);
+		md_short(b, jstr(s, "origin"));
 	}
 	if (jstr(s, "note")) {
 		metrics_buf_printf(b, ": ");
@@ -431,7 +448,7 @@ mm_fingerprints(struct metrics_buf *b, const json_t *fps)
 			break;
 		}
 		metrics_buf_printf(b, "%s", i ? " " : "");
-		md_code(b, jid(f), MM_ID_SHORT);
+		md_short(b, jid(f));
 		if (json_is_integer(json_object_get(f, "operators")))
 			metrics_buf_printf(b, " (%lld operators)", (long long)
 			    json_integer_value(json_object_get(f, "operators")));
@@ -558,7 +575,7 @@ mattermost_decision_text(const json_t *doc, const char *prev)
 		    sizeof(t)));
 	if (json_is_object(json_object_get(doc, "veto"))) {
 		metrics_buf_printf(&b, "; **veto** by ");
-		md_code(&b, jstr(json_object_get(doc, "veto"), "origin"), MM_ID_SHORT);
+		md_short(&b, jstr(json_object_get(doc, "veto"), "origin"));
 	}
 	return mm_take(&b);
 }
@@ -649,12 +666,12 @@ mm_event_summary(struct metrics_buf *b, const json_t *p)
 		}
 	} else if (strcmp(kind, "withdraw") == 0) {
 		metrics_buf_printf(b, "of ");
-		md_code(b, jstr(p, "target"), MM_ID_SHORT);
+		md_short(b, jstr(p, "target"));
 	} else if (strcmp(kind, "decision") == 0) {
 		md_text(b, mattermost_state_label(jstr(p, "state")), 40, false);
 	} else if (jstr(p, "subject")) {
 		metrics_buf_printf(b, "of ");
-		md_code(b, jstr(p, "subject"), MM_ID_SHORT);
+		md_short(b, jstr(p, "subject"));
 	}
 }
 
@@ -676,7 +693,7 @@ mattermost_event_text(const json_t *p)
 		md_code(&b, zone, 256);
 	}
 	metrics_buf_printf(&b, " by ");
-	md_code(&b, jstr(p, "origin"), MM_ID_SHORT);
+	md_short(&b, jstr(p, "origin"));
 	before = b.len;
 	metrics_buf_printf(&b, ": ");
 	mm_event_summary(&b, p);
@@ -712,7 +729,7 @@ mattermost_event_attachment(const json_t *p, const char *id,
 	else
 		link[0] = '\0';
 
-	md_code(&b, jstr(p, "origin"), MM_ID_SHORT);
+	md_short(&b, jstr(p, "origin"));
 	if (mm_field(fields, kind && strcmp(kind, "zone_statement") == 0 ?
 	    "Zone operator" : "Operator", &b, true) != 0)
 		goto out;
@@ -754,7 +771,7 @@ mattermost_event_attachment(const json_t *p, const char *id,
 				goto out;
 		}
 		if (jstr(p, "fingerprint")) {
-			md_code(&b, jstr(p, "fingerprint"), MM_ID_SHORT);
+			md_short(&b, jstr(p, "fingerprint"));
 			if (mm_field(fields, "Fingerprint", &b, true) != 0)
 				goto out;
 		}
@@ -767,7 +784,7 @@ mattermost_event_attachment(const json_t *p, const char *id,
 		if (mm_field(fields, "State", &b, true) != 0)
 			goto out;
 	} else if (jstr(p, "subject")) {
-		md_code(&b, jstr(p, "subject"), MM_ID_SHORT);
+		md_short(&b, jstr(p, "subject"));
 		if (mm_field(fields, "Subject", &b, true) != 0)
 			goto out;
 	}
@@ -934,7 +951,7 @@ mattermost_root_post(const char *channel_id, const json_t *doc, const char *zone
 	}
 	if (fingerprint && *fingerprint) {
 		metrics_buf_printf(&b, " · failure ");
-		md_code(&b, fingerprint, MM_ID_SHORT);
+		md_short(&b, fingerprint);
 	}
 	metrics_buf_printf(&b, "\n_This post is edited as the relay's decision "
 	    "changes; the thread tells the story._");
@@ -1089,7 +1106,7 @@ mattermost_peers_table(const json_t *peers)
 				flagged = true;
 		}
 		metrics_buf_printf(&b, "| ");
-		md_code(&b, jstr(p, "operator"), MM_ID_SHORT);
+		md_short(&b, jstr(p, "operator"));
 		metrics_buf_printf(&b, " | ");
 		if (jstr(p, "name"))
 			md_code(&b, jstr(p, "name"), 64);

@@ -2,11 +2,11 @@
  * relay/slash.c — /nta in Mattermost: token check, command, answer
  * (relay/slash.h).
  */
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
@@ -15,6 +15,7 @@
 #include "proto/zone.h"
 #include "relay/api.h"
 #include "relay/decide.h"
+#include "relay/form.h"
 #include "relay/log.h"
 #include "relay/mattermost.h"
 #include "relay/relay.h"
@@ -87,76 +88,6 @@ slash_expected(const char *path)
 	snprintf(slash_token.path, sizeof(slash_token.path), "%s", path);
 	log_info("slash command: token loaded from %s", path);
 	return slash_token.digest;
-}
-
-static int
-slash_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Decode s (n bytes) into out; -1 when malformed or too long. */
-static int
-slash_decode(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%') {
-			int hi, lo;
-			if (i + 2 >= n || (hi = slash_hexval(s[i + 1])) < 0 ||
-			    (lo = slash_hexval(s[i + 2])) < 0)
-				return -1;
-			c = hi * 16 + lo;
-			i += 2;
-		}
-		if (c == 0 || o + 1 >= cap)
-			return -1;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-int
-slash_form_value(const char *body, size_t len, const char *name, char *out,
-    size_t cap)
-{
-	const char *p = body, *end = body + len;
-	size_t nlen = strlen(name);
-	int found = 0;
-
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *pair_end = amp ? amp : end;
-		const char *eq = memchr(p, '=', (size_t)(pair_end - p));
-		const char *kend = eq ? eq : pair_end;
-		char key[64];
-
-		if (kend > p && (size_t)(kend - p) < sizeof(key) * 3) {
-			if (slash_decode(p, (size_t)(kend - p), key, sizeof(key)) == 0 &&
-			    strlen(key) == nlen && memcmp(key, name, nlen) == 0) {
-				if (found)
-					return -1;   /* given twice: ambiguous */
-				if (slash_decode(eq ? eq + 1 : pair_end, eq ?
-				    (size_t)(pair_end - eq - 1) : 0, out, cap) != 0)
-					return -1;
-				found = 1;
-			}
-		}
-		p = pair_end + (amp ? 1 : 0);
-	}
-	if (!found && cap)
-		out[0] = '\0';
-	return found;
 }
 
 static json_t *
@@ -306,7 +237,7 @@ slash_handle(struct relay *r, const char *body, size_t len,
 		*reply = slash_error("internal", "out of memory");
 		return 500;
 	}
-	rc = slash_form_value(body, len, "token", token, SLASH_FIELD_MAX);
+	rc = form_value(body, len, "token", token, SLASH_FIELD_MAX);
 	if (rc <= 0) {
 		log_warn("slash command refused: %s token", rc < 0 ?
 		    "a malformed or repeated" : "no");
@@ -318,14 +249,14 @@ slash_handle(struct relay *r, const char *body, size_t len,
 		goto unauthorized;
 	}
 	/* authenticated: the command */
-	if (slash_form_value(body, len, "text", text, sizeof(text)) < 0) {
+	if (form_value(body, len, "text", text, sizeof(text)) < 0) {
 		r->metrics.slash[METRICS_SLASH_BAD_REQUEST]++;
 		*reply = slash_error("bad_request", "the form's text field is "
 		    "malformed");
 		status = 400;
 		goto out;
 	}
-	if (slash_form_value(body, len, "user_name", user, sizeof(user)) <= 0)
+	if (form_value(body, len, "user_name", user, sizeof(user)) <= 0)
 		snprintf(user, sizeof(user), "(unknown)");
 	for (size_t i = 0; user[i]; i++)
 		if ((unsigned char)user[i] < 0x20 || user[i] == '"')

@@ -44,14 +44,4 @@ unsigned slash_handle(struct relay *r, const char *body, size_t len,
 /* Forget the cached token digest (zeroed); for shutdown. */
 void slash_forget(void);
 
-/*
- * Decode application/x-www-form-urlencoded body (len bytes) and find
- * `name`: its value, percent- and plus-decoded, into out (cap bytes,
- * NUL-terminated). Returns 1 found, 0 absent, -1 malformed (a bad escape,
- * a NUL, a value longer than cap - 1, the name given twice).
- * Exposed for tests.
- */
-int slash_form_value(const char *body, size_t len, const char *name, char *out,
-    size_t cap);
-
 #endif
