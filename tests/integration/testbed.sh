@@ -10,7 +10,8 @@
 #                        zskroll.  the apex SOA and www. signed by a ZSK whose
 #                                  DNSKEY is not published (.de, May 2026)
 #                        and an attacker's copy of every zone in which good.
-#                        is signed with other keys (root and DS unchanged)
+#                        and zskroll. are signed with other keys (root and
+#                        DS unchanged)
 #   tb_nsd NAME [DIR]    start NSD for the zones in DIR ($TB/signed, or
 #                        $TB/attack for the attacker's copy) on a free port;
 #                        sets NAME_port, NAME_pid; registered with t_pid
@@ -127,7 +128,14 @@ EOF
 	# (the root and its DS for good.) as served by the real servers.
 	cp "$TB"/signed/*.zone "$TB/attack/"
 	_ak=$(_tb_key good. -k) && _az=$(_tb_key good.) || return 1
-	_tb_signzone "$TB/attack/good.zone" "$TB/good.zone" "$_inc" "$_exp" "$_ak" "$_az"
+	_tb_signzone "$TB/attack/good.zone" "$TB/good.zone" "$_inc" "$_exp" "$_ak" "$_az" ||
+	    return 1
+	# and zskroll. signed with the attacker's own keys: another DNSKEY
+	# set, so another failure fingerprint than the real (broken) zone's
+	_ak=$(_tb_key zskroll. -k) && _az=$(_tb_key zskroll.) || return 1
+	_tb_unsigned zskroll. >"$TB/zskroll.attack"
+	_tb_signzone "$TB/attack/zskroll.zone" "$TB/zskroll.attack" "$_inc" "$_exp" \
+	    "$_ak" "$_az"
 }
 
 # tb_nsd NAME [DIR]

@@ -1,0 +1,474 @@
+/*
+ * client/cmd_status.c — the quorum engine's answers for people and
+ * scripts: ntactl status, ntactl quorum, ntactl watch (GET /v1/zones and
+ * /v1/zones/{zone}, docs/API.md).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "client/cli.h"
+#include "client/ntactl.h"
+#include "client/relayc.h"
+#include "proto/zone.h"
+
+static const char status_usage[] =
+    "usage: ntactl status [ZONE] [-c FILE | --relay URL] [--json]\n"
+    "\n"
+    "Without ZONE: every zone the relay's quorum engine does not consider\n"
+    "clear, one line each. With ZONE: its decision and the audit trail behind\n"
+    "it: the operators that count and their events, fingerprints, veto, the\n"
+    "zone operator's statement and the relay's history of decisions.\n"
+    "\n"
+    RELAYC_USAGE
+    "  --json             print the relay's JSON answer as it is\n"
+    "\n"
+    "States: clear, observed (failures seen, no quorum), nta_recommended,\n"
+    "vetoed, inconsistent_evidence (vantage points disagree: possible attack),\n"
+    "resolved (validates again from enough operators for long enough).\n"
+    "\n"
+    "Exit status: 0 success, 1 the relay answered an error, 2 usage error or\n"
+    "relay unreachable.\n";
+
+static const char quorum_usage[] =
+    "usage: ntactl quorum ZONE [-c FILE | --relay URL] [--quiet]\n"
+    "\n"
+    "For scripts: is an NTA recommended for ZONE right now?\n"
+    "\n"
+    RELAYC_USAGE
+    "  -q, --quiet        print nothing\n"
+    "\n"
+    "Prints \"ZONE STATE\" (and the NTA lifetime and end when recommended).\n"
+    "Exit status: 0 nta_recommended, 1 any other state, 2 error (usage,\n"
+    "relay unreachable, bad answer) -- never 0 when in doubt.\n";
+
+static const char watch_usage[] =
+    "usage: ntactl watch [-c FILE | --relay URL] [--interval SECONDS] [--json]\n"
+    "\n"
+    "Follow the relay's decisions: one line per change of a zone's state\n"
+    "(asked every --interval seconds, default 2), until interrupted. A relay\n"
+    "that cannot be reached is reported once, and again when it is back.\n"
+    "\n"
+    RELAYC_USAGE
+    "  --interval S       seconds between questions (1-3600, default 2)\n"
+    "  --json             one JSON object per change\n"
+    "\n"
+    "Exit status: 0 when interrupted, 2 usage error.\n";
+
+enum { O_JSON = 256, O_HELP, O_RELAY, O_TOKEN, O_INTERVAL };
+
+static const struct option opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "relay", required_argument, NULL, O_RELAY },
+	{ "token-file", required_argument, NULL, O_TOKEN },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "interval", required_argument, NULL, O_INTERVAL },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	const char *config, *relay, *token;
+	bool json, quiet;
+	long interval;
+};
+
+static int
+parse(int argc, char **argv, const char *usage, struct args *a)
+{
+	int o;
+
+	optind = 1;
+	a->interval = 2;
+	while ((o = getopt_long(argc, argv, "c:q", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': a->config = optarg; break;
+		case O_RELAY: a->relay = optarg; break;
+		case O_TOKEN: a->token = optarg; break;
+		case O_JSON: a->json = true; break;
+		case 'q': a->quiet = true; break;
+		case O_INTERVAL: {
+			char *end;
+			a->interval = strtol(optarg, &end, 10);
+			if (*end || a->interval < 1 || a->interval > 3600) {
+				cli_err("--interval: 1-3600 seconds");
+				return -1;
+			}
+			break;
+		}
+		case O_HELP: cli_usage(usage, 1); return 1;
+		default: cli_usage(usage, 0); return -1;
+		}
+	}
+	return 0;
+}
+
+/* "12m", "3h", "2d" */
+static void
+span(long long s, char *out, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(out, len, "%llds", s);
+	else if (s < 7200)
+		snprintf(out, len, "%lldm", s / 60);
+	else if (s < 172800)
+		snprintf(out, len, "%lldh", s / 3600);
+	else
+		snprintf(out, len, "%lldd", s / 86400);
+}
+
+static void
+utc(long long t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, len,
+	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "%lld", t);
+}
+
+static long long
+num(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static int
+zones_table(const json_t *root)
+{
+	const json_t *zones = json_object_get(root, "zones"), *z;
+	long long now = num(root, "now");
+	size_t i;
+
+	if (!json_is_array(zones))
+		return CLI_ERR;
+	if (json_array_size(zones) == 0) {
+		printf("no zone in incident: every zone the relay knows is clear\n");
+		return CLI_OK;
+	}
+	printf("%-28s %-22s %6s %9s %5s %5s %-12s %s\n", "ZONE", "STATE", "SINCE",
+	    "NTA", "REC", "OBS", "FINGERPRINT", "REASON");
+	json_array_foreach(zones, i, z) {
+		char zone[29], state[23], reason[120], fp[24], since[16], nta[24];
+		const json_t *fps = json_object_get(z, "fingerprints");
+
+		cli_json_text(z, "zone", 28, zone, sizeof(zone));
+		cli_json_text(z, "state", 22, state, sizeof(state));
+		cli_json_text(z, "reason", 100, reason, sizeof(reason));
+		if (json_array_size(fps) > 0)
+			cli_json_text(json_array_get(fps, 0), "fingerprint", 12, fp,
+			    sizeof(fp));
+		else
+			snprintf(fp, sizeof(fp), "-");
+		if (json_array_size(fps) > 1)
+			snprintf(fp, sizeof(fp), "%zu differ", json_array_size(fps));
+		span(now - num(z, "since"), since, sizeof(since));
+		if (json_is_integer(json_object_get(z, "nta_until"))) {
+			char left[16];
+			span(num(z, "nta_until") - now, left, sizeof(left));
+			snprintf(nta, sizeof(nta), "%s left", left);
+		} else {
+			snprintf(nta, sizeof(nta), "-");
+		}
+		printf("%-28s %-22s %6s %9s %2lld/%-2lld %2lld/%-2lld %-12s %s\n",
+		    zone, state, since, nta, num(z, "recommending"), num(z, "quorum"),
+		    num(z, "observing"), num(z, "evidence"), fp, reason);
+	}
+	return CLI_OK;
+}
+
+static int
+zone_detail(const json_t *z)
+{
+	const json_t *v, *ops = json_object_get(z, "operators"), *o, *e;
+	char buf[200], t[32];
+	long long now = time(NULL);
+	size_t i, k;
+
+	if (!json_is_object(z))
+		return CLI_ERR;
+	cli_json_text(z, "zone", 100, buf, sizeof(buf));
+	printf("zone:         %s\n", buf);
+	cli_json_text(z, "state", 40, buf, sizeof(buf));
+	span(now - num(z, "since"), t, sizeof(t));
+	printf("state:        %s (for %s)\n", buf, t);
+	cli_json_text(z, "reason", 190, buf, sizeof(buf));
+	printf("reason:       %s\n", buf);
+	printf("quorum:       %lld of %lld operators recommend; %lld of %lld "
+	    "observe one failure; %lld validate\n", num(z, "recommending"),
+	    num(z, "quorum"), num(z, "observing"), num(z, "evidence"),
+	    num(z, "validating"));
+	if (json_is_integer(json_object_get(z, "nta_until"))) {
+		utc(num(z, "nta_until"), t, sizeof(t));
+		printf("nta:          lifetime %lld s, until %s\n",
+		    num(z, "lifetime"), t);
+	}
+	json_array_foreach(json_object_get(z, "fingerprints"), i, v) {
+		cli_json_text(v, "fingerprint", 64, buf, sizeof(buf));
+		printf("fingerprint:  %s seen by %lld operators\n", buf,
+		    num(v, "operators"));
+	}
+	if (json_is_object(v = json_object_get(z, "veto"))) {
+		cli_json_text(v, "reason", 150, buf, sizeof(buf));
+		printf("VETO:         %s\n", buf);
+		cli_json_text(v, "origin", 64, buf, sizeof(buf));
+		printf("              by operator %s\n", buf);
+		cli_json_text(v, "event", 64, buf, sizeof(buf));
+		printf("              event %s\n", buf);
+	}
+	if (json_is_object(v = json_object_get(z, "statement"))) {
+		char note[120];
+		cli_json_text(v, "status", 40, buf, sizeof(buf));
+		cli_json_text(v, "note", 100, note, sizeof(note));
+		printf("statement:    %s (zone operator) %s\n", buf, note);
+	}
+	printf("operators:\n");
+	json_array_foreach(ops, i, o) {
+		char roles[120] = "";
+		json_array_foreach(json_object_get(o, "roles"), k, v) {
+			size_t n = strlen(roles);
+			snprintf(roles + n, sizeof(roles) - n, "%s%s", n ? "," : "",
+			    json_string_value(v) ? json_string_value(v) : "?");
+		}
+		cli_json_text(o, "vote", 16, buf, sizeof(buf));
+		printf("  %s  %s\n", buf, roles[0] ? roles : "-");
+		json_array_foreach(json_object_get(o, "events"), k, e) {
+			char kind[20], id[17], what[80] = "";
+			cli_json_text(e, "kind", 16, kind, sizeof(kind));
+			cli_json_text(e, "id", 16, id, sizeof(id));
+			if (strcmp(kind, "observation") == 0)
+				cli_json_text(e, "state", 20, what, sizeof(what));
+			else if (strcmp(kind, "assessment") == 0) {
+				char vv[24];
+				cli_json_text(e, "verdict", 20, vv, sizeof(vv));
+				snprintf(what, sizeof(what), "%s%s", vv,
+				    json_is_true(json_object_get(e, "recommend_nta")) ?
+				    " +nta" : "");
+			} else
+				cli_json_text(e, "status", 24, what, sizeof(what));
+			span(now - num(e, "ts"), t, sizeof(t));
+			printf("      %-12s %s  %-22s %s ago\n", kind, id, what, t);
+		}
+	}
+	if (json_array_size(json_object_get(z, "history")) > 0) {
+		printf("history:\n");
+		json_array_foreach(json_object_get(z, "history"), i, v) {
+			cli_json_text(v, "state", 40, buf, sizeof(buf));
+			utc(num(v, "ts"), t, sizeof(t));
+			printf("  %s  %s\n", t, buf);
+		}
+	}
+	return CLI_OK;
+}
+
+static int
+zone_path(const char *cmd, const char *arg, char *path, size_t len)
+{
+	char zone[ZONE_TEXT_MAX + 1];
+	const char *why = NULL;
+
+	if (zone_name_normalise(arg, zone, &why) != 0) {
+		cli_err("%s: '%s' is not a domain name (%s)", cmd, arg,
+		    why ? why : "invalid");
+		return -1;
+	}
+	snprintf(path, len, "/v1/zones/%s", zone);
+	return 0;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	char path[ZONE_TEXT_MAX + 32] = "/v1/zones";
+	struct httpc_response r;
+	struct relayc rc;
+	struct args a = { 0 };
+	int ret;
+	json_t *root;
+
+	if ((ret = parse(argc, argv, status_usage, &a)) != 0)
+		return ret > 0 ? CLI_OK : CLI_ERR;
+	if (argc - optind > 1)
+		return cli_usage(status_usage, 0);
+	if (optind < argc && zone_path("status", argv[optind], path,
+	    sizeof(path)) != 0)
+		return CLI_ERR;
+	if ((ret = relayc_resolve("status", a.relay, a.config, a.token, false,
+	    &rc)) != CLI_OK)
+		return ret;
+	if ((ret = relayc_get("status", &rc, path, NULL, 0, &r)) != CLI_OK)
+		return ret;
+	if (a.json) {
+		fwrite(r.body, 1, r.len, stdout);
+		httpc_response_free(&r);
+		return CLI_OK;
+	}
+	if ((root = json_loadb(r.body, r.len, 0, NULL)) == NULL) {
+		cli_err("status: the relay's answer is not JSON");
+		httpc_response_free(&r);
+		return CLI_ERR;
+	}
+	ret = optind < argc ? zone_detail(root) : zones_table(root);
+	if (ret != CLI_OK)
+		cli_err("status: the relay's answer is not what docs/API.md "
+		    "describes");
+	json_decref(root);
+	httpc_response_free(&r);
+	return ret;
+}
+
+int
+cmd_quorum(int argc, char **argv)
+{
+	char path[ZONE_TEXT_MAX + 32], t[32];
+	struct httpc_response r;
+	struct relayc rc;
+	struct args a = { 0 };
+	const char *state;
+	json_t *root;
+	int ret;
+
+	if ((ret = parse(argc, argv, quorum_usage, &a)) != 0)
+		return ret > 0 ? CLI_OK : CLI_ERR;
+	if (argc - optind != 1)
+		return cli_usage(quorum_usage, 0);
+	if (zone_path("quorum", argv[optind], path, sizeof(path)) != 0)
+		return CLI_ERR;
+	if ((ret = relayc_resolve("quorum", a.relay, a.config, a.token, false,
+	    &rc)) != CLI_OK)
+		return CLI_ERR;
+	if (relayc_get("quorum", &rc, path, NULL, 0, &r) != CLI_OK)
+		return CLI_ERR;   /* whatever went wrong: not a yes */
+	root = json_loadb(r.body, r.len, 0, NULL);
+	httpc_response_free(&r);
+	state = json_string_value(json_object_get(root, "state"));
+	if (state == NULL) {
+		cli_err("quorum: the relay's answer has no state");
+		json_decref(root);
+		return CLI_ERR;
+	}
+	ret = strcmp(state, "nta_recommended") == 0 ? CLI_OK : CLI_NO;
+	if (ret == CLI_OK && !json_is_integer(json_object_get(root, "lifetime"))) {
+		cli_err("quorum: nta_recommended without a lifetime");
+		json_decref(root);
+		return CLI_ERR;
+	}
+	if (!a.quiet) {
+		char zone[300], st[40];
+		cli_json_text(root, "zone", 255, zone, sizeof(zone));
+		cli_json_text(root, "state", 30, st, sizeof(st));
+		if (ret == CLI_OK) {
+			utc(num(root, "nta_until"), t, sizeof(t));
+			printf("%s %s lifetime %lld until %s\n", zone, st,
+			    num(root, "lifetime"), t);
+		} else {
+			printf("%s %s\n", zone, st);
+		}
+	}
+	json_decref(root);
+	return ret;
+}
+
+static volatile sig_atomic_t stop;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int
+cmd_watch(int argc, char **argv)
+{
+	struct args a = { 0 };
+	struct relayc rc;
+	json_t *seen = json_object();   /* zone -> "state/changed" */
+	bool down = false, first = true;
+	int ret;
+
+	if ((ret = parse(argc, argv, watch_usage, &a)) != 0)
+		return ret > 0 ? CLI_OK : CLI_ERR;
+	if (argc != optind)
+		return cli_usage(watch_usage, 0);
+	if ((ret = relayc_resolve("watch", a.relay, a.config, a.token, false,
+	    &rc)) != CLI_OK)
+		return ret;
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop) {
+		struct httpc_response r;
+		json_t *root, *now_seen = json_object(), *z;
+		const char *k;
+		void *tmp;
+		size_t i;
+
+		if (relayc_get("watch", &rc, "/v1/zones", NULL, 0, &r) != CLI_OK) {
+			if (!down)
+				cli_err("watch: no answer from the relay; retrying "
+				    "every %ld s", a.interval);
+			down = true;
+			json_decref(now_seen);
+			sleep((unsigned)a.interval);
+			continue;
+		}
+		if (down)
+			cli_err("watch: the relay answers again");
+		down = false;
+		root = json_loadb(r.body, r.len, 0, NULL);
+		httpc_response_free(&r);
+		json_array_foreach(json_object_get(root, "zones"), i, z) {
+			char zone[300], st[40], key[80], t[32], reason[200];
+			const char *old;
+			cli_json_text(z, "zone", 255, zone, sizeof(zone));
+			cli_json_text(z, "state", 30, st, sizeof(st));
+			cli_json_text(z, "reason", 190, reason, sizeof(reason));
+			snprintf(key, sizeof(key), "%s/%lld", st, num(z, "changed"));
+			json_object_set_new(now_seen, zone, json_string(key));
+			old = json_string_value(json_object_get(seen, zone));
+			if (old && strcmp(old, key) == 0)
+				continue;
+			if (a.json) {
+				char *s = json_dumps(z, JSON_COMPACT);
+				if (s)
+					printf("%s\n", s);
+				free(s);
+			} else {
+				utc(num(z, "changed") ? num(z, "changed") : num(root, "now"),
+				    t, sizeof(t));
+				printf("%s %-28s %-22s %s\n", t, zone, st, reason);
+			}
+		}
+		json_object_foreach_safe(seen, tmp, k, z) {
+			if (json_object_get(now_seen, k) == NULL && !first) {
+				char t[32];
+				utc(num(root, "now"), t, sizeof(t));
+				if (a.json)
+					printf("{\"zone\":\"%s\",\"state\":\"clear\"}\n", k);
+				else
+					printf("%s %-28s %-22s %s\n", t, k, "clear",
+					    "no longer in incident");
+			}
+		}
+		json_decref(seen);
+		seen = now_seen;
+		json_decref(root);
+		first = false;
+		for (long s = 0; s < a.interval && !stop; s++)
+			sleep(1);
+	}
+	json_decref(seen);
+	return CLI_OK;
+}
