@@ -29,6 +29,7 @@ static const struct {
 	{ "events", cmd_events, "list the events a relay verified (HTTP API)" },
 	{ "observe", cmd_observe, "probe a zone once and print the observation (DNSSEC)" },
 	{ "peers", cmd_peers, "list a relay's member operators and keys (HTTP API)" },
+	{ "nta", cmd_nta, "keep a resolver's NTAs in step with a relay (sync, watch, list)" },
 };
 
 static int

@@ -17,5 +17,6 @@ int cmd_cert(int argc, char **argv);
 int cmd_vouch(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_nta(int argc, char **argv);
 
 #endif

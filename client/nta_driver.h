@@ -1,0 +1,108 @@
+/*
+ * client/nta_driver.h — the resolvers `ntactl nta` can place run-time
+ * Negative Trust Anchors on, behind one interface: list, add (or renew),
+ * remove. Facts per resolver: /work/shared/TESTBED.md §5, ntactl(1).
+ *
+ *   unbound   unbound-control [-c F] list_insecure | insecure_add Z +
+ *             flush_zone Z | insecure_remove Z + flush_zone Z
+ *   bind      rndc [-c F] nta -dump | nta -lifetime Ns -force Z |
+ *             nta -remove Z
+ *   knot      kresd control socket: trust_anchors.set_insecure({FULL LIST})
+ *             + cache.clear('Z') (the list is replaced as a whole, so the
+ *             names already there, ours or not, are always sent back)
+ *   powerdns  rec_control [--config-dir=D] [--socket-dir=S] get-ntas |
+ *             add-nta Z "ntarelay until TIME" | clear-nta Z
+ *   exec      PROGRAM with NTA_ACTION=list|add|remove, NTA_ZONE,
+ *             NTA_LIFETIME, NTA_UNTIL, NTA_RELAY, NTA_REASON
+ *
+ * Programs run through nta_run (fork + execvp, bounded, timed out), never a
+ * shell. Every command a call runs, or would run with dry_run, is appended
+ * as one printable line to the caller's JSON array `commands`. This module
+ * never prints.
+ */
+#ifndef NTARELAY_CLIENT_NTA_DRIVER_H
+#define NTARELAY_CLIENT_NTA_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "proto/zone.h"
+
+struct nta_driver_conf {
+	const char *driver;          /* unbound, bind, knot, powerdns, exec */
+	const char *program;         /* control program (NULL: the default) */
+	const char *control_config;  /* unbound-control / rndc -c FILE */
+	const char *config_dir;      /* rec_control --config-dir */
+	const char *socket_dir;      /* rec_control --socket-dir */
+	const char *control_socket;  /* kresd control socket */
+	const char *relay;           /* for the exec driver's NTA_RELAY */
+	int timeout;                 /* seconds per command */
+};
+
+/* The NTAs a resolver has now. */
+struct nta_present {
+	char **zone;     /* normalised protocol form, or NULL when the
+	                    resolver's name is not one (foreign, shown raw) */
+	char **raw;      /* as the resolver wrote it, control chars as '?' */
+	size_t n;
+};
+
+struct nta_driver;
+
+/* True when name is a driver this version has. */
+bool nta_driver_known(const char *name);
+
+/* The default control program of driver ("unbound-control"), or NULL. */
+const char *nta_driver_default_program(const char *name);
+
+/*
+ * A driver for conf (borrowed: it must outlive the driver). Returns a new
+ * driver (nta_driver_free), or NULL with why filled (unknown driver, a
+ * required option missing).
+ */
+struct nta_driver *nta_driver_new(const struct nta_driver_conf *conf,
+    char *why, size_t whylen);
+void nta_driver_free(struct nta_driver *d);
+const char *nta_driver_name(const struct nta_driver *d);
+
+/*
+ * The NTAs the resolver has now, into p (initialised here; free with
+ * nta_present_free). Read-only, also run with dry_run. Returns 0, or -1
+ * with why filled (the command, its exit status and output).
+ */
+int nta_driver_list(struct nta_driver *d, struct nta_present *p, char *why,
+    size_t whylen);
+
+/* True when p holds zone (protocol form). */
+bool nta_present_has(const struct nta_present *p, const char *zone);
+void nta_present_free(struct nta_present *p);
+
+/*
+ * Place an NTA on zone for lifetime seconds, to end at until (unix s),
+ * with reason (may be NULL). With renew and present, drivers whose NTAs
+ * have no lifetime on the resolver (unbound, knot, powerdns) run nothing;
+ * bind and exec issue the add again with the new lifetime. With dry_run
+ * nothing is run. Returns 0, or -1 with why filled.
+ */
+int nta_driver_add(struct nta_driver *d, const char *zone, long long lifetime,
+    long long until, const char *reason, bool renew, bool present,
+    bool dry_run, json_t *commands, char *why, size_t whylen);
+
+/* Remove the NTA on zone (flushing what the resolver cached under it). */
+int nta_driver_remove(struct nta_driver *d, const char *zone,
+    const char *reason, bool dry_run, json_t *commands, char *why,
+    size_t whylen);
+
+/* The kresd control socket (client/nta_knot.c), for nta_driver.c. */
+int nta_knot_list(const char *socket_path, int timeout, struct nta_present *p,
+    char *why, size_t whylen);
+int nta_knot_set(const char *socket_path, int timeout,
+    const struct nta_present *want, const char *flush_zone, bool dry_run,
+    json_t *commands, char *why, size_t whylen);
+
+/* Append a name to p (raw as read; zone normalised when it is a name). */
+int nta_present_add(struct nta_present *p, const char *raw, size_t len);
+
+#endif

@@ -1,0 +1,323 @@
+/*
+ * client/nta_run.c — run a resolver control program, bounded in time and
+ * output (see nta_run.h).
+ */
+#define _GNU_SOURCE   /* pipe2, execvpe */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/nta_run.h"
+
+extern char **environ;
+
+struct nta_run_buf {
+	char *s;
+	size_t len, cap;
+	bool truncated, failed;
+};
+
+static void
+nta_run_buf_add(struct nta_run_buf *b, const char *s, size_t n)
+{
+	size_t cap;
+	char *ns;
+
+	if (b->failed)
+		return;
+	if (b->len + n > NTA_RUN_OUT_MAX) {
+		b->truncated = true;
+		n = NTA_RUN_OUT_MAX - b->len;
+	}
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((ns = realloc(b->s, cap)) == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static long long
+nta_run_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only. */
+static void __attribute__((noreturn))
+nta_run_child(char *const argv[], char *const envp[], int out_w, int err_w)
+{
+	const char *msg;
+	struct sigaction sa;
+	sigset_t none;
+	int devnull;
+
+	setpgid(0, 0);   /* so that a timeout can kill the whole group */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((devnull = open("/dev/null", O_RDONLY)) < 0 ||
+	    dup2(devnull, STDIN_FILENO) < 0 || dup2(out_w, STDOUT_FILENO) < 0 ||
+	    dup2(err_w, STDERR_FILENO) < 0)
+		_exit(126);
+	if (envp != NULL)
+		execvpe(argv[0], argv, envp);
+	else
+		execvp(argv[0], argv);
+	/* strerror() is not async-signal-safe: the usual cases, fixed text */
+	msg = errno == ENOENT ? "cannot execute: no such file or command\n" :
+	    errno == EACCES ? "cannot execute: permission denied\n" :
+	    errno == ENOEXEC ? "cannot execute: not an executable format\n" :
+	    "cannot execute\n";
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+int
+nta_run(char *const argv[], char *const envp[], int timeout,
+    struct nta_run_result *r, char *why, size_t whylen)
+{
+	struct nta_run_buf bo = { 0 }, be = { 0 };
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	long long deadline;
+	struct pollfd pfd[2];
+	char chunk[8192];
+	int status = 0, rc = -1, n, wait_ms;
+	pid_t pid = -1, w;
+	ssize_t got;
+
+	memset(r, 0, sizeof(*r));
+	if (argv == NULL || argv[0] == NULL) {
+		snprintf(why, whylen, "no program to run");
+		return -1;
+	}
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+		snprintf(why, whylen, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		nta_run_child(argv, envp, po[1], pe[1]);
+	setpgid(pid, pid);   /* either side may win the race; both agree */
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+
+	deadline = nta_run_ms() + (long long)timeout * 1000;
+	pfd[0].fd = po[0];
+	pfd[1].fd = pe[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		wait_ms = (int)(deadline - nta_run_ms());
+		if (wait_ms <= 0) {
+			r->timed_out = true;
+			break;
+		}
+		n = poll(pfd, 2, wait_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			goto out;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			got = read(pfd[i].fd, chunk, sizeof(chunk));
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				continue;
+			}
+			nta_run_buf_add(i == 0 ? &bo : &be, chunk, (size_t)got);
+		}
+	}
+	/* Both streams closed (or time is up): reap, still within the bound. */
+	for (;;) {
+		if (!r->timed_out) {
+			w = waitpid(pid, &status, WNOHANG);
+			if (w == pid)
+				break;
+			if (w < 0 && errno != EINTR) {
+				snprintf(why, whylen, "waitpid: %s", strerror(errno));
+				goto out;
+			}
+			if (nta_run_ms() < deadline) {
+				struct timespec ts = { 0, 10 * 1000 * 1000 };
+				nanosleep(&ts, NULL);
+				continue;
+			}
+			r->timed_out = true;
+		}
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		break;
+	}
+	pid = -1;
+	if (bo.failed || be.failed) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	if (WIFEXITED(status))
+		r->status = WEXITSTATUS(status);
+	else {
+		r->status = -1;
+		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	r->truncated = bo.truncated || be.truncated;
+	if (bo.s == NULL)
+		nta_run_buf_add(&bo, "", 0);
+	if (be.s == NULL)
+		nta_run_buf_add(&be, "", 0);
+	if (bo.failed || be.failed) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	r->out = bo.s;
+	r->out_len = bo.len;
+	r->err = be.s;
+	r->err_len = be.len;
+	bo.s = be.s = NULL;
+	rc = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	if (rc != 0)
+		memset(r, 0, sizeof(*r));
+	free(bo.s);
+	free(be.s);
+	return rc;
+}
+
+bool
+nta_run_ok(const struct nta_run_result *r)
+{
+	return r->status == 0 && !r->timed_out && !r->truncated && r->signal == 0;
+}
+
+void
+nta_run_result_free(struct nta_run_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+	r->out_len = r->err_len = 0;
+}
+
+static void
+nta_run_append(char *out, size_t len, size_t *at, char c)
+{
+	if (*at + 1 < len) {
+		out[*at] = c;
+		out[++*at] = '\0';
+	}
+}
+
+void
+nta_run_format(char *const argv[], char *out, size_t len)
+{
+	size_t at = 0;
+	const char *s;
+	bool quote;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			nta_run_append(out, len, &at, ' ');
+		s = argv[i];
+		quote = s[0] == '\0' || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789._/@:=+-,")] != '\0';
+		if (quote)
+			nta_run_append(out, len, &at, '\'');
+		for (; *s; s++) {
+			unsigned char c = (unsigned char)*s;
+			if (c == '\'' && quote) {
+				/* 'it'\''s' */
+				nta_run_append(out, len, &at, '\'');
+				nta_run_append(out, len, &at, '\\');
+				nta_run_append(out, len, &at, '\'');
+				nta_run_append(out, len, &at, '\'');
+			} else
+				nta_run_append(out, len, &at,
+				    (c < 0x20 || c == 0x7f) ? '?' : (char)c);
+		}
+		if (quote)
+			nta_run_append(out, len, &at, '\'');
+	}
+}
+
+void
+nta_run_describe(const struct nta_run_result *r, int timeout, char *out,
+    size_t len)
+{
+	const char *text = r->err_len > 0 ? r->err : r->out;
+	size_t n = r->err_len > 0 ? r->err_len : r->out_len, i, j = 0;
+	char shown[320];
+
+	/* Lines joined with " / ", control characters as '?', bounded. */
+	for (i = 0; text != NULL && i < n && j + 4 < sizeof(shown); i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n') {
+			if (i + 1 < n && j > 0) {
+				memcpy(shown + j, " / ", 3);
+				j += 3;
+			}
+			continue;
+		}
+		shown[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	shown[j] = '\0';
+	if (r->timed_out)
+		snprintf(out, len, "timed out after %d s%s%s", timeout,
+		    j ? ": " : "", shown);
+	else if (r->signal)
+		snprintf(out, len, "killed by signal %d%s%s", r->signal,
+		    j ? ": " : "", shown);
+	else if (r->truncated)
+		snprintf(out, len, "output larger than %d bytes", NTA_RUN_OUT_MAX);
+	else
+		snprintf(out, len, "exit status %d%s%s", r->status,
+		    j ? ": " : "", shown);
+}

@@ -1,0 +1,59 @@
+/*
+ * client/nta_sync.h — one pass of `ntactl nta sync`: bring a resolver's
+ * run-time NTAs in step with a relay's decisions, touching only the NTAs
+ * this tool added (its state file, nta_state.h).
+ *
+ * The rules (ntactl(1), NTA SYNC):
+ *  - nta_recommended zone, not on the resolver: add it for
+ *    min(decision lifetime, nta_until - relay now, --max-lifetime, 7 days),
+ *    never at the root; record it before adding (a crash never leaves an
+ *    unrecorded NTA behind).
+ *  - ours and still recommended: renew (the record's until follows the
+ *    decision) when its until has passed, when the decision now ends
+ *    earlier, or when less than half its lifetime is left; re-add it, and
+ *    report drift, when the resolver lost it (unbound reload, restart).
+ *  - ours and no longer recommended (another state, or not listed): remove.
+ *  - not ours: never removed; reported as drift.
+ *  - relay unreachable or its answer malformed: nothing is added and nothing
+ *    removed on the relay's account; only our NTAs whose recorded until has
+ *    passed are removed (their lifetime ended: not a relay decision).
+ *
+ * The outcome is a JSON report (also what `--json` prints):
+ *   {"actions":[{"action":"add|renew|remove|forget","zone":..,"lifetime":..,
+ *     "until":..,"reason":..,"commands":[..]}],
+ *    "drift":[{"zone":..,"kind":"missing|foreign|foreign_recommended|
+ *     refused","fixed":bool,"message":..}],
+ *    "errors":[{"zone":..|null,"message":..}],
+ *    "relay":URL,"relay_ok":bool,"driver":..,"dry_run":bool,"now":..}
+ */
+#ifndef NTARELAY_CLIENT_NTA_SYNC_H
+#define NTARELAY_CLIENT_NTA_SYNC_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "client/nta_driver.h"
+
+#define NTA_SYNC_SLACK 60         /* seconds: ends that differ less are equal */
+#define NTA_SYNC_LOCK_WAIT 60     /* seconds to wait for the state lock */
+
+struct nta_sync_opts {
+	const char *relay;        /* base URL of the relay's HTTP API */
+	const char *token_file;   /* NULL: $NTARELAY_TOKEN or none */
+	const char *state_path;
+	long long max_lifetime;   /* seconds, 1..7 days */
+	bool dry_run;             /* run nothing, write nothing */
+};
+
+/*
+ * One pass with driver d. *report is a new JSON object (caller decrefs), or
+ * NULL when out of memory. Returns 0 in step (drift fixed counts as in
+ * step), 1 when drift was left that must not or could not be fixed
+ * (a foreign NTA, a refused recommendation), 2 on any error (relay,
+ * driver, state file).
+ */
+int nta_sync_pass(struct nta_driver *d, const struct nta_sync_opts *o,
+    json_t **report);
+
+#endif
