@@ -108,7 +108,7 @@ struct relay_config {
 	                               ceil(members/3)); else 2..1000 */
 	int quorum_evidence;        /* quorum_evidence M; 2 (1..1000): operators
 	                               whose observations share a fingerprint */
-	int resolve_after;          /* resolve_after SECONDS; 900 (60..86400):
+	int resolve_after;          /* resolve_after SECONDS; 900 (5..86400):
 	                               sustained validation that clears */
 	struct config_group groups[CONFIG_GROUPS_MAX]; /* affiliation_group ID,ID,... */
 	size_t ngroups;

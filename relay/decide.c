@@ -425,9 +425,14 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 		}
 		if (changed) {
 			r->metrics.decisions++;
-			log_notice("decision %s: %s -> %s (%s)", z->zone,
-			    quorum_state_name(prev), quorum_state_name(z->state),
-			    e.res.reason);
+			if (prev != z->state)
+				log_notice("decision %s: %s -> %s (%s)", z->zone,
+				    quorum_state_name(prev),
+				    quorum_state_name(z->state), e.res.reason);
+			else
+				log_notice("decision %s: still %s, its operators, "
+				    "fingerprints or lifetime changed (%s)", z->zone,
+				    quorum_state_name(z->state), e.res.reason);
 			if (r->notify) {
 				json_t *doc = decide_zone_json(r, z->zone);
 				if (doc)

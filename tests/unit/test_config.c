@@ -469,8 +469,8 @@ values(void **state)
 	    "8: quorum: 'some': write auto or a number (2-1000)");
 	expect_extra_error("quorum_evidence 0\n",
 	    "8: quorum_evidence: 0 out of range (1-1000)");
-	expect_extra_error("resolve_after 59\n",
-	    "8: resolve_after: 59 out of range (60-86400)");
+	expect_extra_error("resolve_after 4\n",
+	    "8: resolve_after: 4 out of range (5-86400)");
 	expect_extra_error("log_level loud\n",
 	    "8: log_level: 'loud' is not one of err, warn, notice, info, debug");
 	expect_extra_error("log_syslog true\n", "8: log_syslog: 'true': write yes or no");
