@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "client/cli.h"
 #include "client/ntactl.h"
+#include "client/relayc.h"
 #include "proto/zone.h"
 #include "relay/probe.h"
 
@@ -25,6 +27,7 @@
 static const char observe_usage[] =
     "usage: ntactl observe ZONE [--server ADDR[@PORT]] [--trust-anchor FILE]\n"
     "                           [--vantage NAME] [--json]\n"
+    "                           [--publish [-c FILE]]\n"
     "\n"
     "Probe ZONE once with a validating libunbound resolver: SOA, DNSKEY and NS\n"
     "at the apex, DS at the parent, and a random non-existent name. Prints the\n"
@@ -36,8 +39,13 @@ static const char observe_usage[] =
     "  --trust-anchor FILE   DS or DNSKEY lines (default: the root KSKs)\n"
     "  --vantage NAME        the vantage name in the observation (default probe)\n"
     "  --json                print the observation fields as JSON\n"
+    "  --publish             also submit it through your relay, which signs\n"
+    "                        and publishes it as its own observation\n"
+    "  -c, --config FILE     the relay's ntarelay.conf, for --publish (default\n"
+    "                        /etc/ntarelay/ntarelay.conf)\n"
     "\n"
-    "Exit status: 0 secure, 1 bogus, insecure or indeterminate, 2 error.\n";
+    "Exit status: 0 secure, 1 bogus, insecure or indeterminate, 2 error\n"
+    "(also when --publish could not submit the observation).\n";
 
 struct observe_ctx {
 	json_t *obs;
@@ -150,10 +158,14 @@ cmd_observe(int argc, char **argv)
 		{ "trust-anchor", required_argument, NULL, 't' },
 		{ "vantage", required_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "publish", no_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *server = NULL, *ta = NULL, *vantage = NULL, *why = NULL;
+	const char *config = NULL;
+	bool publish = false;
 	char zone[ZONE_TEXT_MAX + 1], err[256];
 	int json = 0, ch, rc;
 	struct probe *p;
@@ -162,8 +174,10 @@ cmd_observe(int argc, char **argv)
 	const char *state;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:t:v:jh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:t:v:jhpc:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'p': publish = true; break;
+		case 'c': config = optarg; break;
 		case 's': server = optarg; break;
 		case 't': ta = optarg; break;
 		case 'v': vantage = optarg; break;
@@ -230,6 +244,24 @@ cmd_observe(int argc, char **argv)
 	}
 	state = json_string_value(json_object_get(c.obs, "state"));
 	rc = state != NULL && strcmp(state, "secure") == 0 ? CLI_OK : CLI_NO;
+	if (publish) {
+		struct httpc_response r;
+		struct relayc relay;
+		json_t *ans;
+
+		if (relayc_resolve("observe", NULL, config, NULL, true, &relay) !=
+		    CLI_OK || relayc_post("observe", &relay,
+		    "/v1/submit/observation", c.obs, &r) != CLI_OK) {
+			json_decref(c.obs);
+			return CLI_ERR;
+		}
+		ans = json_loadb(r.body, r.len, 0, NULL);
+		fprintf(json ? stderr : stdout, "observation %s signed by the relay "
+		    "and published\n", json_string_value(json_object_get(ans, "id")) ?
+		    json_string_value(json_object_get(ans, "id")) : "?");
+		json_decref(ans);
+		httpc_response_free(&r);
+	}
 	json_decref(c.obs);
 	return rc;
 }

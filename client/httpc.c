@@ -270,9 +270,11 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 int
-httpc_get(const char *url, const char *token, struct httpc_response *r,
-    char *err, size_t errlen)
+httpc_request(const char *method, const char *url, const char *unix_path,
+    const char *token, const char *body, size_t bodylen,
+    struct httpc_response *r, char *err, size_t errlen)
 {
+	struct curl_slist *hs = NULL;
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct httpc_sink k = { { 0 }, false };
 	CURLcode cc;
@@ -307,7 +309,17 @@ httpc_get(const char *url, const char *token, struct httpc_response *r,
 	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &k) != CURLE_OK ||
 	    (token != NULL &&
 	    (curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, token) != CURLE_OK))) {
+	    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, token) != CURLE_OK)) ||
+	    (unix_path != NULL &&
+	    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, unix_path) != CURLE_OK) ||
+	    (body != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+	        (curl_off_t)bodylen) != CURLE_OK ||
+	    (hs = curl_slist_append(hs, "Content-Type: application/json")) == NULL ||
+	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs) != CURLE_OK)) ||
+	    (method != NULL &&
+	    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK)) {
 		snprintf(err, errlen, "libcurl refused an option (URL too long or "
 		    "malformed?)");
 		goto out;
@@ -339,10 +351,18 @@ httpc_get(const char *url, const char *token, struct httpc_response *r,
 	rc = 0;
 out:
 	free(k.body.s);
+	curl_slist_free_all(hs);
 	if (c)
 		curl_easy_cleanup(c);
 	curl_global_cleanup();
 	return rc;
+}
+
+int
+httpc_get(const char *url, const char *token, struct httpc_response *r,
+    char *err, size_t errlen)
+{
+	return httpc_request(NULL, url, NULL, token, NULL, 0, r, err, errlen);
 }
 
 void

@@ -69,6 +69,16 @@ struct httpc_response {
 int httpc_get(const char *url, const char *token, struct httpc_response *r,
     char *err, size_t errlen);
 
+/*
+ * The general form: method NULL (GET, or POST when body is given),
+ * unix_path a unix socket to connect to instead of the URL's host (the
+ * relay's control socket; the URL is then http://localhost/PATH), body
+ * (bodylen bytes, sent as application/json) or NULL.
+ */
+int httpc_request(const char *method, const char *url, const char *unix_path,
+    const char *token, const char *body, size_t bodylen,
+    struct httpc_response *r, char *err, size_t errlen);
+
 /* Free r's body; r itself is the caller's. NULL allowed. */
 void httpc_response_free(struct httpc_response *r);
 

@@ -29,6 +29,12 @@ static const struct {
 	{ "events", cmd_events, "list the events a relay verified (HTTP API)" },
 	{ "observe", cmd_observe, "probe a zone once and print the observation (DNSSEC)" },
 	{ "peers", cmd_peers, "list a relay's member operators and keys (HTTP API)" },
+	{ "assess", cmd_assess, "sign and publish your assessment of a zone (via your relay)" },
+	{ "statement", cmd_statement, "as a zone's operator, state where its failure stands" },
+	{ "withdraw", cmd_withdraw, "withdraw one of your own assessments or statements" },
+	{ "status", cmd_status, "the zones in incident, or one zone's decision and audit trail" },
+	{ "quorum", cmd_quorum, "exit 0 when an NTA is recommended for a zone (scripts)" },
+	{ "watch", cmd_watch, "follow the relay's decisions as they change" },
 	{ "nta", cmd_nta, "keep a resolver's NTAs in step with a relay (sync, watch, list)" },
 };
 

@@ -17,6 +17,15 @@ int cmd_cert(int argc, char **argv);
 int cmd_vouch(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_statement(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_quorum(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+/* "3600", "90m", "6h", "2d", "1w" -> seconds in [60, 604800]; -1. */
+long cli_parse_duration(const char *s);
 int cmd_nta(int argc, char **argv);
 
 #endif
