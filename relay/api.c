@@ -9,6 +9,8 @@
 #include "relay/api.h"
 #include "relay/control.h"
 #include "relay/decide.h"
+#include "relay/page.h"
+#include "relay/slash.h"
 #include "relay/log.h"
 #include "trustdb/membership.h"
 #include "trustdb/store.h"
@@ -161,6 +163,19 @@ event(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len)
 	return raw;
 }
 
+static char *
+page(void *ctx, size_t *len)
+{
+	return page_render(ctx, len);
+}
+
+static unsigned
+slash(void *ctx, const char *body, size_t len, const char *content_type,
+    json_t **reply)
+{
+	return slash_handle(ctx, body, len, content_type, reply);
+}
+
 unsigned
 api_submit(void *ctx, const char *what, const char *body, size_t len,
     json_t **reply)
@@ -174,6 +189,11 @@ api_handlers(struct relay *r)
 	struct http_handlers h = { .ctx = r, .healthy = healthy, .events = events,
 	    .peers = peers, .metrics = metrics, .zones = zones, .zone = zone,
 	    .event = event };
+
+	if (r->cfg.status_page)
+		h.page = page;
+	if (r->cfg.mattermost_slash_token_file[0])
+		h.slash = slash;
 
 	return h;
 }

@@ -29,6 +29,7 @@
 #include "relay/decide.h"
 #include "relay/gossip.h"
 #include "relay/notify.h"
+#include "relay/slash.h"
 #include "relay/log.h"
 #include "relay/relay.h"
 #include "relay/topic.h"
@@ -599,6 +600,7 @@ out:
 	http_stop(r->control);
 	http_stop(r->http);
 	notify_stop(r->notify);
+	slash_forget();
 	decide_stop(r);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);
