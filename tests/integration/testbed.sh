@@ -17,6 +17,9 @@
 #                        sets NAME_port, NAME_pid; registered with t_pid
 #   tb_sign ZONE INC EXP sign $TB/ZONE.zone (INC, EXP: epoch seconds) again
 #   tb_reload NAME       SIGHUP that NSD (it serves the new files in ~80 ms)
+#   tb_unbound NAME NSD  a validating Unbound forwarding to that NSD; sets
+#                        NAME_port, NAME_pid, NAME_conf
+#   tb_dig PORT NAME     "RCODE ad|noad" of an A query through a resolver
 #
 # Everything on 127.0.0.1; NSD is started as `nsd -d -c ABS` (an absolute
 # path); all its state stays in $TB.
@@ -178,4 +181,58 @@ EOF
 # tb_reload NAME: NSD rereads its zone files.
 tb_reload() {
 	eval "kill -HUP \$${1}_pid"
+}
+
+# tb_unbound NAME NSDNAME: a validating Unbound (TESTBED.md §4) forwarding
+# everything to that NSD, trusting $TB/root.ds, with remote control on a
+# unix socket; sets NAME_port, NAME_pid, NAME_conf; registered with t_pid.
+tb_unbound() {
+	_name=$1
+	_port=$(t_port)
+	_dir=$TB/$_name
+	_nsdport=$(eval echo "\$${2}_port")
+	mkdir -p "$_dir/run"
+	cat >"$_dir/unbound.conf" <<EOF
+server:
+    interface: 127.0.0.1
+    port: $_port
+    do-ip6: no
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$_dir"
+    pidfile: "$_dir/run/unbound.pid"
+    use-syslog: no
+    logfile: "$_dir/unbound.log"
+    num-threads: 1
+    access-control: 127.0.0.0/8 allow
+    outgoing-interface: 127.0.0.1
+    do-not-query-localhost: no
+    module-config: "validator iterator"
+    trust-anchor-file: "$TB/root.ds"
+    val-log-level: 2
+    val-bogus-ttl: 5
+    trust-anchor-signaling: no
+    cache-max-ttl: 30
+    cache-max-negative-ttl: 5
+forward-zone:
+    name: "."
+    forward-addr: 127.0.0.1@$_nsdport
+remote-control:
+    control-enable: yes
+    control-interface: $_dir/run/unbound.ctl
+EOF
+	unbound -d -c "$_dir/unbound.conf" &
+	_pid=$!
+	t_pid "$_pid"
+	eval "${_name}_port=$_port ${_name}_pid=$_pid ${_name}_conf=$_dir/unbound.conf"
+	t_wait 10 sh -c "kill -0 $_pid && unbound-control -c '$_dir/unbound.conf' status"
+}
+
+# tb_dig PORT NAME: "RCODE ad|noad" of an A query through a resolver.
+tb_dig() {
+	dig +time=2 +tries=1 -p "$1" @127.0.0.1 "$2" A 2>/dev/null | awk '
+	    /status:/ { s = $6; sub(",", "", s) }
+	    /^;; flags:/ { f = ($0 ~ / ad[ ;]/) ? "ad" : "noad" }
+	    END { print s " " f }'
 }
