@@ -11,7 +11,8 @@
 # is reported and never removed (exit 1); relay down or a malformed answer
 # changes nothing (exit 2) except removing NTAs whose recorded until passed;
 # lifetime capped at 7 days and by --max-lifetime; never the root; renewal;
-# the state file; the exec driver's environment; --dry-run; watch.
+# the state file; the exec driver's environment; --dry-run; watch; and end
+# to end, the same through a real two-relay federation's GET /v1/zones.
 . "$(dirname "$0")/lib.sh"
 
 NTACTL="${NTACTL:-$top_builddir/client/ntactl}"
@@ -466,6 +467,57 @@ kill -TERM "$watch_pid"
 wait "$watch_pid"
 t_is "watch: SIGTERM ends it with exit 0" "$?" 0
 t_ok "watch: says it stopped" grep -q 'stopped by SIGTERM' "$T/watch.log"
+
+# ---------------------------------------------------------------- a real relay
+
+# End to end: two operators' relays probe zskroll. from NSD and gossip over
+# a broker; both assess it an accident and recommend an NTA; the relay's own
+# GET /v1/zones drives unbound. A withdrawal ends the quorum: the NTA goes.
+if command -v mosquitto >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1 &&
+    [ -x "$top_builddir/relay/ntarelayd" ]; then
+	. "$top_srcdir/tests/integration/fed.sh"
+	for o in A B; do fed_operator "$o" >/dev/null 2>&1; done
+	t_ok "e2e: broker starts" t_mosquitto m
+	FED_EXTRA="watch zskroll.
+probe_forward 127.0.0.1@$nsd_port
+probe_trust_anchor $TB/root.ds
+probe_interval 1"
+	export FED_EXTRA
+	t_ok "e2e: relay A starts" fed_relay A m
+	t_ok "e2e: relay B starts" fed_relay B m
+	unset FED_EXTRA
+	zstate() { curl -fs "http://127.0.0.1:$A_http/v1/zones" | jq -r '[.zones[] | select(.zone == "zskroll.") | .state][0] // "clear"'; }
+	zstate_is() { [ "$(zstate)" = "$1" ]; }
+	t_ok "e2e: A sees zskroll. fail (observed)" t_wait 40 zstate_is observed
+	# submit RELAY KIND JSON: through the relay's control socket, which
+	# signs it as its operator; prints the event id
+	submit() {
+		curl -s --unix-socket "$T/$1/control.sock" -d "$3" \
+		    "http://localhost/v1/submit/$2" | jq -r '.id // empty'
+	}
+	idA=$(submit A assessment '{"zone":"zskroll.","verdict":"accident","recommend_nta":true,"lifetime":3600}')
+	idB=$(submit B assessment '{"zone":"zskroll.","verdict":"accident","recommend_nta":true,"lifetime":3600}')
+	t_ok "e2e: both operators' assessments are signed" sh -c "echo '$idA$idB' | grep -Eq '^[0-9a-f]{128}\$'"
+	t_ok "e2e: both operators assess: nta_recommended on A" t_wait 30 zstate_is nta_recommended
+	E2E="$T/e2e.json"
+	"$NTACTL" nta sync --driver unbound --control-config "$T/ub/unbound.conf" \
+	    --relay "http://127.0.0.1:$A_http" --state "$E2E" --json >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+	t_is "e2e: sync against the relay's /v1/zones: exit 0" "$(rc)" 0
+	t_is "e2e: zskroll. added" "$(js '[.actions[] | "\(.action) \(.zone)"] | join(",")')" "add zskroll."
+	t_ok "e2e: for at most the recommended hour" test "$(js '.actions[0].lifetime')" -le 3600 -a "$(js '.actions[0].lifetime')" -gt 3000
+	t_is "e2e: unbound has it" "$(ub_ntas)" "zskroll."
+	t_is "e2e: www.zskroll. answers, without AD" "$(dq "$ub_port" www.zskroll.)" "NOERROR noad"
+	submit B withdraw "{\"target\":\"$idB\"}" >/dev/null
+	t_ok "e2e: B withdraws: the quorum is gone on A" t_wait 30 sh -c "! curl -fs http://127.0.0.1:$A_http/v1/zones | jq -e '.zones[] | select(.zone == \"zskroll.\" and .state == \"nta_recommended\")' >/dev/null"
+	"$NTACTL" nta sync --driver unbound --control-config "$T/ub/unbound.conf" \
+	    --relay "http://127.0.0.1:$A_http" --state "$E2E" --json >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+	t_is "e2e: sync removes it (exit 0)" "$(rc) $(js '[.actions[] | "\(.action) \(.zone)"] | join(",")')" "0 remove zskroll."
+	t_is "e2e: www.zskroll. fails again" "$(dq "$ub_port" www.zskroll.)" "SERVFAIL noad"
+else
+	t_ok "e2e against a real relay # SKIP mosquitto, sqlite3 or ntarelayd missing" true
+fi
 
 # ---------------------------------------------------------------- other resolvers
 
