@@ -30,7 +30,10 @@ static const char assess_usage[] =
     "                     accident or likely_accident; never for the root)\n"
     "  --lifetime D       how long the recommendation holds: seconds, or\n"
     "                     with a unit: 90m, 6h, 2d, 1w (default 6h; 60 s to\n"
-    "                     7 days, RFC 7646); the assessment expires with it\n"
+    "                     7 days, RFC 7646). An assessment event lives at\n"
+    "                     most 6 h: your relay signs it again until the\n"
+    "                     lifetime ends, unless you withdraw it or assess\n"
+    "                     the zone again\n"
     "  --refs ID,...      event ids it rests on (observations), at most 16\n"
     "  --note TEXT        for people, at most 1024 bytes\n"
     RELAYC_USAGE
@@ -53,7 +56,8 @@ static const char statement_usage[] =
     "                     operator toward the quorum, never alone),\n"
     "                     attack_suspected (vetoes any NTA) or resolved\n"
     "  --note TEXT        for people, at most 1024 bytes\n"
-    "  --expires-in D     how long it stands (default 1d; 60 s to 7 days)\n"
+    "  --expires-in D     how long it stands (default and most 1d, the\n"
+    "                     protocol's limit; sign a new one to go on)\n"
     RELAYC_USAGE
     "  --json             print the relay's answer as JSON\n"
     "\n"
@@ -271,9 +275,10 @@ cmd_statement(int argc, char **argv)
 		case O_STATUS: status = optarg; break;
 		case O_NOTE: c.note = optarg; break;
 		case O_EXPIRES:
-			if ((expires = cli_parse_duration(optarg)) < 0) {
+			if ((expires = cli_parse_duration(optarg)) < 0 ||
+			    expires > 86400) {
 				cli_err("statement: --expires-in '%s': seconds or 90m, "
-				    "6h, 2d, 1w; 60 s to 7 days", optarg);
+				    "6h, 1d; 60 s to 1 day", optarg);
 				return CLI_ERR;
 			}
 			break;

@@ -205,10 +205,10 @@ zone_detail(const json_t *z)
 	printf("state:        %s (for %s)\n", buf, t);
 	cli_json_text(z, "reason", 190, buf, sizeof(buf));
 	printf("reason:       %s\n", buf);
-	printf("quorum:       %lld of %lld operators recommend; %lld of %lld "
-	    "observe one failure; %lld validate\n", num(z, "recommending"),
-	    num(z, "quorum"), num(z, "observing"), num(z, "evidence"),
-	    num(z, "validating"));
+	printf("quorum:       %lld operators recommend an NTA (quorum %lld); "
+	    "%lld observe one failure (needed %lld); %lld validate again\n",
+	    num(z, "recommending"), num(z, "quorum"), num(z, "observing"),
+	    num(z, "evidence"), num(z, "validating"));
 	if (json_is_integer(json_object_get(z, "nta_until"))) {
 		utc(num(z, "nta_until"), t, sizeof(t));
 		printf("nta:          lifetime %lld s, until %s\n",

@@ -9,9 +9,14 @@
  * The body is a JSON object with the kind's own fields (PROTOCOL.md §6):
  *
  *   assessment      zone, verdict, recommend_nta, lifetime, [note], [refs]
- *                   (exp = ts + lifetime)
- *   zone_statement  zone, status, [note], [refs], [expires_in] (86400)
- *   withdraw        target, [note]  (exp: 7 days)
+ *                   (exp = ts + lifetime, at most 6 h as the protocol
+ *                   allows: a longer lifetime is kept alive by
+ *                   relay/renew.c, which re-signs it until it ends)
+ *   zone_statement  zone, status, [note], [refs], [expires_in] (86400,
+ *                   the protocol's most)
+ *   withdraw        target, [note]  (exp: 7 days); the target must be an
+ *                   event of this operator held here, and the renewals
+ *                   of a withdrawn assessment are withdrawn with it
  *   observation     the fields of an observation (ntactl observe
  *                   --publish); exp = ts + 3600
  *
@@ -30,6 +35,7 @@
 #include "relay/control.h"
 #include "relay/gossip.h"
 #include "relay/log.h"
+#include "relay/renew.h"
 
 #define STATEMENT_LIFETIME 86400
 #define WITHDRAW_LIFETIME (7 * 86400)
@@ -65,6 +71,8 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	json_error_t jerr;
 	enum kind kind = kind_from_name(what);
 	json_t *f, *v;
+	const char *zone;
+	char zonebuf[ZONE_TEXT_MAX + 1], target[KEY_ID_HEX_LEN + 1] = "";
 	long lifetime;
 
 	if (kind != KIND_ASSESSMENT && kind != KIND_ZONE_STATEMENT &&
@@ -75,8 +83,8 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	f = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(f)) {
 		json_decref(f);
-		return refuse(r, reply, 400, "bad_json", "the body is not a JSON "
-		    "object: %s", jerr.text);
+		return refuse(r, reply, 400, "bad_request", "the body is not a "
+		    "JSON object: %s", jerr.text);
 	}
 	for (int i = 0; header[i]; i++)
 		if (json_object_get(f, header[i]) != NULL) {
@@ -99,23 +107,50 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		lifetime = STATEMENT_LIFETIME;
 		if ((v = json_object_get(f, "expires_in")) != NULL) {
 			if (!json_is_integer(v) || json_integer_value(v) < 60 ||
-			    json_integer_value(v) > 604800) {
+			    json_integer_value(v) > STATEMENT_LIFETIME) {
 				json_decref(f);
 				return refuse(r, reply, 400, "field_value", "%s",
-				    "expires_in: an integer, 60-604800 seconds");
+				    "expires_in: an integer, 60-86400 seconds (a zone "
+				    "statement lives at most a day; sign a new one)");
 			}
 			lifetime = (long)json_integer_value(v);
 			json_object_del(f, "expires_in");
 		}
 		break;
-	case KIND_WITHDRAW:
+	case KIND_WITHDRAW: {
+		unsigned char tid[KEY_ID_LEN], origin[KEY_ID_LEN];
+		const char *t = json_string_value(json_object_get(f, "target"));
+		int found = -1;
+
+		if (t != NULL && strlen(t) == KEY_ID_HEX_LEN &&
+		    encoding_hex_decode(t, tid, KEY_ID_LEN) == 0)
+			found = store_lookup(r->store, tid, origin, NULL, 0,
+			    NULL, NULL);
+		if (found == 0 || (found == 1 &&
+		    memcmp(origin, r->origin, KEY_ID_LEN) != 0)) {
+			unsigned st = found == 0 ?
+			    refuse(r, reply, 404, "unknown_event", "no event %s is "
+			    "held here (a typo?)", t) :
+			    refuse(r, reply, 400, "not_own_event", "event %.16s... "
+			    "is another operator's", t);
+			json_decref(f);
+			return st;
+		}
 		lifetime = WITHDRAW_LIFETIME;
 		break;
+	}
 	default:
 		lifetime = OBSERVATION_LIFETIME;
 		break;
 	}
+	if (lifetime > kind_max_lifetime(kind))
+		lifetime = (long)kind_max_lifetime(kind);
 	gossip_begin(r);
+	zone = json_string_value(json_object_get(f, "zone"));
+	snprintf(zonebuf, sizeof(zonebuf), "%s", zone ? zone : "");
+	if (kind == KIND_WITHDRAW && json_is_string(json_object_get(f, "target")))
+		snprintf(target, sizeof(target), "%s",
+		    json_string_value(json_object_get(f, "target")));
 	if (gossip_own_id(r, kind, f, lifetime, id, why, sizeof(why)) != 0) {
 		/* why is "name: text" for a protocol refusal, "" otherwise */
 		char name[40] = "refused";
@@ -124,14 +159,23 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		if (why[0] == '\0')
 			return refuse(r, reply, 500, "internal", "%s",
 			    "the relay could not sign or store the event (see its log)");
+		const char *text = why;
+
 		if (colon && colon - why < (long)sizeof(name) &&
-		    strspn(why, "abcdefghijklmnopqrstuvwxyz_") == (size_t)(colon - why))
+		    strspn(why, "abcdefghijklmnopqrstuvwxyz_") == (size_t)(colon - why)) {
 			snprintf(name, sizeof(name), "%.*s", (int)(colon - why), why);
-		return refuse(r, reply, 400, name, "%s", why);
+			for (text = colon + 1; *text == ' '; text++)
+				;
+		}
+		return refuse(r, reply, 400, name, "%s", text);
 	}
 	r->metrics.submissions++;
 	encoding_hex_encode(id, KEY_ID_LEN, idhex);
-	log_notice("control: signed %s %s", what, idhex);
-	*reply = json_pack("{s:s,s:s}", "id", idhex, "kind", what);
+	log_notice("control: signed %s %s%s%s", what, idhex, zonebuf[0] ? " for " :
+	    "", zonebuf);
+	if (kind == KIND_WITHDRAW && target[0])
+		renew_withdrawn(r, target);
+	*reply = json_pack("{s:s,s:s,s:s}", "id", idhex, "kind", what,
+	    "zone", zonebuf);
 	return 201;
 }

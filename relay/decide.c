@@ -108,13 +108,27 @@ zone_get(struct decide *d, const char *zone)
 }
 
 static bool
-withdrawn(const struct decide *d, const struct event *ev)
+withdrawn_id(const struct decide *d, const unsigned char id[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN])
 {
-	for (size_t i = 0; i < d->nwd; i++)
-		if (memcmp(d->wd[i].target, ev->id, KEY_ID_LEN) == 0 &&
-		    memcmp(d->wd[i].origin, ev->origin, KEY_ID_LEN) == 0)
+	for (size_t i = 0; d && i < d->nwd; i++)
+		if (memcmp(d->wd[i].target, id, KEY_ID_LEN) == 0 &&
+		    memcmp(d->wd[i].origin, origin, KEY_ID_LEN) == 0)
 			return true;
 	return false;
+}
+
+static bool
+withdrawn(const struct decide *d, const struct event *ev)
+{
+	return withdrawn_id(d, ev->id, ev->origin);
+}
+
+bool
+decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN])
+{
+	return withdrawn_id(r->decide, id, origin);
 }
 
 static void
@@ -688,6 +702,33 @@ decide_zones_json(struct relay *r)
 	}
 	if (zones == NULL)
 		return NULL;
+	/* most urgent first, then by name: a stable order for people */
+	{
+		static const int rank[QS__COUNT] = {
+			[QS_NTA_RECOMMENDED] = 0, [QS_VETOED] = 1,
+			[QS_INCONSISTENT_EVIDENCE] = 2, [QS_OBSERVED] = 3,
+			[QS_RESOLVED] = 4, [QS_CLEAR] = 5,
+		};
+		size_t n = json_array_size(zones);
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0; j--) {
+				json_t *a = json_array_get(zones, j - 1);
+				json_t *b = json_array_get(zones, j);
+				enum quorum_state sa = quorum_state_from_name(
+				    json_string_value(json_object_get(a, "state")));
+				enum quorum_state sb = quorum_state_from_name(
+				    json_string_value(json_object_get(b, "state")));
+				int ra = sa < QS__COUNT ? rank[sa] : 9;
+				int rb = sb < QS__COUNT ? rank[sb] : 9;
+				if (ra < rb || (ra == rb && strcmp(json_string_value(
+				    json_object_get(a, "zone")), json_string_value(
+				    json_object_get(b, "zone"))) <= 0))
+					break;
+				json_incref(a);
+				json_array_set(zones, j - 1, b);
+				json_array_set_new(zones, j, a);
+			}
+	}
 	return json_pack("{s:I,s:o,s:I,s:o}", "now", (json_int_t)now,
 	    "relay", hexj(r->origin), "count", (json_int_t)json_array_size(zones),
 	    "zones", zones);
@@ -752,8 +793,9 @@ decide_zone_json(struct relay *r, const char *zone)
 	{
 		json_t *ignored = json_array();
 		for (size_t i = 0; i < e.n; i++)
-			if ((!e.qe[i].counts || e.qe[i].withdrawn) &&
-			    json_array_size(ignored) < 32)
+			if ((!e.qe[i].counts || e.qe[i].withdrawn ||
+			    (e.qe[i].kind == KIND_ZONE_STATEMENT &&
+			    !e.qe[i].zone_operator)) && json_array_size(ignored) < 32)
 				json_array_append_new(ignored, event_json(e.ev[i], &e.qe[i]));
 		json_object_set_new(doc, "not_counted", ignored);
 	}

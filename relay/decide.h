@@ -19,6 +19,8 @@
 #ifndef NTARELAY_RELAY_DECIDE_H
 #define NTARELAY_RELAY_DECIDE_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "proto/event.h"
@@ -33,6 +35,10 @@ void decide_stop(struct relay *r);
 /* An accepted event that may change a decision (own or a peer's). */
 void decide_event(struct relay *r, const struct event *ev);
 
+/* Has origin withdrawn event id? */
+bool decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN]);
+
 /* Evaluate every zone again (the trust index changed). */
 void decide_all(struct relay *r);
 
@@ -41,7 +47,8 @@ void decide_flush(struct relay *r);
 
 /*
  * GET /v1/zones: {"now":N,"relay":OPERATOR,"count":N,"zones":[SUMMARY..]},
- * every zone not clear, most urgent first. SUMMARY: zone, state, since,
+ * every zone not clear, most urgent first (nta_recommended, vetoed,
+ * inconsistent_evidence, observed, resolved; then by zone). SUMMARY: zone, state, since,
  * changed, lifetime, nta_until, fingerprints, veto, recommending,
  * observing, validating, quorum, evidence, reason (docs/API.md).
  * New reference, NULL on allocation failure.
@@ -50,8 +57,9 @@ json_t *decide_zones_json(struct relay *r);
 
 /*
  * GET /v1/zones/{zone}: SUMMARY plus "operators" (every vote with its
- * operators, roles and events), "vetoes", "statement" (the zone
- * operator's), "decision_event" (the id of the relay's signed decision)
+ * operators, roles and events), "statement" (the zone operator's),
+ * "not_counted" (events of the zone that do not count: not a member's,
+ * revoked, withdrawn, a statement by someone not the zone's operator),
  * and "history" (the relay's decisions for the zone, oldest first, at most
  * 50: {"ts","state","event"}). A zone never seen answers state "clear".
  */

@@ -29,6 +29,7 @@
 #include "relay/decide.h"
 #include "relay/gossip.h"
 #include "relay/notify.h"
+#include "relay/renew.h"
 #include "relay/slash.h"
 #include "relay/log.h"
 #include "relay/relay.h"
@@ -442,6 +443,14 @@ on_signal(void *arg, int signo)
 		r->cfg.retention = cfg.retention;
 		memcpy(r->cfg.groups, cfg.groups, sizeof(cfg.groups));
 		r->cfg.ngroups = cfg.ngroups;
+		/* the quorum policy: every zone is evaluated again below */
+		r->cfg.quorum = cfg.quorum;
+		r->cfg.quorum_evidence = cfg.quorum_evidence;
+		r->cfg.resolve_after = cfg.resolve_after;
+		r->cfg.nta_max_lifetime = cfg.nta_max_lifetime;
+		r->cfg.veto_attack_assessment = cfg.veto_attack_assessment;
+		r->cfg.veto_unbacked = cfg.veto_unbacked;
+		r->cfg.veto_zone_statement = cfg.veto_zone_statement;
 		log_set_level(cfg.log_level);
 		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
 		relay_trust_reload(r);
@@ -580,6 +589,7 @@ main(int argc, char **argv)
 		envelope_free(env);
 	}
 	heartbeat(r);
+	renew_start(r);
 	if (watch_start(r) != 0)
 		goto out;
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);

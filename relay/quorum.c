@@ -432,11 +432,11 @@ quorum_evaluate(const struct quorum_event *evs, size_t n,
 		    p->evidence);
 	} else if (material) {
 		out->state = QS_OBSERVED;
-		snprintf(out->reason, sizeof(out->reason), "%d of %d operators "
-		    "recommend an NTA%s; %d of %d observe one failure",
-		    out->recommending, out->quorum,
-		    confirmed && !any_rec ? " (the zone operator's confirmation "
-		    "never counts alone)" : "", out->observing, p->evidence);
+		snprintf(out->reason, sizeof(out->reason), "%d operators recommend "
+		    "an NTA (quorum %d)%s; %d observe one failure (quorum_evidence "
+		    "%d)", out->recommending, out->quorum,
+		    confirmed && !any_rec ? ", the zone operator's confirmation "
+		    "never counts alone" : "", out->observing, p->evidence);
 	} else {
 		out->state = QS_CLEAR;
 		snprintf(out->reason, sizeof(out->reason), "no failure observed, "

@@ -918,6 +918,9 @@ static const struct {
 	{ "seq_gaps", offsetof(struct metrics, seq_gaps) },
 	{ "equivocations", offsetof(struct metrics, equivocations) },
 	{ "own_events", offsetof(struct metrics, own_events) },
+	{ "decisions", offsetof(struct metrics, decisions) },
+	{ "submissions", offsetof(struct metrics, submissions) },
+	{ "submissions_refused", offsetof(struct metrics, submissions_refused) },
 };
 
 int
@@ -933,7 +936,8 @@ store_counters_save(struct store *s, const struct metrics *m, char *err)
 		sqlite3_finalize(st);
 		return -1;
 	}
-	for (int i = 1; i < PROTO_E__COUNT + KIND__COUNT + 5; i++) {
+	for (int i = 1; i < PROTO_E__COUNT + KIND__COUNT +
+	    (int)(sizeof(scalar_counters) / sizeof(scalar_counters[0])); i++) {
 		uint64_t v;
 		if (i < PROTO_E__COUNT) {
 			snprintf(name, sizeof(name), "rejected.%s", proto_errname((enum proto_err)i));

@@ -119,6 +119,18 @@ t_ok "B withdraws its assessment" "$NTACTL" withdraw "$idB" -c "$T/B/ntarelay.co
 t_ok "observed on every relay" t_wait 20 all_state observed
 t_ok "the withdrawn events are listed as not counted" sh -c "curl -fs http://127.0.0.1:$C_http/v1/zones/zskroll. | jq -e '.not_counted[] | select(.id == \"$idA\" and .withdrawn)' >/dev/null"
 
+# An assessment recommending an NTA for longer than an assessment event
+# lives (6 h): the event expires in 6 h, peers accept it, the relay signs
+# it again before then (relay/renew.c).
+idL=$(assess_as A --verdict accident --nta --lifetime 2d | awk '{ print $2 }')
+heldL() { [ "$(fed_count B "id = x'$idL'")" = 1 ]; }
+t_ok "a 2-day recommendation reaches the peers" t_wait 20 heldL
+t_is "its event expires within 6 h" "$(sqlite3 "file:$T/B/store.db?mode=ro" "SELECT exp - ts FROM events WHERE id = x'$idL'")" 21600
+t_ok "A withdraws it" "$NTACTL" withdraw "$idL" -c "$T/A/ntarelay.conf"
+"$NTACTL" withdraw "$(printf '%064d' 7)" -c "$T/A/ntarelay.conf" >/dev/null 2>"$T/wd2.err"; rc=$?
+t_is "withdrawing an event nobody holds: refused, exit 1" "$rc" 1
+t_ok "... unknown_event" grep -q unknown_event "$T/wd2.err"
+
 # 6. The zone is fixed: sustained validation from M operators resolves it.
 idB=$(assess_as B --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
 t_ok "quorum again before the fix" t_wait 20 all_state nta_recommended
