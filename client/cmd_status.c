@@ -52,9 +52,12 @@ static const char quorum_usage[] =
 static const char watch_usage[] =
     "usage: ntactl watch [-c FILE | --relay URL] [--interval SECONDS] [--json]\n"
     "\n"
-    "Follow the relay's decisions: one line per change of a zone's state\n"
-    "(asked every --interval seconds, default 2), until interrupted. A relay\n"
-    "that cannot be reached is reported once, and again when it is back.\n"
+    "Follow the relay's decisions: one line per decision the relay signed\n"
+    "(from each zone's history, so that a state shorter than the interval\n"
+    "is shown too), asked every --interval seconds (default 2), until\n"
+    "interrupted; at the start, each zone's current decision. A\n"
+    "relay that cannot be reached is reported once, and again when it is\n"
+    "back.\n"
     "\n"
     RELAYC_USAGE
     "  --interval S       seconds between questions (1-3600, default 2)\n"
@@ -389,12 +392,80 @@ on_stop(int sig)
 	stop = 1;
 }
 
+/*
+ * Print the decisions of zone not printed yet, oldest first, from its
+ * history (the relay's signed decision events), so that a state that
+ * lasted less than the polling interval is shown too. printed: zone ->
+ * array of event ids already shown. first: remember, do not print.
+ */
+static void
+watch_zone(const struct relayc *rc, const char *zone, json_t *printed,
+    bool as_json, bool first)
+{
+	char path[ZONE_TEXT_MAX + 32];
+	struct httpc_response r;
+	json_t *doc, *h, *ids;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/v1/zones/%s", zone);
+	if (relayc_get("watch", rc, path, NULL, 0, &r) != CLI_OK)
+		return;
+	doc = json_loadb(r.body, r.len, 0, NULL);
+	httpc_response_free(&r);
+	if ((ids = json_object_get(printed, zone)) == NULL) {
+		ids = json_array();
+		json_object_set_new(printed, zone, ids);
+	}
+	json_array_foreach(json_object_get(doc, "history"), i, h) {
+		const char *id = json_string_value(json_object_get(h, "event"));
+		bool seen = false;
+		size_t k;
+		json_t *x;
+
+		if (id == NULL)
+			continue;
+		json_array_foreach(ids, k, x)
+			seen |= strcmp(json_string_value(x), id) == 0;
+		if (seen)
+			continue;
+		json_array_append_new(ids, json_string(id));
+		while (json_array_size(ids) > 200)
+			json_array_remove(ids, 0);
+		/* at the start: the current decision only */
+		if (first && i + 1 != json_array_size(json_object_get(doc, "history")))
+			continue;
+		if (as_json) {
+			json_t *o = json_pack("{s:s,s:O,s:O,s:O,s:O}", "zone", zone,
+			    "state", json_object_get(h, "state"),
+			    "ts", json_object_get(h, "ts"),
+			    "event", json_object_get(h, "event"),
+			    "reason", json_object_get(doc, "reason"));
+			char *out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			if (out)
+				printf("%s\n", out);
+			free(out);
+			json_decref(o);
+		} else {
+			char st[40], t[32], zn[300], reason[200] = "";
+			cli_json_text(h, "state", 30, st, sizeof(st));
+			cli_json_text(doc, "zone", 255, zn, sizeof(zn));
+			/* the reason is the current one: shown with the newest */
+			if (i + 1 == json_array_size(json_object_get(doc, "history")))
+				cli_json_text(doc, "reason", 190, reason, sizeof(reason));
+			utc(num(h, "ts"), t, sizeof(t));
+			printf("%s %-28s %-22s %s\n", t, zn, st, reason);
+		}
+	}
+	json_decref(doc);
+}
+
 int
 cmd_watch(int argc, char **argv)
 {
 	struct args a = { 0 };
 	struct relayc rc;
-	json_t *seen = json_object();   /* zone -> "state/changed" */
+	json_t *seen = json_object();     /* zone -> "state/changed" */
+	json_t *printed = json_object();  /* zone -> [decision event ids] */
 	bool down = false, first = true;
 	int ret;
 
@@ -421,7 +492,8 @@ cmd_watch(int argc, char **argv)
 				    "every %ld s", a.interval);
 			down = true;
 			json_decref(now_seen);
-			sleep((unsigned)a.interval);
+			for (long s = 0; s < a.interval && !stop; s++)
+				sleep(1);
 			continue;
 		}
 		if (down)
@@ -430,38 +502,23 @@ cmd_watch(int argc, char **argv)
 		root = json_loadb(r.body, r.len, 0, NULL);
 		httpc_response_free(&r);
 		json_array_foreach(json_object_get(root, "zones"), i, z) {
-			char zone[300], st[40], key[80], t[32], reason[200];
+			char key[80];
+			const char *zone = json_string_value(json_object_get(z, "zone"));
 			const char *old;
-			cli_json_text(z, "zone", 255, zone, sizeof(zone));
-			cli_json_text(z, "state", 30, st, sizeof(st));
-			cli_json_text(z, "reason", 190, reason, sizeof(reason));
-			snprintf(key, sizeof(key), "%s/%lld", st, num(z, "changed"));
+			if (zone == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%.40s/%lld", json_string_value(
+			    json_object_get(z, "state")) ? json_string_value(
+			    json_object_get(z, "state")) : "?", num(z, "changed"));
 			json_object_set_new(now_seen, zone, json_string(key));
 			old = json_string_value(json_object_get(seen, zone));
-			if (old && strcmp(old, key) == 0)
-				continue;
-			if (a.json) {
-				char *s = json_dumps(z, JSON_COMPACT);
-				if (s)
-					printf("%s\n", s);
-				free(s);
-			} else {
-				utc(num(z, "changed") ? num(z, "changed") : num(root, "now"),
-				    t, sizeof(t));
-				printf("%s %-28s %-22s %s\n", t, zone, st, reason);
-			}
+			if (old == NULL || strcmp(old, key) != 0)
+				watch_zone(&rc, zone, printed, a.json, first);
 		}
-		json_object_foreach_safe(seen, tmp, k, z) {
-			if (json_object_get(now_seen, k) == NULL && !first) {
-				char t[32];
-				utc(num(root, "now"), t, sizeof(t));
-				if (a.json)
-					printf("{\"zone\":\"%s\",\"state\":\"clear\"}\n", k);
-				else
-					printf("%s %-28s %-22s %s\n", t, k, "clear",
-					    "no longer in incident");
-			}
-		}
+		/* zones no longer listed are clear now: their last decisions */
+		json_object_foreach_safe(seen, tmp, k, z)
+			if (json_object_get(now_seen, k) == NULL)
+				watch_zone(&rc, k, printed, a.json, false);
 		json_decref(seen);
 		seen = now_seen;
 		json_decref(root);
@@ -470,5 +527,6 @@ cmd_watch(int argc, char **argv)
 			sleep(1);
 	}
 	json_decref(seen);
+	json_decref(printed);
 	return CLI_OK;
 }

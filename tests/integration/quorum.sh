@@ -33,6 +33,13 @@ relay_conf "$atk_port"
 t_ok "relay C starts, served the attacker's copy" fed_relay C m
 unset FED_EXTRA
 
+# a person following the decisions as they change
+"$NTACTL" watch --relay "http://127.0.0.1:$A_http" --interval 1 >"$T/watch.out" 2>"$T/watch.err" &
+watch_pid=$!
+t_pid "$watch_pid"
+"$NTACTL" watch --relay "http://127.0.0.1:$A_http" --json --interval 1 >"$T/watch.json" 2>/dev/null &
+t_pid $!
+
 zone_json() { curl -fs "http://127.0.0.1:$(eval echo "\$${1}_http")/v1/zones/zskroll."; }
 state_of() { zone_json "$1" | jq -r .state; }
 state_is() { [ "$(state_of "$1")" = "$2" ]; }
@@ -150,5 +157,10 @@ sleep 3
 t_is "still resolved after the restart" "$(state_of A)" resolved
 t_is "no new decision event for an unchanged decision" \
 	"$(fed_count A "kind = 9 AND key = x'$(fed_keyid "$T/A/relay.pub")'")" "$n1"
+for st in inconsistent_evidence nta_recommended vetoed observed resolved; do
+	t_ok "ntactl watch showed $st" grep -q "zskroll\. *$st" "$T/watch.out"
+done
+t_ok "ntactl watch --json: one object per decision" sh -c "jq -s -e 'map(select(.state == \"vetoed\" and (.event | length) == 64)) | length == 1' '$T/watch.json' >/dev/null"
+kill "$watch_pid"; wait "$watch_pid" 2>/dev/null
 t_ok "decisions are logged" grep -q 'decision zskroll.: .* -> nta_recommended' "$T/A/relay.log"
 t_done
