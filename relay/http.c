@@ -905,13 +905,26 @@ http_start_unix(const char *path, const struct http_handlers *h, char *err,
 		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
-	/* A socket left by a relay that died is replaced; anything else at
-	 * that path is not ours to remove. */
+	/* A socket left by a relay that died is replaced; a live one (another
+	 * relay with the same configuration) or anything else at that path
+	 * is not ours to remove. */
 	if (lstat(path, &st) == 0) {
+		int probe;
+
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errlen, "control: %s exists and is not a "
 			    "socket", path);
 			return NULL;
+		}
+		if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+			int live = connect(probe, (struct sockaddr *)&sun,
+			    sizeof(sun)) == 0;
+			close(probe);
+			if (live) {
+				snprintf(err, errlen, "control: %s is in use by a "
+				    "running process (another relay?)", path);
+				return NULL;
+			}
 		}
 		if (unlink(path) != 0) {
 			snprintf(err, errlen, "control: cannot remove the old "

@@ -11,15 +11,28 @@
  *   GET /healthz              200 "ok\n" or 503 with the reason
  *   GET /v1/events?zone=&kind=&since=&limit=
  *                             the verified envelopes, as JSON
+ *   GET /v1/events/{id}       one envelope as held (public: anyone may
+ *                             verify it)
  *   GET /v1/peers             members, last heartbeat, chain head, flags
+ *   GET /v1/zones             the zones in incident (quorum engine)
+ *   GET /v1/zones/{zone}      one zone's decision and audit trail
  *   GET /metrics              Prometheus text
+ *   GET /                     the public incident page (status_page yes;
+ *                             else 404)
+ *   POST /v1/mattermost/slash the slash command (its own token, in the
+ *                             form body; else 404)
+ *   POST /v1/submit/{kind}    submissions: on the control socket only
  * Anything else: 404 (unknown path) or 405 (other methods), JSON errors
- * {"error":"...","message":"..."}. Requests with a body, headers or a URL
- * beyond the limits get 413/414/431-style refusals; parameters are
+ * {"error":"...","message":"..."}. GET routes take no body (413); POST
+ * bodies are collected up to the route's limit (413 beyond). Headers or a
+ * URL beyond the limits get 414/431-style refusals; parameters are
  * validated (zone names by proto/zone.h, kind by proto/kind.h, since and
- * limit as decimal integers) and a bad one gets 400 naming it. When a token
- * is configured, every path but /healthz requires
- * "Authorization: Bearer TOKEN", compared in constant time (401 otherwise).
+ * limit as decimal integers, ids as 64 lowercase hex digits) and a bad one
+ * gets 400 naming it. When a token is configured, /v1/events (the list),
+ * /v1/peers, /v1/zones, /v1/zones/{zone} and /metrics require
+ * "Authorization: Bearer TOKEN", compared in constant time (401
+ * otherwise); /healthz, /v1/events/{id}, / and the slash command do not,
+ * and the control socket never asks (its file permissions decide).
  */
 #ifndef NTARELAY_RELAY_HTTP_H
 #define NTARELAY_RELAY_HTTP_H

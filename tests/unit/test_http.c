@@ -689,6 +689,9 @@ test_control_socket(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 	assert_int_equal(pthread_create(&sv.thread, NULL, unix_loop, &sv), 0);
+	/* a second server on a live socket is refused */
+	assert_null(http_start_unix(path, &fake_handlers, err, sizeof(err)));
+	assert_non_null(strstr(err, "in use"));
 
 	for (int i = 0; i < 3; i++) {
 		static const char *const paths[] = { "/v1/zones",
