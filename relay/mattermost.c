@@ -464,6 +464,19 @@ mm_zone(const json_t *o)
 	return z ? z : "(no zone)";
 }
 
+/* " (was: Observed)", or " (updated)" when only the operators, the
+ * fingerprints or the lifetime changed. */
+static void
+mm_was(struct metrics_buf *b, const char *prev, const char *state)
+{
+	if (prev == NULL || *prev == '\0')
+		return;
+	if (state && strcmp(prev, state) == 0)
+		metrics_buf_printf(b, " (updated)");
+	else
+		metrics_buf_printf(b, " (was: %s)", mattermost_state_label(prev));
+}
+
 json_t *
 mattermost_decision_attachment(const json_t *doc, const char *prev,
     const struct mattermost_style *st)
@@ -480,7 +493,10 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 		return NULL;
 	snprintf(title, sizeof(title), "%.254s — %s", zone,
 	    mattermost_state_label(state));
-	if (prev && *prev)
+	if (prev && *prev && state && strcmp(prev, state) == 0)
+		snprintf(fallback, sizeof(fallback), "%.254s: %s (updated)", zone,
+		    mattermost_state_label(state));
+	else if (prev && *prev)
 		snprintf(fallback, sizeof(fallback), "%.254s: %s (was: %s)", zone,
 		    mattermost_state_label(state), mattermost_state_label(prev));
 	else
@@ -488,8 +504,7 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 		    mattermost_state_label(state));
 
 	metrics_buf_printf(&b, "%s", mattermost_state_label(state));
-	if (prev && *prev)
-		metrics_buf_printf(&b, " (was: %s)", mattermost_state_label(prev));
+	mm_was(&b, prev, state);
 	if (mm_field(fields, "State", &b, true) != 0)
 		goto out;
 	if (jint(doc, "since", &n)) {
@@ -564,8 +579,7 @@ mattermost_decision_text(const json_t *doc, const char *prev)
 	metrics_buf_printf(&b, "%s ", mm_state_emoji(state));
 	md_code(&b, mm_zone(doc), 256);
 	metrics_buf_printf(&b, ": **%s**", mattermost_state_label(state));
-	if (prev && *prev)
-		metrics_buf_printf(&b, " (was: %s)", mattermost_state_label(prev));
+	mm_was(&b, prev, state);
 	if (jcount(doc, "recommending") >= 0 || jcount(doc, "observing") >= 0) {
 		metrics_buf_printf(&b, " — ");
 		mm_count_line(&b, doc);

@@ -273,6 +273,10 @@ test_decision_veto(void **state)
 	    "example.net/v1/events/" EV1 ")");
 	assert_non_null(strstr(text, "**veto** by `5a7c9e1b3d5f`"));
 	assert_null(strstr(text, "was:"));
+	free(text);
+	/* the same state, other operators or fingerprints: "updated" */
+	text = mattermost_decision_text(doc, "vetoed");
+	assert_non_null(strstr(text, "**Vetoed** (updated)"));
 	json_decref(a);
 	free(text);
 	json_decref(doc);
