@@ -20,22 +20,29 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
+#include "relay/config.h"
 #include "relay/probe.h"
 
 #define OBSERVE_TIMEOUT_MS 60000
 
 static const char observe_usage[] =
-    "usage: ntactl observe ZONE [--server ADDR[@PORT]] [--trust-anchor FILE]\n"
-    "                           [--vantage NAME] [--json]\n"
+    "usage: ntactl observe ZONE [--name NAME]... [--server ADDR[@PORT]]\n"
+    "                           [--trust-anchor FILE] [--vantage NAME] [--json]\n"
     "                           [--publish [-c FILE]]\n"
     "\n"
     "Probe ZONE once with a validating libunbound resolver: SOA, DNSKEY and NS\n"
-    "at the apex, DS at the parent, and a random non-existent name. Prints the\n"
-    "validation state, the validator's reason, the evidence from the unvalidated\n"
-    "(+cd) data and, when bogus, the failure fingerprint.\n"
+    "at the apex, DS at the parent, A for each --name, and a random\n"
+    "non-existent name; then each authoritative server (the NS names'\n"
+    "addresses) for its SOA serial. Prints the validation state, the validator's\n"
+    "reason, the evidence from the unvalidated (+cd) data and, when bogus, the\n"
+    "failure fingerprint.\n"
     "\n"
+    "  --name NAME           also ask A for NAME: relative to ZONE (www, or @ for\n"
+    "                        the apex) or absolute below it (www.example.com.);\n"
+    "                        repeatable, at most 8, as in ntarelay.conf's watch\n"
     "  --server ADDR[@PORT]  forward all queries to this server (default:\n"
-    "                        recursion from the root, not resolv.conf)\n"
+    "                        recursion from the root, not resolv.conf); the SOA\n"
+    "                        serials are asked at PORT too (default 53)\n"
     "  --trust-anchor FILE   DS or DNSKEY lines (default: the root KSKs)\n"
     "  --vantage NAME        the vantage name in the observation (default probe)\n"
     "  --json                print the observation fields as JSON\n"
@@ -154,6 +161,7 @@ int
 cmd_observe(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
 		{ "server", required_argument, NULL, 's' },
 		{ "trust-anchor", required_argument, NULL, 't' },
 		{ "vantage", required_argument, NULL, 'v' },
@@ -165,6 +173,10 @@ cmd_observe(int argc, char **argv)
 	};
 	const char *server = NULL, *ta = NULL, *vantage = NULL, *why = NULL;
 	const char *config = NULL;
+	const char *name_arg[PROBE_NAMES_MAX];
+	char names[PROBE_NAMES_MAX][ZONE_TEXT_MAX + 1];
+	const char *namev[PROBE_NAMES_MAX];
+	size_t nnames = 0;
 	bool publish = false;
 	char zone[ZONE_TEXT_MAX + 1], err[256];
 	int json = 0, ch, rc;
@@ -174,8 +186,15 @@ cmd_observe(int argc, char **argv)
 	const char *state;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:t:v:jhpc:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "n:s:t:v:jhpc:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'n':
+			if (nnames == PROBE_NAMES_MAX) {
+				cli_err("--name: at most %d names", PROBE_NAMES_MAX);
+				return CLI_ERR;
+			}
+			name_arg[nnames++] = optarg;
+			break;
 		case 'p': publish = true; break;
 		case 'c': config = optarg; break;
 		case 's': server = optarg; break;
@@ -192,6 +211,19 @@ cmd_observe(int argc, char **argv)
 		cli_err("bad zone '%s': %s", argv[optind], why);
 		return CLI_ERR;
 	}
+	for (size_t i = 0; i < nnames; i++) {
+		if (config_watch_name(zone, name_arg[i], names[i], &why) != 0) {
+			cli_err("--name '%s': %s (names are relative to %s, or "
+			    "absolute below it)", name_arg[i], why, zone);
+			return CLI_ERR;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(names[k], names[i]) == 0) {
+				cli_err("--name: %s given twice", names[i]);
+				return CLI_ERR;
+			}
+		namev[i] = names[i];
+	}
 	if (vantage != NULL && (strlen(vantage) == 0 || strlen(vantage) > 64)) {
 		cli_err("--vantage must be 1-64 bytes");
 		return CLI_ERR;
@@ -201,25 +233,34 @@ cmd_observe(int argc, char **argv)
 		return CLI_ERR;
 	}
 	probe_set_vantage(p, vantage);
-	if (probe_zone(p, zone, observe_done, &c) != 0) {
+	if (probe_zone(p, zone, namev, nnames, observe_done, &c) != 0) {
 		cli_err("cannot start the queries for %s", zone);
 		probe_free(p);
 		return CLI_ERR;
 	}
 	deadline = now_ms() + OBSERVE_TIMEOUT_MS;
 	while (!c.done) {
-		struct pollfd pf[2] = {
-			{ .fd = probe_fd(p), .events = POLLIN },
-			{ .fd = probe_fd_cd(p), .events = POLLIN },
-		};
+		struct pollfd pf[PROBE_FDS_MAX];
+		int fds[PROBE_FDS_MAX], n = probe_fds(p, fds, PROBE_FDS_MAX);
+		int wait = probe_timeout(p);
 		long long left = deadline - now_ms();
+
+		for (int i = 0; i < n; i++) {
+			pf[i].fd = fds[i];
+			pf[i].events = POLLIN;
+			pf[i].revents = 0;
+		}
+		if (wait < 0 || wait > 1000)
+			wait = 1000;
+		if (left < wait)
+			wait = left > 0 ? (int)left : 0;
 		if (left <= 0) {
 			cli_err("%s: no answer within %d s", zone, OBSERVE_TIMEOUT_MS / 1000);
 			printf("state indeterminate\n");
 			probe_free(p);
 			return CLI_NO;
 		}
-		if (poll(pf, 2, left > 1000 ? 1000 : (int)left) < 0 && errno != EINTR) {
+		if (poll(pf, (nfds_t)n, wait) < 0 && errno != EINTR) {
 			cli_err("poll: %s", strerror(errno));
 			probe_free(p);
 			return CLI_ERR;

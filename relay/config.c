@@ -110,7 +110,7 @@ static const struct keydef keys[K__COUNT] = {
 	[K_LINK_KEYFILE] = { "link_keyfile", F_LINKOPT | F_TLS | F_SPACES, set_link_path, 0, 0 },
 	[K_LINK_CREDENTIALS] = { "link_credentials", F_LINKOPT | F_SPACES, set_link_path, 0, 0 },
 	[K_LINK_CLIENT_ID] = { "link_client_id", F_LINKOPT, set_link_client_id, 0, 0 },
-	[K_WATCH] = { "watch", F_REPEAT, set_watch, 0, 0 },
+	[K_WATCH] = { "watch", F_REPEAT | F_SPACES, set_watch, 0, 0 },
 	[K_LOG_LEVEL] = { "log_level", 0, set_log_level, 0, 0 },
 	[K_LOG_SYSLOG] = { "log_syslog", 0, set_bool, 0, 0 },
 	[K_HEARTBEAT_INTERVAL] = { "heartbeat_interval", 0, set_number, 10, 170 },
@@ -578,16 +578,55 @@ set_link_client_id(struct parser *p, enum key_id k, const char *v)
 	return 0;
 }
 
+int
+config_watch_name(const char *zone, const char *name, char *out, const char **why)
+{
+	char buf[2 * ZONE_TEXT_MAX + 2];
+	size_t n = strlen(name);
+
+	if (n == 0) {
+		*why = "empty name";
+		return -1;
+	}
+	if (strcmp(name, "@") == 0)
+		snprintf(buf, sizeof(buf), "%s", zone);
+	else if (name[n - 1] == '.' || n > ZONE_TEXT_MAX)
+		snprintf(buf, sizeof(buf), "%s", name);
+	else if (strcmp(zone, ".") == 0)
+		snprintf(buf, sizeof(buf), "%s.", name);
+	else
+		snprintf(buf, sizeof(buf), "%s.%s", name, zone);
+	if (strlen(buf) > ZONE_TEXT_MAX) {
+		*why = "name longer than 255 octets in wire form";
+		return -1;
+	}
+	if (zone_name_normalise(buf, out, why) != 0)
+		return -1;
+	if (!zone_name_in(out, zone)) {
+		*why = "not the zone nor a name below it";
+		return -1;
+	}
+	return 0;
+}
+
+/* watch ZONE [NAME ...]: a zone, and the names the probe asks in it
+ * beside the apex (ntarelay.conf(5)). */
 static int
 set_watch(struct parser *p, enum key_id k, const char *v)
 {
 	struct relay_config *cfg = p->cfg;
-	char zone[ZONE_TEXT_MAX + 1];
+	char line[CONFIG_LINE_MAX + 1], *tok, *save = NULL;
+	char zone[ZONE_TEXT_MAX + 1], name[ZONE_TEXT_MAX + 1];
 	const char *why = "invalid";
+	size_t first = cfg->nwatch_names, n = 0;
 
-	if (zone_name_normalise(v, zone, &why) != 0)
+	snprintf(line, sizeof(line), "%s", v);
+	tok = strtok_r(line, " \t", &save);
+	if (tok == NULL)
+		return fail(p, p->line, "watch: missing value");
+	if (zone_name_normalise(tok, zone, &why) != 0)
 		return fail(p, p->line, "watch: '%.80s' is not a zone name (%s)",
-		    v, why);
+		    tok, why);
 	for (size_t i = 0; i < cfg->nwatch; i++)
 		if (strcmp(cfg->watch[i], zone) == 0)
 			return fail(p, p->line, "watch: %s already watched (line %d)",
@@ -595,7 +634,27 @@ set_watch(struct parser *p, enum key_id k, const char *v)
 	if (cfg->nwatch == CONFIG_WATCH_MAX)
 		return fail(p, p->line, "watch: too many zones (at most %d)",
 		    CONFIG_WATCH_MAX);
+	while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+		if (config_watch_name(zone, tok, name, &why) != 0)
+			return fail(p, p->line, "watch %s: name '%.80s': %s", zone,
+			    tok, why);
+		for (size_t i = first; i < first + n; i++)
+			if (strcmp(cfg->watch_names[i], name) == 0)
+				return fail(p, p->line, "watch %s: %s named twice",
+				    zone, name);
+		if (n == CONFIG_WATCH_NAMES_MAX)
+			return fail(p, p->line, "watch %s: too many names (at most "
+			    "%d a zone)", zone, CONFIG_WATCH_NAMES_MAX);
+		if (first + n == CONFIG_WATCH_NAMES_TOTAL)
+			return fail(p, p->line, "watch %s: too many names (at most "
+			    "%d in all watch lines)", zone, CONFIG_WATCH_NAMES_TOTAL);
+		memcpy(cfg->watch_names[first + n], name, sizeof(name));
+		n++;
+	}
 	memcpy(cfg->watch[cfg->nwatch], zone, sizeof(zone));
+	cfg->watch_name0[cfg->nwatch] = first;
+	cfg->watch_nnames[cfg->nwatch] = n;
+	cfg->nwatch_names = first + n;
 	p->watch_line[cfg->nwatch++] = p->line;
 	return 0;
 }

@@ -40,6 +40,8 @@
 
 #define CONFIG_LINKS_MAX 16
 #define CONFIG_WATCH_MAX 256
+#define CONFIG_WATCH_NAMES_MAX 8    /* watch ZONE NAME...: names per zone */
+#define CONFIG_WATCH_NAMES_TOTAL 512 /* names of all watch lines together */
 #define CONFIG_GROUPS_MAX 32
 #define CONFIG_GROUP_MEMBERS_MAX 16
 #define CONFIG_ERR_MAX 512
@@ -95,6 +97,13 @@ struct relay_config {
 	/* optional */
 	char watch[CONFIG_WATCH_MAX][ZONE_TEXT_MAX + 1]; /* watch (repeatable): zones */
 	size_t nwatch;
+	/* watch ZONE NAME...: the names the probe also asks (A) in watch[i]
+	   are watch_names[watch_name0[i]] .. [watch_name0[i] +
+	   watch_nnames[i] - 1], absolute, the zone or below it */
+	size_t watch_name0[CONFIG_WATCH_MAX];
+	size_t watch_nnames[CONFIG_WATCH_MAX];
+	char watch_names[CONFIG_WATCH_NAMES_TOTAL][ZONE_TEXT_MAX + 1];
+	size_t nwatch_names;
 	enum log_level log_level;   /* log_level: err warn notice info debug; info */
 	bool log_syslog;            /* log_syslog yes|no; no (stderr) */
 	int heartbeat_interval;     /* heartbeat_interval SECONDS; 60 (10..170) */
@@ -179,5 +188,15 @@ int config_load(const char *path, struct relay_config *cfg, char *err,
  * that of the key naming the file.
  */
 int config_check_files(const struct relay_config *cfg, char *err, size_t errlen);
+
+/*
+ * One NAME of `watch ZONE NAME...` (and of ntactl observe --name) in the
+ * protocol's form, into out (ZONE_TEXT_MAX + 1 bytes): relative to zone
+ * ("www.nic" in de. is www.nic.de.; "@" is the apex) unless it ends with a
+ * dot, and then absolute, which must be zone or a name below it. zone is
+ * in protocol form. Returns 0, or -1 with a short static reason in why.
+ */
+int config_watch_name(const char *zone, const char *name, char *out,
+    const char **why);
 
 #endif

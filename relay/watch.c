@@ -14,6 +14,8 @@
 struct zone_watch {
 	struct relay *r;
 	char zone[ZONE_TEXT_MAX + 1];
+	const char *names[CONFIG_WATCH_NAMES_MAX]; /* in r->cfg */
+	size_t nnames;
 	bool probing;
 	char last[512];           /* what the last observation said */
 	long long last_emit;
@@ -22,32 +24,53 @@ struct zone_watch {
 static struct {
 	struct relay *r;
 	struct probe *probe;
-	int fd, fd_cd;            /* the probe's descriptors, as watched */
+	int fds[PROBE_FDS_MAX];   /* the probe's descriptors, as watched */
+	int nfds;
+	long timer;               /* the probe's wake-up, 0 when none */
+	long long timer_due;      /* loop_now_ms() */
 	struct zone_watch *zones;
 	size_t n;
 } w;
 
 static void on_probe_fd(void *arg, int fd, short revents);
+static void on_probe_timer(void *arg);
 
-/* Watch the probe's current descriptors (they change between rounds). */
-static void
-watch_fds(void)
+static bool
+fd_in(int fd, const int *fds, int n)
 {
-	int fd = probe_fd(w.probe), fd_cd = probe_fd_cd(w.probe);
+	for (int i = 0; i < n; i++)
+		if (fds[i] == fd)
+			return true;
+	return false;
+}
 
-	if (fd != w.fd) {
-		if (w.fd >= 0)
-			loop_fd_del(w.r->loop, w.fd);
-		if (fd >= 0)
-			loop_fd_add(w.r->loop, fd, POLLIN, on_probe_fd, NULL);
-		w.fd = fd;
-	}
-	if (fd_cd != w.fd_cd) {
-		if (w.fd_cd >= 0)
-			loop_fd_del(w.r->loop, w.fd_cd);
-		if (fd_cd >= 0)
-			loop_fd_add(w.r->loop, fd_cd, POLLIN, on_probe_fd, NULL);
-		w.fd_cd = fd_cd;
+/*
+ * Watch the probe's current descriptors and wake it when it asks. Called
+ * right after every probe_zone() and probe_process(): the probe closes
+ * descriptors in there, and the loop must drop them before another
+ * source opens (and watches) one under the same number.
+ */
+static void
+watch_sync(void)
+{
+	int fds[PROBE_FDS_MAX], n = probe_fds(w.probe, fds, PROBE_FDS_MAX);
+	int ms = probe_timeout(w.probe);
+
+	for (int i = 0; i < w.nfds; i++)
+		if (!fd_in(w.fds[i], fds, n))
+			loop_fd_del(w.r->loop, w.fds[i]);
+	for (int i = 0; i < n; i++)
+		if (!fd_in(fds[i], w.fds, w.nfds))
+			loop_fd_add(w.r->loop, fds[i], POLLIN, on_probe_fd, NULL);
+	memcpy(w.fds, fds, sizeof(fds));
+	w.nfds = n;
+	if (ms >= 0 && (w.timer == 0 || loop_now_ms() + ms < w.timer_due)) {
+		if (w.timer > 0)
+			loop_timer_cancel(w.r->loop, w.timer);
+		w.timer = loop_timer_add(w.r->loop, ms, on_probe_timer, NULL);
+		w.timer_due = loop_now_ms() + ms;
+		if (w.timer < 0)
+			w.timer = 0;
 	}
 }
 
@@ -100,11 +123,11 @@ on_timer(void *arg)
 	loop_timer_add(z->r->loop, z->r->cfg.probe_interval * 1000L, on_timer, z);
 	if (z->probing || z->r->draining)
 		return;
-	if (probe_zone(w.probe, z->zone, on_result, z) != 0)
+	if (probe_zone(w.probe, z->zone, z->names, z->nnames, on_result, z) != 0)
 		log_warn("watch %s: the probe could not start", z->zone);
 	else
 		z->probing = true;
-	watch_fds();
+	watch_sync();
 }
 
 static void
@@ -114,6 +137,17 @@ on_probe_fd(void *arg, int fd, short revents)
 	(void)fd;
 	(void)revents;
 	probe_process(w.probe);
+	watch_sync();
+}
+
+/* A retransmission or the end of an SOA phase is due. */
+static void
+on_probe_timer(void *arg)
+{
+	(void)arg;
+	w.timer = 0;
+	probe_process(w.probe);
+	watch_sync();
 }
 
 int
@@ -135,12 +169,17 @@ watch_start(struct relay *r)
 		return -1;
 	w.n = r->cfg.nwatch;
 	w.r = r;
-	w.fd = w.fd_cd = -1;
-	watch_fds();
+	w.nfds = 0;
+	w.timer = 0;
+	watch_sync();
 	for (size_t i = 0; i < w.n; i++) {
 		struct zone_watch *z = &w.zones[i];
 		z->r = r;
 		snprintf(z->zone, sizeof(z->zone), "%s", r->cfg.watch[i]);
+		for (size_t k = 0; k < r->cfg.watch_nnames[i] &&
+		    k < CONFIG_WATCH_NAMES_MAX; k++)
+			z->names[z->nnames++] =
+			    r->cfg.watch_names[r->cfg.watch_name0[i] + k];
 		/* spread the first probes over the first interval */
 		loop_timer_add(r->loop, (long)(i * 1000L * r->cfg.probe_interval / w.n) + 100,
 		    on_timer, z);
@@ -153,10 +192,12 @@ watch_start(struct relay *r)
 void
 watch_stop(void)
 {
-	if (w.r && w.fd >= 0)
-		loop_fd_del(w.r->loop, w.fd);
-	if (w.r && w.fd_cd >= 0)
-		loop_fd_del(w.r->loop, w.fd_cd);
+	for (int i = 0; w.r != NULL && i < w.nfds; i++)
+		loop_fd_del(w.r->loop, w.fds[i]);
+	w.nfds = 0;
+	if (w.r != NULL && w.timer > 0)
+		loop_timer_cancel(w.r->loop, w.timer);
+	w.timer = 0;
 	probe_free(w.probe);
 	w.probe = NULL;
 	free(w.zones);

@@ -2,7 +2,8 @@
 # tests/integration/probe.sh — `ntactl observe` (relay/probe.c) against a
 # local signed hierarchy served by NSD (testbed.sh): the validation state,
 # the evidence from the +cd view and the failure fingerprint, for a good
-# zone, three real-world breakages, a live incident and an attacker's view.
+# zone, three real-world breakages, a live incident and an attacker's view;
+# configured names (--name) and the SOA serial of each authoritative server.
 . "$(dirname "$0")/lib.sh"
 
 NTACTL="${NTACTL:-$top_builddir/client/ntactl}"
@@ -20,11 +21,15 @@ t_ok "build the signed hierarchy" tb_build
 t_ok "start NSD" tb_nsd nsd
 t_ok "start the attacker's NSD" tb_nsd atk "$TB/attack"
 
-# observe NAME ZONE [PORT]: $T/NAME.json, exit status in $T/NAME.rc
+# observe NAME ZONE [PORT [OPTION...]]: $T/NAME.json, exit status in
+# $T/NAME.rc; PORT "" for NSD's
 observe() {
-	"$NTACTL" observe --server "127.0.0.1@${3:-$nsd_port}" \
-	    --trust-anchor "$TB/root.ds" --json "$2" >"$T/$1.json" 2>"$T/$1.err"
-	echo $? >"$T/$1.rc"
+	_on=$1 _oz=$2 _op=${3:-$nsd_port}
+	shift 2
+	[ $# -gt 0 ] && shift
+	"$NTACTL" observe --server "127.0.0.1@$_op" \
+	    --trust-anchor "$TB/root.ds" --json "$@" "$_oz" >"$T/$_on.json" 2>"$T/$_on.err"
+	echo $? >"$T/$_on.rc"
 }
 j() { jq -r "$2" "$T/$1.json" 2>/dev/null; }
 rc() { cat "$T/$1.rc"; }
@@ -143,11 +148,112 @@ tb_reload nsd
 t_ok "incident: good. secure again after the fix" \
     t_wait 10 "$NTACTL" observe --server "127.0.0.1@$nsd_port" --trust-anchor "$TB/root.ds" good
 
+# Configured names (--name): partial.'s apex is sound, the signature over
+# www.partial. A is broken.
+observe pnone partial
+t_is "partial. without names: secure" "$(j pnone .state)" secure
+t_is "partial. without names: exit 0" "$(rc pnone)" 0
+observe pmail partial "" --name mail
+t_is "partial. --name mail: secure" "$(j pmail .state)" secure
+observe pwww partial "" --name mail --name www.partial.
+t_is "partial. --name mail --name www.partial.: exit 1" "$(rc pwww)" 1
+t_is "... bogus" "$(j pwww .state)" bogus
+t_is "... qname/qtype the failing name" "$(j pwww '"\(.qname) \(.qtype)"')" "www.partial. A"
+t_is "... rcode SERVFAIL" "$(j pwww .rcode)" 2
+t_ok "... the validator's reason names it" grep -q 'www.partial. A' "$T/pwww.json"
+t_is "... rrsigs: the signature over www.partial. A only" \
+    "$(j pwww '[.evidence.rrsigs[] | "\(.owner) \(.type)"] | join(",")')" "www.partial. A"
+t_is "... its key tag is in the DNSKEY set (a bad signature, not a missing key)" \
+    "$(j pwww '(.evidence.rrsigs[0].tag as $t | .evidence.dnskey_tags | index($t)) != null')" true
+t_is "... fingerprint as §9 defines it" "$(j pwww .fingerprint)" "$(fp_of pwww)"
+observe pwww2 partial "" --name www --name mail
+t_is "the names in another order and spelling: the same fingerprint" \
+    "$(j pwww2 .fingerprint)" "$(j pwww .fingerprint)"
+t_is "... qname still the failing name" "$(j pwww2 .qname)" "www.partial."
+observe zskn zskroll "" --name mail
+t_is "an apex failure comes first: zskroll. --name mail, qname the apex" \
+    "$(j zskn '"\(.qname) \(.qtype)"')" "zskroll. SOA"
+t_is "... and the fingerprint over the apex signatures, as without names" \
+    "$(j zskn .fingerprint)" "$(j zsk1 .fingerprint)"
+
+# --name errors: exit 2 with a message naming the name
+t_fail "--name outside the zone: exit 2" 2 \
+    "$NTACTL" observe --server "127.0.0.1@$nsd_port" --name www.good. partial
+t_ok "... says why" sh -c "'$NTACTL' observe --name www.good. partial 2>&1 | grep -q \"'www.good.': not the zone nor a name below it\""
+t_fail "--name with an empty label: exit 2" 2 "$NTACTL" observe --name 'a..b' partial
+t_ok "... says why" sh -c "'$NTACTL' observe --name a..b partial 2>&1 | grep -q 'empty label'"
+t_fail "--name with a bad character: exit 2" 2 "$NTACTL" observe --name 'w w' partial
+t_fail "--name twice the same name: exit 2" 2 \
+    "$NTACTL" observe --name www --name WWW.partial. partial
+t_ok "... says so" sh -c "'$NTACTL' observe --name www --name www.partial. partial 2>&1 | grep -q 'www.partial. given twice'"
+t_fail "nine --name: exit 2" 2 "$NTACTL" observe --name a --name b --name c \
+    --name d --name e --name f --name g --name h --name i partial
+t_ok "... at most 8" sh -c "'$NTACTL' observe --name a --name b --name c --name d --name e --name f --name g --name h --name i partial 2>&1 | grep -q 'at most 8'"
+t_ok "--help documents --name" sh -c "'$NTACTL' observe --help | grep -q -- '--name NAME'"
+
+# The SOA serial of each authoritative server: every NSD here serves on one
+# port, so the probe asks the NS names' addresses at the --server port.
+t_is "good.: soa_serials lists its one server" \
+    "$(j good '[.evidence.soa_serials[] | "\(.server) \(.serial)"] | join(",")')" "ns.good. 1"
+now=$(date +%s)
+cp "$TB/good.zone" "$TB/good.zone1"
+sed 's/ 1 3600 900 604800 300$/ 7 3600 900 604800 300/' "$TB/good.zone1" >"$TB/good.zone"
+tb_sign good $((now - tb_day)) $((now + 30 * tb_day))
+tb_reload nsd
+t_ok "good.: a new serial (7) shows in soa_serials" \
+    t_wait 10 sh -c "'$NTACTL' observe --server 127.0.0.1@$nsd_port --trust-anchor '$TB/root.ds' --json good >'$T/good7.json'; jq -e '.evidence.soa_serials == [{\"server\": \"ns.good.\", \"serial\": 7}]' '$T/good7.json'"
+cp "$TB/good.zone1" "$TB/good.zone"
+tb_sign good $((now - tb_day)) $((now + 30 * tb_day))
+tb_reload nsd
+
+# deadns.: ns.deadns. (127.0.0.1) and ns2.deadns. (127.0.0.1 and 127.0.0.2,
+# where only a recorder listens, which never answers)
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$nsd_port" "$T/dead.log" <<'EOF' &
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.2", int(sys.argv[1])))
+out = open(sys.argv[2], "a")
+out.write("ready\n"); out.flush()
+while True:
+    d, _ = s.recvfrom(4096)
+    i, labels = 12, []
+    while d[i]:
+        labels.append(d[i + 1:i + 1 + d[i]].decode()); i += 1 + d[i]
+    out.write("%s. %d rd=%d\n" % (".".join(labels), struct.unpack("!H", d[i + 1:i + 3])[0],
+        (struct.unpack("!H", d[2:4])[0] >> 8) & 1)); out.flush()
+EOF
+	t_pid $!
+	t_wait 5 grep -q ready "$T/dead.log"
+fi
+t0=$(date +%s%N)
+observe dead deadns
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# deadns. probe round with a dead server: $ms ms"
+t_is "deadns.: secure" "$(j dead .state)" secure
+t_is "deadns.: the live servers in server order, NAME/ADDR for a name of two addresses" \
+    "$(j dead '[.evidence.soa_serials[] | "\(.server) \(.serial)"] | join(",")')" \
+    "ns.deadns. 1,ns2.deadns./127.0.0.1 1"
+t_ok "deadns.: the dead server held the observation back about 5 s, not more" \
+    test "$ms" -ge 4500 -a "$ms" -lt 9000
+if [ -f "$T/dead.log" ]; then
+	t_is "deadns.: the dead server was asked for the SOA, without recursion, 3 times" \
+	    "$(grep -c '^deadns\. 6 rd=0$' "$T/dead.log")" 3
+	t_is "deadns.: and for nothing else" "$(grep -vc '^deadns\. 6 rd=0$\|^ready$' "$T/dead.log")" 0
+else
+	t_ok "deadns.: the dead server's queries # SKIP no python3" true
+fi
+for i in 1 2 3 4 5; do
+	t0=$(date +%s%N)
+	observe round good
+	echo "# good. probe round, SOA phase included: $((($(date +%s%N) - t0) / 1000000)) ms"
+done
+
 # The fields pass the protocol's own checks (schema, §9 fingerprint): sign
 # them as an observation payload.
 "$NTACTL" keygen --name probe --out "$T/k" >/dev/null 2>&1
 kid=$(cut -d' ' -f2 "$T/k.pub" | base64 -d | sha256sum | cut -d' ' -f1)
-for n in good zsk1 atk; do
+for n in good zsk1 atk pwww dead; do
 	jq -c --argjson now "$(date +%s)" --arg k "$kid" \
 	    '{v:1,net:"test",kind:"observation",origin:$k,key:$k,seq:1,prev:null,ts:$now,exp:($now+600),refs:[]} + .' \
 	    "$T/$n.json" >"$T/$n.payload"
@@ -157,5 +263,44 @@ done
 # The readable summary
 t_ok "summary names the state and the RRSIG window" sh -c \
     "'$NTACTL' observe --server 127.0.0.1@$nsd_port --trust-anchor '$TB/root.ds' expired | grep -q '^state  *bogus' && '$NTACTL' observe --server 127.0.0.1@$nsd_port --trust-anchor '$TB/root.ds' expired | grep -q '(expired)'"
+
+# A relay's own probe (relay/watch.c): `watch ZONE NAME...` reaches the
+# probe, and the end of an SOA phase wakes it with nothing else to do (A
+# watches deadns. alone, whose dead server answers nothing).
+if command -v mosquitto >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
+	. "$top_srcdir/tests/integration/fed.sh"
+	for o in A B; do fed_operator "$o" || { echo "Bail out! keys"; exit 1; }; done
+	t_ok "broker starts" t_mosquitto m
+	FED_EXTRA="watch deadns.
+probe_forward 127.0.0.1@$nsd_port
+probe_trust_anchor $TB/root.ds
+probe_interval 1"
+	export FED_EXTRA
+	t_ok "relay A starts, watching deadns." fed_relay A m
+	FED_EXTRA="watch partial. www mail.partial.
+probe_forward 127.0.0.1@$nsd_port
+probe_trust_anchor $TB/root.ds
+probe_interval 1"
+	t_ok "relay B starts, watching partial. www mail.partial." fed_relay B m
+	unset FED_EXTRA
+	obs() { curl -fs "http://127.0.0.1:$1/v1/events?kind=observation&zone=$2" |
+		jq -r '.events[0].envelope.payload // empty' | base64 -d; }
+	t_ok "A signs an observation of deadns." t_wait 20 sh -c \
+	    "curl -fs 'http://127.0.0.1:$A_http/v1/events?kind=observation&zone=deadns.' | jq -e '.events | length > 0'"
+	obs "$A_http" deadns. >"$T/rA.json"
+	t_is "A: deadns. secure, the two live servers' serials" \
+	    "$(jq -r '"\(.state) " + ([.evidence.soa_serials[] | "\(.server) \(.serial)"] | join(","))' "$T/rA.json")" \
+	    "secure ns.deadns. 1,ns2.deadns./127.0.0.1 1"
+	t_ok "B signs an observation of partial." t_wait 20 sh -c \
+	    "curl -fs 'http://127.0.0.1:$B_http/v1/events?kind=observation&zone=partial.' | jq -e '.events | length > 0'"
+	obs "$B_http" partial. >"$T/rB.json"
+	t_is "B: partial. bogus at its configured name www" \
+	    "$(jq -r '"\(.state) \(.qname) \(.qtype)"' "$T/rB.json")" "bogus www.partial. A"
+	t_is "B's fingerprint is ntactl observe's for the same names" \
+	    "$(jq -r .fingerprint "$T/rB.json")" "$(j pwww .fingerprint)"
+	t_ok "B logs it" grep -q 'watch partial.: bogus' "$T/B/relay.log"
+else
+	t_ok "a relay's probe with names # SKIP mosquitto or curl missing" true
+fi
 
 t_done

@@ -9,6 +9,12 @@
 #                                  old KSK's DS
 #                        zskroll.  the apex SOA and www. signed by a ZSK whose
 #                                  DNSKEY is not published (.de, May 2026)
+#                        partial.  the apex sound, but one base64 character
+#                                  of the RRSIG over www.partial. A flipped
+#                                  (mail.partial. A is fine)
+#                        deadns.   correctly signed, with a second server
+#                                  ns2.deadns. at 127.0.0.1 and 127.0.0.2,
+#                                  where no NSD listens (a dead server)
 #                        and an attacker's copy of every zone in which good.
 #                        and zskroll. are signed with other keys (root and
 #                        DS unchanged)
@@ -106,6 +112,36 @@ $(cat "$_old.ds")"
 	_rootds="$_rootds
 $(cat "$_k.ds")"
 
+	# partial.: signed like good., then the signature over www. A broken
+	# (one character of its base64 flipped): the apex validates, one name
+	# does not
+	_k=$(_tb_key partial. -k) && _zk=$(_tb_key partial.) || return 1
+	tb_keys_partial="$_k $_zk"
+	_tb_unsigned partial. >"$TB/partial.zone"
+	# shellcheck disable=SC2086
+	_tb_signzone "$TB/partial.a" "$TB/partial.zone" "$_inc" "$_exp" $tb_keys_partial ||
+	    return 1
+	awk 'BEGIN { OFS = "\t" }
+	    $1 == "www.partial." && $4 == "RRSIG" && $5 == "A" {
+		c = substr($NF, 10, 1)
+		$NF = substr($NF, 1, 9) (c == "A" ? "B" : "A") substr($NF, 11)
+	    }
+	    { print }' "$TB/partial.a" >"$TB/signed/partial.zone" || return 1
+	_rootds="$_rootds
+$(cat "$_k.ds")"
+
+	# deadns.: correctly signed; its second NS name has a second address
+	# where nothing answers
+	_k=$(_tb_key deadns. -k) && _zk=$(_tb_key deadns.) || return 1
+	tb_keys_deadns="$_k $_zk"
+	{
+		_tb_unsigned deadns.
+		printf '@\tIN NS ns2.deadns.\nns2\tIN A 127.0.0.1\nns2\tIN A 127.0.0.2\n'
+	} >"$TB/deadns.zone"
+	tb_sign deadns "$_inc" "$_exp" || return 1
+	_rootds="$_rootds
+$(cat "$_k.ds")"
+
 	# the root
 	_rk=$(_tb_key . -k) && _rz=$(_tb_key .) || return 1
 	tb_keys_root="$_rk $_rz"
@@ -118,7 +154,7 @@ $(cat "$_k.ds")"
 .	IN NS ns.
 ns.	IN A 127.0.0.1
 EOF
-		for z in good expired rollover zskroll; do
+		for z in good expired rollover zskroll partial deadns; do
 			printf '%s.\tIN NS ns.%s.\nns.%s.\tIN A 127.0.0.1\n' "$z" "$z" "$z"
 		done
 		echo "$_rootds" | grep -v '^$'
@@ -167,7 +203,7 @@ zone:
     name: "."
     zonefile: "root.zone"
 EOF
-	for z in good expired rollover zskroll; do
+	for z in good expired rollover zskroll partial deadns; do
 		printf 'zone:\n    name: "%s."\n    zonefile: "%s.zone"\n' "$z" "$z" \
 		    >>"$TB/$_name.conf"
 	done

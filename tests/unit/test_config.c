@@ -536,6 +536,77 @@ watches(void **state)
 	}
 }
 
+/* watch ZONE NAME...: names relative to the zone or absolute below it. */
+static void
+watch_names(void **state)
+{
+	char extra[4096];
+	size_t off = 0;
+
+	(void)state;
+	expect_extra_ok("watch de.\twww.NIC nic  MAIL.DE. @\t\n"
+	    "watch example.com.\n"
+	    "watch . de a.root-servers.net.\n");
+	assert_int_equal(cfg.nwatch, 3);
+	assert_string_equal(cfg.watch[0], "de.");
+	assert_int_equal(cfg.watch_nnames[0], 4);
+	assert_int_equal(cfg.watch_name0[0], 0);
+	assert_string_equal(cfg.watch_names[0], "www.nic.de.");
+	assert_string_equal(cfg.watch_names[1], "nic.de.");
+	assert_string_equal(cfg.watch_names[2], "mail.de.");
+	assert_string_equal(cfg.watch_names[3], "de.");
+	assert_int_equal(cfg.watch_nnames[1], 0);
+	assert_int_equal(cfg.watch_name0[1], 4);
+	assert_int_equal(cfg.watch_nnames[2], 2);
+	assert_int_equal(cfg.watch_name0[2], 4);
+	assert_string_equal(cfg.watch_names[4], "de.");
+	assert_string_equal(cfg.watch_names[5], "a.root-servers.net.");
+	assert_int_equal(cfg.nwatch_names, 6);
+
+	/* errors name the line, the zone and the name */
+	expect_extra_error("watch de. www\nwatch nl. www.de.\n",
+	    "9: watch nl.: name 'www.de.': not the zone nor a name below it");
+	expect_extra_error("watch de. www..nic\n",
+	    "8: watch de.: name 'www..nic': empty label");
+	expect_extra_error("watch de. WWW www.de.\n",
+	    "8: watch de.: www.de. named twice");
+	expect_extra_error("watch de. w*w\n",
+	    "8: watch de.: name 'w*w': label characters must be a-z 0-9 - _");
+	/* relative unless it ends with a dot, as in a zone file */
+	expect_extra_ok("watch de. nic.de\n");
+	assert_string_equal(cfg.watch_names[0], "nic.de.de.");
+	expect_extra_error("watch de. nic.de. NIC.de.\n",
+	    "8: watch de.: nic.de. named twice");
+	expect_extra_error("watch de. a b c d e f g h i\n",
+	    "8: watch de.: too many names (at most 8 a zone)");
+	expect_extra_ok("watch de. a b c d e f g h\n");
+	assert_int_equal(cfg.watch_nnames[0], 8);
+	assert_string_equal(cfg.watch_names[7], "h.de.");
+	/* a relative name that makes the whole too long: 200 + 60 bytes */
+	{
+		char zone[256], rel[128], want[1024];
+
+		zone[0] = rel[0] = '\0';
+		for (int i = 0; i < 100; i++)
+			strcat(zone, "a.");
+		for (int i = 0; i < 30; i++)
+			strcat(rel, i ? ".b" : "b");
+		snprintf(extra, sizeof(extra), "watch %s %s\n", zone, rel);
+		snprintf(want, sizeof(want), "8: watch %s: name '%s': name longer "
+		    "than 255 octets in wire form", zone, rel);
+		expect_extra_error(extra, want);
+	}
+	/* the same zone twice is still refused, names or not */
+	expect_extra_error("watch de. www\nwatch de nic\n",
+	    "9: watch: de. already watched (line 8)");
+	/* 512 names in all watch lines */
+	for (int z = 0; z < 65 && off < sizeof(extra) - 64; z++)
+		off += (size_t)snprintf(extra + off, sizeof(extra) - off,
+		    "watch z%d a b c d e f g h\n", z);
+	expect_extra_error(extra, "72: watch z64.: too many names (at most 512 in "
+	    "all watch lines)");
+}
+
 static void
 groups(void **state)
 {
@@ -1029,6 +1100,10 @@ example_file(void **state)
 	assert_true(cfg.links[1].tls);
 	assert_int_equal(cfg.links[1].port, 8883);
 	assert_string_equal(cfg.http_listen, "127.0.0.1:8053");
+	assert_int_equal(cfg.nwatch, 2);
+	assert_int_equal(cfg.watch_nnames[0], 2);
+	assert_string_equal(cfg.watch_names[cfg.watch_name0[0]], "nic.de.");
+	assert_string_equal(cfg.watch_names[cfg.watch_name0[0] + 1], "www.denic.de.");
 }
 
 /* ntarelay.conf(5) documents every key (config.h: "the two must agree"). */
@@ -1102,6 +1177,7 @@ main(void)
 		cmocka_unit_test(cross_checks),
 		cmocka_unit_test(nets),
 		cmocka_unit_test(watches),
+		cmocka_unit_test(watch_names),
 		cmocka_unit_test(groups),
 		cmocka_unit_test(http_listen),
 		cmocka_unit_test(link_urls),
