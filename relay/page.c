@@ -21,6 +21,7 @@
 #define PAGE_TEXT_MAX 1024        /* bytes of one event-sourced string */
 #define PAGE_LIST_MAX 32          /* operators, events, fingerprints */
 #define PAGE_HISTORY_MAX 50
+#define PAGE_NOTE_MAX 300         /* bytes of a note in the operators' table */
 
 static const char page_css[] =
     ":root{color-scheme:light dark}"
@@ -37,7 +38,7 @@ static const char page_css[] =
     ".badge{display:inline-block;padding:.05rem .6rem;border-radius:1rem;"
     "color:#fff;font-size:.85rem;font-weight:600;vertical-align:middle}"
     "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;"
-    "word-break:break-all}"
+    "overflow-wrap:anywhere}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;"
     "margin:.4rem 0}dd{margin:0}"
     "table{border-collapse:collapse;width:100%;font-size:.95rem}"
@@ -143,6 +144,20 @@ page_time(struct metrics_buf *b, long long t)
 	metrics_buf_printf(b, "<time datetime=\"%s\">%s</time>", iso, shown);
 }
 
+/* "45 min", "6 h", "2 h 30 min", "7 d", "1 d 6 h" */
+static void
+page_duration(struct metrics_buf *b, long long s)
+{
+	if (s < 3600)
+		metrics_buf_printf(b, "%lld min", s / 60);
+	else if (s < 86400)
+		metrics_buf_printf(b, (s % 3600) / 60 ? "%lld h %lld min" : "%lld h",
+		    s / 3600, (s % 3600) / 60);
+	else
+		metrics_buf_printf(b, (s % 86400) / 3600 ? "%lld d %lld h" : "%lld d",
+		    s / 86400, (s % 86400) / 3600);
+}
+
 /* A link to a signed envelope, its id shortened. */
 static void
 page_event(struct metrics_buf *b, const struct page_info *in, const char *id)
@@ -206,8 +221,7 @@ page_ntas(struct metrics_buf *b, const json_t *list)
 		page_time(b, pint(z, "nta_until", &until) ? until : 0);
 		metrics_buf_printf(b, "</td><td>");
 		if (pint(z, "lifetime", &life))
-			metrics_buf_printf(b, "%lld h %02lld min", life / 3600,
-			    (life % 3600) / 60);
+			page_duration(b, life);
 		else
 			metrics_buf_printf(b, "-");
 		metrics_buf_printf(b, "</td></tr>");
@@ -309,6 +323,11 @@ page_operators(struct metrics_buf *b, const struct page_info *in,
 			}
 			if (json_is_true(json_object_get(e, "withdrawn")))
 				metrics_buf_printf(b, " (withdrawn)");
+			if (pstr(e, "note") && pstr(e, "note")[0]) {
+				metrics_buf_printf(b, " <q>");
+				page_esc(b, pstr(e, "note"), PAGE_NOTE_MAX);
+				metrics_buf_printf(b, "</q>");
+			}
 		}
 		metrics_buf_printf(b, "</td></tr>");
 	}
@@ -374,6 +393,33 @@ page_timeline(struct metrics_buf *b, const struct page_info *in,
 		metrics_buf_printf(b, "</li>");
 	}
 	metrics_buf_printf(b, "</ol>");
+}
+
+/* Signed events of the zone that do not count, for the audit: not a
+ * member's, revoked, withdrawn. */
+static void
+page_not_counted(struct metrics_buf *b, const struct page_info *in,
+    const json_t *list)
+{
+	size_t i;
+	json_t *e;
+
+	if (json_array_size(list) == 0)
+		return;
+	metrics_buf_printf(b, "<h3>Signed events that do not count</h3><ul>");
+	json_array_foreach(list, i, e) {
+		if (i == PAGE_LIST_MAX)
+			break;
+		metrics_buf_printf(b, "<li>");
+		page_event(b, in, page_id_of(e));
+		metrics_buf_printf(b, " ");
+		page_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
+		metrics_buf_printf(b, " by ");
+		page_operator(b, pstr(e, "origin"));
+		metrics_buf_printf(b, json_is_true(json_object_get(e, "withdrawn")) ?
+		    " (withdrawn)</li>" : " (not a current member's key)</li>");
+	}
+	metrics_buf_printf(b, "</ul>");
 }
 
 static void
@@ -450,6 +496,7 @@ page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 		page_statement(b, in, json_object_get(z, "statement"));
 	if (json_object_get(z, "history"))
 		page_timeline(b, in, json_object_get(z, "history"));
+	page_not_counted(b, in, json_object_get(z, "not_counted"));
 	metrics_buf_printf(b, "</article>");
 }
 

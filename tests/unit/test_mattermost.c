@@ -53,7 +53,8 @@ static const char decision_doc[] =
     "\"operators\":[{\"vote\":\"" OP_A "\",\"origins\":[\"" OP_A "\"],"
     "\"roles\":[\"recommends\",\"observes\"],\"fingerprint\":\"" FP "\","
     "\"events\":[{\"id\":\"" EV1 "\",\"kind\":\"assessment\",\"origin\":\"" OP_A
-    "\",\"verdict\":\"accident\",\"counts\":true,\"withdrawn\":false}]}],"
+    "\",\"verdict\":\"accident\",\"note\":\"<i>signer</i>\",\"counts\":true,"
+    "\"withdrawn\":false}]}],"
     "\"statement\":{\"id\":\"" EV2 "\",\"kind\":\"zone_statement\",\"origin\":\""
     OP_Z "\",\"status\":\"accident_confirmed\",\"note\":\"signer bug, fixing\","
     "\"ts\":1790000100},"
@@ -604,6 +605,7 @@ test_page(void **state)
 	assert_non_null(strstr(html, "<time datetime=\"2026-09-21T15:13:20Z\">"));
 	assert_non_null(strstr(html, "accident_confirmed"));
 	assert_non_null(strstr(html, "Timeline of this relay"));
+	assert_non_null(strstr(html, ": accident <q>&lt;i&gt;signer&lt;/i&gt;</q>"));
 	free(html);
 	/* with public_url, links are absolute */
 	in.base = "https://relay.example.net";
