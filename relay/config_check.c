@@ -16,6 +16,7 @@
 
 #include "proto/key.h"
 #include "relay/config.h"
+#include "relay/secretfile.h"
 
 #define CONFIG_CERT_MAX (64 * 1024)     /* a key_cert envelope (PROTO max) */
 #define CONFIG_CREDENTIALS_MAX 1024
@@ -184,6 +185,20 @@ out:
 	return rc;
 }
 
+/* A Mattermost token file (bot, slash command): one word on its first
+ * line, mode 0600 or 0640 (relay/secretfile.h); never echoed. */
+static int
+check_mm_token(struct checker *c, int line, const char *key, const char *path)
+{
+	char why[CONFIG_ERR_MAX], *tok = NULL;
+
+	if (secretfile_read(path, SECRETFILE_GROUP_READ, &tok, NULL, why,
+	    sizeof(why)) != 0)
+		return cfail(c, line, "%s: %s", key, why);
+	secretfile_free(tok);
+	return 0;
+}
+
 /* The file need not exist yet (the relay creates it), its directory must. */
 static int
 check_parent(struct checker *c, int line, const char *key, const char *path)
@@ -281,6 +296,14 @@ config_check_files(const struct relay_config *cfg, char *err, size_t errlen)
 		if (check_link(&c, &cfg->links[i]) != 0)
 			goto out;
 	if (cfg->http_token_file[0] && check_token(&c) != 0)
+		goto out;
+	if (cfg->mattermost_token_file[0] && check_mm_token(&c,
+	    cfg->line.mattermost_token_file, "mattermost_token_file",
+	    cfg->mattermost_token_file) != 0)
+		goto out;
+	if (cfg->mattermost_slash_token_file[0] && check_mm_token(&c,
+	    cfg->line.mattermost_slash_token_file, "mattermost_slash_token_file",
+	    cfg->mattermost_slash_token_file) != 0)
 		goto out;
 	if (check_parent(&c, cfg->line.trustdb, "trustdb", cfg->trustdb) != 0 ||
 	    check_parent(&c, cfg->line.store, "store", cfg->store) != 0)

@@ -241,6 +241,14 @@ mattermost_slash_token_file $T/slash.token
 mattermost_rate 6000"
 t_ok "relay B starts in bot mode with a slash command" fed_relay B m
 unset FED_EXTRA
+ntarelayd_tB() { "$NTARELAYD" -c "$T/B/ntarelay.conf" -t; }
+t_ok "ntarelayd -t accepts the token files" ntarelayd_tB
+chmod 644 "$T/bot.token"
+t_fail "ntarelayd -t refuses a token file others can read" 1 ntarelayd_tB
+cp "$T/.out" "$T/check.out"
+t_ok "... naming the key and the rule" grep -q "mattermost_token_file: $T/bot.token: permissions 0644 are too open" "$T/check.out"
+t_ok "... never the token" sh -c "! grep -qF -- '$bot_token' '$T/check.out'"
+chmod 640 "$T/bot.token"
 slash() { curl -s -o "$T/slash.out" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
 	--data "$1" "http://127.0.0.1:$B_http/v1/mattermost/slash"; }
 form="team_id=t1&team_domain=ops&channel_id=abcdefghijkmnopqrstuvwxyz1&channel_name=dns&user_id=u1&user_name=jo&command=%2Fnta&response_url=http%3A%2F%2F127.0.0.1%3A1%2Fx&trigger_id=x"
