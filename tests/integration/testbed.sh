@@ -8,7 +8,9 @@
 #                        rollover. signed with a new KSK, the root keeps the
 #                                  old KSK's DS
 #                        zskroll.  the apex SOA and www. signed by a ZSK whose
-#                                  DNSKEY is not published (.de, May 2026)
+#                                  DNSKEY is not published and whose key
+#                                  tag is that of the published ZSK (.de,
+#                                  May 2026)
 #                        partial.  the apex sound, but one base64 character
 #                                  of the RRSIG over www.partial. A flipped
 #                                  (mail.partial. A is fine)
@@ -38,6 +40,28 @@ tb_day=86400
 # its base name (without extension, absolute).
 _tb_key() {
 	( cd "$TB/keys" && ldns-keygen -a ECDSAP256SHA256 $2 "$1" ) | sed "s|^|$TB/keys/|"
+}
+
+# _tb_key_clash ZONE: two ZSKs of ZONE that share one key tag, found by a
+# birthday search (a few hundred keys, seconds); prints their base names.
+# Each key gets a directory of its own: ldns-keygen names files by tag.
+_tb_key_clash() {
+	_cd=$TB/keys/clash.$1
+	_seen=" " _ci=0
+	mkdir -p "$_cd" || return 1
+	while [ "$_ci" -lt 5000 ]; do
+		mkdir "$_cd/$_ci" || return 1
+		_kn=$( (cd "$_cd/$_ci" && ldns-keygen -a ECDSAP256SHA256 "$1") ) || return 1
+		_t=${_kn##*+}
+		case "$_seen" in
+		*" $_t="*)
+			echo "$(echo "$_seen" | tr ' ' '\n' | sed -n "s/^$_t=//p") $_cd/$_ci/$_kn"
+			return 0 ;;
+		esac
+		_seen="$_seen$_t=$_cd/$_ci/$_kn "
+		_ci=$((_ci + 1))
+	done
+	return 1
 }
 
 # _tb_unsigned ZONE: the unsigned zone text of a child zone.
@@ -96,9 +120,11 @@ $(cat "$_k.ds")"
 $(cat "$_old.ds")"
 
 	# zskroll.: DNSKEY = KSK + ZSK1; the SOA and www. signed by ZSK2 only
-	# (not published); the rest by ZSK1. Two signings merged by RRSIG.
-	_k=$(_tb_key zskroll. -k) && _z1=$(_tb_key zskroll.) &&
-	    _z2=$(_tb_key zskroll.) || return 1
+	# (not published), whose key tag is ZSK1's (the .de failure of May
+	# 2026: a validator tries the published key of that tag and the
+	# signature fails); the rest by ZSK1. Two signings merged by RRSIG.
+	_k=$(_tb_key zskroll. -k) && _pair=$(_tb_key_clash zskroll.) || return 1
+	_z1=${_pair% *} _z2=${_pair#* }
 	tb_keys_zskroll="$_k $_z1 $_z2"
 	{ _tb_unsigned zskroll.; cat "$_k.key" "$_z1.key"; } >"$TB/zskroll.zone"
 	_tb_signzone "$TB/zskroll.a" "$TB/zskroll.zone" "$_inc" "$_exp" -d "$_k" "$_z1" ||
