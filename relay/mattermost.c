@@ -342,7 +342,7 @@ mm_count_line(struct metrics_buf *b, const json_t *doc)
 	if (obs >= 0) {
 		metrics_buf_printf(b, "%s%lld observe the failure", sep, obs);
 		if (ev >= 0)
-			metrics_buf_printf(b, " (%lld with one fingerprint)", ev);
+			metrics_buf_printf(b, " (%lld needed with one fingerprint)", ev);
 		sep = "; ";
 	}
 	if (val > 0)
@@ -961,7 +961,7 @@ mattermost_root_post(const char *channel_id, const json_t *doc, const char *zone
 		metrics_buf_printf(&b, "First signal: ");
 		md_text(&b, first ? first : "an event", 64, false);
 		metrics_buf_printf(&b, ". The relay has no decision for the zone "
-		    "yet");
+		    "yet.");
 	}
 	if (fingerprint && *fingerprint) {
 		metrics_buf_printf(&b, " · failure ");

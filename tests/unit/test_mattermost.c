@@ -192,7 +192,7 @@ test_decision_webhook(void **state)
 	assert_non_null(text);
 	assert_string_equal(text, ":rotating_light: `de.`: **NTA recommended** "
 	    "(was: Failures observed) — 2 of 2 operators recommend an NTA; 3 "
-	    "observe the failure (2 with one fingerprint); NTA until 2026-09-21 "
+	    "observe the failure (2 needed with one fingerprint); NTA until 2026-09-21 "
 	    "15:13 UTC");
 	card = mattermost_zone_detail(doc, &style);
 	assert_non_null(card);
@@ -230,7 +230,7 @@ test_decision_webhook(void **state)
 	assert_true(isshort);
 	assert_string_equal(field(a, "Since", &isshort), "2026-09-21 14:13 UTC");
 	assert_string_equal(field(a, "Quorum", &isshort), "2 of 2 operators "
-	    "recommend an NTA; 3 observe the failure (2 with one fingerprint)");
+	    "recommend an NTA; 3 observe the failure (2 needed with one fingerprint)");
 	assert_false(isshort);
 	assert_string_equal(field(a, "NTA until", NULL), "2026-09-21 15:13 UTC");
 	assert_string_equal(field(a, "NTA lifetime", NULL), "1 h");
