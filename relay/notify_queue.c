@@ -85,6 +85,7 @@ static const char *const nq_sql[NQ__COUNT] = {
 struct notify_queue {
 	sqlite3 *db;
 	sqlite3_stmt *st[NQ__COUNT];
+	long depth;
 };
 
 static int
@@ -130,6 +131,10 @@ notify_queue_open(struct sqlite3 *db, struct notify_queue **out, char *err)
 			notify_queue_close(q);
 			return -1;
 		}
+	if (notify_queue_recount(q, err) != 0) {
+		notify_queue_close(q);
+		return -1;
+	}
 	*out = q;
 	return 0;
 }
@@ -166,21 +171,26 @@ notify_queue_add(struct notify_queue *q, const char *channel, const char *op,
 	sqlite3_bind_int64(st, 6, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return nq_fail(q, err, "queueing a message");
+	q->depth++;
 	return 1;
 }
 
 long
-notify_queue_depth(struct notify_queue *q, char *err)
+notify_queue_depth(const struct notify_queue *q)
+{
+	return q->depth > 0 ? q->depth : 0;
+}
+
+int
+notify_queue_recount(struct notify_queue *q, char *err)
 {
 	sqlite3_stmt *st = nq(q, NQ_DEPTH);
 
-	long n;
-
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return nq_fail(q, err, "counting");
-	n = (long)sqlite3_column_int64(st, 0);
+	q->depth = (long)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return n;
+	return 0;
 }
 
 int
@@ -196,7 +206,7 @@ notify_queue_drop_oldest(struct notify_queue *q, long long *seq, char *err)
 	}
 	*seq = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return notify_queue_delete(q, *seq, err) == 0 ? 1 : -1;
+	return notify_queue_delete(q, *seq, err) < 0 ? -1 : 1;
 }
 
 void
@@ -246,7 +256,10 @@ notify_queue_delete(struct notify_queue *q, long long seq, char *err)
 	sqlite3_bind_int64(st, 1, seq);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return nq_fail(q, err, "deleting a message");
-	return 0;
+	if (sqlite3_changes(q->db) == 0)
+		return 0;
+	q->depth--;
+	return 1;
 }
 
 int

@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #define NOTIFY_QUEUE_ERR_MAX 256
+#define NOTIFY_CHANNEL_WEBHOOK "webhook"
+#define NOTIFY_CHANNEL_BOT "bot"
 #define NOTIFY_POST_ID_MAX 64        /* Mattermost post ids: 26 characters */
 #define NOTIFY_KEY_MAX 400           /* channel|kind:zone:id */
 
@@ -51,8 +53,11 @@ int notify_queue_add(struct notify_queue *q, const char *channel,
     const char *op, long long incident, const char *key, const char *body,
     long long now, char *err);
 
-/* Messages waiting, all channels. */
-long notify_queue_depth(struct notify_queue *q, char *err);
+/* Messages waiting, all channels: counted in memory as messages come and
+ * go (a rolled-back transaction can leave it too high), and counted again
+ * from the table by notify_queue_recount(). */
+long notify_queue_depth(const struct notify_queue *q);
+int notify_queue_recount(struct notify_queue *q, char *err);
 
 /* Delete the oldest message (all channels); its seq in *seq. Returns 1,
  * 0 when empty, -1. */
@@ -64,6 +69,8 @@ int notify_queue_head(struct notify_queue *q, const char *channel,
     struct notify_item *it, char *err);
 void notify_item_clear(struct notify_item *it);
 
+/* Delete a message; 1 deleted, 0 already gone (dropped while in flight),
+ * -1. */
 int notify_queue_delete(struct notify_queue *q, long long seq, char *err);
 int notify_queue_set_attempts(struct notify_queue *q, long long seq,
     int attempts, char *err);
