@@ -383,7 +383,11 @@ test_escaping(void **state)
 	v = field(a, "Note", NULL);
 	assert_true(strlen(v) <= MATTERMOST_NOTE_MAX + 2 + strlen("…"));
 	assert_non_null(strstr(v, "…`"));
-	assert_non_null(json_string(v));   /* still valid UTF-8 */
+	{
+		json_t *js = json_string(v);   /* still valid UTF-8 */
+		assert_non_null(js);
+		json_decref(js);
+	}
 	json_decref(a);
 	json_decref(p);
 	/* a text beyond Mattermost's limit is cut to it */
