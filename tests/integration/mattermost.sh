@@ -223,6 +223,46 @@ t_is "the first was tried once, and dropped" \
 t_is "dropped counted" "$(metric ntarelay_notify_dropped_total)" "$((dropped0 + 1))"
 t_ok "the drop is logged" grep -q 'mattermost webhook: POST (webhook): HTTP 404 .*dropped' "$T/A/relay.log"
 
+# --- a full queue drops its oldest; the rate limit spaces the messages -------
+t_ok "relay A stops" fed_stop_relay A
+printf 'mattermost_queue_max 10\n' >>"$T/A/ntarelay.conf"
+sed -i 's/^mattermost_rate .*/mattermost_rate 60/' "$T/A/ntarelay.conf"
+t_ok "the receiver answers 500 until told otherwise" mode 500
+t_ok "relay A restarts with mattermost_queue_max 10, mattermost_rate 60" fed_start_relay A
+dropped0=$(metric ntarelay_notify_dropped_total)
+t_ok "C publishes 15 assessments" gen C assessment full.example. 15
+t_ok "A stores the 15" t_wait 20 sh -c "[ \"\$(curl -fs 'http://127.0.0.1:$A_http/v1/events?zone=full.example.&kind=assessment' | jq '.count')\" = 15 ]"
+t_ok "the queue holds 10" t_wait 10 sh -c "[ \"\$(curl -fs http://127.0.0.1:$A_http/metrics | awk '/^ntarelay_notify_queue_depth/ {print \$NF}')\" = 10 ]"
+# what A queued for full.example., in order (its debug log): the 15
+# events and the decision changes they caused
+queued_full() { expected full.example. >"$T/full.ev"
+	sed -n 's/.*debug: mattermost: queued \(webhook|.*\)$/\1/p' "$T/A/relay.log" |
+	grep -F -f "$T/full.ev" -e 'webhook|dec:full.example.:'; }
+nq=$(queued_full | wc -l)
+t_ok "A queued the 15 events (and $((nq - 15)) decision changes)" test "$nq" -ge 15
+t_is "the $((nq - 10)) oldest dropped, counted" "$(metric ntarelay_notify_dropped_total)" "$((dropped0 + nq - 10))"
+t_ok "... and logged" grep -q 'mattermost: queue full (mattermost_queue_max 10): dropped the oldest message' "$T/A/relay.log"
+t_ok "the receiver answers 200 again" mode ok
+queued_full | tail -n 10 >"$T/want"
+t_ok "the 10 newest are delivered" t_wait 60 all_delivered 10
+t_ok "once each" once_each
+t_ok "in order" in_order
+queued_full | head -n "$((nq - 10))" >"$T/old"
+t_is "the oldest never are" "$(delivered | grep -c -F -x -f "$T/old")" 0
+sleep 11   # the bucket fills up again (10 messages)
+t_ok "C publishes 9 assessments" gen C assessment rate.example. 9
+expected rate.example. >"$T/want"
+t_ok "the 9 are delivered at once (with a decision change: the burst of 10)" t_wait 10 all_delivered 9
+t_ok "C publishes 6 more" gen C assessment rate.example. 6
+expected rate.example. >"$T/want"
+t_ok "all 15 delivered" t_wait 60 all_delivered 15
+t_ok "in order" in_order
+# times of the deliveries, in ms: 10 at once (the burst), then one a second
+dtimes() { jq -r --slurpfile w "$T/want.json" 'select(.status == 200 and ([.body.props.ntarelay_key] | inside($w[0]))) | .t' "$T/mm.log"; }
+jq -R . "$T/want" | jq -s . >"$T/want.json"
+span=$(dtimes | sed -n '10p;15p' | tr '\n' ' ' | awk '{print $2 - $1}')
+t_ok "the last 5 are spaced by the rate limit (${span} ms after the 10th)" test "$span" -ge 4500
+
 t_ok "the webhook's secret never reaches the log" sh -c "! grep -q hooksecret '$T/A/relay.log'"
 
 # --- the slash command --------------------------------------------------------
