@@ -29,12 +29,17 @@
 #include "relay/quorum.h"
 #include "relay/relay.h"
 
-#define ZONE_EVENTS_MAX 4096      /* events read per evaluation */
+#define ZONE_EVENTS_MAX 8192      /* events read per evaluation */
 #define VOTES_MAX 128             /* the decision schema's limit */
 #define DECISION_LIFETIME 86400   /* exp of a decision event */
 #define DECISION_REFRESH 43200    /* re-sign an unchanged one after this */
 #define HISTORY_MAX 50
-#define TICK_MS 1000
+#define TICK_MS 100
+/* An evaluation reads and parses the zone's live events: cheap for a
+ * zone in an ordinary incident, not for one flooded with events. After an
+ * evaluation that took C ms the zone waits BUDGET * C ms before the next
+ * one, so that evaluating stays under 1/BUDGET of the loop's time. */
+#define BUDGET 20
 
 struct dzone {
 	char zone[ZONE_TEXT_MAX + 1];
@@ -48,6 +53,8 @@ struct dzone {
 	long long published;              /* its ts */
 	long long next_change;            /* 0: none */
 	bool dirty;
+	long long next_eval_ms;           /* not before (loop_now_ms) */
+	json_t *summary;                  /* GET /v1/zones: the last evaluation */
 };
 
 struct withdrawal {
@@ -253,9 +260,14 @@ evaluate(struct relay *r, const char *zone, long long now, struct eval *e)
 	e->pol.veto_assessment = c->veto_attack_assessment;
 	e->pol.veto_unbacked = c->veto_unbacked;
 	e->pol.veto_statement = c->veto_zone_statement;
-	if (each_event(r, "SELECT envelope FROM events WHERE zone = ?1 AND "
-	    "kind IN (0, 1, 2) AND exp > ?2 ORDER BY ts DESC LIMIT 4096", zone,
-	    now - c->resolve_after, NULL, collect, e) != 0)
+	/* the newest KEY_EVENTS of each key and kind: enough for the current
+	 * view and a validation run (a longer run is counted from the oldest
+	 * read, which only errs on the safe side), and a member flooding a
+	 * zone cannot push the others' events out */
+	if (each_event(r, "SELECT envelope FROM (SELECT envelope, ROW_NUMBER() "
+	    "OVER (PARTITION BY key, kind ORDER BY seq DESC) AS n FROM events "
+	    "WHERE zone = ?1 AND kind IN (0, 1, 2) AND exp > ?2) WHERE n <= 64 "
+	    "LIMIT 8192", zone, now - c->resolve_after, NULL, collect, e) != 0)
 		return -1;
 	if (e->n && (e->qe = calloc(e->n, sizeof(*e->qe))) == NULL)
 		return -1;
@@ -389,6 +401,9 @@ digest_fields(const json_t *f, unsigned char out[32])
 	    json_object_get(f, "operators"), out);
 }
 
+static json_t *summary(struct relay *r, const struct dzone *z,
+    const struct eval *e);
+
 /* Re-evaluate one zone; publish and notify when its decision changed. */
 static void
 decide_zone(struct relay *r, struct dzone *z, long long now)
@@ -399,10 +414,13 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 	enum quorum_state prev = z->state;
 	bool changed, refresh;
 
+	long long t0 = loop_now_ms();
+
 	z->dirty = false;
 	if (evaluate(r, z->zone, now, &e) != 0) {
 		eval_free(&e);
 		z->dirty = true;   /* try again at the next tick */
+		z->next_eval_ms = t0 + 1000;
 		return;
 	}
 	z->next_change = e.res.next_change;
@@ -459,8 +477,11 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 		z->lifetime = e.res.lifetime;
 		z->nta_until = e.res.nta_until;
 	}
+	json_decref(z->summary);
+	z->summary = e.res.state == QS_CLEAR ? NULL : summary(r, z, &e);
 	json_decref(fields);
 	eval_free(&e);
+	z->next_eval_ms = loop_now_ms() + BUDGET * (loop_now_ms() - t0);
 }
 
 void
@@ -471,13 +492,21 @@ decide_flush(struct relay *r)
 
 	if (d == NULL)
 		return;
+	long long ms = loop_now_ms();
+
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = &d->z[i];
-		if (d->all || z->dirty ||
-		    (z->next_change && z->next_change <= now) ||
+		if (d->all)
+			z->dirty = true;
+		if (!(z->dirty || (z->next_change && z->next_change <= now) ||
 		    (z->has_event && z->state != QS_CLEAR &&
-		    now - z->published >= DECISION_REFRESH))
-			decide_zone(r, z, now);
+		    now - z->published >= DECISION_REFRESH)))
+			continue;
+		if (ms < z->next_eval_ms) {
+			z->dirty = true;   /* the tick comes back for it */
+			continue;
+		}
+		decide_zone(r, z, now);
 	}
 	d->all = false;
 }
@@ -613,6 +642,8 @@ decide_stop(struct relay *r)
 {
 	if (r->decide == NULL)
 		return;
+	for (size_t i = 0; i < r->decide->n; i++)
+		json_decref(r->decide->z[i].summary);
 	free(r->decide->z);
 	free(r->decide->wd);
 	free(r->decide);
@@ -691,15 +722,11 @@ decide_zones_json(struct relay *r)
 	long long now = relay_now();
 	json_t *zones = json_array();
 
-	for (size_t i = 0; d && zones && i < d->n; i++) {
-		struct eval e;
-		if (d->z[i].state == QS_CLEAR && !d->z[i].dirty)
-			continue;
-		if (evaluate(r, d->z[i].zone, now, &e) == 0 &&
-		    e.res.state != QS_CLEAR)
-			json_array_append_new(zones, summary(r, &d->z[i], &e));
-		eval_free(&e);
-	}
+	/* the last evaluation of each zone (at most a tick or an evaluation
+	 * budget old): what the relay decided, cheap to serve */
+	for (size_t i = 0; d && zones && i < d->n; i++)
+		if (d->z[i].summary != NULL)
+			json_array_append(zones, d->z[i].summary);
 	if (zones == NULL)
 		return NULL;
 	/* most urgent first, then by name: a stable order for people */
