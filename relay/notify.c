@@ -88,6 +88,15 @@ notify_enqueue(struct notify *n, const char *channel, const char *op,
 		n->r->metrics.notify_dropped++;
 		return;
 	}
+	if ((rc = notify_queue_claim(n->q, key, relay_now(), err)) <= 0) {
+		if (rc < 0) {
+			log_err("mattermost: %s", err);
+			n->r->metrics.notify_dropped++;
+		} else
+			log_debug("mattermost: %s already queued once: not again", key);
+		free(text);
+		return;
+	}
 	/* full? count again first: a rolled-back turn leaves the count high */
 	if (notify_queue_depth(n->q) >= n->r->cfg.mattermost_queue_max &&
 	    notify_queue_recount(n->q, err) != 0)
@@ -109,9 +118,7 @@ notify_enqueue(struct notify *n, const char *channel, const char *op,
 	if (rc < 0) {
 		log_err("mattermost: %s", err);
 		n->r->metrics.notify_dropped++;
-	} else if (rc == 0)
-		log_debug("mattermost: %s already queued once: not again", key);
-	else
+	} else
 		log_debug("mattermost: queued %s", key);
 	notify_send_gauge(n->send);
 }

@@ -150,8 +150,7 @@ notify_queue_close(struct notify_queue *q)
 }
 
 int
-notify_queue_add(struct notify_queue *q, const char *channel, const char *op,
-    long long incident, const char *key, const char *body, long long now,
+notify_queue_claim(struct notify_queue *q, const char *key, long long now,
     char *err)
 {
 	sqlite3_stmt *st = nq(q, NQ_KEY_ADD);
@@ -160,9 +159,16 @@ notify_queue_add(struct notify_queue *q, const char *channel, const char *op,
 	sqlite3_bind_int64(st, 2, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return nq_fail(q, err, "adding a key");
-	if (sqlite3_changes(q->db) == 0)
-		return 0;
-	st = nq(q, NQ_ADD);
+	return sqlite3_changes(q->db) > 0 ? 1 : 0;
+}
+
+int
+notify_queue_add(struct notify_queue *q, const char *channel, const char *op,
+    long long incident, const char *key, const char *body, long long now,
+    char *err)
+{
+	sqlite3_stmt *st = nq(q, NQ_ADD);
+
 	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, op, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, incident);

@@ -46,9 +46,13 @@ int notify_queue_open(struct sqlite3 *db, struct notify_queue **out, char *err);
 void notify_queue_close(struct notify_queue *q);
 
 /*
- * Queue body (copied) on channel unless key was queued before (on any
- * channel: keys carry their channel). Returns 1 queued, 0 duplicate, -1.
+ * Claim a message's unique key (keys carry their channel): 1 when it is
+ * new, 0 when it was queued before (a duplicate: queue nothing), -1.
  */
+int notify_queue_claim(struct notify_queue *q, const char *key, long long now,
+    char *err);
+
+/* Queue body (copied) on channel, under key (claimed). Returns 1, or -1. */
 int notify_queue_add(struct notify_queue *q, const char *channel,
     const char *op, long long incident, const char *key, const char *body,
     long long now, char *err);
