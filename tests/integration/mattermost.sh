@@ -350,6 +350,19 @@ t_ok "the edited root post tells the new state" put_state
 bot_change() { has '.body.root_id == $ENV.rootid and (.body.message | contains("(was: "))' "$T/bot.log"; }
 t_ok "the decision change is also told in the thread" t_wait 20 bot_change
 t_is "one root post for the incident" "$(jq -s '[.[] | select(.method == "POST" and (.body.root_id // "") == "" and (.body.message | test("Incident `bot.example.`")))] | length' "$T/bot.log")" 1
+# someone deleted the root post: the next edit gets 404, and B makes a new one
+t_ok "B's queue is empty" t_wait 30 sh -c "[ \"\$(curl -fs http://127.0.0.1:$B_http/metrics | awk '/^ntarelay_notify_queue_depth/ {print \$NF}')\" = 0 ]"
+t_ok "the bot API answers the next request 404 (the root post is gone)" \
+	curl -fs "http://127.0.0.1:$mm2_port/_ctl/mode?status=404&count=1"
+seq_A=100 prev_A=$(printf '%064d' 0 | tr 0 a)
+t_ok "A observes bot.example. failing too: the decision changes" gen A observation bot.example. 1
+new_root() { [ "$(sqlite3 "file:$T/B/store.db?mode=ro" "SELECT post_id FROM notify_incidents WHERE zone = 'bot.example.'")" != "$rootid" ]; }
+t_ok "B makes a new root post for the incident" t_wait 30 new_root
+newid=$(sqlite3 "file:$T/B/store.db?mode=ro" "SELECT post_id FROM notify_incidents WHERE zone = 'bot.example.'")
+t_ok "... after the edit got 404" grep -q "incident [0-9]*: its root post is gone: a new one is made" "$T/B/relay.log"
+export newid
+reply_new() { has '.body.root_id == $ENV.newid and (.body.message | contains("(updated)"))' "$T/bot.log"; }
+t_ok "the decision change goes to the new thread" t_wait 20 reply_new
 t_ok "the bot token never reaches the log" sh -c "! grep -qF -- '$bot_token' '$T/B/relay.log'"
 
 t_done
