@@ -134,6 +134,7 @@ metrics(void *ctx)
 		long d = store_outbox_depth(r->store, link_store_id(r->links[i]));
 		r->metrics.links[i].up = link_is_up(r->links[i]);
 		r->metrics.links[i].outbox = d > 0 ? (uint64_t)d : 0;
+		r->metrics.links[i].refused = link_refused(r->links[i]);
 	}
 	return &r->metrics;
 }

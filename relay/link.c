@@ -44,6 +44,7 @@ struct link {
 	int probe_fd;              /* non-blocking TCP probe, -1 when none */
 	bool up;
 	int protocol;              /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
+	uint64_t refused;          /* publications the broker refused */
 	long backoff_ms;
 	long reconnect_timer, misc_timer;
 	struct inflight *inflight; /* open addressing on mid */
@@ -197,11 +198,14 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason,
 	if (!inflight_take(l, mid, &row))
 		return;
 	if (reason >= 0x80) {
-		/* refused (v5), e.g. 135 not authorized by the broker's ACL:
-		 * leave it in the outbox, say so */
-		log_warn("link %s: broker refused a publication: %s", l->cfg.url,
-		    mosquitto_reason_string(reason));
-		return;
+		/* refused (v5), e.g. 135 not authorized by the broker's ACL
+		 * (which keeps each operator on its own topics): it would be
+		 * refused again at every reconnect, so it leaves the outbox;
+		 * the event stays in the store, and peers that may receive it
+		 * get it on other links or by backfill */
+		l->refused++;
+		log_warn("link %s: broker refused a publication (%s); dropped from "
+		    "this link's outbox", l->cfg.url, mosquitto_reason_string(reason));
 	}
 	if (l->cb.on_acked)
 		l->cb.on_acked(l->cb.arg, l, row);
@@ -498,6 +502,12 @@ link_publish(struct link *l, const char *topic, const void *payload, size_t len,
 	if (row >= 0)
 		inflight_put(l, mid, row);
 	return 0;
+}
+
+uint64_t
+link_refused(const struct link *l)
+{
+	return l->refused;
 }
 
 bool

@@ -16,6 +16,7 @@
 #define NTARELAY_RELAY_LINK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "relay/config.h"
@@ -59,6 +60,8 @@ int link_publish(struct link *l, const char *topic, const void *payload,
 bool link_inflight(const struct link *l, long long row);
 
 bool link_is_up(const struct link *l);
+/* Publications the broker refused (and that left the outbox). */
+uint64_t link_refused(const struct link *l);
 int link_store_id(const struct link *l);
 const char *link_url(const struct link *l);
 int link_protocol(const struct link *l);   /* 5 or 4 (3.1.1) */

@@ -126,6 +126,9 @@ static const struct {
 	  "Messages published on the link (own and forwarded).", 3 },
 	{ "ntarelay_link_outbox", "gauge",
 	  "Events published on the link and waiting for PUBACK.", 4 },
+	{ "ntarelay_link_refused_total", "counter",
+	  "Publications the broker refused (MQTT v5 reason >= 0x80, e.g. its "
+	  "ACL); dropped from the link's outbox.", 5 },
 };
 
 static uint64_t
@@ -136,6 +139,7 @@ metrics_link_field(const struct metrics_link *l, int field)
 	case 1: return l->connects;
 	case 2: return l->received;
 	case 3: return l->published;
+	case 5: return l->refused;
 	default: return l->outbox;
 	}
 }

@@ -23,6 +23,7 @@ struct metrics_link {
 	uint64_t received;       /* MQTT messages received */
 	uint64_t published;      /* messages published (own and forwarded) */
 	uint64_t outbox;         /* gauge: events waiting for PUBACK */
+	uint64_t refused;        /* publications the broker refused (its ACL) */
 };
 
 struct metrics {
