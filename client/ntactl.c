@@ -35,6 +35,7 @@ static const struct {
 	{ "status", cmd_status, "the zones in incident, or one zone's decision and audit trail" },
 	{ "quorum", cmd_quorum, "exit 0 when an NTA is recommended for a zone (scripts)" },
 	{ "watch", cmd_watch, "follow the relay's decisions as they change" },
+	{ "equivocation", cmd_equivocation, "list keys caught equivocating; clear a flag after review" },
 	{ "nta", cmd_nta, "keep a resolver's NTAs in step with a relay (sync, watch, list)" },
 };
 

@@ -33,6 +33,7 @@
 #include "proto/encoding.h"
 #include "proto/kind.h"
 #include "relay/control.h"
+#include "relay/decide.h"
 #include "relay/gossip.h"
 #include "relay/log.h"
 #include "relay/renew.h"
@@ -60,6 +61,46 @@ refuse(struct relay *r, json_t **reply, unsigned status, const char *name,
 	return status;
 }
 
+/*
+ * POST /v1/submit/clear_equivocation {"key": KEYID}: a person looked at
+ * the proof (GET /v1/peers flags, the eqv/ topic) and lets the operator
+ * count again. The proof stays in the store.
+ */
+static unsigned
+clear_equivocation(struct relay *r, const char *body, size_t len, json_t **reply)
+{
+	char err[STORE_ERR_MAX];
+	unsigned char key[KEY_ID_LEN];
+	json_error_t jerr;
+	json_t *f = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *k = json_string_value(json_object_get(f, "key"));
+	int rc;
+
+	if (k == NULL || strlen(k) != KEY_ID_HEX_LEN ||
+	    encoding_hex_decode(k, key, KEY_ID_LEN) != 0) {
+		json_decref(f);
+		return refuse(r, reply, 400, "bad_request", "%s", "expected "
+		    "{\"key\": KEYID} (64 hex digits)");
+	}
+	gossip_begin(r);
+	if ((rc = store_clear_equivocation(r->store, key, err)) < 0) {
+		json_decref(f);
+		return refuse(r, reply, 500, "internal", "%s", err);
+	}
+	if (rc == 0) {
+		unsigned st = refuse(r, reply, 404, "not_flagged", "key %.16s... is "
+		    "not flagged for equivocation", k);
+		json_decref(f);
+		return st;
+	}
+	log_notice("control: the equivocation flag of key %s was cleared by a "
+	    "person; its operator counts again", k);
+	decide_all(r);
+	*reply = json_pack("{s:s,s:b}", "key", k, "cleared", 1);
+	json_decref(f);
+	return 200;
+}
+
 unsigned
 control_submit(struct relay *r, const char *what, const char *body, size_t len,
     json_t **reply)
@@ -75,6 +116,8 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	char zonebuf[ZONE_TEXT_MAX + 1], target[KEY_ID_HEX_LEN + 1] = "";
 	long lifetime;
 
+	if (strcmp(what, "clear_equivocation") == 0)
+		return clear_equivocation(r, body, len, reply);
 	if (kind != KIND_ASSESSMENT && kind != KIND_ZONE_STATEMENT &&
 	    kind != KIND_WITHDRAW && kind != KIND_OBSERVATION)
 		return refuse(r, reply, 404, "not_found", "'%s' cannot be "

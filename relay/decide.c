@@ -249,6 +249,8 @@ static int
 evaluate(struct relay *r, const char *zone, long long now, struct eval *e)
 {
 	const struct relay_config *c = &r->cfg;
+	unsigned char flagged[64][KEY_ID_LEN];
+	size_t nflagged = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->now = now;
@@ -271,6 +273,10 @@ evaluate(struct relay *r, const char *zone, long long now, struct eval *e)
 		return -1;
 	if (e->n && (e->qe = calloc(e->n, sizeof(*e->qe))) == NULL)
 		return -1;
+	/* an operator caught equivocating stops counting until a person
+	 * clears the flag (DESIGN.md §5; ntactl equivocation clear) */
+	if (store_flagged_origins(r->store, flagged, 64, &nflagged) != 0)
+		nflagged = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		const struct event *ev = e->ev[i];
 		struct quorum_event *q = &e->qe[i];
@@ -284,7 +290,12 @@ evaluate(struct relay *r, const char *zone, long long now, struct eval *e)
 		q->ts = ev->ts;
 		q->exp = ev->exp;
 		/* who counts is asked now: a revoked key stops at once */
-		if (trust_index_lookup(r->tidx, ev->key, now, &a) && a.vote_id &&
+		bool equivocated = false;
+
+		for (size_t k = 0; k < nflagged; k++)
+			equivocated |= memcmp(flagged[k], ev->origin, KEY_ID_LEN) == 0;
+		if (!equivocated &&
+		    trust_index_lookup(r->tidx, ev->key, now, &a) && a.vote_id &&
 		    a.operator_id && memcmp(a.operator_id, ev->origin,
 		    KEY_ID_LEN) == 0) {
 			q->counts = true;

@@ -993,3 +993,40 @@ store_counters_load(struct store *s, struct metrics *m, char *err)
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int
+store_flagged_origins(struct store *s, unsigned char (*out)[KEY_ID_LEN],
+    size_t max, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT origin FROM chains WHERE "
+	    "flags & 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW && *n < max)
+		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
+			memcpy(out[(*n)++], sqlite3_column_blob(st, 0), KEY_ID_LEN);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_clear_equivocation(struct store *s, const unsigned char key[KEY_ID_LEN],
+    char *err)
+{
+	sqlite3_stmt *st;
+	int changed;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE chains SET flags = flags & ~1 WHERE "
+	    "key = ?1 AND flags & 1", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, err, "clearing a flag");
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return fail(s, err, "clearing a flag");
+	}
+	changed = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return changed;
+}

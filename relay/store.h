@@ -82,6 +82,15 @@ int store_lookup(struct store *s, const unsigned char id[KEY_ID_LEN],
     unsigned char origin[KEY_ID_LEN], char *zone, size_t zonelen,
     char **raw, size_t *rawlen);
 
+/* The origins with a key flagged for equivocation (at most max). */
+int store_flagged_origins(struct store *s, unsigned char (*out)[KEY_ID_LEN],
+    size_t max, size_t *n);
+
+/* A person cleared key's equivocation flag: 1 cleared, 0 it was not
+ * flagged, -1 error. The proof stays in the store. */
+int store_clear_equivocation(struct store *s, const unsigned char key[KEY_ID_LEN],
+    char *err);
+
 /* Head of a key's chain. */
 int store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
     long long *seq, unsigned char id[KEY_ID_LEN], char *err);

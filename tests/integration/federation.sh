@@ -151,6 +151,14 @@ t_ok "B keeps both envelopes as proof" sh -c "[ \"\$(sqlite3 'file:$T/B/store.db
 wait "$eqvsub" 2>/dev/null
 t_is "the pair of envelopes is published on the equivocation topic" "$(grep -c "^{" "$T/eqv")" 2
 t_ok "B flags A's key in /v1/peers" sh -c "curl -fs http://127.0.0.1:$B_http/v1/peers | grep -q equivocation"
+t_ok "ntactl equivocation list shows A's key" sh -c "'$NTACTL' equivocation list --relay http://127.0.0.1:$B_http --json | jq -e '.[] | select(.key == \"$Akey\")' >/dev/null"
+notcounted() { curl -fs "http://127.0.0.1:$B_http/v1/zones/example." | jq -e --arg id "$id1" '.not_counted[] | select(.id == $id)' >/dev/null; }
+t_ok "A's assessment no longer counts on B" notcounted
+t_ok "a person clears the flag on B (ntactl equivocation clear)" \
+	"$NTACTL" equivocation clear "$Akey" -c "$T/B/ntarelay.conf"
+t_fail "clearing it again: exit 1 (not flagged)" 1 "$NTACTL" equivocation clear "$Akey" -c "$T/B/ntarelay.conf"
+counted() { curl -fs "http://127.0.0.1:$B_http/v1/zones/example." | jq -e --arg op "$Aop" '.operators[] | select(.vote == $op and (.roles | index("assesses")))' >/dev/null; }
+t_ok "A's assessment counts on B again" t_wait 5 counted
 
 # A relay that joins late catches up: retained messages give it the current
 # state, and backfill requests fill the chains behind them.
