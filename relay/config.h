@@ -33,10 +33,9 @@
 #include "proto/zone.h"
 #include "relay/log.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#define CONFIG_DEFAULT_PATH SYSCONFDIR "/ntarelay/ntarelay.conf"
+/* Where operators look for it, whatever the installation prefix (the
+ * systemd unit and the man pages name it). */
+#define CONFIG_DEFAULT_PATH "/etc/ntarelay/ntarelay.conf"
 
 #define CONFIG_LINKS_MAX 16
 #define CONFIG_WATCH_MAX 256
