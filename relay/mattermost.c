@@ -322,7 +322,7 @@ bad:
 	return NULL;
 }
 
-/* "2 of 3 operators recommend an NTA" and friends, for one count. */
+/* "2 operators recommend an NTA (quorum 3)" and friends, for one count. */
 static void
 mm_count_line(struct metrics_buf *b, const json_t *doc)
 {
@@ -333,16 +333,16 @@ mm_count_line(struct metrics_buf *b, const json_t *doc)
 
 	if (rec >= 0) {
 		if (q >= 0)
-			metrics_buf_printf(b, "%lld of %lld operators recommend an NTA",
-			    rec, q);
+			metrics_buf_printf(b, "%lld operators recommend an NTA "
+			    "(quorum %lld)", rec, q);
 		else
 			metrics_buf_printf(b, "%lld operators recommend an NTA", rec);
 		sep = "; ";
 	}
 	if (obs >= 0) {
-		metrics_buf_printf(b, "%s%lld observe the failure", sep, obs);
+		metrics_buf_printf(b, "%s%lld observe one failure", sep, obs);
 		if (ev >= 0)
-			metrics_buf_printf(b, " (%lld needed with one fingerprint)", ev);
+			metrics_buf_printf(b, " (%lld needed)", ev);
 		sep = "; ";
 	}
 	if (val > 0)
@@ -1014,7 +1014,7 @@ mattermost_zones_table(const json_t *zones, const struct mattermost_style *st)
 		metrics_buf_printf(&b, "%s | ", jint(z, "since", &n) ?
 		    mattermost_time(n, t, sizeof(t)) : "-");
 		if (rec >= 0 && q >= 0)
-			metrics_buf_printf(&b, "%lld of %lld | ", rec, q);
+			metrics_buf_printf(&b, "%lld (quorum %lld) | ", rec, q);
 		else if (rec >= 0)
 			metrics_buf_printf(&b, "%lld | ", rec);
 		else

@@ -191,8 +191,8 @@ test_decision_webhook(void **state)
 	text = mattermost_decision_text(doc, "observed");
 	assert_non_null(text);
 	assert_string_equal(text, ":rotating_light: `de.`: **NTA recommended** "
-	    "(was: Failures observed) — 2 of 2 operators recommend an NTA; 3 "
-	    "observe the failure (2 needed with one fingerprint); NTA until 2026-09-21 "
+	    "(was: Failures observed) — 2 operators recommend an NTA (quorum 2); 3 "
+	    "observe one failure (2 needed); NTA until 2026-09-21 "
 	    "15:13 UTC");
 	card = mattermost_zone_detail(doc, &style);
 	assert_non_null(card);
@@ -229,8 +229,8 @@ test_decision_webhook(void **state)
 	    "NTA recommended (was: Failures observed)");
 	assert_true(isshort);
 	assert_string_equal(field(a, "Since", &isshort), "2026-09-21 14:13 UTC");
-	assert_string_equal(field(a, "Quorum", &isshort), "2 of 2 operators "
-	    "recommend an NTA; 3 observe the failure (2 needed with one fingerprint)");
+	assert_string_equal(field(a, "Quorum", &isshort), "2 operators "
+	    "recommend an NTA (quorum 2); 3 observe one failure (2 needed)");
 	assert_false(isshort);
 	assert_string_equal(field(a, "NTA until", NULL), "2026-09-21 15:13 UTC");
 	assert_string_equal(field(a, "NTA lifetime", NULL), "1 h");
@@ -439,7 +439,7 @@ test_posts(void **state)
 	m = json_string_value(json_object_get(p, "message"));
 	assert_non_null(strstr(m, "#### :rotating_light: Incident `de.` — NTA "
 	    "recommended\nState **NTA recommended** since 2026-09-21 14:13 UTC · "
-	    "2 of 2 operators recommend an NTA"));
+	    "2 operators recommend an NTA (quorum 2)"));
 	assert_non_null(strstr(m, "failure `3f6c1a0e9b7d`"));
 	assert_int_equal(json_array_size(json_object_get(json_object_get(p, "props"),
 	    "attachments")), 1);
@@ -469,7 +469,7 @@ test_tables(void **state)
 	assert_string_equal(t, "| Zone | State | Since | Recommending | Observing "
 	    "| NTA until |\n|:--|:--|:--|--:|--:|:--|\n"
 	    "| `de.` | :rotating_light: NTA recommended | 2026-09-21 14:13 UTC | "
-	    "2 of 2 | 3 | 2026-09-21 15:13 UTC |\n"
+	    "2 (quorum 2) | 3 | 2026-09-21 15:13 UTC |\n"
 	    "| `example.` | :warning: Failures observed | 2026-09-21 14:13 UTC | "
 	    "0 of 2 | 1 | - |\n");
 	free(t);
