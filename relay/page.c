@@ -244,16 +244,17 @@ page_counts(struct metrics_buf *b, const json_t *z)
 	bool have_rec = pint(z, "recommending", &rec), have_q = pint(z, "quorum", &q);
 
 	if (have_rec) {
-		metrics_buf_printf(b, "<dt>Quorum</dt><dd>%lld ", rec);
+		metrics_buf_printf(b, "<dt>Quorum</dt><dd>%lld operators recommend "
+		    "an NTA", rec);
 		if (have_q)
-			metrics_buf_printf(b, "of %lld ", q);
-		metrics_buf_printf(b, "operators recommend an NTA</dd>");
+			metrics_buf_printf(b, " (%lld needed)", q);
+		metrics_buf_printf(b, "</dd>");
 	}
 	if (pint(z, "observing", &obs)) {
 		metrics_buf_printf(b, "<dt>Evidence</dt><dd>%lld operators observe "
-		    "the failure", obs);
+		    "one failure", obs);
 		if (pint(z, "evidence", &ev))
-			metrics_buf_printf(b, " (%lld needed with one fingerprint)", ev);
+			metrics_buf_printf(b, " (%lld needed, with one fingerprint)", ev);
 		metrics_buf_printf(b, "</dd>");
 	}
 	if (pint(z, "validating", &val) && val > 0)

@@ -471,7 +471,7 @@ test_tables(void **state)
 	    "| `de.` | :rotating_light: NTA recommended | 2026-09-21 14:13 UTC | "
 	    "2 (quorum 2) | 3 | 2026-09-21 15:13 UTC |\n"
 	    "| `example.` | :warning: Failures observed | 2026-09-21 14:13 UTC | "
-	    "0 of 2 | 1 | - |\n");
+	    "0 (quorum 2) | 1 | - |\n");
 	free(t);
 	t = mattermost_zones_table(empty, &style);
 	assert_string_equal(t, ":white_check_mark: No zone is in incident on this "
