@@ -6,10 +6,12 @@
  * Every accepted observation, assessment, zone statement or withdrawal
  * marks its zone; before the loop turn's transaction commits, each marked
  * zone is evaluated again from the store (the live events of the zone)
- * and the trust index (who counts, and for which vote). A timer evaluates
- * the zones again when the answer may change with time alone (an event
- * expiring, a sustained-validation window filling), and a trust index
- * reload (a revocation) evaluates every zone. A change of state, of the
+ * and the trust index (who counts, and for which vote), unless its
+ * evaluation budget (decide.c: BUDGET) defers it to the timer. The timer
+ * (every TICK_MS) evaluates the deferred zones and those whose answer may
+ * change with time alone (an event expiring, a sustained-validation
+ * window filling), and a trust index reload (a revocation, SIGHUP, which
+ * also applies a new quorum policy) evaluates every zone. A change of state, of the
  * operators that count, of the fingerprints, of the veto or of the
  * lifetime is signed as a `decision` event (retained on the relay's
  * decision topic) and handed to the notifiers.
@@ -48,20 +50,43 @@ void decide_flush(struct relay *r);
 /*
  * GET /v1/zones: {"now":N,"relay":OPERATOR,"count":N,"zones":[SUMMARY..]},
  * every zone not clear, most urgent first (nta_recommended, vetoed,
- * inconsistent_evidence, observed, resolved; then by zone). SUMMARY: zone, state, since,
- * changed, lifetime, nta_until, fingerprints, veto, recommending,
- * observing, validating, quorum, evidence, reason (docs/API.md).
+ * inconsistent_evidence, observed, resolved; then by zone name). Nothing
+ * is evaluated for the call: each SUMMARY is the zone's last evaluation
+ * by decide_zone() (at most a TICK_MS tick, or BUDGET times the last
+ * evaluation's duration, behind a live one); "now" is the time of the
+ * call. A zone not yet evaluated is not listed.
+ *
+ * SUMMARY (summary()): "zone", "state", "since", "changed" (integers),
+ * "lifetime" and "nta_until" (integers in nta_recommended, else null),
+ * "fingerprints" (an array of objects {"fingerprint":HEX,"operators":N},
+ * N the votes observing it, sorted by fingerprint), "veto" (null or
+ * {"origin":OPERATOR,"event":EVENT_ID,"reason":TEXT}), "recommending",
+ * "observing", "validating" (counts of votes), "quorum" (Q in force),
+ * "evidence" (M, the quorum_evidence policy: not a count), "reason"
+ * (text) and "decision_event" (EVENT_ID or null) (docs/API.md §8).
  * New reference, NULL on allocation failure.
  */
 json_t *decide_zones_json(struct relay *r);
 
 /*
- * GET /v1/zones/{zone}: SUMMARY plus "operators" (every vote with its
- * operators, roles and events), "statement" (the zone operator's),
- * "not_counted" (events of the zone that do not count: not a member's,
- * revoked, withdrawn, a statement by someone not the zone's operator),
- * and "history" (the relay's decisions for the zone, oldest first, at most
- * 50: {"ts","state","event"}). A zone never seen answers state "clear".
+ * GET /v1/zones/{zone}: the zone evaluated now (live, not the cached
+ * summary): SUMMARY plus
+ *   "operators": [{"vote":OPERATOR,"origins":[OPERATOR..],"roles":[ROLE..],
+ *     "fingerprint":HEX or null,"events":[EVENT..]}], sorted by vote;
+ *     "events" are event objects, not ids;
+ *   "statement": the zone operator's statement as an EVENT object
+ *     ({"id":..,"kind":"zone_statement",..,"status":..}), or null;
+ *   "not_counted": [EVENT..], at most 32: events of the zone that do not
+ *     count (not a member's key, revoked, withdrawn, a statement by
+ *     someone not the zone's operator);
+ *   "history": the relay's decisions for the zone, oldest first, at most
+ *     50: [{"ts":T,"state":STATE,"event":EVENT_ID}].
+ * EVENT (event_json()): "id", "kind", "origin", "key", "seq", "ts", "exp",
+ * "counts", "withdrawn", and those of "state", "fingerprint", "vantage",
+ * "reason", "verdict", "status", "note" the event has; assessments also
+ * "recommend_nta" and "lifetime". A zone never seen answers state "clear".
+ * (The signed decision event's "operators" are {"origin":VOTE,"events":
+ * [EVENT_ID..]} and its "fingerprints" plain strings: decision_fields().)
  */
 json_t *decide_zone_json(struct relay *r, const char *zone);
 
