@@ -261,8 +261,9 @@ read_token(const char *path)
 
 	if ((f = fopen(path, "r")) == NULL)
 		return NULL;
-	buf = sodium_malloc(512);
-	if (buf == NULL || fgets(buf, 512, f) == NULL) {
+	/* the longest token ntarelayd -t accepts, its line end and the NUL */
+	buf = sodium_malloc(CONFIG_TOKEN_MAX + 3);
+	if (buf == NULL || fgets(buf, CONFIG_TOKEN_MAX + 3, f) == NULL) {
 		fclose(f);
 		if (buf)
 			sodium_free(buf);

@@ -53,7 +53,8 @@ struct metrics {
 enum {
 	METRICS_SLASH_ANSWERED,      /* a command answered */
 	METRICS_SLASH_UNAUTHORIZED,  /* token missing or wrong */
-	METRICS_SLASH_BAD_REQUEST,   /* not a form, malformed, no such command */
+	METRICS_SLASH_BAD_REQUEST,   /* not a form, malformed (an unknown command
+	                                is answered with the help: answered) */
 	METRICS_SLASH_UNAVAILABLE,   /* the token file cannot be read */
 };
 
