@@ -315,6 +315,12 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		if (store_put_equivocation(r->store, ev, payload, len, now, err) != 0)
 			log_err("%s", err);
 		report_equivocation(r, ev, payload, len);
+		/* Forward the second version as well (once: it is now held
+		 * as proof, so it is a duplicate everywhere it comes back):
+		 * a relay that saw only one version sees both and flags the
+		 * key itself, whichever version reached it first. Best effort:
+		 * not kept in the outboxes. */
+		gossip_publish_all(r, ev, payload, len, -1, from);
 		goto out;
 	}
 	if (!accept_is_accepted(ar)) {
@@ -416,6 +422,8 @@ gossip_acked(struct relay *r, struct link *l, long long row)
 {
 	char err[STORE_ERR_MAX];
 
+	if (row < 0)
+		return;   /* published without an outbox row */
 	gossip_begin(r);
 	if (store_outbox_ack(r->store, link_store_id(l), row, err) != 0)
 		log_err("%s", err);

@@ -147,6 +147,18 @@ gen1 --seq 60000 --prev "$id1" --note second |
 eqv() { [ "$(fed_metric "$1" ntarelay_equivocations_total)" -ge 1 ]; }
 t_ok "B detects the equivocation" t_wait 20 eqv B
 t_ok "C detects it too" t_wait 20 eqv C
+# The other order: C's broker gets one version first, and B the other one
+# later from broker a; C, on broker c alone, sees the second version only
+# because B forwards it when it catches the equivocation.
+eqvB=$(fed_metric B ntarelay_equivocations_total)
+eqvC=$(fed_metric C ntarelay_equivocations_total)
+gen1 --seq 70000 --prev "$id1" --note third |
+	mosquitto_pub -h 127.0.0.1 -p "$c_port" -q 1 -t "$topic" -s
+t_wait 20 sh -c "[ \"\$(sqlite3 'file:$T/B/store.db?mode=ro' \"SELECT count(*) FROM events WHERE key = x'$Akey' AND seq = 70000\")\" = 1 ]"
+eqv2() { [ "$(fed_metric "$1" ntarelay_equivocations_total)" -gt "$2" ]; }
+gen1 --seq 70000 --prev "$id1" --note fourth | pubraw "$topic"
+t_ok "B catches the second equivocation" t_wait 20 eqv2 B "$eqvB"
+t_ok "C, which saw only the first version, catches it from B's forward" t_wait 20 eqv2 C "$eqvC"
 t_ok "B keeps both envelopes as proof" sh -c "[ \"\$(sqlite3 'file:$T/B/store.db?mode=ro' \"SELECT (SELECT count(*) FROM events WHERE key = x'$Akey' AND seq = 60000) + (SELECT count(*) FROM equivocations WHERE key = x'$Akey' AND seq = 60000)\")\" = 2 ]"
 wait "$eqvsub" 2>/dev/null
 t_is "the pair of envelopes is published on the equivocation topic" "$(grep -c "^{" "$T/eqv")" 2
