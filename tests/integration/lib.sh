@@ -67,10 +67,13 @@ t_done() {
 	[ "$_t_failed" = 0 ]
 }
 
-# t_port: print a TCP port on 127.0.0.1 that nothing listens on now.
+# t_port: print a TCP port on 127.0.0.1 that nothing listens on now, below
+# the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range,
+# 32768-60999 by default), so that no outgoing connection of a parallel
+# test can hold it when our daemon binds it.
 t_port() {
 	while :; do
-		p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+		p=$(( 10000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 22000 ))
 		hex=$(printf '%04X' "$p")
 		if ! grep -q ":$hex 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
 			echo "$p"
