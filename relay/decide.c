@@ -495,16 +495,16 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 	z->next_eval_ms = loop_now_ms() + BUDGET * (loop_now_ms() - t0);
 }
 
-void
-decide_flush(struct relay *r)
+/* Evaluate the zones that wait for it; within the budget unless force. */
+static void
+flush(struct relay *r, bool force)
 {
 	struct decide *d = r->decide;
 	long long now = relay_now();
+	long long ms = loop_now_ms();
 
 	if (d == NULL)
 		return;
-	long long ms = loop_now_ms();
-
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = &d->z[i];
 		if (d->all)
@@ -513,13 +513,19 @@ decide_flush(struct relay *r)
 		    (z->has_event && z->state != QS_CLEAR &&
 		    now - z->published >= DECISION_REFRESH)))
 			continue;
-		if (ms < z->next_eval_ms) {
+		if (!force && ms < z->next_eval_ms) {
 			z->dirty = true;   /* the tick comes back for it */
 			continue;
 		}
 		decide_zone(r, z, now);
 	}
 	d->all = false;
+}
+
+void
+decide_flush(struct relay *r)
+{
+	flush(r, false);
 }
 
 static void
@@ -733,8 +739,11 @@ decide_zones_json(struct relay *r)
 	long long now = relay_now();
 	json_t *zones = json_array();
 
-	/* the last evaluation of each zone (at most a tick or an evaluation
-	 * budget old): what the relay decided, cheap to serve */
+	/* zones that wait for their evaluation (the budget, the tick) are
+	 * evaluated now: the list agrees with GET /v1/zones/{zone}; the others
+	 * are served from their last evaluation */
+	gossip_begin(r);
+	flush(r, true);
 	for (size_t i = 0; d && zones && i < d->n; i++)
 		if (d->z[i].summary != NULL)
 			json_array_append(zones, d->z[i].summary);
