@@ -141,6 +141,20 @@ t_ok "... unknown_event" grep -q unknown_event "$T/wd2.err"
 # 6. The zone is fixed: sustained validation from M operators resolves it.
 idB=$(assess_as B --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
 t_ok "quorum again before the fix" t_wait 20 all_state nta_recommended
+
+# A revoked key stops counting at once (DESIGN.md §7): C's operator revokes
+# its relay's key; the revocation travels on the trust topic; C's
+# assessment and observation no longer count anywhere, and B's assessment
+# alone is not a quorum.
+Cop=$(fed_keyid "$T/C/root.pub")
+"$NTACTL" revoke --key "$T/C/root.key" --subject "$T/C/relay.pub" --net "$FED_NET" \
+	--note "relay key retired" >"$T/revokeC" || echo "revoke failed" >&2
+mosquitto_pub -h 127.0.0.1 -p "$m_port" -q 1 -r \
+	-t "ntarelay/v1/$FED_NET/trust/$Cop/$("$NTACTL" id "$T/revokeC")" -f "$T/revokeC"
+t_ok "after C's relay key is revoked: observed on every relay" t_wait 20 all_state observed
+t_ok "C's events are listed as not counted" sh -c "curl -fs http://127.0.0.1:$A_http/v1/zones/zskroll. | jq -e --arg id '$idC' '.not_counted[] | select(.id == \$id and (.counts | not))' >/dev/null"
+idA=$(assess_as A --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
+t_ok "A assesses again: quorum with A and B" t_wait 20 all_state nta_recommended
 t_ok "fix zskroll. (signed by its published keys only)" sh -c \
 	"ldns-signzone -i $((tb_now - 86400)) -e $((tb_now + 30 * 86400)) -f '$TB/signed/zskroll.zone' '$TB/zskroll.zone' $(echo "$tb_keys_zskroll" | cut -d' ' -f1,2) >/dev/null"
 tb_reload nsd
