@@ -6,6 +6,8 @@
 #   fed_relay A LINK...       config $T/A/ntarelay.conf, trustdb pins every
 #                             operator made so far, starts ntarelayd;
 #                             sets A_http, A_pid; LINK is a broker name
+#                             (FED_EXTRA: more config lines; FED_RATE_LIMIT,
+#                             FED_RATE_BURST: default 100000 each)
 #   fed_stop_relay A [SIG]    stop it (default TERM), by PID
 #   fed_count A SQL-WHERE     events in A's store matching the condition
 #   fed_metric A NAME         a counter from A's /metrics (sum over labels
@@ -47,8 +49,8 @@ fed_relay() {
 		done
 		echo "http_listen 127.0.0.1:$_http"
 		echo "log_level ${FED_LOG_LEVEL:-info}"
-		echo "rate_limit 100000"
-		echo "rate_burst 100000"
+		echo "rate_limit ${FED_RATE_LIMIT:-100000}"
+		echo "rate_burst ${FED_RATE_BURST:-100000}"
 		[ -n "${FED_EXTRA:-}" ] && printf '%s\n' "$FED_EXTRA"
 	} >"$T/$_r/ntarelay.conf"
 	if [ ! -f "$T/$_r/trust.db" ]; then
