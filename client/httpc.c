@@ -21,6 +21,7 @@
 
 #include "client/cli.h"
 #include "client/httpc.h"
+#include "client/strbuf.h"
 
 #ifdef PACKAGE_VERSION
 #define HTTPC_USER_AGENT "ntactl/" PACKAGE_VERSION
@@ -30,39 +31,10 @@
 
 /* ---------------------------------------------------------------- URL */
 
-struct httpc_str {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-httpc_str_add(struct httpc_str *b, const char *s, size_t n)
-{
-	char *ns;
-	size_t cap;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 128;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
 
 /* RFC 3986 2.3: unreserved characters are never encoded. */
 static void
-httpc_str_encode(struct httpc_str *b, const char *s)
+httpc_str_encode(struct strbuf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char pct[3];
@@ -72,13 +44,13 @@ httpc_str_encode(struct httpc_str *b, const char *s)
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
 		    c == '~') {
-			httpc_str_add(b, s, 1);
+			strbuf_add(b, s, 1);
 			continue;
 		}
 		pct[0] = '%';
 		pct[1] = hex[c >> 4];
 		pct[2] = hex[c & 15];
-		httpc_str_add(b, pct, 3);
+		strbuf_add(b, pct, 3);
 	}
 }
 
@@ -86,7 +58,7 @@ char *
 httpc_build_url(const char *base, const char *path,
     const struct httpc_param *params, size_t nparams, char *err, size_t errlen)
 {
-	struct httpc_str b = { 0 };
+	struct strbuf b = { 0 };
 	const char *host, *end;
 	size_t n, i;
 	bool first = true;
@@ -118,17 +90,17 @@ httpc_build_url(const char *base, const char *path,
 	}
 	for (n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
 		;
-	httpc_str_add(&b, base, n);
+	strbuf_add(&b, base, n);
 	if (path[0] != '/')
-		httpc_str_add(&b, "/", 1);
-	httpc_str_add(&b, path, strlen(path));
+		strbuf_add(&b, "/", 1);
+	strbuf_add(&b, path, strlen(path));
 	for (i = 0; i < nparams; i++) {
 		if (params[i].value == NULL)
 			continue;
-		httpc_str_add(&b, first ? "?" : "&", 1);
+		strbuf_add(&b, first ? "?" : "&", 1);
 		first = false;
 		httpc_str_encode(&b, params[i].name);
-		httpc_str_add(&b, "=", 1);
+		strbuf_add(&b, "=", 1);
 		httpc_str_encode(&b, params[i].value);
 	}
 	if (b.failed || b.s == NULL) {
@@ -251,7 +223,7 @@ httpc_token_free(char *token)
 /* ---------------------------------------------------------------- GET */
 
 struct httpc_sink {
-	struct httpc_str body;
+	struct strbuf body;
 	bool too_large;
 };
 
@@ -265,7 +237,7 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 		k->too_large = true;
 		return 0;   /* aborts the transfer */
 	}
-	httpc_str_add(&k->body, ptr, n);
+	strbuf_add(&k->body, ptr, n);
 	return k->body.failed ? 0 : n;
 }
 
@@ -340,7 +312,7 @@ httpc_request(const char *method, const char *url, const char *unix_path,
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	if (k.body.s == NULL)
-		httpc_str_add(&k.body, "", 0);
+		strbuf_add(&k.body, "", 0);
 	if (k.body.failed) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

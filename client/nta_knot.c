@@ -24,65 +24,37 @@
 #include <unistd.h>
 
 #include "client/nta_driver.h"
+#include "client/strbuf.h"
 
 #define NTA_KNOT_REPLY_MAX (1024 * 1024)
 #define NTA_KNOT_OK "ntactl-ok"
 
-struct nta_knot_buf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
 
 static void
-nta_knot_add(struct nta_knot_buf *b, const char *s, size_t n)
+nta_knot_str(struct strbuf *b, const char *s)
 {
-	size_t cap;
-	char *ns;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-nta_knot_str(struct nta_knot_buf *b, const char *s)
-{
-	nta_knot_add(b, s, strlen(s));
+	strbuf_add(b, s, strlen(s));
 }
 
 /* s as a Lua string literal: safe characters as they are, the rest as
  * decimal escapes (the console reads one line: no newline may pass). */
 static void
-nta_knot_quote(struct nta_knot_buf *b, const char *s)
+nta_knot_quote(struct strbuf *b, const char *s)
 {
 	char esc[8];
 
-	nta_knot_add(b, "'", 1);
+	strbuf_add(b, "'", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
-			nta_knot_add(b, s, 1);
+			strbuf_add(b, s, 1);
 		else {
 			snprintf(esc, sizeof(esc), "\\%03u", c);
-			nta_knot_add(b, esc, 4);
+			strbuf_add(b, esc, 4);
 		}
 	}
-	nta_knot_add(b, "'", 1);
+	strbuf_add(b, "'", 1);
 }
 
 static int
@@ -228,7 +200,7 @@ nta_knot_set(const char *socket_path, int timeout,
     const struct nta_present *want, const char *flush_zone, bool dry_run,
     json_t *commands, char *why, size_t whylen)
 {
-	struct nta_knot_buf call = { 0 }, show = { 0 };
+	struct strbuf call = { 0 }, show = { 0 };
 	char *reply = NULL;
 	int rc = -1;
 
@@ -244,7 +216,7 @@ nta_knot_set(const char *socket_path, int timeout,
 	nta_knot_str(&show, ")");
 	/* What is sent: the same, in pcall, answering ntactl-ok or the error. */
 	nta_knot_str(&call, "return (function() local ok, e = pcall(function() ");
-	nta_knot_add(&call, show.s ? show.s : "", show.len);
+	strbuf_add(&call, show.s ? show.s : "", show.len);
 	nta_knot_str(&call, " end) if ok then return '" NTA_KNOT_OK "' end "
 	    "return 'error: ' .. tostring(e) end)()");
 	if (call.failed || show.failed) {
@@ -252,11 +224,11 @@ nta_knot_set(const char *socket_path, int timeout,
 		goto out;
 	}
 	if (commands != NULL) {
-		struct nta_knot_buf line = { 0 };
+		struct strbuf line = { 0 };
 		nta_knot_str(&line, "kresd ");
 		nta_knot_str(&line, socket_path);
 		nta_knot_str(&line, ": ");
-		nta_knot_add(&line, show.s, show.len);
+		strbuf_add(&line, show.s, show.len);
 		if (!line.failed)
 			json_array_append_new(commands, json_string(line.s));
 		free(line.s);

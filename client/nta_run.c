@@ -16,41 +16,24 @@
 #include <unistd.h>
 
 #include "client/nta_run.h"
+#include "client/strbuf.h"
 
 extern char **environ;
 
+/* Output of a command: at most NTA_RUN_OUT_MAX bytes kept. */
 struct nta_run_buf {
-	char *s;
-	size_t len, cap;
-	bool truncated, failed;
+	struct strbuf b;
+	bool truncated;
 };
 
 static void
 nta_run_buf_add(struct nta_run_buf *b, const char *s, size_t n)
 {
-	size_t cap;
-	char *ns;
-
-	if (b->failed)
-		return;
-	if (b->len + n > NTA_RUN_OUT_MAX) {
+	if (b->b.len + n > NTA_RUN_OUT_MAX) {
 		b->truncated = true;
-		n = NTA_RUN_OUT_MAX - b->len;
+		n = NTA_RUN_OUT_MAX - b->b.len;
 	}
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	strbuf_add(&b->b, s, n);
 }
 
 static long long
@@ -188,7 +171,7 @@ nta_run(char *const argv[], char *const envp[], int timeout,
 		break;
 	}
 	pid = -1;
-	if (bo.failed || be.failed) {
+	if (bo.b.failed || be.b.failed) {
 		snprintf(why, whylen, "out of memory");
 		goto out;
 	}
@@ -199,19 +182,19 @@ nta_run(char *const argv[], char *const envp[], int timeout,
 		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
 	r->truncated = bo.truncated || be.truncated;
-	if (bo.s == NULL)
+	if (bo.b.s == NULL)
 		nta_run_buf_add(&bo, "", 0);
-	if (be.s == NULL)
+	if (be.b.s == NULL)
 		nta_run_buf_add(&be, "", 0);
-	if (bo.failed || be.failed) {
+	if (bo.b.failed || be.b.failed) {
 		snprintf(why, whylen, "out of memory");
 		goto out;
 	}
-	r->out = bo.s;
-	r->out_len = bo.len;
-	r->err = be.s;
-	r->err_len = be.len;
-	bo.s = be.s = NULL;
+	r->out = bo.b.s;
+	r->out_len = bo.b.len;
+	r->err = be.b.s;
+	r->err_len = be.b.len;
+	bo.b.s = be.b.s = NULL;
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -222,8 +205,8 @@ out:
 	}
 	if (rc != 0)
 		memset(r, 0, sizeof(*r));
-	free(bo.s);
-	free(be.s);
+	free(bo.b.s);
+	free(be.b.s);
 	return rc;
 }
 

@@ -68,60 +68,18 @@ answer() {
 raw() { printf '%s' "$1" >"$T/relay/body.tmp"; mv "$T/relay/body.tmp" "$T/relay/body"; }
 
 # dq PORT NAME: "STATUS ad|noad" of a query through a resolver
-dq() {
-	dig +time=2 +tries=1 -p "$1" @127.0.0.1 "$2" A 2>/dev/null | awk '
-	    /status:/ { s = $6; sub(",", "", s) }
-	    /^;; flags:/ { f = ($0 ~ / ad[ ;]/) ? "ad" : "noad" }
-	    END { print s " " f }'
-}
+dq() { tb_dig "$@"; }
 
-# unbound, validating, forwarding everything to NSD (TESTBED.md §4)
-ub_start() {
-	ub_port=$(t_port)
-	mkdir -p "$T/ub/run"
-	cat >"$T/ub/unbound.conf" <<EOF
-server:
-    interface: 127.0.0.1
-    port: $ub_port
-    do-ip6: no
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    directory: "$T/ub"
-    pidfile: "$T/ub/run/unbound.pid"
-    use-syslog: no
-    logfile: "$T/ub/unbound.log"
-    num-threads: 1
-    access-control: 127.0.0.0/8 allow
-    outgoing-interface: 127.0.0.1
-    do-not-query-localhost: no
-    module-config: "validator iterator"
-    trust-anchor-file: "$TB/root.ds"
-    val-log-level: 2
-    val-bogus-ttl: 5
-    trust-anchor-signaling: no
-    cache-max-ttl: 30
-    cache-max-negative-ttl: 5
-forward-zone:
-    name: "."
-    forward-addr: 127.0.0.1@$nsd_port
-remote-control:
-    control-enable: yes
-    control-interface: $T/ub/run/unbound.ctl
-EOF
-	unbound -d -c "$T/ub/unbound.conf" &
-	ub_pid=$!
-	t_pid "$ub_pid"
-	t_wait 10 sh -c "kill -0 $ub_pid && unbound-control -c '$T/ub/unbound.conf' status"
-}
-UBC="unbound-control -c $T/ub/unbound.conf"
+# unbound, validating, forwarding everything to NSD (testbed.sh)
+ub_start() { tb_unbound ub nsd; }
+UBC="unbound-control -c $TB/ub/unbound.conf"
 ub_ntas() { $UBC list_insecure | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 ST="$T/state.json"
 # sync ARGS...: one pass with the unbound driver; stdout $T/out, stderr
 # $T/err, exit status $T/rc (and returned)
 sync_ub() {
-	"$NTACTL" nta sync --driver unbound --control-config "$T/ub/unbound.conf" \
+	"$NTACTL" nta sync --driver unbound --control-config "$TB/ub/unbound.conf" \
 	    --relay "$RELAY" --state "$ST" "$@" >"$T/out" 2>"$T/err"
 	_rc=$?
 	echo "$_rc" >"$T/rc"
@@ -164,7 +122,7 @@ answer "$(rec expired.)" "$(other zskroll. observed)"
 sync_ub --dry-run
 t_is "dry run: exit 0" "$(rc)" 0
 t_ok "dry run: prints the driver commands" grep -q "would add expired. for 86400 s" "$T/out"
-t_ok "dry run: ... insecure_add then flush_zone" sh -c "grep -q 'unbound-control -c $T/ub/unbound.conf insecure_add expired.' '$T/out' && grep -q 'flush_zone expired.' '$T/out'"
+t_ok "dry run: ... insecure_add then flush_zone" sh -c "grep -q 'unbound-control -c $TB/ub/unbound.conf insecure_add expired.' '$T/out' && grep -q 'flush_zone expired.' '$T/out'"
 t_ok "dry run: no state file written" test ! -e "$ST"
 t_ok "dry run: no lock file either" test ! -e "$ST.lock"
 t_is "dry run: unbound unchanged" "$(ub_ntas)" ""
@@ -450,7 +408,7 @@ rm -f "$T/exec.fail"
 
 answer "$(rec expired.)"
 rm -f "$ST"
-"$NTACTL" nta watch --driver unbound --control-config "$T/ub/unbound.conf" \
+"$NTACTL" nta watch --driver unbound --control-config "$TB/ub/unbound.conf" \
     --relay "$RELAY" --state "$ST" --interval 1 2>"$T/watch.log" &
 watch_pid=$!
 t_pid "$watch_pid"
@@ -500,7 +458,7 @@ probe_interval 1"
 	t_ok "e2e: both operators' assessments are signed" sh -c "echo '$idA$idB' | grep -Eq '^[0-9a-f]{128}\$'"
 	t_ok "e2e: both operators assess: nta_recommended on A" t_wait 30 zstate_is nta_recommended
 	E2E="$T/e2e.json"
-	"$NTACTL" nta sync --driver unbound --control-config "$T/ub/unbound.conf" \
+	"$NTACTL" nta sync --driver unbound --control-config "$TB/ub/unbound.conf" \
 	    --relay "http://127.0.0.1:$A_http" --state "$E2E" --json >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 	t_is "e2e: sync against the relay's /v1/zones: exit 0" "$(rc)" 0
@@ -510,7 +468,7 @@ probe_interval 1"
 	t_is "e2e: www.zskroll. answers, without AD" "$(dq "$ub_port" www.zskroll.)" "NOERROR noad"
 	submit B withdraw "{\"target\":\"$idB\"}" >/dev/null
 	t_ok "e2e: B withdraws: the quorum is gone on A" t_wait 30 sh -c "! curl -fs http://127.0.0.1:$A_http/v1/zones | jq -e '.zones[] | select(.zone == \"zskroll.\" and .state == \"nta_recommended\")' >/dev/null"
-	"$NTACTL" nta sync --driver unbound --control-config "$T/ub/unbound.conf" \
+	"$NTACTL" nta sync --driver unbound --control-config "$TB/ub/unbound.conf" \
 	    --relay "http://127.0.0.1:$A_http" --state "$E2E" --json >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 	t_is "e2e: sync removes it (exit 0)" "$(rc) $(js '[.actions[] | "\(.action) \(.zone)"] | join(",")')" "0 remove zskroll."
