@@ -48,6 +48,7 @@ static const struct {
 	[PROTO_E_TOPIC_MISMATCH] = { "topic_mismatch", "MQTT topic does not match the event" },
 	[PROTO_E_RATE_LIMITED] = { "rate_limited", "origin exceeded its rate limit" },
 	[PROTO_E_NOT_OWN_EVENT] = { "not_own_event", "an origin may only withdraw its own events" },
+	[PROTO_E_QUOTA] = { "quota", "origin is over its keys or live events in this zone" },
 	[PROTO_E_NOMEM] = { "nomem", "out of memory" },
 	[PROTO_E_IO] = { "io", "input/output error" },
 	[PROTO_E_INVALID_ARG] = { "invalid_argument", "invalid argument" },

@@ -60,6 +60,7 @@ enum proto_err {
 	PROTO_E_TOPIC_MISMATCH,     /* MQTT topic disagrees with the payload */
 	PROTO_E_RATE_LIMITED,       /* origin over its rate limit */
 	PROTO_E_NOT_OWN_EVENT,      /* withdraw of another origin's event */
+	PROTO_E_QUOTA,              /* over the origin's keys or events per zone */
 
 	/* local failures, not the sender's fault */
 	PROTO_E_NOMEM,

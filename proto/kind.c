@@ -22,6 +22,9 @@ const char *const kind_decision_states[] = {
 	"clear", "observed", "nta_recommended", "vetoed",
 	"inconsistent_evidence", "resolved", NULL
 };
+const char *const kind_decision_phases[] = {
+	"failing", "recovering", NULL
+};
 static const char *const kind_names[] = {
 	"observation", "assessment", "zone_statement", "withdraw", "vouch",
 	"unvouch", "key_cert", "key_revoke", "heartbeat", "decision", NULL
@@ -165,6 +168,8 @@ static const struct schema_field decision_fields[] = {
 	{ "operators", ST_OBJECT_ARRAY, true, 0, 0, 128, NULL, vote_fields },
 	{ "fingerprints", ST_ID_ARRAY, true, 0, 0, 32, NULL, NULL },
 	{ "veto", ST_OBJECT_OR_NULL, true, 0, 0, 0, NULL, veto_fields },
+	{ "incident", ST_STRING, false, 1, 32, 0, NULL, NULL },
+	{ "phase", ST_ENUM, false, 0, 0, 0, kind_decision_phases, NULL },
 	END
 };
 

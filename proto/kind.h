@@ -68,5 +68,6 @@ extern const char *const kind_obs_states[];       /* secure insecure bogus indet
 extern const char *const kind_verdicts[];         /* accident ... attack */
 extern const char *const kind_statement_status[]; /* investigating ... resolved */
 extern const char *const kind_decision_states[];  /* clear ... resolved */
+extern const char *const kind_decision_phases[];  /* failing, recovering */
 
 #endif

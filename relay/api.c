@@ -7,6 +7,7 @@
 
 #include "proto/encoding.h"
 #include "relay/api.h"
+#include "relay/catchup.h"
 #include "relay/control.h"
 #include "relay/decide.h"
 #include "relay/page.h"
@@ -19,12 +20,19 @@ static bool
 healthy(void *ctx, char *why, size_t len)
 {
 	struct relay *r = ctx;
+	bool up = false;
 
 	for (size_t i = 0; i < r->nlinks; i++)
-		if (link_is_up(r->links[i]))
-			return true;
-	snprintf(why, len, "no link connected");
-	return false;
+		up |= link_is_up(r->links[i]);
+	if (r->nlinks > 0 && !up) {
+		snprintf(why, len, "no link connected");
+		return false;
+	}
+	if (!catchup_done(r)) {
+		catchup_text(r, why, len);
+		return false;
+	}
+	return true;
 }
 
 static const char *

@@ -44,7 +44,8 @@ enum key_id {
 	K_MATTERMOST_TOKEN_FILE, K_MATTERMOST_CHANNEL,
 	K_MATTERMOST_SLASH_TOKEN_FILE, K_MATTERMOST_USERNAME,
 	K_MATTERMOST_ICON_URL, K_MATTERMOST_KINDS, K_MATTERMOST_RATE,
-	K_MATTERMOST_QUEUE_MAX,
+	K_MATTERMOST_QUEUE_MAX, K_SYNC_WAIT, K_ZONE_KEYS_PER_OPERATOR,
+	K_ZONE_EVENTS_PER_OPERATOR,
 	K__COUNT
 };
 
@@ -145,6 +146,9 @@ static const struct keydef keys[K__COUNT] = {
 	[K_MATTERMOST_KINDS] = { "mattermost_kinds", F_SPACES, set_mm_kinds, 0, 0 },
 	[K_MATTERMOST_RATE] = { "mattermost_rate", 0, set_number, 1, 6000 },
 	[K_MATTERMOST_QUEUE_MAX] = { "mattermost_queue_max", 0, set_number, 10, 1000000 },
+	[K_SYNC_WAIT] = { "sync_wait", 0, set_number, 0, 3600 },
+	[K_ZONE_KEYS_PER_OPERATOR] = { "zone_keys_per_operator", 0, set_number, 1, 128 },
+	[K_ZONE_EVENTS_PER_OPERATOR] = { "zone_events_per_operator", 0, set_number, 16, 100000 },
 };
 
 static int fail(struct parser *p, int line, const char *fmt, ...)
@@ -182,6 +186,9 @@ config_defaults(struct relay_config *cfg)
 	cfg->quorum = 0;
 	cfg->quorum_evidence = 2;
 	cfg->resolve_after = 900;
+	cfg->sync_wait = 120;
+	cfg->zone_keys_per_operator = 8;
+	cfg->zone_events_per_operator = 512;
 	cfg->drain_timeout = 5;
 	cfg->probe_interval = 60;
 	cfg->nta_max_lifetime = 604800;
@@ -861,6 +868,9 @@ set_number(struct parser *p, enum key_id k, const char *v)
 	case K_NTA_MAX_LIFETIME: cfg->nta_max_lifetime = (int)x; break;
 	case K_MATTERMOST_RATE: cfg->mattermost_rate = (int)x; break;
 	case K_MATTERMOST_QUEUE_MAX: cfg->mattermost_queue_max = (int)x; break;
+	case K_SYNC_WAIT: cfg->sync_wait = (int)x; break;
+	case K_ZONE_KEYS_PER_OPERATOR: cfg->zone_keys_per_operator = (int)x; break;
+	case K_ZONE_EVENTS_PER_OPERATOR: cfg->zone_events_per_operator = (int)x; break;
 	default: return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
 	return 0;

@@ -118,6 +118,14 @@ struct relay_config {
 	                               whose observations share a fingerprint */
 	int resolve_after;          /* resolve_after SECONDS; 900 (5..86400):
 	                               sustained validation that clears */
+	int sync_wait;              /* sync_wait SECONDS; 120 (0..3600): at most
+	                               this long after the start, the relay waits
+	                               to catch up before it signs decisions */
+	int zone_keys_per_operator; /* zone_keys_per_operator N; 8 (1..128): live
+	                               keys one operator may observe a zone with */
+	int zone_events_per_operator; /* zone_events_per_operator N; 512
+	                               (16..100000): live observations, assessments
+	                               and statements of one operator in a zone */
 	struct config_group groups[CONFIG_GROUPS_MAX]; /* affiliation_group ID,ID,... */
 	size_t ngroups;
 	int drain_timeout;          /* drain_timeout SECONDS at SIGTERM; 5 (0..60) */

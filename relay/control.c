@@ -9,6 +9,9 @@
  * The body is a JSON object with the kind's own fields (PROTOCOL.md §6):
  *
  *   assessment      zone, verdict, recommend_nta, lifetime, [note], [refs]
+ *                   (without refs, the relay names the failing
+ *                   observations it holds: the assessment counts for that
+ *                   failure only, relay/incident.h)
  *                   (exp = ts + lifetime, at most 6 h as the protocol
  *                   allows: a longer lifetime is kept alive by
  *                   relay/renew.c, which re-signs it until it ends)
@@ -111,7 +114,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	unsigned char id[KEY_ID_LEN];
 	json_error_t jerr;
 	enum kind kind = kind_from_name(what);
-	json_t *f, *v;
+	json_t *f, *v, *judged = NULL;
 	const char *zone;
 	char zonebuf[ZONE_TEXT_MAX + 1], target[KEY_ID_HEX_LEN + 1] = "";
 	long lifetime;
@@ -190,11 +193,21 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		lifetime = (long)kind_max_lifetime(kind);
 	gossip_begin(r);
 	zone = json_string_value(json_object_get(f, "zone"));
+	/* an assessment or statement counts for the failure it judged: the
+	 * relay names it in refs unless the submitter did */
+	if ((kind == KIND_ASSESSMENT || kind == KIND_ZONE_STATEMENT) && zone &&
+	    json_object_get(f, "refs") == NULL) {
+		json_t *refs = NULL;
+		judged = decide_judged(r, zone, &refs);
+		if (refs)
+			json_object_set_new(f, "refs", refs);
+	}
 	snprintf(zonebuf, sizeof(zonebuf), "%s", zone ? zone : "");
 	if (kind == KIND_WITHDRAW && json_is_string(json_object_get(f, "target")))
 		snprintf(target, sizeof(target), "%s",
 		    json_string_value(json_object_get(f, "target")));
 	if (gossip_own_id(r, kind, f, lifetime, id, why, sizeof(why)) != 0) {
+		json_decref(judged);
 		/* why is "name: text" for a protocol refusal, "" otherwise */
 		char name[40] = "refused";
 		const char *colon = strchr(why, ':');
@@ -220,5 +233,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		renew_withdrawn(r, target);
 	*reply = json_pack("{s:s,s:s,s:s}", "id", idhex, "kind", what,
 	    "zone", zonebuf);
+	if (judged)
+		json_object_set_new(*reply, "judged", judged);
 	return 201;
 }

@@ -3,16 +3,17 @@
  *
  * A zone is evaluated from the store, never from a cache of events: the
  * store holds exactly the accepted events, so what the engine counts and
- * what /v1/events shows cannot drift apart. Evaluation reads the zone's
- * observations, assessments and statements that were live at the start of
- * the sustained-validation window (LIMIT ZONE_EVENTS_MAX, newest first),
- * asks the trust index about each signer at `now`, and hands them to
- * quorum_evaluate(). What a decision is (for "did it change?") is a digest
- * of its state, lifetime, fingerprints, veto and the set of votes: the
- * list of events behind a vote changes every time a vantage point
- * refreshes its observation, and that is not news.
+ * what /v1/events shows cannot drift apart. An evaluation reads the
+ * zone's views (one row per signing key: its current observation and its
+ * validation run) and words (the newest assessment and zone statement of
+ * each origin) — relay/store_zone.h — asks the trust index about each
+ * signer at `now`, binds each word to the zone's incident
+ * (relay/incident.h), and hands them to quorum_evaluate(). What a
+ * decision is (for "did it change?") is a digest of its state, phase,
+ * incident, lifetime, fingerprints, veto and the set of votes: the list of
+ * events behind a vote changes every time a vantage point refreshes its
+ * observation, and that is not news.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,28 +23,32 @@
 #include "proto/encoding.h"
 #include "proto/envelope.h"
 #include "proto/event.h"
+#include "relay/catchup.h"
 #include "relay/decide.h"
 #include "relay/gossip.h"
+#include "relay/incident.h"
 #include "relay/log.h"
 #include "relay/notify.h"
 #include "relay/quorum.h"
 #include "relay/relay.h"
+#include "relay/store_zone.h"
 
-#define ZONE_EVENTS_MAX 8192      /* events read per evaluation */
 #define VOTES_MAX 128             /* the decision schema's limit */
 #define DECISION_LIFETIME 86400   /* exp of a decision event */
 #define DECISION_REFRESH 43200    /* re-sign an unchanged one after this */
 #define HISTORY_MAX 50
+#define INCIDENTS_SHOWN 10
 #define TICK_MS 100
-/* An evaluation reads and parses the zone's live events: cheap for a
- * zone in an ordinary incident, not for one flooded with events. After an
- * evaluation that took C ms the zone waits BUDGET * C ms before the next
- * one, so that evaluating stays under 1/BUDGET of the loop's time. */
+/* An evaluation reads the zone's views and words: cheap, and bounded by
+ * the per-operator quota. After an evaluation that took C ms the zone
+ * waits BUDGET * C ms before the next one, so that evaluating stays under
+ * 1/BUDGET of the loop's time whatever happens. */
 #define BUDGET 20
 
 struct dzone {
 	char zone[ZONE_TEXT_MAX + 1];
-	enum quorum_state state;
+	enum quorum_state state;          /* as published */
+	bool recovering;
 	long long since, changed;
 	long lifetime;
 	long long nta_until;
@@ -55,111 +60,144 @@ struct dzone {
 	bool dirty;
 	long long next_eval_ms;           /* not before (loop_now_ms) */
 	json_t *summary;                  /* GET /v1/zones: the last evaluation */
-};
-
-struct withdrawal {
-	unsigned char target[KEY_ID_LEN];
-	unsigned char origin[KEY_ID_LEN];
+	bool has_inc;                     /* the open incident */
+	struct store_incident inc;
+	bool has_last;                    /* the last closed one */
+	struct store_incident last;
+	size_t index;                     /* in decide.v */
+	struct dzone *next;               /* hash chain */
 };
 
 struct decide {
-	struct dzone *z;
+	struct dzone **v;                 /* every zone held, in no order */
 	size_t n, cap;
-	struct withdrawal *wd;
-	size_t nwd, capwd;
+	struct dzone **slots;             /* hash table by name */
+	size_t nslots;
 	bool all;                          /* evaluate every zone */
 };
 
-/* One evaluation: the zone's events parsed, and the rule's answer. */
+/* One evaluation: the zone's views and words, and the rule's answer. */
 struct eval {
-	struct event **ev;
-	struct quorum_event *qe;
-	size_t n;
+	struct quorum_event *qe;          /* views, then words */
+	struct event **ev;                /* words parsed; views NULL */
+	struct incident_refs *refs;       /* per entry (words only) */
+	long long *fail_start;            /* per entry (views only) */
+	size_t n, cap;
 	struct quorum_vote votes[VOTES_MAX];
 	struct quorum_result res;
 	struct quorum_policy pol;
 	long long now;
+	bool stale_words;                 /* live words of a closed incident */
+	struct flag { unsigned char origin[KEY_ID_LEN]; bool flagged; } *flags;
+	size_t nflags;
 };
 
 /* ------------------------------------------------------------ zones */
 
-static struct dzone *
-zone_find(struct decide *d, const char *zone)
+static size_t
+zone_hash(const char *zone, size_t nslots)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (strcmp(d->z[i].zone, zone) == 0)
-			return &d->z[i];
-	return NULL;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)zone; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (size_t)(h & (nslots - 1));
 }
 
 static struct dzone *
-zone_get(struct decide *d, const char *zone)
+zone_find(struct decide *d, const char *zone)
 {
+	if (d == NULL || d->nslots == 0)
+		return NULL;
+	for (struct dzone *z = d->slots[zone_hash(zone, d->nslots)]; z; z = z->next)
+		if (strcmp(z->zone, zone) == 0)
+			return z;
+	return NULL;
+}
+
+static int
+zone_rehash(struct decide *d, size_t nslots)
+{
+	struct dzone **slots = calloc(nslots, sizeof(*slots));
+
+	if (slots == NULL)
+		return -1;
+	for (size_t i = 0; i < d->n; i++) {
+		struct dzone *z = d->v[i];
+		size_t h = zone_hash(z->zone, nslots);
+		z->next = slots[h];
+		slots[h] = z;
+	}
+	free(d->slots);
+	d->slots = slots;
+	d->nslots = nslots;
+	return 0;
+}
+
+/* zone's entry, created (with its incidents read from the store) when
+ * new; NULL on allocation failure (logged). */
+static struct dzone *
+zone_get(struct relay *r, const char *zone)
+{
+	struct decide *d = r->decide;
 	struct dzone *z = zone_find(d, zone);
+	char err[STORE_ERR_MAX];
+	size_t h;
 
 	if (z != NULL)
 		return z;
 	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 16;
-		struct dzone *nz = realloc(d->z, cap * sizeof(*nz));
-		if (nz == NULL)
-			return NULL;
-		d->z = nz;
+		size_t cap = d->cap ? 2 * d->cap : 64;
+		struct dzone **v = realloc(d->v, cap * sizeof(*v));
+		if (v == NULL)
+			goto nomem;
+		d->v = v;
 		d->cap = cap;
 	}
-	z = &d->z[d->n++];
-	memset(z, 0, sizeof(*z));
+	if (2 * (d->n + 1) > d->nslots && zone_rehash(d, d->nslots ?
+	    2 * d->nslots : 128) != 0)
+		goto nomem;
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		goto nomem;
 	snprintf(z->zone, sizeof(z->zone), "%s", zone);
 	z->state = QS_CLEAR;
+	if (store_incident_open(r->store, zone, &z->inc, err) == 1)
+		z->has_inc = true;
+	if (store_incident_last_closed(r->store, zone, &z->last, err) == 1)
+		z->has_last = true;
+	z->index = d->n;
+	d->v[d->n++] = z;
+	h = zone_hash(zone, d->nslots);
+	z->next = d->slots[h];
+	d->slots[h] = z;
 	return z;
+nomem:
+	/* the event is stored; the tick's full pass finds its zone later */
+	log_err("decide: out of memory adding zone %s", zone);
+	d->all = true;
+	return NULL;
 }
 
-static bool
-withdrawn_id(const struct decide *d, const unsigned char id[KEY_ID_LEN],
-    const unsigned char origin[KEY_ID_LEN])
-{
-	for (size_t i = 0; d && i < d->nwd; i++)
-		if (memcmp(d->wd[i].target, id, KEY_ID_LEN) == 0 &&
-		    memcmp(d->wd[i].origin, origin, KEY_ID_LEN) == 0)
-			return true;
-	return false;
-}
-
-static bool
-withdrawn(const struct decide *d, const struct event *ev)
-{
-	return withdrawn_id(d, ev->id, ev->origin);
-}
-
-bool
-decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
-    const unsigned char origin[KEY_ID_LEN])
-{
-	return withdrawn_id(r->decide, id, origin);
-}
-
+/* Forget a zone with nothing to remember (clear, no incident, no
+ * decision but a clear one): it comes back from the store with its next
+ * event. */
 static void
-withdrawal_add(struct decide *d, const unsigned char target[KEY_ID_LEN],
-    const unsigned char origin[KEY_ID_LEN])
+zone_drop(struct decide *d, struct dzone *z)
 {
-	if (d->nwd == d->capwd) {
-		size_t cap = d->capwd ? 2 * d->capwd : 16;
-		struct withdrawal *nw = realloc(d->wd, cap * sizeof(*nw));
-		if (nw == NULL) {
-			log_err("decide: out of memory recording a withdrawal");
-			return;
-		}
-		d->wd = nw;
-		d->capwd = cap;
-	}
-	memcpy(d->wd[d->nwd].target, target, KEY_ID_LEN);
-	memcpy(d->wd[d->nwd].origin, origin, KEY_ID_LEN);
-	d->nwd++;
+	struct dzone **pp = &d->slots[zone_hash(z->zone, d->nslots)];
+
+	while (*pp && *pp != z)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = z->next;
+	d->v[z->index] = d->v[--d->n];
+	d->v[z->index]->index = z->index;
+	json_decref(z->summary);
+	free(z);
 }
 
-/* ------------------------------------------------------------ store */
+/* ------------------------------------------------------------ gathering */
 
-/* Parse a stored envelope (verified when it was accepted). */
 static struct event *
 parse_stored(const void *raw, size_t len)
 {
@@ -167,6 +205,7 @@ parse_stored(const void *raw, size_t len)
 	struct envelope *env = NULL;
 	struct event *ev = NULL;
 
+	/* verified when it was accepted */
 	if (envelope_parse(raw, len, &env, reason) != PROTO_OK ||
 	    event_parse(env, &ev, reason) != PROTO_OK) {
 		log_err("decide: a stored event does not parse: %s", reason);
@@ -176,53 +215,32 @@ parse_stored(const void *raw, size_t len)
 	return ev;
 }
 
-typedef void (*row_cb)(void *arg, struct event *ev);
-
-/* Run sql with up to three bound values (text zone, int64 a, blob id),
- * handing each row's envelope (column 0) parsed to cb, which owns it. */
-static int
-each_event(struct relay *r, const char *sql, const char *zone, long long a,
-    const unsigned char *blob, row_cb cb, void *arg)
+static struct quorum_event *
+eval_add(struct eval *e)
 {
-	sqlite3 *db = store_sqlite(r->store);
-	sqlite3_stmt *st;
-	int rc, i = 1;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 32;
+		struct quorum_event *qe = realloc(e->qe, cap * sizeof(*qe));
+		struct event **ev = qe ? realloc(e->ev, cap * sizeof(*ev)) : NULL;
+		struct incident_refs *rf = ev ? realloc(e->refs, cap * sizeof(*rf)) : NULL;
+		long long *fs = rf ? realloc(e->fail_start, cap * sizeof(*fs)) : NULL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_err("decide: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	if (zone)
-		sqlite3_bind_text(st, i++, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, i++, a);
-	if (blob)
-		sqlite3_bind_blob(st, i++, blob, KEY_ID_LEN, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct event *ev = parse_stored(sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
+		if (qe)
+			e->qe = qe;
 		if (ev)
-			cb(arg, ev);
+			e->ev = ev;
+		if (rf)
+			e->refs = rf;
+		if (fs == NULL)
+			return NULL;
+		e->fail_start = fs;
+		e->cap = cap;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		log_err("decide: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-collect(void *arg, struct event *ev)
-{
-	struct eval *e = arg;
-	struct event **nv;
-
-	if ((nv = realloc(e->ev, (e->n + 1) * sizeof(*nv))) == NULL) {
-		event_free(ev);
-		return;
-	}
-	e->ev = nv;
-	e->ev[e->n++] = ev;
+	memset(&e->qe[e->n], 0, sizeof(e->qe[0]));
+	memset(&e->refs[e->n], 0, sizeof(e->refs[0]));
+	e->ev[e->n] = NULL;
+	e->fail_start[e->n] = 0;
+	return &e->qe[e->n++];
 }
 
 static void
@@ -232,7 +250,87 @@ eval_free(struct eval *e)
 		event_free(e->ev[i]);
 	free(e->ev);
 	free(e->qe);
+	free(e->refs);
+	free(e->fail_start);
+	free(e->flags);
 	memset(e, 0, sizeof(*e));
+}
+
+/* Is origin flagged for equivocation? Asked once per origin. */
+static bool
+flagged(struct relay *r, struct eval *e, const unsigned char origin[KEY_ID_LEN])
+{
+	struct flag *f;
+
+	for (size_t i = 0; i < e->nflags; i++)
+		if (memcmp(e->flags[i].origin, origin, KEY_ID_LEN) == 0)
+			return e->flags[i].flagged;
+	if ((f = realloc(e->flags, (e->nflags + 1) * sizeof(*f))) == NULL)
+		return true;   /* fail closed */
+	e->flags = f;
+	f = &e->flags[e->nflags++];
+	memcpy(f->origin, origin, KEY_ID_LEN);
+	f->flagged = store_origin_flagged(r->store, origin);
+	return f->flagged;
+}
+
+/*
+ * Who counts is asked now: a revoked key stops at once. A key counts for
+ * the event's origin when it is a current member key of that operator,
+ * and the operator was not caught equivocating (DESIGN §5: it stops
+ * counting until a person clears the flag).
+ */
+static void
+who_counts(struct relay *r, struct eval *e, const char *zone,
+    struct quorum_event *q)
+{
+	struct trust_answer a;
+
+	if (r->tidx && trust_index_lookup(r->tidx, q->key, e->now, &a) &&
+	    a.vote_id && a.operator_id &&
+	    memcmp(a.operator_id, q->origin, KEY_ID_LEN) == 0 &&
+	    !flagged(r, e, q->origin)) {
+		q->counts = true;
+		memcpy(q->vote, a.vote_id, KEY_ID_LEN);
+		q->zone_operator = trust_index_may_speak(r->tidx, &a, zone);
+	}
+}
+
+struct gather_ctx {
+	struct relay *r;
+	struct eval *e;
+	const char *zone;
+	int failed;
+};
+
+static void
+gather_view(void *arg, const struct store_view *v)
+{
+	struct gather_ctx *g = arg;
+	struct quorum_event *q = eval_add(g->e);
+
+	if (q == NULL) {
+		g->failed = 1;
+		return;
+	}
+	q->kind = KIND_OBSERVATION;
+	memcpy(q->id, v->id, KEY_ID_LEN);
+	memcpy(q->key, v->key, KEY_ID_LEN);
+	memcpy(q->origin, v->origin, KEY_ID_LEN);
+	q->seq = v->seq;
+	q->ts = v->ts;
+	q->exp = v->exp;
+	q->obs = (enum quorum_obs)v->state;
+	q->has_fp = v->has_fp && v->state == STORE_OBS_BOGUS;
+	memcpy(q->fp, v->fp, KEY_ID_LEN);
+	q->has_dnskey = v->has_dnskey;
+	memcpy(q->dnskey, v->dnskey, KEY_ID_LEN);
+	q->has_ds = v->has_ds;
+	memcpy(q->ds, v->ds, KEY_ID_LEN);
+	q->run_start = v->run_start;
+	g->e->fail_start[g->e->n - 1] = v->fail_start;
+	q->withdrawn = store_withdrawn(g->r->store, v->id, v->origin);
+	who_counts(g->r, g->e, g->zone, q);
 }
 
 static int
@@ -244,90 +342,180 @@ enum_index(const char *const *names, const char *v)
 	return 0;
 }
 
-/* Evaluate zone at now into *e (eval_free it). */
+/* What the word's refs say it judged: the bogus observations held. */
+static void
+resolve_refs(struct relay *r, const struct event *ev, struct incident_refs *rf)
+{
+	for (size_t i = 0; i < ev->nrefs; i++) {
+		struct store_obs o;
+		if (store_observation(r->store, ev->refs[i], &o) != 1 ||
+		    o.state != STORE_OBS_BOGUS || !o.has_fp ||
+		    strcmp(o.zone, ev->zone) != 0)
+			continue;
+		memcpy(rf->fps[rf->nbogus++], o.fp, KEY_ID_LEN);
+		if (o.ts > rf->newest)
+			rf->newest = o.ts;
+	}
+}
+
+static void
+gather_word(void *arg, const char *raw, size_t len)
+{
+	struct gather_ctx *g = arg;
+	struct event *ev = parse_stored(raw, len);
+	struct quorum_event *q;
+
+	if (ev == NULL)
+		return;
+	if ((q = eval_add(g->e)) == NULL) {
+		event_free(ev);
+		g->failed = 1;
+		return;
+	}
+	g->e->ev[g->e->n - 1] = ev;
+	q->kind = ev->kind;
+	memcpy(q->id, ev->id, KEY_ID_LEN);
+	memcpy(q->origin, ev->origin, KEY_ID_LEN);
+	memcpy(q->key, ev->key, KEY_ID_LEN);
+	q->seq = ev->seq;
+	q->ts = ev->ts;
+	q->exp = ev->exp;
+	if (ev->kind == KIND_ASSESSMENT) {
+		q->verdict = (enum quorum_verdict)enum_index(kind_verdicts,
+		    event_str(ev, "verdict"));
+		q->recommend = event_bool(ev, "recommend_nta");
+		q->lifetime = (long)event_int(ev, "lifetime");
+	} else {
+		q->status = (enum quorum_status)enum_index(kind_statement_status,
+		    event_str(ev, "status"));
+	}
+	q->withdrawn = store_withdrawn(g->r->store, ev->id, ev->origin);
+	resolve_refs(g->r, ev, &g->e->refs[g->e->n - 1]);
+	who_counts(g->r, g->e, g->zone, q);
+}
+
+/* Read zone's views and words at now into *e (eval_free it). */
 static int
-evaluate(struct relay *r, const char *zone, long long now, struct eval *e)
+gather(struct relay *r, const char *zone, long long now, struct eval *e)
 {
 	const struct relay_config *c = &r->cfg;
-	unsigned char flagged[64][KEY_ID_LEN];
-	size_t nflagged = 0;
+	struct gather_ctx g = { r, e, zone, 0 };
+	char err[STORE_ERR_MAX];
 
 	memset(e, 0, sizeof(*e));
 	e->now = now;
 	e->pol.quorum = c->quorum;
-	e->pol.members = (int)trust_index_votes(r->tidx);
+	e->pol.members = r->tidx ? (int)trust_index_votes(r->tidx) : 0;
 	e->pol.evidence = c->quorum_evidence;
 	e->pol.resolve_after = c->resolve_after;
 	e->pol.max_lifetime = c->nta_max_lifetime;
 	e->pol.veto_assessment = c->veto_attack_assessment;
 	e->pol.veto_unbacked = c->veto_unbacked;
 	e->pol.veto_statement = c->veto_zone_statement;
-	/* the newest KEY_EVENTS of each key and kind: enough for the current
-	 * view and a validation run (a longer run is counted from the oldest
-	 * read, which only errs on the safe side), and a member flooding a
-	 * zone cannot push the others' events out */
-	if (each_event(r, "SELECT envelope FROM (SELECT envelope, ROW_NUMBER() "
-	    "OVER (PARTITION BY key, kind ORDER BY seq DESC) AS n FROM events "
-	    "WHERE zone = ?1 AND kind IN (0, 1, 2) AND exp > ?2) WHERE n <= 64 "
-	    "LIMIT 8192", zone, now - c->resolve_after, NULL, collect, e) != 0)
+	if (store_views_each(r->store, zone, now, gather_view, &g, err) < 0 ||
+	    store_words_each(r->store, zone, now - c->resolve_after, gather_word,
+	    &g, err) < 0) {
+		log_err("decide: %s", err);
 		return -1;
-	if (e->n && (e->qe = calloc(e->n, sizeof(*e->qe))) == NULL)
-		return -1;
-	/* an operator caught equivocating stops counting until a person
-	 * clears the flag (DESIGN.md §5; ntactl equivocation clear) */
-	if (store_flagged_origins(r->store, flagged, 64, &nflagged) != 0)
-		nflagged = 0;
-	for (size_t i = 0; i < e->n; i++) {
-		const struct event *ev = e->ev[i];
-		struct quorum_event *q = &e->qe[i];
-		struct trust_answer a;
-
-		memcpy(q->id, ev->id, KEY_ID_LEN);
-		memcpy(q->origin, ev->origin, KEY_ID_LEN);
-		memcpy(q->key, ev->key, KEY_ID_LEN);
-		q->kind = ev->kind;
-		q->seq = ev->seq;
-		q->ts = ev->ts;
-		q->exp = ev->exp;
-		/* who counts is asked now: a revoked key stops at once */
-		bool equivocated = false;
-
-		for (size_t k = 0; k < nflagged; k++)
-			equivocated |= memcmp(flagged[k], ev->origin, KEY_ID_LEN) == 0;
-		if (!equivocated &&
-		    trust_index_lookup(r->tidx, ev->key, now, &a) && a.vote_id &&
-		    a.operator_id && memcmp(a.operator_id, ev->origin,
-		    KEY_ID_LEN) == 0) {
-			q->counts = true;
-			memcpy(q->vote, a.vote_id, KEY_ID_LEN);
-			q->zone_operator = trust_index_may_speak(r->tidx, &a, zone);
-		}
-		q->withdrawn = withdrawn(r->decide, ev);
-		switch (ev->kind) {
-		case KIND_OBSERVATION: {
-			const char *fp = event_str(ev, "fingerprint");
-			q->obs = (enum quorum_obs)enum_index(kind_obs_states,
-			    event_str(ev, "state"));
-			q->has_fp = fp != NULL &&
-			    encoding_hex_decode(fp, q->fp, KEY_ID_LEN) == 0;
-			break;
-		}
-		case KIND_ASSESSMENT:
-			q->verdict = (enum quorum_verdict)enum_index(kind_verdicts,
-			    event_str(ev, "verdict"));
-			q->recommend = event_bool(ev, "recommend_nta");
-			q->lifetime = (long)event_int(ev, "lifetime");
-			break;
-		default:
-			q->status = (enum quorum_status)enum_index(
-			    kind_statement_status, event_str(ev, "status"));
-			break;
-		}
 	}
+	return g.failed ? -1 : 0;
+}
+
+/* Bind the words to z's incident (or to the next one). */
+static void
+bind_words(const struct dzone *z, struct eval *e)
+{
+	e->stale_words = false;
+	for (size_t i = 0; i < e->n; i++) {
+		struct quorum_event *q = &e->qe[i];
+		if (q->kind == KIND_OBSERVATION)
+			continue;
+		q->bound = incident_binds(z->has_inc ? &z->inc : NULL,
+		    z->has_last ? z->last.closed : 0, q->ts, &e->refs[i]);
+		if (!q->bound && q->counts && !q->withdrawn && e->now < q->exp)
+			e->stale_words = true;
+	}
+}
+
+static void
+run_rule(const struct dzone *z, struct eval *e)
+{
+	bind_words(z, e);
 	e->res.votes = e->votes;
 	e->res.cap = VOTES_MAX;
-	quorum_evaluate(e->qe, e->n, &e->pol, now, &e->res);
+	quorum_evaluate(e->qe, e->n, &e->pol, z->has_inc && z->inc.held, e->now,
+	    &e->res);
+}
+
+/* When the failure began, as far as this relay can tell: the earliest
+ * run of a failing view, or bound word, that is current. */
+static long long
+incident_start(const struct eval *e)
+{
+	long long start = e->now;
+
+	for (size_t i = 0; i < e->n; i++) {
+		const struct quorum_event *q = &e->qe[i];
+		long long t;
+		if (!q->counts || q->withdrawn || e->now >= q->exp)
+			continue;
+		if (q->kind == KIND_OBSERVATION)
+			t = q->obs == QO_BOGUS ? e->fail_start[i] : 0;
+		else
+			t = q->bound ? q->ts : 0;
+		if (t > 0 && t < start)
+			start = t;
+	}
+	return start;
+}
+
+/*
+ * Evaluate zone z at now: the rule over the bound words, the incident
+ * opened when the evaluation is material and none is open (then the rule
+ * once more: the incident's leading fingerprint binds the words).
+ */
+static int
+evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
+    bool *opened)
+{
+	*opened = false;
+	if (gather(r, z->zone, now, e) != 0)
+		return -1;
+	run_rule(z, e);
+	if (!z->has_inc && e->res.material) {
+		unsigned char rnd[STORE_INCIDENT_ID_LEN / 2];
+		char id[STORE_INCIDENT_ID_LEN + 1];
+
+		randombytes_buf(rnd, sizeof(rnd));
+		encoding_hex_encode(rnd, sizeof(rnd), id);
+		incident_open(&z->inc, z->zone, id, incident_start(e));
+		if (e->res.lead >= 0) {
+			memcpy(z->inc.lead, e->res.fps[e->res.lead], KEY_ID_LEN);
+			z->inc.has_lead = true;
+		}
+		z->has_inc = true;
+		*opened = true;
+		run_rule(z, e);
+	}
 	return 0;
+}
+
+/* Evaluate a zone that is not held (GET /v1/zones/{zone} of a quiet
+ * zone): the same, without touching any incident. */
+static int
+evaluate_detached(struct relay *r, const char *zone, long long now,
+    struct eval *e, struct dzone *tmp)
+{
+	char err[STORE_ERR_MAX];
+	bool opened;
+
+	memset(tmp, 0, sizeof(*tmp));
+	snprintf(tmp->zone, sizeof(tmp->zone), "%s", zone);
+	if (store_incident_open(r->store, zone, &tmp->inc, err) == 1)
+		tmp->has_inc = true;
+	if (store_incident_last_closed(r->store, zone, &tmp->last, err) == 1)
+		tmp->has_last = true;
+	return evaluate(r, tmp, now, e, &opened);
 }
 
 /* ------------------------------------------------------------ decisions */
@@ -340,12 +528,21 @@ hexj(const unsigned char *id)
 	return json_string(encoding_hex_encode(id, KEY_ID_LEN, h));
 }
 
-/* What makes a decision different from another: state, lifetime,
- * fingerprints, veto event, votes. From an evaluation, or from a
- * published decision's fields (fields != NULL). */
+/* The incident a decision is about: the open one, or the one that just
+ * closed (or shows as resolved). */
+static const struct store_incident *
+about(const struct dzone *z)
+{
+	if (z->has_inc)
+		return &z->inc;
+	return z->has_last ? &z->last : NULL;
+}
+
+/* What makes a decision different from another. */
 static void
-digest_of(const char *state, long lifetime, const json_t *fps,
-    const char *veto, const json_t *votes, unsigned char out[32])
+digest_of(const char *state, const char *phase, const char *incident,
+    long lifetime, const json_t *fps, const char *veto, const json_t *votes,
+    unsigned char out[32])
 {
 	crypto_hash_sha256_state h;
 	char buf[64];
@@ -354,6 +551,10 @@ digest_of(const char *state, long lifetime, const json_t *fps,
 
 	crypto_hash_sha256_init(&h);
 	crypto_hash_sha256_update(&h, (const unsigned char *)state, strlen(state) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)(phase ? phase : ""),
+	    (phase ? strlen(phase) : 0) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)(incident ?
+	    incident : ""), (incident ? strlen(incident) : 0) + 1);
 	snprintf(buf, sizeof(buf), "%ld", lifetime);
 	crypto_hash_sha256_update(&h, (const unsigned char *)buf, strlen(buf) + 1);
 	json_array_foreach(fps, i, v)
@@ -373,12 +574,29 @@ digest_of(const char *state, long lifetime, const json_t *fps,
 	crypto_hash_sha256_final(&h, out);
 }
 
-/* The decision kind's fields (PROTOCOL.md 6.10) for an evaluation. */
+static void
+digest_fields(const json_t *f, unsigned char out[32])
+{
+	const json_t *veto = json_object_get(f, "veto");
+
+	digest_of(json_string_value(json_object_get(f, "state")),
+	    json_string_value(json_object_get(f, "phase")),
+	    json_string_value(json_object_get(f, "incident")),
+	    (long)json_integer_value(json_object_get(f, "lifetime")),
+	    json_object_get(f, "fingerprints"), json_is_object(veto) ?
+	    json_string_value(json_object_get(veto, "event")) : NULL,
+	    json_object_get(f, "operators"), out);
+}
+
+/* The decision kind's fields (PROTOCOL.md 6.10) for an evaluation whose
+ * state shown is st. */
 static json_t *
-decision_fields(const struct eval *e, const char *zone, long long since)
+decision_fields(const struct eval *e, const struct dzone *z,
+    enum quorum_state st, long long since)
 {
 	const struct quorum_result *q = &e->res;
-	json_t *ops = json_array(), *fps = json_array(), *veto = json_null();
+	const struct store_incident *inc = about(z);
+	json_t *ops = json_array(), *fps = json_array(), *veto = json_null(), *f;
 
 	for (size_t i = 0; i < q->nvotes && i < VOTES_MAX; i++) {
 		json_t *ids = json_array();
@@ -389,110 +607,178 @@ decision_fields(const struct eval *e, const char *zone, long long since)
 	}
 	for (size_t i = 0; i < q->nfps; i++)
 		json_array_append_new(fps, hexj(q->fps[i]));
-	if (q->has_veto)
+	if (q->has_veto && st == QS_VETOED)
 		veto = json_pack("{s:o,s:o,s:s}", "origin",
 		    hexj(e->qe[q->veto_ev].origin), "event",
 		    hexj(e->qe[q->veto_ev].id), "reason", q->veto_reason);
-	return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o}", "zone", zone,
-	    "state", quorum_state_name(q->state), "since", (json_int_t)since,
-	    "lifetime", q->state == QS_NTA_RECOMMENDED ?
+	f = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:o}", "zone", z->zone,
+	    "state", quorum_state_name(st), "since", (json_int_t)since,
+	    "lifetime", st == QS_NTA_RECOMMENDED ?
 	    json_integer(q->lifetime) : json_null(),
 	    "operators", ops, "fingerprints", fps, "veto", veto);
-}
-
-static void
-digest_fields(const json_t *f, unsigned char out[32])
-{
-	const json_t *veto = json_object_get(f, "veto");
-
-	digest_of(json_string_value(json_object_get(f, "state")),
-	    (long)json_integer_value(json_object_get(f, "lifetime")),
-	    json_object_get(f, "fingerprints"), json_is_object(veto) ?
-	    json_string_value(json_object_get(veto, "event")) : NULL,
-	    json_object_get(f, "operators"), out);
+	if (f && inc && (z->has_inc || st == QS_RESOLVED))
+		json_object_set_new(f, "incident", json_string(inc->id));
+	if (f && st == QS_NTA_RECOMMENDED)
+		json_object_set_new(f, "phase", json_string(q->recovering ?
+		    "recovering" : "failing"));
+	return f;
 }
 
 static json_t *summary(struct relay *r, const struct dzone *z,
-    const struct eval *e);
+    const struct eval *e, enum quorum_state st);
 
-/* Re-evaluate one zone; publish and notify when its decision changed. */
 static void
+persist_incident(struct relay *r, const struct store_incident *inc)
+{
+	char err[STORE_ERR_MAX];
+
+	if (store_incident_put(r->store, inc, err) != 0)
+		log_err("%s", err);
+}
+
+static void
+log_incident(const struct dzone *z, const struct store_incident *inc,
+    unsigned ch, const struct quorum_result *res)
+{
+	if (ch & INC_OPENED)
+		log_notice("incident %s of %s opened", inc->id, z->zone);
+	if (ch & INC_RECOVERING)
+		log_notice("incident %s of %s: recovering (%s)", inc->id, z->zone,
+		    res->reason);
+	if (ch & INC_RELAPSE)
+		log_notice("incident %s of %s: relapse: the failure is back while "
+		    "recovering; the NTA holds and the window starts again",
+		    inc->id, z->zone);
+	if (ch & INC_RELEASED)
+		log_notice("incident %s of %s: the NTA recommendation is released "
+		    "(%s)", inc->id, z->zone, res->reason);
+	if (ch & (INC_RESOLVED | INC_ENDED))
+		log_notice("incident %s of %s closed: %s", inc->id, z->zone,
+		    inc->outcome);
+}
+
+/* Step z's incident after an evaluation; the state to show. */
+static enum quorum_state
+step_incident(struct relay *r, struct dzone *z, const struct eval *e,
+    bool opened)
+{
+	enum quorum_state st = e->res.state;
+
+	if (z->has_inc) {
+		struct store_incident before = z->inc;
+		unsigned ch = incident_step(&z->inc, &e->res, e->now);
+
+		if (opened)
+			ch |= INC_OPENED;
+		if (ch || opened || memcmp(&before, &z->inc, sizeof(before)) != 0)
+			persist_incident(r, &z->inc);
+		log_incident(z, &z->inc, ch, &e->res);
+		if (z->inc.closed) {
+			z->last = z->inc;
+			z->has_last = true;
+			z->has_inc = false;
+		}
+	}
+	if (!z->has_inc && st == QS_CLEAR &&
+	    incident_shows_resolved(z->has_last ? &z->last : NULL,
+	    e->pol.resolve_after, e->stale_words, e->now)) {
+		st = QS_RESOLVED;
+		/* time alone ends the display */
+		if (z->last.closed + e->pol.resolve_after > e->now &&
+		    (z->next_change == 0 || z->last.closed + e->pol.resolve_after <
+		    z->next_change))
+			z->next_change = z->last.closed + e->pol.resolve_after;
+	}
+	return st;
+}
+
+static void
+publish(struct relay *r, struct dzone *z, const struct eval *e,
+    enum quorum_state st, json_t *fields, bool changed, enum quorum_state prev)
+{
+	unsigned char id[KEY_ID_LEN];
+
+	if (st != prev) {
+		z->since = e->now;
+		json_object_set_new(fields, "since", json_integer(e->now));
+	}
+	if (changed)
+		z->changed = e->now;
+	digest_fields(fields, z->digest);
+	z->state = st;
+	z->recovering = e->res.recovering && st == QS_NTA_RECOMMENDED;
+	z->lifetime = st == QS_NTA_RECOMMENDED ? e->res.lifetime : 0;
+	z->nta_until = st == QS_NTA_RECOMMENDED ? e->res.nta_until : 0;
+	if (gossip_own_id(r, KIND_DECISION, json_incref(fields),
+	    DECISION_LIFETIME, id, NULL, 0) == 0) {
+		memcpy(z->event, id, KEY_ID_LEN);
+		z->has_event = true;
+		z->published = e->now;
+	}
+	if (!changed)
+		return;
+	r->metrics.decisions++;
+	if (prev != z->state)
+		log_notice("decision %s: %s -> %s (%s)", z->zone,
+		    quorum_state_name(prev), quorum_state_name(z->state),
+		    e->res.reason);
+	else
+		log_notice("decision %s: still %s, its phase, incident, operators, "
+		    "fingerprints or lifetime changed (%s)", z->zone,
+		    quorum_state_name(z->state), e->res.reason);
+	if (r->notify) {
+		json_t *doc = decide_zone_json(r, z->zone);
+		if (doc)
+			notify_decision(r->notify, doc, quorum_state_name(prev));
+		json_decref(doc);
+	}
+}
+
+/* Re-evaluate one zone; publish and notify when its decision changed.
+ * Returns false when the zone may be forgotten. */
+static bool
 decide_zone(struct relay *r, struct dzone *z, long long now)
 {
 	unsigned char digest[32];
 	struct eval e;
 	json_t *fields;
-	enum quorum_state prev = z->state;
-	bool changed, refresh;
-
+	enum quorum_state prev = z->state, st;
+	bool changed, refresh, opened;
 	long long t0 = loop_now_ms();
 
 	z->dirty = false;
-	if (evaluate(r, z->zone, now, &e) != 0) {
+	if (evaluate(r, z, now, &e, &opened) != 0) {
 		eval_free(&e);
 		z->dirty = true;   /* try again at the next tick */
 		z->next_eval_ms = t0 + 1000;
-		return;
+		return true;
 	}
 	z->next_change = e.res.next_change;
-	fields = decision_fields(&e, z->zone, e.res.state == prev ? z->since : now);
+	st = step_incident(r, z, &e, opened);
+	fields = decision_fields(&e, z, st, st == prev ? z->since : now);
 	if (fields == NULL) {
 		eval_free(&e);
-		return;
+		return true;
 	}
 	digest_fields(fields, digest);
 	changed = memcmp(digest, z->digest, sizeof(digest)) != 0;
 	/* a zone never decided and clear needs no decision */
-	if (!z->has_event && e.res.state == QS_CLEAR)
+	if (!z->has_event && st == QS_CLEAR)
 		changed = false;
-	refresh = z->has_event && e.res.state != QS_CLEAR &&
+	refresh = z->has_event && st != QS_CLEAR &&
 	    now - z->published >= DECISION_REFRESH;
 	if (changed || refresh) {
-		unsigned char id[KEY_ID_LEN];
-
-		if (e.res.state != prev) {
-			z->since = now;
-			json_object_set_new(fields, "since", json_integer(now));
-		}
-		if (changed)
-			z->changed = now;
-		memcpy(z->digest, digest, sizeof(digest));
-		z->state = e.res.state;
-		z->lifetime = e.res.lifetime;
-		z->nta_until = e.res.nta_until;
-		if (gossip_own_id(r, KIND_DECISION, json_incref(fields),
-		    DECISION_LIFETIME, id, NULL, 0) == 0) {
-			memcpy(z->event, id, KEY_ID_LEN);
-			z->has_event = true;
-			z->published = now;
-		}
-		if (changed) {
-			r->metrics.decisions++;
-			if (prev != z->state)
-				log_notice("decision %s: %s -> %s (%s)", z->zone,
-				    quorum_state_name(prev),
-				    quorum_state_name(z->state), e.res.reason);
-			else
-				log_notice("decision %s: still %s, its operators, "
-				    "fingerprints or lifetime changed (%s)", z->zone,
-				    quorum_state_name(z->state), e.res.reason);
-			if (r->notify) {
-				json_t *doc = decide_zone_json(r, z->zone);
-				if (doc)
-					notify_decision(r->notify, doc,
-					    quorum_state_name(prev));
-				json_decref(doc);
-			}
-		}
+		publish(r, z, &e, st, fields, changed, prev);
 	} else {
-		z->lifetime = e.res.lifetime;
-		z->nta_until = e.res.nta_until;
+		z->lifetime = st == QS_NTA_RECOMMENDED ? e.res.lifetime : 0;
+		z->nta_until = st == QS_NTA_RECOMMENDED ? e.res.nta_until : 0;
 	}
 	json_decref(z->summary);
-	z->summary = e.res.state == QS_CLEAR ? NULL : summary(r, z, &e);
+	z->summary = st == QS_CLEAR ? NULL : summary(r, z, &e, st);
 	json_decref(fields);
 	eval_free(&e);
 	z->next_eval_ms = loop_now_ms() + BUDGET * (loop_now_ms() - t0);
+	return st != QS_CLEAR || z->has_inc || z->dirty || z->next_change;
 }
 
 /* Evaluate the zones that wait for it; within the budget unless force. */
@@ -503,10 +789,10 @@ flush(struct relay *r, bool force)
 	long long now = relay_now();
 	long long ms = loop_now_ms();
 
-	if (d == NULL)
-		return;
+	if (d == NULL || !catchup_done(r))
+		return;   /* syncing: nothing is signed; the zones stay dirty */
 	for (size_t i = 0; i < d->n; i++) {
-		struct dzone *z = &d->z[i];
+		struct dzone *z = d->v[i];
 		if (d->all)
 			z->dirty = true;
 		if (!(z->dirty || (z->next_change && z->next_change <= now) ||
@@ -517,7 +803,11 @@ flush(struct relay *r, bool force)
 			z->dirty = true;   /* the tick comes back for it */
 			continue;
 		}
-		decide_zone(r, z, now);
+		if (!decide_zone(r, z, now) && (!z->has_event ||
+		    z->state == QS_CLEAR)) {
+			zone_drop(d, z);
+			i--;   /* another zone moved into slot i */
+		}
 	}
 	d->all = false;
 }
@@ -528,44 +818,93 @@ decide_flush(struct relay *r)
 	flush(r, false);
 }
 
+static bool
+anything_due(struct relay *r)
+{
+	struct decide *d = r->decide;
+	long long now = relay_now();
+
+	if (d == NULL)
+		return false;
+	if (d->all)
+		return true;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dzone *z = d->v[i];
+		if (z->dirty || (z->next_change && z->next_change <= now) ||
+		    (z->has_event && z->state != QS_CLEAR &&
+		    now - z->published >= DECISION_REFRESH))
+			return true;
+	}
+	return false;
+}
+
 static void
 tick(void *arg)
 {
 	struct relay *r = arg;
 
-	gossip_begin(r);
-	decide_flush(r);
+	/* no transaction when there is nothing to do */
+	if (catchup_done(r) && anything_due(r)) {
+		gossip_begin(r);
+		decide_flush(r);
+	}
 	loop_timer_add(r->loop, TICK_MS, tick, r);
+}
+
+static void
+mark(struct relay *r, const char *zone)
+{
+	struct dzone *z;
+
+	if (zone[0] && (z = zone_get(r, zone)) != NULL)
+		z->dirty = true;
 }
 
 void
 decide_event(struct relay *r, const struct event *ev)
 {
-	struct decide *d = r->decide;
-	struct dzone *z;
-
-	if (d == NULL)
+	if (r->decide == NULL)
 		return;
 	switch (ev->kind) {
 	case KIND_OBSERVATION:
 	case KIND_ASSESSMENT:
 	case KIND_ZONE_STATEMENT:
-		if ((z = zone_get(d, ev->zone)) != NULL)
-			z->dirty = true;
+	case KIND_WITHDRAW:      /* its zone is the target's, when held */
+		mark(r, ev->zone);
 		break;
-	case KIND_WITHDRAW: {
-		const char *t = event_str(ev, "target");
-		unsigned char target[KEY_ID_LEN];
-		if (t == NULL || encoding_hex_decode(t, target, KEY_ID_LEN) != 0)
-			break;
-		withdrawal_add(d, target, ev->origin);
-		if (ev->zone[0] && (z = zone_get(d, ev->zone)) != NULL)
-			z->dirty = true;
-		break;
-	}
 	default:
 		break;
 	}
+}
+
+static void
+mark_zone(void *arg, const char *zone)
+{
+	mark(arg, zone);
+}
+
+void
+decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN])
+{
+	char err[STORE_ERR_MAX];
+
+	if (r->decide == NULL)
+		return;
+	/* its views' zones; its words' zones are those of its observations
+	 * or, failing that, found by the full pass */
+	if (store_origin_zones_each(r->store, origin, mark_zone, r, err) < 0) {
+		log_err("%s", err);
+		r->decide->all = true;
+		return;
+	}
+	r->decide->all = true;
+}
+
+bool
+decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN])
+{
+	return store_withdrawn(r->store, id, origin);
 }
 
 void
@@ -578,30 +917,21 @@ decide_all(struct relay *r)
 /* ------------------------------------------------------------ start */
 
 static void
-load_withdrawal(void *arg, struct event *ev)
+load_decision(void *arg, const char *raw, size_t len)
 {
 	struct relay *r = arg;
-	const char *t = event_str(ev, "target");
-	unsigned char target[KEY_ID_LEN];
-
-	if (t && encoding_hex_decode(t, target, KEY_ID_LEN) == 0)
-		withdrawal_add(r->decide, target, ev->origin);
-	event_free(ev);
-}
-
-static void
-load_decision(void *arg, struct event *ev)
-{
-	struct relay *r = arg;
-	struct dzone *z = zone_get(r->decide, ev->zone);
-	json_t *f = event_payload_json(ev);
+	struct event *ev = parse_stored(raw, len);
+	struct dzone *z = ev ? zone_get(r, ev->zone) : NULL;
+	json_t *f = ev && z ? event_payload_json(ev) : NULL;
 
 	/* oldest first: the last one read is the relay's current decision */
-	if (z != NULL && f != NULL) {
+	if (f != NULL) {
 		const char *st = json_string_value(json_object_get(f, "state"));
+		const char *ph = json_string_value(json_object_get(f, "phase"));
 		enum quorum_state s = st ? quorum_state_from_name(st) : QS__COUNT;
 		if (s != QS__COUNT) {
 			z->state = s;
+			z->recovering = ph && strcmp(ph, "recovering") == 0;
 			z->since = json_integer_value(json_object_get(f, "since"));
 			z->changed = ev->ts;
 			z->published = ev->ts;
@@ -615,41 +945,37 @@ load_decision(void *arg, struct event *ev)
 }
 
 static void
-load_zone(void *arg, struct event *ev)
+load_incident(void *arg, const struct store_incident *inc)
 {
-	struct relay *r = arg;
-	struct dzone *z = zone_get(r->decide, ev->zone);
-
-	if (z)
-		z->dirty = true;
-	event_free(ev);
+	if (inc->closed == 0)
+		mark(arg, inc->zone);
 }
 
 int
 decide_start(struct relay *r)
 {
 	long long now = relay_now();
+	char err[STORE_ERR_MAX];
 
 	if ((r->decide = calloc(1, sizeof(*r->decide))) == NULL)
 		return -1;
-	if (each_event(r, "SELECT envelope FROM events WHERE kind = 3 AND ?1 = ?1",
-	    NULL, 0, NULL, load_withdrawal, r) != 0 ||
-	    each_event(r, "SELECT envelope FROM events WHERE kind = 9 AND ?1 = ?1 "
-	    "AND origin = ?2 ORDER BY ts, seq", NULL, 0, r->origin, load_decision,
-	    r) != 0 ||
-	    each_event(r, "SELECT envelope FROM events WHERE rowid IN (SELECT "
-	    "MIN(rowid) FROM events WHERE kind IN (0, 1, 2) AND exp > ?1 GROUP BY "
-	    "zone)", NULL, now - r->cfg.resolve_after, NULL, load_zone, r) != 0)
+	if (store_decisions_each(r->store, r->origin, load_decision, r, err) < 0 ||
+	    store_incidents_each(r->store, NULL, 0, load_incident, r, err) < 0 ||
+	    store_zones_live_each(r->store, now - r->cfg.resolve_after, mark_zone,
+	    r, err) < 0) {
+		log_err("%s", err);
 		return -1;
-	/* every zone with a decision or live events: evaluate now, publish
-	 * only what changed while the relay was down */
+	}
+	/* every zone with a decision, an incident or live events: evaluate
+	 * (once caught up), publish only what changed while the relay was
+	 * down */
 	for (size_t i = 0; i < r->decide->n; i++)
-		r->decide->z[i].dirty = true;
-	log_info("quorum engine: %zu zones, %zu withdrawals; quorum %s%d, "
-	    "quorum_evidence %d, resolve_after %d s", r->decide->n, r->decide->nwd,
+		r->decide->v[i]->dirty = true;
+	log_info("quorum engine: %zu zones; quorum %s%d, quorum_evidence %d, "
+	    "resolve_after %d s", r->decide->n,
 	    r->cfg.quorum ? "" : "auto = ", r->cfg.quorum ? r->cfg.quorum :
-	    quorum_default((int)trust_index_votes(r->tidx)), r->cfg.quorum_evidence,
-	    r->cfg.resolve_after);
+	    quorum_default(r->tidx ? (int)trust_index_votes(r->tidx) : 0),
+	    r->cfg.quorum_evidence, r->cfg.resolve_after);
 	loop_timer_add(r->loop, TICK_MS, tick, r);
 	return 0;
 }
@@ -659,50 +985,97 @@ decide_stop(struct relay *r)
 {
 	if (r->decide == NULL)
 		return;
-	for (size_t i = 0; i < r->decide->n; i++)
-		json_decref(r->decide->z[i].summary);
-	free(r->decide->z);
-	free(r->decide->wd);
+	for (size_t i = 0; i < r->decide->n; i++) {
+		json_decref(r->decide->v[i]->summary);
+		free(r->decide->v[i]);
+	}
+	free(r->decide->v);
+	free(r->decide->slots);
 	free(r->decide);
 	r->decide = NULL;
 }
 
 /* ------------------------------------------------------------ JSON */
 
-static const char *const role_names[] = {
-	"recommends", "confirms", "observes", "validates", "vetoes", "attack",
-	"assesses", "states"
-};
+static json_t *
+fps_json(const unsigned char (*fps)[KEY_ID_LEN], size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, hexj(fps[i]));
+	return a;
+}
+
+/* {"id","opened","closed","outcome","lead","fingerprints","held_since",
+ * "recovering_since","relapses"} */
+static json_t *
+incident_json(const struct store_incident *inc)
+{
+	if (inc == NULL)
+		return json_null();
+	return json_pack("{s:s,s:I,s:o,s:s,s:o,s:o,s:o,s:o,s:I}",
+	    "id", inc->id, "opened", (json_int_t)inc->opened,
+	    "closed", inc->closed ? json_integer(inc->closed) : json_null(),
+	    "outcome", incident_outcome(inc),
+	    "lead", inc->has_lead ? hexj(inc->lead) : json_null(),
+	    "fingerprints", fps_json((const unsigned char (*)[KEY_ID_LEN])inc->fps,
+	    inc->nfps),
+	    "held_since", inc->held_since ? json_integer(inc->held_since) :
+	    json_null(),
+	    "recovering_since", inc->recovering_since ?
+	    json_integer(inc->recovering_since) : json_null(),
+	    "relapses", (json_int_t)inc->relapses);
+}
 
 static json_t *
-summary(struct relay *r, const struct dzone *z, const struct eval *e)
+recovery_json(const struct eval *e, enum quorum_state st)
 {
 	const struct quorum_result *q = &e->res;
+
+	if (st != QS_NTA_RECOMMENDED || !q->recovering)
+		return json_null();
+	return json_pack("{s:i,s:i,s:I,s:i,s:i}", "validating", q->validating_now,
+	    "needed", e->pol.evidence, "elapsed", (json_int_t)q->recovered_for,
+	    "window", e->pol.resolve_after, "still_failing", q->failing);
+}
+
+static json_t *
+summary(struct relay *r, const struct dzone *z, const struct eval *e,
+    enum quorum_state st)
+{
+	const struct quorum_result *q = &e->res;
+	const struct store_incident *inc = about(z);
 	json_t *fps = json_array();
-	const char *vstate = quorum_state_name(q->state);
 
 	(void)r;
 	for (size_t i = 0; i < q->nfps; i++)
 		json_array_append_new(fps, json_pack("{s:o,s:i}", "fingerprint",
 		    hexj(q->fps[i]), "operators", q->fp_votes[i]));
-	return json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:i,s:i,s:i,s:i,s:i,"
-	    "s:s,s:o}",
-	    "zone", z ? z->zone : "",
-	    "state", vstate,
-	    "since", (json_int_t)(z && z->state == q->state ? z->since : e->now),
-	    "changed", (json_int_t)(z ? z->changed : 0),
-	    "lifetime", q->state == QS_NTA_RECOMMENDED ?
-	    json_integer(q->lifetime) : json_null(),
-	    "nta_until", q->state == QS_NTA_RECOMMENDED ?
-	    json_integer(q->nta_until) : json_null(),
+	return json_pack("{s:s,s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:i,s:i,s:i,"
+	    "s:i,s:i,s:i,s:i,s:s,s:o,s:o}",
+	    "zone", z->zone,
+	    "state", quorum_state_name(st),
+	    "phase", st == QS_NTA_RECOMMENDED ? json_string(q->recovering ?
+	    "recovering" : "failing") : json_null(),
+	    "since", (json_int_t)(z->state == st ? z->since : e->now),
+	    "changed", (json_int_t)z->changed,
+	    "lifetime", st == QS_NTA_RECOMMENDED ? json_integer(q->lifetime) :
+	    json_null(),
+	    "nta_until", st == QS_NTA_RECOMMENDED ? json_integer(q->nta_until) :
+	    json_null(),
 	    "fingerprints", fps,
-	    "veto", q->has_veto ? json_pack("{s:o,s:o,s:s}", "origin",
-	    hexj(e->qe[q->veto_ev].origin), "event", hexj(e->qe[q->veto_ev].id),
-	    "reason", q->veto_reason) : json_null(),
+	    "veto", q->has_veto && st == QS_VETOED ? json_pack("{s:o,s:o,s:s}",
+	    "origin", hexj(e->qe[q->veto_ev].origin), "event",
+	    hexj(e->qe[q->veto_ev].id), "reason", q->veto_reason) : json_null(),
+	    "incident", incident_json(inc && (z->has_inc || st == QS_RESOLVED) ?
+	    inc : NULL),
 	    "recommending", q->recommending, "observing", q->observing,
-	    "validating", q->validating, "quorum", q->quorum,
+	    "validating", q->validating, "failing", q->failing,
+	    "unreachable", q->unreachable, "quorum", q->quorum,
 	    "evidence", e->pol.evidence, "reason", q->reason,
-	    "decision_event", z && z->has_event ? hexj(z->event) : json_null());
+	    "recovery", recovery_json(e, st),
+	    "decision_event", z->has_event ? hexj(z->event) : json_null());
 }
 
 /* Readable summary of one event for the audit trail. */
@@ -729,7 +1102,59 @@ event_json(const struct event *ev, const struct quorum_event *q)
 		json_object_set_new(o, "lifetime",
 		    json_integer(event_int(ev, "lifetime")));
 	}
+	if (ev->kind != KIND_OBSERVATION)
+		json_object_set_new(o, "bound", json_boolean(q->bound));
 	return o;
+}
+
+/* Entry i of e as an event object: a word is parsed already, a view's
+ * observation is read from the store. */
+static json_t *
+entry_json(struct relay *r, struct eval *e, size_t i)
+{
+	if (e->ev[i] == NULL) {
+		char *raw = NULL;
+		size_t len = 0;
+		if (store_lookup(r->store, e->qe[i].id, NULL, NULL, 0, &raw, &len) != 1 ||
+		    (e->ev[i] = parse_stored(raw, len)) == NULL) {
+			free(raw);
+			return json_pack("{s:o,s:s}", "id", hexj(e->qe[i].id),
+			    "kind", kind_name(e->qe[i].kind));
+		}
+		free(raw);
+	}
+	return event_json(e->ev[i], &e->qe[i]);
+}
+
+static void
+sort_zones(json_t *zones)
+{
+	static const int rank[QS__COUNT] = {
+		[QS_NTA_RECOMMENDED] = 0, [QS_VETOED] = 1,
+		[QS_INCONSISTENT_EVIDENCE] = 2, [QS_OBSERVED] = 3,
+		[QS_RESOLVED] = 4, [QS_CLEAR] = 5,
+	};
+	size_t n = json_array_size(zones);
+
+	/* most urgent first, then by name: a stable order for people */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			json_t *a = json_array_get(zones, j - 1);
+			json_t *b = json_array_get(zones, j);
+			enum quorum_state sa = quorum_state_from_name(
+			    json_string_value(json_object_get(a, "state")));
+			enum quorum_state sb = quorum_state_from_name(
+			    json_string_value(json_object_get(b, "state")));
+			int ra = sa < QS__COUNT ? rank[sa] : 9;
+			int rb = sb < QS__COUNT ? rank[sb] : 9;
+			if (ra < rb || (ra == rb && strcmp(json_string_value(
+			    json_object_get(a, "zone")), json_string_value(
+			    json_object_get(b, "zone"))) <= 0))
+				break;
+			json_incref(a);
+			json_array_set(zones, j - 1, b);
+			json_array_set_new(zones, j, a);
+		}
 }
 
 json_t *
@@ -737,120 +1162,203 @@ decide_zones_json(struct relay *r)
 {
 	struct decide *d = r->decide;
 	long long now = relay_now();
-	json_t *zones = json_array();
+	json_t *zones = json_array(), *out, *sync;
 
+	if ((sync = catchup_json(r)) != NULL) {
+		json_object_set_new(sync, "now", json_integer(now));
+		json_object_set_new(sync, "relay", hexj(r->origin));
+		json_object_set_new(sync, "count", json_integer(0));
+		json_object_set_new(sync, "zones", zones);
+		return sync;
+	}
 	/* zones that wait for their evaluation (the budget, the tick) are
 	 * evaluated now: the list agrees with GET /v1/zones/{zone}; the others
 	 * are served from their last evaluation */
 	gossip_begin(r);
 	flush(r, true);
 	for (size_t i = 0; d && zones && i < d->n; i++)
-		if (d->z[i].summary != NULL)
-			json_array_append(zones, d->z[i].summary);
+		if (d->v[i]->summary != NULL)
+			json_array_append(zones, d->v[i]->summary);
 	if (zones == NULL)
 		return NULL;
-	/* most urgent first, then by name: a stable order for people */
-	{
-		static const int rank[QS__COUNT] = {
-			[QS_NTA_RECOMMENDED] = 0, [QS_VETOED] = 1,
-			[QS_INCONSISTENT_EVIDENCE] = 2, [QS_OBSERVED] = 3,
-			[QS_RESOLVED] = 4, [QS_CLEAR] = 5,
-		};
-		size_t n = json_array_size(zones);
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0; j--) {
-				json_t *a = json_array_get(zones, j - 1);
-				json_t *b = json_array_get(zones, j);
-				enum quorum_state sa = quorum_state_from_name(
-				    json_string_value(json_object_get(a, "state")));
-				enum quorum_state sb = quorum_state_from_name(
-				    json_string_value(json_object_get(b, "state")));
-				int ra = sa < QS__COUNT ? rank[sa] : 9;
-				int rb = sb < QS__COUNT ? rank[sb] : 9;
-				if (ra < rb || (ra == rb && strcmp(json_string_value(
-				    json_object_get(a, "zone")), json_string_value(
-				    json_object_get(b, "zone"))) <= 0))
-					break;
-				json_incref(a);
-				json_array_set(zones, j - 1, b);
-				json_array_set_new(zones, j, a);
-			}
-	}
-	return json_pack("{s:I,s:o,s:I,s:o}", "now", (json_int_t)now,
-	    "relay", hexj(r->origin), "count", (json_int_t)json_array_size(zones),
-	    "zones", zones);
+	sort_zones(zones);
+	out = json_pack("{s:I,s:o,s:b,s:I,s:o}", "now", (json_int_t)now,
+	    "relay", hexj(r->origin), "syncing", 0,
+	    "count", (json_int_t)json_array_size(zones), "zones", zones);
+	return out;
 }
 
 static void
-history_add(void *arg, struct event *ev)
+history_add(void *arg, const char *raw, size_t len)
 {
 	json_t *h = arg;
-	const char *st = event_str(ev, "state");
+	struct event *ev = parse_stored(raw, len);
+	const char *st, *inc;
 
-	json_array_insert_new(h, 0, json_pack("{s:I,s:s,s:o}", "ts",
-	    (json_int_t)ev->ts, "state", st ? st : "?", "event", hexj(ev->id)));
+	if (ev == NULL)
+		return;
+	st = event_str(ev, "state");
+	inc = event_str(ev, "incident");
+	json_array_insert_new(h, 0, json_pack("{s:I,s:s,s:o,s:o}", "ts",
+	    (json_int_t)ev->ts, "state", st ? st : "?", "event", hexj(ev->id),
+	    "incident", inc ? json_string(inc) : json_null()));
 	event_free(ev);
+}
+
+static void
+incident_add(void *arg, const struct store_incident *inc)
+{
+	json_array_append_new(arg, incident_json(inc));
+}
+
+/* The vote entries of the audit trail. */
+static json_t *
+operators_json(struct relay *r, struct eval *e, json_t **stmt)
+{
+	json_t *ops = json_array();
+
+	for (size_t i = 0; i < e->res.nvotes; i++) {
+		const struct quorum_vote *v = &e->res.votes[i];
+		json_t *roles = json_array(), *evs = json_array(), *origins = json_array();
+
+		for (unsigned b = 0; b < QR__BITS; b++)
+			if (v->roles & (1u << b))
+				json_array_append_new(roles, json_string(quorum_role_name(b)));
+		for (size_t k = 0; k < v->nev; k++) {
+			size_t idx = v->ev[k];
+			const struct quorum_event *q = &e->qe[idx];
+			char oh[KEY_ID_HEX_LEN + 1];
+			bool have = false;
+			size_t j;
+			json_t *x, *ej = entry_json(r, e, idx);
+
+			json_array_append_new(evs, ej);
+			encoding_hex_encode(q->origin, KEY_ID_LEN, oh);
+			json_array_foreach(origins, j, x)
+				have |= strcmp(json_string_value(x), oh) == 0;
+			if (!have)
+				json_array_append_new(origins, json_string(oh));
+			if (q->kind == KIND_ZONE_STATEMENT && json_is_null(*stmt))
+				*stmt = json_incref(ej);
+		}
+		json_array_append_new(ops, json_pack("{s:o,s:o,s:o,s:o,s:o}", "vote",
+		    hexj(v->vote), "origins", origins, "roles", roles,
+		    "fingerprint", v->fp >= 0 ? hexj(e->res.fps[v->fp]) : json_null(),
+		    "events", evs));
+	}
+	return ops;
 }
 
 json_t *
 decide_zone_json(struct relay *r, const char *zone)
 {
-	struct dzone *z = r->decide ? zone_find(r->decide, zone) : NULL;
+	struct dzone *z = r->decide ? zone_find(r->decide, zone) : NULL, tmp;
 	struct eval e;
-	json_t *doc, *ops, *hist, *stmt = json_null();
+	char err[STORE_ERR_MAX];
+	enum quorum_state st;
+	json_t *doc, *hist, *incs, *stmt = json_null(), *sync;
+	long long now = relay_now();
 
-	if (evaluate(r, zone, relay_now(), &e) != 0) {
+	if ((sync = catchup_json(r)) != NULL) {
+		json_object_set_new(sync, "zone", json_string(zone));
+		json_object_set_new(sync, "state", json_string("syncing"));
+		return sync;
+	}
+	/* evaluated now, from the store; a held zone's incident is read,
+	 * never changed, here */
+	if (evaluate_detached(r, zone, now, &e, &tmp) != 0) {
 		eval_free(&e);
 		return NULL;
 	}
-	doc = summary(r, z, &e);
-	json_object_set_new(doc, "zone", json_string(zone));
-	ops = json_array();
-	for (size_t i = 0; i < e.res.nvotes; i++) {
-		const struct quorum_vote *v = &e.res.votes[i];
-		json_t *roles = json_array(), *evs = json_array(), *origins = json_array();
-
-		for (unsigned b = 0; b < sizeof(role_names) / sizeof(role_names[0]); b++)
-			if (v->roles & (1u << b))
-				json_array_append_new(roles, json_string(role_names[b]));
-		for (size_t k = 0; k < v->nev; k++) {
-			const struct event *ev = e.ev[v->ev[k]];
-			char oh[KEY_ID_HEX_LEN + 1];
-			bool have = false;
-			size_t j;
-			json_t *x;
-
-			json_array_append_new(evs, event_json(ev, &e.qe[v->ev[k]]));
-			encoding_hex_encode(ev->origin, KEY_ID_LEN, oh);
-			json_array_foreach(origins, j, x)
-				have |= strcmp(json_string_value(x), oh) == 0;
-			if (!have)
-				json_array_append_new(origins, json_string(oh));
-			if (ev->kind == KIND_ZONE_STATEMENT && json_is_null(stmt))
-				stmt = event_json(ev, &e.qe[v->ev[k]]);
-		}
-		json_array_append_new(ops, json_pack("{s:o,s:o,s:o,s:o,s:o}", "vote",
-		    hexj(v->vote), "origins", origins, "roles", roles,
-		    "fingerprint", v->fp >= 0 ? hexj(e.res.fps[v->fp]) : json_null(),
-		    "events", evs));
+	if (z != NULL) {
+		/* the held zone's published decision, as it stands */
+		tmp.state = z->state;
+		tmp.since = z->since;
+		tmp.changed = z->changed;
+		tmp.has_event = z->has_event;
+		memcpy(tmp.event, z->event, KEY_ID_LEN);
 	}
-	json_object_set_new(doc, "operators", ops);
+	st = e.res.state;
+	if (!tmp.has_inc && st == QS_CLEAR && incident_shows_resolved(
+	    tmp.has_last ? &tmp.last : NULL, e.pol.resolve_after, e.stale_words,
+	    now))
+		st = QS_RESOLVED;
+	if (st == QS_RESOLVED && tmp.has_inc) {
+		/* resolving now: the incident it closes */
+		tmp.last = tmp.inc;
+		tmp.has_last = true;
+		tmp.has_inc = false;
+	}
+	doc = summary(r, &tmp, &e, st);
+	json_object_set_new(doc, "operators", operators_json(r, &e, &stmt));
 	json_object_set_new(doc, "statement", stmt);
-	/* events that do not count (not a member, revoked, withdrawn) */
+	/* events that do not count (not a member, revoked, withdrawn, a
+	 * statement by someone not the zone's operator, a word that judged
+	 * another incident) */
 	{
 		json_t *ignored = json_array();
-		for (size_t i = 0; i < e.n; i++)
-			if ((!e.qe[i].counts || e.qe[i].withdrawn ||
-			    (e.qe[i].kind == KIND_ZONE_STATEMENT &&
-			    !e.qe[i].zone_operator)) && json_array_size(ignored) < 32)
-				json_array_append_new(ignored, event_json(e.ev[i], &e.qe[i]));
+		for (size_t i = 0; i < e.n; i++) {
+			const struct quorum_event *q = &e.qe[i];
+			if ((!q->counts || q->withdrawn || (q->kind ==
+			    KIND_ZONE_STATEMENT && !q->zone_operator) ||
+			    (q->kind != KIND_OBSERVATION && !q->bound)) &&
+			    json_array_size(ignored) < 32)
+				json_array_append_new(ignored, entry_json(r, &e, i));
+		}
 		json_object_set_new(doc, "not_counted", ignored);
 	}
 	hist = json_array();
-	each_event(r, "SELECT envelope FROM events WHERE zone = ?1 AND kind = 9 "
-	    "AND ?2 = ?2 AND origin = ?3 ORDER BY ts DESC, seq DESC LIMIT 50",
-	    zone, 0, r->origin, history_add, hist);
+	if (store_decisions_of(r->store, zone, r->origin, HISTORY_MAX, history_add,
+	    hist, err) < 0)
+		log_err("%s", err);
 	json_object_set_new(doc, "history", hist);
+	incs = json_array();
+	if (store_incidents_each(r->store, zone, INCIDENTS_SHOWN, incident_add, incs,
+	    err) < 0)
+		log_err("%s", err);
+	json_object_set_new(doc, "incidents", incs);
 	eval_free(&e);
 	return doc;
+}
+
+json_t *
+decide_judged(struct relay *r, const char *zone, json_t **refs)
+{
+	struct dzone tmp;
+	struct eval e;
+	json_t *fps = json_array(), *about;
+	int lead;
+
+	*refs = json_array();
+	if (evaluate_detached(r, zone, relay_now(), &e, &tmp) != 0) {
+		eval_free(&e);
+		json_decref(fps);
+		return NULL;
+	}
+	lead = e.res.lead;
+	/* the current failing views, the leading failure's first, at most
+	 * KIND_REFS_MAX */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < e.n && json_array_size(*refs) < KIND_REFS_MAX;
+		    i++) {
+			const struct quorum_event *q = &e.qe[i];
+			bool is_lead;
+			if (q->kind != KIND_OBSERVATION || !q->counts || q->withdrawn ||
+			    e.now >= q->exp || q->obs != QO_BOGUS || !q->has_fp)
+				continue;
+			is_lead = lead >= 0 && memcmp(q->fp, e.res.fps[lead],
+			    KEY_ID_LEN) == 0;
+			if ((pass == 0) != is_lead)
+				continue;
+			json_array_append_new(*refs, hexj(q->id));
+		}
+	for (size_t i = 0; i < e.res.nfps; i++)
+		json_array_append_new(fps, hexj(e.res.fps[i]));
+	about = json_pack("{s:o,s:o,s:o,s:i,s:s}",
+	    "incident", tmp.has_inc ? json_string(tmp.inc.id) : json_null(),
+	    "lead", lead >= 0 ? hexj(e.res.fps[lead]) : json_null(),
+	    "fingerprints", fps, "observations", (int)json_array_size(*refs),
+	    "state", quorum_state_name(e.res.state));
+	eval_free(&e);
+	return about;
 }

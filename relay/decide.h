@@ -41,6 +41,20 @@ void decide_event(struct relay *r, const struct event *ev);
 bool decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
     const unsigned char origin[KEY_ID_LEN]);
 
+/*
+ * What staff judge when they assess zone now: *refs (new array) the ids
+ * of the current failing observations (the leading failure's first, at
+ * most KIND_REFS_MAX), which the relay puts in the assessment's refs so
+ * that it counts for this failure only (relay/incident.h); returns
+ * {"incident":ID|null,"lead":FP|null,"fingerprints":[FP..],
+ * "observations":N,"state":STATE} (new), NULL on failure.
+ */
+json_t *decide_judged(struct relay *r, const char *zone, json_t **refs);
+
+/* origin was flagged for equivocation (or cleared): evaluate its zones
+ * again at once. */
+void decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN]);
+
 /* Evaluate every zone again (the trust index changed). */
 void decide_all(struct relay *r);
 

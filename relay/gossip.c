@@ -14,6 +14,7 @@
 #include "relay/gossip.h"
 #include "relay/notify.h"
 #include "relay/log.h"
+#include "relay/store_zone.h"
 #include "relay/topic.h"
 #include "trustdb/store.h"
 
@@ -59,6 +60,37 @@ check_member(struct relay *r, const struct event *ev, char *reason)
 		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY,
 		    "key belongs to operator %.16s..., not to the payload's origin",
 		    encoding_hex_encode(a.operator_id, KEY_ID_LEN, op));
+	return PROTO_OK;
+}
+
+/*
+ * The per-operator quota of a zone (zone_keys_per_operator,
+ * zone_events_per_operator): what bounds the cost of evaluating a zone,
+ * whatever one operator sends (relay/store_zone.h).
+ */
+static enum proto_err
+check_zone_quota(struct relay *r, const struct event *ev, long long now,
+    char *reason)
+{
+	char err[STORE_ERR_MAX];
+	long keys = 0, events = 0;
+
+	if (ev->kind != KIND_OBSERVATION && ev->kind != KIND_ASSESSMENT &&
+	    ev->kind != KIND_ZONE_STATEMENT)
+		return PROTO_OK;
+	if (store_zone_usage(r->store, ev->zone, ev->origin, ev->key, now, &keys,
+	    &events, err) != 0) {
+		log_err("%s", err);
+		return PROTO_OK;   /* the store will say more when it stores */
+	}
+	if (ev->kind == KIND_OBSERVATION && keys >= r->cfg.zone_keys_per_operator)
+		return proto_fail(reason, PROTO_E_QUOTA, "the origin already "
+		    "observes %s with %ld other live keys (zone_keys_per_operator "
+		    "%d)", ev->zone, keys, r->cfg.zone_keys_per_operator);
+	if (events >= r->cfg.zone_events_per_operator)
+		return proto_fail(reason, PROTO_E_QUOTA, "the origin already has "
+		    "%ld live events for %s (zone_events_per_operator %d)", events,
+		    ev->zone, r->cfg.zone_events_per_operator);
 	return PROTO_OK;
 }
 
@@ -286,6 +318,8 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 	if (e == PROTO_OK && !ratelimit_take(r->rl, ev->origin, loop_now_ms()))
 		e = proto_fail(reason, PROTO_E_RATE_LIMITED, "more than %d events/s "
 		    "(burst %d) from this origin", r->cfg.rate_limit, r->cfg.rate_burst);
+	if (e == PROTO_OK)
+		e = check_zone_quota(r, ev, now, reason);
 	if (e != PROTO_OK) {
 		reject(r, name, env, e, reason);
 		goto out;
@@ -314,6 +348,7 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		    envelope_id_hex(env, id), name);
 		if (store_put_equivocation(r->store, ev, payload, len, now, err) != 0)
 			log_err("%s", err);
+		decide_flagged(r, ev->origin);   /* it stops counting at once */
 		report_equivocation(r, ev, payload, len);
 		/* Forward the second version as well (once: it is now held
 		 * as proof, so it is a duplicate everywhere it comes back):

@@ -391,6 +391,15 @@ http_metrics(struct http_server *s, struct MHD_Connection *con)
 	    NULL, NULL);
 }
 
+/* A relay that has not caught up answers 503 with its "syncing" body
+ * (relay/catchup.h): a resolver must not act on it. */
+static unsigned
+http_zones_status(const json_t *j)
+{
+	return json_is_true(json_object_get(j, "syncing")) ?
+	    MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK;
+}
+
 /* GET /v1/zones */
 static enum MHD_Result
 http_zones(struct http_server *s, struct MHD_Connection *con, const char *rest,
@@ -403,7 +412,7 @@ http_zones(struct http_server *s, struct MHD_Connection *con, const char *rest,
 	(void)req;
 	if (s->h.zones == NULL || (j = s->h.zones(s->h.ctx)) == NULL)
 		return http_internal(con, "the zone list");
-	ret = http_queue_json(con, MHD_HTTP_OK, j, NULL, NULL);
+	ret = http_queue_json(con, http_zones_status(j), j, NULL, NULL);
 	json_decref(j);
 	return ret;
 }
@@ -427,7 +436,7 @@ http_zone(struct http_server *s, struct MHD_Connection *con, const char *rest,
 	}
 	if (s->h.zone == NULL || (j = s->h.zone(s->h.ctx, zone)) == NULL)
 		return http_internal(con, "the decision");
-	ret = http_queue_json(con, MHD_HTTP_OK, j, NULL, NULL);
+	ret = http_queue_json(con, http_zones_status(j), j, NULL, NULL);
 	json_decref(j);
 	return ret;
 }

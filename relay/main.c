@@ -25,6 +25,7 @@
 #include "proto/open.h"
 #include "relay/api.h"
 #include "relay/backfill.h"
+#include "relay/catchup.h"
 #include "relay/config.h"
 #include "relay/decide.h"
 #include "relay/gossip.h"
@@ -180,6 +181,7 @@ on_up(void *arg, struct link *l)
 	for (size_t i = 0; i < r->nlinks; i++)
 		if (r->links[i] == l)
 			r->metrics.links[i].connects++;
+	catchup_link_up(r);
 	gossip_flush(r, l);
 }
 
@@ -567,7 +569,8 @@ main(int argc, char **argv)
 	}
 	if (notify_start(r, &r->notify) != 0)
 		goto out;
-	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0)
+	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
+	    catchup_start(r) != 0)
 		goto out;
 	{
 		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
@@ -613,6 +616,7 @@ out:
 	notify_stop(r->notify);
 	slash_forget();
 	decide_stop(r);
+	catchup_stop(r);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);
 	loop_free(r->loop);

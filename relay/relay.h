@@ -42,6 +42,7 @@ struct relay {
 	long long started;                      /* unix time */
 	bool draining;
 	struct decide *decide;                  /* relay/decide.c */
+	struct catchup *catchup;                /* relay/catchup.c */
 	struct notify *notify;                  /* relay/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
 };

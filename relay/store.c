@@ -11,23 +11,11 @@
 
 #include "proto/encoding.h"
 #include "relay/store.h"
+#include "relay/store_int.h"
+#include "relay/store_zone.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
-/* Open-addressing set of the first 8 bytes of every held id. A hit is
- * confirmed in SQL (rare); a miss is final. */
-struct idset {
-	uint64_t *slots;  /* 0 = empty (an id prefix of 0 is stored as 1) */
-	size_t cap, n;
-};
-
-enum {
-	Q_HAS, Q_HEAD, Q_AT_SEQ, Q_IN_GAP, Q_PUT, Q_CHAIN_SET, Q_CHAIN_NEW,
-	Q_GAP_ADD, Q_GAP_FIND, Q_GAP_DEL, Q_OUTBOX_ADD, Q_OUTBOX_EACH,
-	Q_OUTBOX_ACK, Q_OUTBOX_DEPTH, Q_NEWER, Q_EQUIV, Q_FLAG, Q_HEARTBEAT,
-	Q_LINK_GET, Q_LINK_ADD, Q_COUNT,
-	Q__COUNT
-};
 
 static const char *const sql_text[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?1 UNION ALL "
@@ -103,12 +91,6 @@ static const char schema_v1[] =
     "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);"
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *q[Q__COUNT];
-	struct idset ids;
-	int depth;               /* store_begin nesting */
-};
 
 sqlite3 *
 store_sqlite(struct store *s)
@@ -201,16 +183,16 @@ idset_maybe(const struct idset *s, uint64_t v)
 	return false;
 }
 
-static int
-fail(struct store *s, char *err, const char *what)
+int
+store_fail(struct store *s, char *err, const char *what)
 {
 	snprintf(err, STORE_ERR_MAX, "store: %s: %s", what,
 	    s && s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	return -1;
 }
 
-static sqlite3_stmt *
-q(struct store *s, int which)
+sqlite3_stmt *
+store_q(struct store *s, int which)
 {
 	sqlite3_stmt *st = s->q[which];
 
@@ -219,8 +201,8 @@ q(struct store *s, int which)
 	return st;
 }
 
-static int
-exec(struct store *s, const char *sql, char *err)
+int
+store_exec(struct store *s, const char *sql, char *err)
 {
 	char *msg = NULL;
 
@@ -241,7 +223,7 @@ load_ids(struct store *s, char *err)
 	for (int i = 0; i < 2; i++) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
-			return fail(s, err, "loading ids");
+			return store_fail(s, err, "loading ids");
 		while (sqlite3_step(st) == SQLITE_ROW)
 			if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN &&
 			    idset_add(&s->ids, prefix(sqlite3_column_blob(st, 0))) != 0) {
@@ -279,18 +261,18 @@ store_open(const char *path, struct store **out, char *err)
 	/* Fewer, larger checkpoints (each one syncs): the relay commits a
 	 * transaction per loop turn. The WAL may grow to ~40 MB between
 	 * them. */
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	    "PRAGMA foreign_keys=OFF;"
 	    "PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;", err) != 0)
 		goto bad;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		fail(s, err, path);
+		store_fail(s, err, path);
 		goto bad;
 	}
 	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_finalize(st);
 	if (version < 0) {
-		fail(s, err, "reading the schema version (not an ntarelay store?)");
+		store_fail(s, err, "reading the schema version (not an ntarelay store?)");
 		goto bad;
 	}
 	if (version > STORE_SCHEMA_VERSION) {
@@ -299,9 +281,13 @@ store_open(const char *path, struct store **out, char *err)
 		    STORE_SCHEMA_VERSION);
 		goto bad;
 	}
-	if (version == 0) {
-		if (exec(s, "BEGIN IMMEDIATE", err) != 0 || exec(s, schema_v1, err) != 0 ||
-		    exec(s, "PRAGMA user_version = 1; COMMIT", err) != 0) {
+	/* 0: a new file; 1: a store of ntarelay 0.1, which gains the
+	 * quorum engine's tables (relay/store_zone.c), built from its events */
+	if (version < STORE_SCHEMA_VERSION) {
+		if (store_exec(s, "BEGIN IMMEDIATE", err) != 0 ||
+		    (version == 0 && store_exec(s, schema_v1, err) != 0) ||
+		    store_zone_migrate(s, err) != 0 ||
+		    store_exec(s, "PRAGMA user_version = 2; COMMIT", err) != 0) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			goto bad;
 		}
@@ -309,9 +295,11 @@ store_open(const char *path, struct store **out, char *err)
 	for (int i = 0; i < Q__COUNT; i++)
 		if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
 		    &s->q[i], NULL) != SQLITE_OK) {
-			fail(s, err, "preparing statements");
+			store_fail(s, err, "preparing statements");
 			goto bad;
 		}
+	if (store_zone_prepare(s, err) != 0)
+		goto bad;
 	if (load_ids(s, err) != 0)
 		goto bad;
 	*out = s;
@@ -328,6 +316,7 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	store_zone_finalize(s);
 	sqlite3_close(s->db);
 	free(s->ids.slots);
 	free(s);
@@ -336,17 +325,17 @@ store_close(struct store *s)
 int
 store_link_id(struct store *s, const char *url, int *id, char *err)
 {
-	sqlite3_stmt *st = q(s, Q_LINK_GET);
+	sqlite3_stmt *st = store_q(s, Q_LINK_GET);
 
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int(st, 0);
 		return 0;
 	}
-	st = q(s, Q_LINK_ADD);
+	st = store_q(s, Q_LINK_ADD);
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return fail(s, err, "adding a link");
+		return store_fail(s, err, "adding a link");
 	*id = (int)sqlite3_last_insert_rowid(s->db);
 	return 0;
 }
@@ -358,7 +347,7 @@ store_has(struct store *s, const unsigned char id[KEY_ID_LEN])
 
 	if (!idset_maybe(&s->ids, prefix(id)))
 		return false;
-	st = q(s, Q_HAS);
+	st = store_q(s, Q_HAS);
 	sqlite3_bind_blob(st, 1, id, KEY_ID_LEN, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_ROW;
 }
@@ -367,7 +356,7 @@ int
 store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
     long long *seq, unsigned char id[KEY_ID_LEN], char *err)
 {
-	sqlite3_stmt *st = q(s, Q_HEAD);
+	sqlite3_stmt *st = store_q(s, Q_HEAD);
 	int rc;
 
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
@@ -379,7 +368,7 @@ store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
 		*seq = sqlite3_column_int64(st, 0);
 		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, err, "reading a chain head");
+		return store_fail(s, err, "reading a chain head");
 	return 0;
 }
 
@@ -388,7 +377,7 @@ static bool
 at_seq(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
     unsigned char id[KEY_ID_LEN], unsigned char prev[KEY_ID_LEN], bool *has_prev)
 {
-	sqlite3_stmt *st = q(s, Q_AT_SEQ);
+	sqlite3_stmt *st = store_q(s, Q_AT_SEQ);
 
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, seq);
@@ -417,7 +406,7 @@ store_chain(struct store *s, const struct event *ev, struct accept_chain *c,
 	c->has_at_seq = at_seq(s, ev->key, ev->seq, c->id_at_seq, NULL, NULL);
 	if (!c->has_head || c->has_at_seq || ev->seq > c->head_seq)
 		return 0;
-	st = q(s, Q_IN_GAP);
+	st = store_q(s, Q_IN_GAP);
 	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, ev->seq);
 	c->seq_is_gap = sqlite3_step(st) == SQLITE_ROW;
@@ -438,11 +427,11 @@ gap_add(struct store *s, const unsigned char key[KEY_ID_LEN], long long lo,
 
 	if (lo > hi)
 		return 0;
-	st = q(s, Q_GAP_ADD);
+	st = store_q(s, Q_GAP_ADD);
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, lo);
 	sqlite3_bind_int64(st, 3, hi);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, err, "recording a gap");
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "recording a gap");
 }
 
 /* seq arrived: split the gap that held it. */
@@ -450,7 +439,7 @@ static int
 gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
     char *err)
 {
-	sqlite3_stmt *st = q(s, Q_GAP_FIND);
+	sqlite3_stmt *st = store_q(s, Q_GAP_FIND);
 	long long lo, hi;
 
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
@@ -459,11 +448,11 @@ gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
 		return 0;
 	lo = sqlite3_column_int64(st, 0);
 	hi = sqlite3_column_int64(st, 1);
-	st = q(s, Q_GAP_DEL);
+	st = store_q(s, Q_GAP_DEL);
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, lo);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return fail(s, err, "filling a gap");
+		return store_fail(s, err, "filling a gap");
 	if (gap_add(s, key, lo, seq - 1, err) != 0)
 		return -1;
 	return gap_add(s, key, seq + 1, hi, err);
@@ -477,7 +466,7 @@ gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
 int
 store_begin(struct store *s, char *err)
 {
-	if (exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT ev", err) != 0)
+	if (store_exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT ev", err) != 0)
 		return -1;
 	s->depth++;
 	return 0;
@@ -490,10 +479,10 @@ store_commit(struct store *s, char *err)
 		return 0;
 	if (s->depth > 1) {
 		s->depth--;
-		return exec(s, "RELEASE ev", err);
+		return store_exec(s, "RELEASE ev", err);
 	}
 	s->depth = 0;
-	if (exec(s, "COMMIT", err) != 0) {
+	if (store_exec(s, "COMMIT", err) != 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -533,7 +522,7 @@ store_put(struct store *s, struct store_put *p, char *err)
 		return -1;
 	if (store_head(s, ev->key, &has_head, &head_seq, head_id, err) != 0)
 		goto bad;
-	st = q(s, Q_PUT);
+	st = store_q(s, Q_PUT);
 	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, ev->key, KEY_ID_LEN, SQLITE_STATIC);
@@ -550,24 +539,24 @@ store_put(struct store *s, struct store_put *p, char *err)
 	sqlite3_bind_int64(st, 11, p->received_at);
 	sqlite3_bind_int(st, 12, p->link);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		fail(s, err, "storing an event");
+		store_fail(s, err, "storing an event");
 		goto bad;
 	}
 	row = sqlite3_last_insert_rowid(s->db);
 
 	/* chain: head, gaps */
 	if (!has_head) {
-		st = q(s, Q_CHAIN_NEW);
+		st = store_q(s, Q_CHAIN_NEW);
 		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, ev->seq);
 		sqlite3_bind_blob(st, 4, ev->id, KEY_ID_LEN, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			fail(s, err, "creating a chain");
+			store_fail(s, err, "creating a chain");
 			goto bad;
 		}
 		/* a row may exist with head 0 (flags only): set it */
-		st = q(s, Q_CHAIN_SET);
+		st = store_q(s, Q_CHAIN_SET);
 		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, ev->seq);
 		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
@@ -575,12 +564,12 @@ store_put(struct store *s, struct store_put *p, char *err)
 		if (gap_add(s, ev->key, 1, ev->seq - 1, err) != 0)
 			goto bad;
 	} else if (ev->seq > head_seq) {
-		st = q(s, Q_CHAIN_SET);
+		st = store_q(s, Q_CHAIN_SET);
 		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, ev->seq);
 		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			fail(s, err, "advancing a chain");
+			store_fail(s, err, "advancing a chain");
 			goto bad;
 		}
 		if (gap_add(s, ev->key, head_seq + 1, ev->seq - 1, err) != 0)
@@ -588,20 +577,22 @@ store_put(struct store *s, struct store_put *p, char *err)
 	} else if (gap_fill(s, ev->key, ev->seq, err) != 0)
 		goto bad;
 	if (ev->kind == KIND_HEARTBEAT) {
-		st = q(s, Q_HEARTBEAT);
+		st = store_q(s, Q_HEARTBEAT);
 		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, ev->ts);
 		sqlite3_step(st);
 	}
 	for (size_t i = 0; i < p->noutbox; i++) {
-		st = q(s, Q_OUTBOX_ADD);
+		st = store_q(s, Q_OUTBOX_ADD);
 		sqlite3_bind_int(st, 1, p->outbox[i]);
 		sqlite3_bind_int64(st, 2, row);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			fail(s, err, "queueing for a link");
+			store_fail(s, err, "queueing for a link");
 			goto bad;
 		}
 	}
+	if (store_zone_put(s, ev, row, err) != 0)
+		goto bad;
 	if (store_commit(s, err) != 0)
 		return -1;
 	/* only once it is durable: a crash before COMMIT must let the event
@@ -622,22 +613,22 @@ store_put_equivocation(struct store *s, const struct event *ev, const char *raw,
 
 	if (store_begin(s, err) != 0)
 		return -1;
-	st = q(s, Q_EQUIV);
+	st = store_q(s, Q_EQUIV);
 	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ev->seq);
 	sqlite3_bind_blob(st, 4, raw, (int)rawlen, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		fail(s, err, "keeping an equivocation");
+		store_fail(s, err, "keeping an equivocation");
 		goto bad;
 	}
-	st = q(s, Q_FLAG);
+	st = store_q(s, Q_FLAG);
 	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, STORE_FLAG_EQUIVOCATION);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		fail(s, err, "flagging a key");
+		store_fail(s, err, "flagging a key");
 		goto bad;
 	}
 	if (store_commit(s, err) != 0)
@@ -653,7 +644,7 @@ bool
 store_newer_exists(struct store *s, enum kind kind, const char *zone,
     const unsigned char origin[KEY_ID_LEN], long long ts)
 {
-	sqlite3_stmt *st = q(s, Q_NEWER);
+	sqlite3_stmt *st = store_q(s, Q_NEWER);
 
 	sqlite3_bind_int(st, 1, (int)kind);
 	if (zone && zone[0])
@@ -693,7 +684,7 @@ store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
 
 	/* A separate statement: the callback may use the cached ones. */
 	if (sqlite3_prepare_v2(s->db, sql_text[Q_OUTBOX_EACH], -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "reading an outbox");
+		return store_fail(s, err, "reading an outbox");
 	sqlite3_bind_int(st, 1, link);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -703,7 +694,7 @@ store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return fail(s, err, "reading an outbox");
+		return store_fail(s, err, "reading an outbox");
 	return n;
 }
 
@@ -719,7 +710,7 @@ store_range_each(struct store *s, const unsigned char key[KEY_ID_LEN],
 	if (sqlite3_prepare_v2(s->db, "SELECT rowid, id, origin, key, kind, zone, ts, "
 	    "exp, envelope FROM events WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 "
 	    "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "reading a range");
+		return store_fail(s, err, "reading a range");
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
@@ -729,7 +720,7 @@ store_range_each(struct store *s, const unsigned char key[KEY_ID_LEN],
 		n++;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? n : fail(s, err, "reading a range");
+	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading a range");
 }
 
 int
@@ -742,7 +733,7 @@ store_gaps_each(struct store *s, const unsigned char *key,
 
 	if (sqlite3_prepare_v2(s->db, "SELECT key, lo, hi FROM gaps WHERE ?1 IS NULL "
 	    "OR key = ?1 ORDER BY key, lo", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "reading gaps");
+		return store_fail(s, err, "reading gaps");
 	if (key)
 		sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -750,23 +741,23 @@ store_gaps_each(struct store *s, const unsigned char *key,
 			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
 			    sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, err, "reading gaps");
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "reading gaps");
 }
 
 int
 store_outbox_ack(struct store *s, int link, long long row, char *err)
 {
-	sqlite3_stmt *st = q(s, Q_OUTBOX_ACK);
+	sqlite3_stmt *st = store_q(s, Q_OUTBOX_ACK);
 
 	sqlite3_bind_int(st, 1, link);
 	sqlite3_bind_int64(st, 2, row);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, err, "acknowledging");
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "acknowledging");
 }
 
 long
 store_outbox_depth(struct store *s, int link)
 {
-	sqlite3_stmt *st = q(s, Q_OUTBOX_DEPTH);
+	sqlite3_stmt *st = store_q(s, Q_OUTBOX_DEPTH);
 
 	sqlite3_bind_int(st, 1, link);
 	return sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
@@ -775,7 +766,7 @@ store_outbox_depth(struct store *s, int link)
 long long
 store_count(struct store *s)
 {
-	sqlite3_stmt *st = q(s, Q_COUNT);
+	sqlite3_stmt *st = store_q(s, Q_COUNT);
 
 	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 }
@@ -796,14 +787,16 @@ store_prune(struct store *s, long long now, long long retention, long *deleted,
 	    "AND id NOT IN (SELECT head_id FROM chains WHERE head_id IS NOT NULL)",
 	    (int)KIND_KEY_REVOKE);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "pruning");
+		return store_fail(s, err, "pruning");
 	sqlite3_bind_int64(st, 1, now - retention);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
-		return fail(s, err, "pruning");
+		return store_fail(s, err, "pruning");
 	}
 	*deleted = sqlite3_changes(s->db);
 	sqlite3_finalize(st);
+	if (store_zone_prune(s, now, retention, err) != 0)
+		return -1;
 	/* The id set keeps pruned prefixes: a later copy of a pruned event is
 	 * then checked in SQL, not found, and judged by acceptance (expired
 	 * or stale), which is the right answer. */
@@ -931,7 +924,7 @@ store_counters_save(struct store *s, const struct metrics *m, char *err)
 
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO counters (name, value) VALUES (?1, ?2) "
 	    "ON CONFLICT(name) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "saving counters");
+		return store_fail(s, err, "saving counters");
 	if (store_begin(s, err) != 0) {
 		sqlite3_finalize(st);
 		return -1;
@@ -957,7 +950,7 @@ store_counters_save(struct store *s, const struct metrics *m, char *err)
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_finalize(st);
 			rollback(s);
-			return fail(s, err, "saving counters");
+			return store_fail(s, err, "saving counters");
 		}
 	}
 	sqlite3_finalize(st);
@@ -971,7 +964,7 @@ store_counters_load(struct store *s, struct metrics *m, char *err)
 
 	if (sqlite3_prepare_v2(s->db, "SELECT name, value FROM counters", -1, &st,
 	    NULL) != SQLITE_OK)
-		return fail(s, err, "loading counters");
+		return store_fail(s, err, "loading counters");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		uint64_t v = (uint64_t)sqlite3_column_int64(st, 1);
@@ -1020,13 +1013,38 @@ store_clear_equivocation(struct store *s, const unsigned char key[KEY_ID_LEN],
 
 	if (sqlite3_prepare_v2(s->db, "UPDATE chains SET flags = flags & ~1 WHERE "
 	    "key = ?1 AND flags & 1", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, err, "clearing a flag");
+		return store_fail(s, err, "clearing a flag");
 	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
-		return fail(s, err, "clearing a flag");
+		return store_fail(s, err, "clearing a flag");
 	}
 	changed = sqlite3_changes(s->db);
 	sqlite3_finalize(st);
 	return changed;
+}
+
+long
+store_behind_each(struct store *s, long long hb_after, long long depth,
+    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi), void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT g.key, g.lo, g.hi FROM gaps g JOIN "
+	    "chains c ON c.key = g.key WHERE c.last_heartbeat >= ?1 AND "
+	    "g.hi > c.head_seq - ?2 ORDER BY g.key, g.lo", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading the chains behind");
+	sqlite3_bind_int64(st, 1, hb_after);
+	sqlite3_bind_int64(st, 2, depth);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN) {
+			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_int64(st, 2));
+			n++;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading the chains behind");
 }

@@ -123,6 +123,13 @@ int store_gaps_each(struct store *s, const unsigned char *key,
     void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
     long long hi), void *arg, char *err);
 
+/* The recorded gaps of keys whose last heartbeat is at hb_after or later,
+ * within depth seqs of their chain's head: what a relay still misses of
+ * its peers' recent history (relay/catchup.c). Returns a count or -1. */
+long store_behind_each(struct store *s, long long hb_after, long long depth,
+    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi), void *arg, char *err);
+
 int store_outbox_ack(struct store *s, int link, long long row, char *err);
 long store_outbox_depth(struct store *s, int link);
 
