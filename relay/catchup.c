@@ -28,6 +28,7 @@ struct behind_ctx {
 	unsigned char last[KEY_ID_LEN];
 	bool has_last;
 	long keys;
+	bool ask;
 };
 
 static void
@@ -48,6 +49,8 @@ count_behind(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
 	memcpy(c->last, key, KEY_ID_LEN);
 	c->has_last = true;
 	c->keys++;
+	if (c->ask)
+		backfill_gap(c->r, key);   /* only what is waited for */
 }
 
 static void
@@ -81,6 +84,9 @@ tick(void *arg)
 		return;
 	}
 	if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS) {
+		b.ask = ms - c->last_ask_ms >= CATCHUP_ASK_MS;
+		if (b.ask)
+			c->last_ask_ms = ms;
 		if (store_behind_each(r->store, relay_now() - CATCHUP_HEARTBEAT_LIVE,
 		    CATCHUP_DEPTH, count_behind, &b, err) < 0) {
 			log_err("%s", err);
@@ -89,10 +95,6 @@ tick(void *arg)
 			if (b.keys == 0) {
 				finish(r, "every member's recent history is held");
 				return;
-			}
-			if (ms - c->last_ask_ms >= CATCHUP_ASK_MS) {
-				c->last_ask_ms = ms;
-				backfill_scan(r);
 			}
 		}
 	}

@@ -64,6 +64,7 @@ struct dzone {
 	struct store_incident inc;
 	bool has_last;                    /* the last closed one */
 	struct store_incident last;
+	long long resolved_end;           /* the last resolved one ended */
 	size_t index;                     /* in decide.v */
 	struct dzone *next;               /* hash chain */
 };
@@ -165,6 +166,8 @@ zone_get(struct relay *r, const char *zone)
 		z->has_inc = true;
 	if (store_incident_last_closed(r->store, zone, &z->last, err) == 1)
 		z->has_last = true;
+	if ((z->resolved_end = store_incident_resolved_end(r->store, zone)) < 0)
+		z->resolved_end = 0;
 	z->index = d->n;
 	d->v[d->n++] = z;
 	h = zone_hash(zone, d->nslots);
@@ -431,7 +434,7 @@ bind_words(const struct dzone *z, struct eval *e)
 		if (q->kind == KIND_OBSERVATION)
 			continue;
 		q->bound = incident_binds(z->has_inc ? &z->inc : NULL,
-		    z->has_last ? z->last.closed : 0, q->ts, &e->refs[i]);
+		    z->resolved_end, q->ts, &e->refs[i]);
 		if (!q->bound && q->counts && !q->withdrawn && e->now < q->exp)
 			e->stale_words = true;
 	}
@@ -515,6 +518,8 @@ evaluate_detached(struct relay *r, const char *zone, long long now,
 		tmp->has_inc = true;
 	if (store_incident_last_closed(r->store, zone, &tmp->last, err) == 1)
 		tmp->has_last = true;
+	if ((tmp->resolved_end = store_incident_resolved_end(r->store, zone)) < 0)
+		tmp->resolved_end = 0;
 	return evaluate(r, tmp, now, e, &opened);
 }
 
@@ -677,6 +682,8 @@ step_incident(struct relay *r, struct dzone *z, const struct eval *e,
 			z->last = z->inc;
 			z->has_last = true;
 			z->has_inc = false;
+			if (strcmp(z->inc.outcome, "resolved") == 0)
+				z->resolved_end = z->inc.closed;
 		}
 	}
 	if (!z->has_inc && st == QS_CLEAR &&

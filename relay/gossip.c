@@ -359,6 +359,11 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		goto out;
 	}
 	if (!accept_is_accepted(ar)) {
+		/* a signed, expired event in a gap of its chain: that part of
+		 * the history is known, and nothing is missing there */
+		if (ar == ACCEPT_EXPIRED && chain.seq_is_gap &&
+		    store_gap_settle(r->store, ev->key, ev->seq, err) != 0)
+			log_err("%s", err);
 		reject(r, name, env, accept_result_err(ar), accept_result_name(ar));
 		goto out;
 	}

@@ -1,6 +1,6 @@
 /*
  * relay/incident.h — incidents: the memory of the quorum engine
- * (docs/PROTOCOL.md §7.3).
+ * (docs/PROTOCOL.md §15.3).
  *
  * The rule of relay/quorum.h answers "what do the current events say?".
  * An incident remembers what they said before, so that a decision is a
@@ -18,9 +18,10 @@
  *   them when staff submit it); those this relay holds, if bogus, give
  *   the word's fingerprints and the time of the newest. A word is bound
  *   to the zone's current incident when
- *     - it judged something after the zone's last closed incident ended:
- *       its newest referenced bogus observation, or the word itself when
- *       it references none this relay holds, is later than that end; and
+ *     - it judged something after the zone's last incident was
+ *       resolved: its newest referenced bogus observation, or the word
+ *       itself when it references none this relay holds, is later than
+ *       that; and
  *     - when it references bogus observations and the incident has a
  *       leading fingerprint, that fingerprint is among them.
  *   So an assessment of fingerprint X never counts for a failure with
@@ -64,7 +65,10 @@ struct incident_refs {
 /*
  * Is a word signed at ts with refs r bound to the zone's current (or
  * next) incident? inc: the open incident, or NULL; last_end: when the
- * zone's last closed incident ended (0: none known).
+ * zone's last incident was resolved (0: none known). (An incident that
+ * ended with nothing counting left draws no line: a word that stopped
+ * counting — its operator flagged, say — and counts again judged the
+ * same failure.)
  */
 bool incident_binds(const struct store_incident *inc, long long last_end,
     long long ts, const struct incident_refs *r);

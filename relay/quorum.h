@@ -1,5 +1,5 @@
 /*
- * relay/quorum.h — the quorum rule (docs/PROTOCOL.md §7) as one pure
+ * relay/quorum.h — the quorum rule (docs/PROTOCOL.md §15) as one pure
  * function: the zone's current views and words in, the answer out.
  *
  * The caller (relay/decide.c) gathers, for one zone:

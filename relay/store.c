@@ -458,6 +458,13 @@ gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
 	return gap_add(s, key, seq + 1, hi, err);
 }
 
+int
+store_gap_settle(struct store *s, const unsigned char key[KEY_ID_LEN],
+    long long seq, char *err)
+{
+	return gap_fill(s, key, seq, err);
+}
+
 /*
  * Transactions nest: the outermost is a real transaction (a batch: the
  * relay groups what one turn of its loop stores), the inner ones are

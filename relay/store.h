@@ -123,6 +123,12 @@ int store_gaps_each(struct store *s, const unsigned char *key,
     void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
     long long hi), void *arg, char *err);
 
+/* An event of key at seq was seen, verified, and refused as expired:
+ * nothing is missing there any more (its gap shrinks), since no relay
+ * would accept it. */
+int store_gap_settle(struct store *s, const unsigned char key[KEY_ID_LEN],
+    long long seq, char *err);
+
 /* The recorded gaps of keys whose last heartbeat is at hb_after or later,
  * within depth seqs of their chain's head: what a relay still misses of
  * its peers' recent history (relay/catchup.c). Returns a count or -1. */

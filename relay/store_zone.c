@@ -77,6 +77,8 @@ static const char *const zsql[ZQ__COUNT] = {
 	    "held_since, recovering_since, relapses, lead, fps FROM incidents "
 	    "WHERE zone = ?1 AND closed IS NOT NULL ORDER BY closed DESC, "
 	    "opened DESC LIMIT 1",
+	[ZQ_INC_RESOLVED] = "SELECT max(closed) FROM incidents WHERE zone = ?1 "
+	    "AND outcome = 'resolved'",
 	[ZQ_ZONES_LIVE] = "SELECT DISTINCT zone FROM events WHERE kind IN "
 	    "(?2, ?3, ?4) AND exp > ?1",
 	[ZQ_ZONE_KEYS] = "SELECT DISTINCT zone FROM views WHERE origin = ?1",
@@ -632,6 +634,17 @@ store_incident_last_closed(struct store *s, const char *zone,
     struct store_incident *out, char *err)
 {
 	return incident_one(s, ZQ_INC_LAST, zone, out, err);
+}
+
+long long
+store_incident_resolved_end(struct store *s, const char *zone)
+{
+	sqlite3_stmt *st = store_zq(s, ZQ_INC_RESOLVED);
+
+	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	return sqlite3_column_int64(st, 0);
 }
 
 long

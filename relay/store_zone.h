@@ -158,6 +158,9 @@ int store_incident_open(struct store *s, const char *zone,
 int store_incident_last_closed(struct store *s, const char *zone,
     struct store_incident *out, char *err);
 
+/* When zone's last resolved incident was resolved: 0 none, -1 error. */
+long long store_incident_resolved_end(struct store *s, const char *zone);
+
 /* Incidents of zone (every zone when NULL), newest first, at most limit,
  * handed to cb (borrowed). Returns the number handed out, or -1. */
 long store_incidents_each(struct store *s, const char *zone, long limit,

@@ -110,8 +110,24 @@ t_is "ntactl quorum on a clear zone: exit 1" "$rc" 1
 "$NTACTL" quorum zskroll. --relay "http://127.0.0.1:1" >/dev/null 2>&1; rc=$?
 t_is "ntactl quorum with the relay unreachable: exit 2" "$rc" 2
 
-# 4. A veto: C, which observes the zone itself, now suspects an attack.
+# 4. A veto backed by C's own view of other data: C is now served a copy
+# of zskroll. that validates (signed by its published keys only) while A
+# and B still see the failure, and C suspects an attack. An attack claim
+# beside a view of the same failure the others see would veto nothing
+# (docs/PROTOCOL.md §15.6).
 idC2=$(assess_as C --verdict likely_attack --lifetime 1h | awk '{ print $2 }')
+t_ok "an attack claim from a vantage point that sees the same failure: no veto" \
+	sh -c "sleep 2; [ \"\$(curl -fs http://127.0.0.1:$A_http/v1/zones/zskroll. | jq -r .state)\" = nta_recommended ]"
+mkdir -p "$TB/fixed"
+cp "$TB"/signed/*.zone "$TB/fixed/"
+t_ok "a copy of zskroll. that validates" sh -c \
+	"ldns-signzone -i $((tb_now - 86400)) -e $((tb_now + 30 * 86400)) -f '$TB/fixed/zskroll.zone' '$TB/zskroll.zone' $(echo "$tb_keys_zskroll" | cut -d' ' -f1,2) >/dev/null"
+t_ok "start the NSD serving it" tb_nsd fix "$TB/fixed"
+fed_stop_relay C
+sed -i "s/^probe_forward .*/probe_forward 127.0.0.1@$fix_port/" "$T/C/ntarelay.conf"
+t_ok "relay C restarts, served the copy that validates" fed_start_relay C
+c_secure() { zone_json A | jq -e --arg k "$(fed_keyid "$T/C/relay.pub")" '.operators[].events[] | select(.key == $k and .kind == "observation" and .state == "secure")' >/dev/null; }
+t_ok "A holds C's secure view" t_wait 30 c_secure
 t_ok "vetoed on every relay" t_wait 20 all_state vetoed
 t_is "the veto names C's assessment" "$(zone_json A | jq -r .veto.event)" "$idC2"
 idC=$(assess_as C --verdict accident --nta --lifetime 1h | awk '{ print $2 }')

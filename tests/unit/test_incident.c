@@ -22,7 +22,7 @@ struct bcase {
 	const char *what;
 	bool open;            /* an incident is open */
 	int lead;             /* its leading fingerprint (0: none known) */
-	long long last_end;   /* the last closed incident ended (rel.; 0 none) */
+	long long last_end;   /* the last incident was resolved (rel.; 0 none) */
 	long long ts;         /* the word (relative) */
 	int fps[3];           /* fingerprints of its bogus refs held (0 ends) */
 	long long newest;     /* the newest of them (relative) */
