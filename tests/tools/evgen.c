@@ -3,7 +3,8 @@
  *
  *   evgen --key K.key --net NET [--origin ID] [--kind observation|assessment|
  *         heartbeat] [--zone Z] [--count N] [--seq S] [--prev ID]
- *         [--ts T] [--lifetime SECONDS] [--note TEXT]
+ *         [--ts T] [--lifetime SECONDS] [--note TEXT] [--state STATE]
+ *         [--verdict VERDICT]
  *         [--publish HOST:PORT [--topic-origin ID]] [--rate N]
  *         [--vary-zone] [--log FILE]
  *   evgen --replay FILE --publish HOST:PORT
@@ -13,6 +14,10 @@
  * Events form a chain: the first gets seq S (default 1) and prev ID (or
  * null), each next one the previous one's id. Without --publish the
  * envelopes are printed one per line ("TOPIC ENVELOPE" with --topics).
+ * Observations are bogus (one fingerprint per zone) unless --state says
+ * secure, insecure or indeterminate; assessments say accident and
+ * recommend an NTA unless --verdict names another verdict (then they
+ * recommend none).
  * With --publish they are sent with QoS 1 to the broker, on their topic
  * (with --topic-origin, filed under another origin: a topic mismatch), and
  * evgen waits until the broker acknowledged every one. The last seq and id
@@ -57,12 +62,16 @@ on_connect(struct mosquitto *m, void *arg, int rc)
 	connected = rc == 0 ? 1 : -1;
 }
 
+static const char *obs_state = "bogus", *verdict = "accident";
+
 static json_t *
 fields(const char *kind, const char *zone, long long i, const char *note)
 {
 	if (strcmp(kind, "assessment") == 0)
 		return json_pack("{s:s,s:s,s:b,s:i,s:s}", "zone", zone, "verdict",
-		    "accident", "recommend_nta", 1, "lifetime", 3600, "note", note);
+		    verdict, "recommend_nta", strcmp(verdict, "accident") == 0 ||
+		    strcmp(verdict, "likely_accident") == 0, "lifetime", 3600,
+		    "note", note);
 	if (strcmp(kind, "heartbeat") == 0)
 		return json_pack("{s:I,s:s}", "uptime", (json_int_t)i, "version", "evgen");
 	if (strcmp(kind, "observation") == 0) {
@@ -73,6 +82,16 @@ fields(const char *kind, const char *zone, long long i, const char *note)
 		    "inception", 1790000000, "expiration", 1790600000, "soa_serials");
 		unsigned char fp[FINGERPRINT_LEN];
 		char hex[2 * FINGERPRINT_LEN + 1];
+		if (strcmp(obs_state, "bogus") != 0) {
+			/* nothing broken to compare: no signatures, no fingerprint */
+			json_object_set_new(ev, "rrsigs", json_array());
+			return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:[],s:s,s:s,s:o,s:n}",
+			    "zone", zone, "vantage", "evgen", "validator", "evgen",
+			    "qname", zone, "qtype", "SOA", "rcode",
+			    strcmp(obs_state, "indeterminate") == 0 ? json_null() :
+			    json_integer(0), "ede", "state", obs_state, "reason", note,
+			    "evidence", ev, "fingerprint");
+		}
 		fingerprint_compute(zone, ev, fp);
 		return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:[],s:s,s:s,s:o,s:s}",
 		    "zone", zone, "vantage", "evgen", "validator", "evgen",
@@ -157,7 +176,8 @@ main(int argc, char **argv)
 		{ "publish", 1, NULL, 'P' }, { "topic-origin", 1, NULL, 'T' },
 		{ "topics", 0, NULL, 'S' }, { "rate", 1, NULL, 'r' },
 		{ "vary-zone", 0, NULL, 'V' }, { "log", 1, NULL, 'L' },
-		{ "replay", 1, NULL, 'R' },
+		{ "replay", 1, NULL, 'R' }, { "state", 1, NULL, 'X' },
+		{ "verdict", 1, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *keyf = NULL, *net = NULL, *origin = NULL, *kind = "observation";
@@ -194,6 +214,8 @@ main(int argc, char **argv)
 		case 'r': rate = atof(optarg); break;
 		case 'V': vary = true; break;
 		case 'R': replay = optarg; break;
+		case 'X': obs_state = optarg; break;
+		case 'v': verdict = optarg; break;
 		case 'L':
 			if ((logf = fopen(optarg, "w")) == NULL) {
 				perror(optarg);
