@@ -44,7 +44,7 @@ enum key_id {
 	K_MATTERMOST_TOKEN_FILE, K_MATTERMOST_CHANNEL,
 	K_MATTERMOST_SLASH_TOKEN_FILE, K_MATTERMOST_USERNAME,
 	K_MATTERMOST_ICON_URL, K_MATTERMOST_KINDS, K_MATTERMOST_RATE,
-	K_MATTERMOST_QUEUE_MAX,
+	K_MATTERMOST_QUEUE_MAX, K_CORE_DUMPS,
 	K__COUNT
 };
 
@@ -145,6 +145,7 @@ static const struct keydef keys[K__COUNT] = {
 	[K_MATTERMOST_KINDS] = { "mattermost_kinds", F_SPACES, set_mm_kinds, 0, 0 },
 	[K_MATTERMOST_RATE] = { "mattermost_rate", 0, set_number, 1, 6000 },
 	[K_MATTERMOST_QUEUE_MAX] = { "mattermost_queue_max", 0, set_number, 10, 1000000 },
+	[K_CORE_DUMPS] = { "core_dumps", 0, set_bool, 0, 0 },
 };
 
 static int fail(struct parser *p, int line, const char *fmt, ...)
@@ -814,6 +815,7 @@ set_bool(struct parser *p, enum key_id k, const char *v)
 	case K_VETO_UNBACKED: p->cfg->veto_unbacked = b; break;
 	case K_VETO_ZONE_STATEMENT: p->cfg->veto_zone_statement = b; break;
 	case K_STATUS_PAGE: p->cfg->status_page = b; break;
+	case K_CORE_DUMPS: p->cfg->core_dumps = b; break;
 	default: return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
 	return 0;

@@ -28,6 +28,7 @@
 #include "relay/notify.h"
 #include "relay/quorum.h"
 #include "relay/relay.h"
+#include "relay/storefault.h"
 
 #define ZONE_EVENTS_MAX 8192      /* events read per evaluation */
 #define VOTES_MAX 128             /* the decision schema's limit */
@@ -55,6 +56,17 @@ struct dzone {
 	bool dirty;
 	long long next_eval_ms;           /* not before (loop_now_ms) */
 	json_t *summary;                  /* GET /v1/zones: the last evaluation */
+	/* The decision as committed, while the turn that signed a new one is
+	 * open: restored if that turn rolls back (decide_rollback()). */
+	bool saved;
+	struct {
+		enum quorum_state state;
+		long long since, changed, nta_until, published;
+		long lifetime;
+		unsigned char digest[crypto_hash_sha256_BYTES];
+		bool has_event;
+		unsigned char event[KEY_ID_LEN];
+	} committed;
 };
 
 struct withdrawal {
@@ -68,6 +80,7 @@ struct decide {
 	struct withdrawal *wd;
 	size_t nwd, capwd;
 	bool all;                          /* evaluate every zone */
+	bool saved;                        /* a zone holds a saved decision */
 };
 
 /* One evaluation: the zone's events parsed, and the rule's answer. */
@@ -450,6 +463,19 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 	if (changed || refresh) {
 		unsigned char id[KEY_ID_LEN];
 
+		if (!z->saved) {
+			z->committed.state = z->state;
+			z->committed.since = z->since;
+			z->committed.changed = z->changed;
+			z->committed.nta_until = z->nta_until;
+			z->committed.published = z->published;
+			z->committed.lifetime = z->lifetime;
+			memcpy(z->committed.digest, z->digest, sizeof(z->digest));
+			z->committed.has_event = z->has_event;
+			memcpy(z->committed.event, z->event, KEY_ID_LEN);
+			z->saved = true;
+			r->decide->saved = true;
+		}
 		if (e.res.state != prev) {
 			z->since = now;
 			json_object_set_new(fields, "since", json_integer(now));
@@ -503,7 +529,9 @@ flush(struct relay *r, bool force)
 	long long now = relay_now();
 	long long ms = loop_now_ms();
 
-	if (d == NULL)
+	/* no decision can be signed: the zones wait, marked, until the store
+	 * writes again */
+	if (d == NULL || !storefault_writable(r))
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = &d->z[i];
@@ -566,6 +594,44 @@ decide_event(struct relay *r, const struct event *ev)
 	default:
 		break;
 	}
+}
+
+void
+decide_committed(struct relay *r)
+{
+	struct decide *d = r->decide;
+
+	if (d == NULL || !d->saved)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		d->z[i].saved = false;
+	d->saved = false;
+}
+
+void
+decide_rollback(struct relay *r)
+{
+	struct decide *d = r->decide;
+
+	if (d == NULL || !d->saved)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		struct dzone *z = &d->z[i];
+		if (!z->saved)
+			continue;
+		z->state = z->committed.state;
+		z->since = z->committed.since;
+		z->changed = z->committed.changed;
+		z->nta_until = z->committed.nta_until;
+		z->published = z->committed.published;
+		z->lifetime = z->committed.lifetime;
+		memcpy(z->digest, z->committed.digest, sizeof(z->digest));
+		z->has_event = z->committed.has_event;
+		memcpy(z->event, z->committed.event, KEY_ID_LEN);
+		z->saved = false;
+		z->dirty = true;   /* signed again once the store writes */
+	}
+	d->saved = false;
 }
 
 void

@@ -44,6 +44,7 @@ struct relay {
 	struct decide *decide;                  /* relay/decide.c */
 	struct notify *notify;                  /* relay/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
+	struct storefault *storefault;          /* relay/storefault.c */
 };
 
 /* Rebuild the trust index from the database (at start, on SIGHUP, after a
