@@ -1189,7 +1189,7 @@ int
 config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen)
 {
 	struct parser *p;
-	char *buf = NULL;
+	char *buf = NULL, *iobuf = NULL;
 	struct stat st;
 	FILE *fp = NULL;
 	int rc = -1, r;
@@ -1209,6 +1209,13 @@ config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen
 	}
 	if ((fp = fopen(path, "re")) == NULL) {
 		fail(p, 0, "%s", strerror(errno));
+		goto out;
+	}
+	/* The file may hold a credential (mattermost_webhook): read it
+	 * through a buffer of ours, zeroed below, not one of stdio's. */
+	if ((iobuf = malloc(BUFSIZ)) == NULL ||
+	    setvbuf(fp, iobuf, _IOFBF, BUFSIZ) != 0) {
+		fail(p, 0, "out of memory");
 		goto out;
 	}
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -1235,6 +1242,11 @@ config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen
 out:
 	if (fp != NULL)
 		fclose(fp);
+	if (iobuf)
+		explicit_bzero(iobuf, BUFSIZ);
+	free(iobuf);
+	if (buf)
+		explicit_bzero(buf, CONFIG_LINE_MAX + 1);
 	free(buf);
 	free(p);
 	return rc;

@@ -8,6 +8,7 @@
  * pruning, trust index changes. Signals: SIGHUP reloads, SIGTERM drains.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -273,26 +274,36 @@ http_tick(void *arg)
 	loop_timer_add(r->loop, 250, http_tick, r);
 }
 
+/* The token's first line, read straight into locked memory (no stdio
+ * buffer keeps a copy); NULL when unreadable. Free with sodium_free(). */
 static char *
 read_token(const char *path)
 {
-	char *buf;
-	size_t len;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
 	/* the longest token ntarelayd -t accepts, its line end and the NUL */
-	buf = sodium_malloc(CONFIG_TOKEN_MAX + 3);
-	if (buf == NULL || fgets(buf, CONFIG_TOKEN_MAX + 3, f) == NULL) {
-		fclose(f);
-		if (buf)
-			sodium_free(buf);
+	size_t cap = CONFIG_TOKEN_MAX + 3, len = 0;
+	char *buf = sodium_malloc(cap);
+	ssize_t n;
+	int fd;
+
+	if (buf == NULL)
+		return NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		sodium_free(buf);
 		return NULL;
 	}
-	fclose(f);
-	len = strcspn(buf, "\r\n");
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			sodium_free(buf);   /* zeroes what was read */
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
 	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
 	return buf;
 }
 
@@ -473,6 +484,8 @@ on_signal(void *arg, int signo)
 		r->cfg.veto_attack_assessment = cfg.veto_attack_assessment;
 		r->cfg.veto_unbacked = cfg.veto_unbacked;
 		r->cfg.veto_zone_statement = cfg.veto_zone_statement;
+		/* not applied at a reload; a credential, not left on the stack */
+		sodium_memzero(cfg.mattermost_webhook, sizeof(cfg.mattermost_webhook));
 		log_set_level(cfg.log_level);
 		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
 		relay_trust_reload(r);
@@ -605,6 +618,9 @@ main(int argc, char **argv)
 	}
 	if (notify_start(r, &r->notify) != 0)
 		goto out;
+	/* the webhook URL is a credential: the notifier keeps it in locked
+	 * memory now, the configuration's copy goes */
+	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
 	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0)
 		goto out;
 	{
