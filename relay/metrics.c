@@ -200,7 +200,7 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 	    "Events that could not be held for a retry (memory cap): peers keep "
 	    "them, and backfill asks for them.", m->store_held_dropped);
 	metrics_plain(out, "ntarelay_own_events_refused_total", "counter",
-	    "Events of the relay's own (observations, submissions) not signed "
+	    "Events of the relay's own (probe observations) not signed "
 	    "because the store could not write.", m->own_events_refused);
 
 	n = m->nlinks < CONFIG_LINKS_MAX ? m->nlinks : CONFIG_LINKS_MAX;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/integration/zonenames.sh — zone names from URLs, forms and
-# submissions follow one rule on a running relay (docs/API.md §8.3): upper
+# submissions follow one rule on a running relay (docs/API.md §3.1): upper
 # case and a missing final dot are canonicalised; a NUL or any byte not
 # valid in a zone name gets 400 naming the problem. A NUL never ends the
 # name early: /v1/zones/lim.example.%00x must not answer for lim.example.

@@ -605,7 +605,7 @@ test_zone_routes(void **state)
 }
 
 /*
- * Zone names in URLs, one rule (docs/API.md §8.3): upper case and a
+ * Zone names in URLs, one rule (docs/API.md §3.1): upper case and a
  * missing final dot are canonicalised; a NUL or any byte not valid in a
  * zone name is a 400 naming the problem, and the handler never sees it.
  * A NUL must not end the name early: "lim.example.%00x" is not
