@@ -39,8 +39,14 @@ t_is "not dumpable: the kernel gives its /proc files to root" \
 t_fail "its own user cannot read its environment" 1 $as_user cat "/proc/$pid/environ"
 t_is "its core size limit is 0" \
 	"$(awk '/^Max core file size/ {print $5 " " $6}' "/proc/$pid/limits")" "0 0"
-t_ok "its secrets are in locked memory (VmLck > 0)" \
-	test "$(awk '/^VmLck:/ {print $2}' "/proc/$pid/status")" -gt 0
+if ldd "$NTARELAYD" 2>/dev/null | grep -q libasan; then
+	# AddressSanitizer turns mlock(2) into a no-op
+	echo "ok - # SKIP its secrets are in locked memory: a build with sanitizers"
+	_t_n=$((_t_n + 1))
+else
+	t_ok "its secrets are in locked memory (VmLck > 0)" \
+		test "$(awk '/^VmLck:/ {print $2}' "/proc/$pid/status")" -gt 0
+fi
 fed_stop_relay A
 
 echo "core_dumps yes" >>"$T/A/ntarelay.conf"
