@@ -26,6 +26,9 @@
  * from this relay: its peers still have them, and the chain heads their
  * heartbeats announce make the relay ask for them by backfill.
  *
+ * It must never drop an acknowledged event without a log line and a
+ * counter, and never let a turn that failed to commit publish anything.
+ *
  * Loop thread only; the state lives in struct relay (r->storefault).
  */
 #ifndef NTARELAY_RELAY_STOREFAULT_H
