@@ -54,8 +54,22 @@ zone_name_valid(const char *s, size_t len, const char **why)
 int
 zone_name_normalise(const char *in, char *out, const char **why)
 {
-	size_t n = strlen(in);
+	return zone_name_normalise_n(in, strlen(in), out, why);
+}
 
+int
+zone_name_normalise_n(const char *in, size_t n, char *out, const char **why)
+{
+	const char *dummy;
+
+	if (why == NULL)
+		why = &dummy;
+	/* A C string would end at the NUL and name another zone: "a.%00b"
+	 * must not answer for "a." */
+	if (memchr(in, '\0', n) != NULL) {
+		*why = "NUL byte in the name";
+		return -1;
+	}
 	if (n == 0 || n > ZONE_TEXT_MAX) {
 		*why = n ? "name longer than 255 octets in wire form" : "empty name";
 		return -1;

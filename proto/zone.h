@@ -27,7 +27,13 @@ bool zone_name_in(const char *name, const char *zone);
  * Normalise a name typed by a person ("DE", "example.com") into the protocol
  * form ("de.", "example.com.") in out (ZONE_TEXT_MAX + 1 bytes): lowercases
  * and adds the final dot. Returns 0, or -1 (with why) when it is not valid.
+ * This is the one rule for every zone that comes from a URL, a form or a
+ * submission: nothing else is changed (no escapes, no IDN, no trimming).
  */
 int zone_name_normalise(const char *in, char *out, const char **why);
+/* The same for len bytes that need not be NUL-terminated: a NUL byte among
+ * them is refused ("NUL byte in the name"), never taken as the end. */
+int zone_name_normalise_n(const char *in, size_t len, char *out,
+    const char **why);
 
 #endif

@@ -13,6 +13,7 @@
 #include "relay/page.h"
 #include "relay/slash.h"
 #include "relay/log.h"
+#include "relay/storefault.h"
 #include "trustdb/membership.h"
 #include "trustdb/store.h"
 
@@ -22,6 +23,11 @@ healthy(void *ctx, char *why, size_t len)
 	struct relay *r = ctx;
 	bool up = false;
 
+	/* first: it is why the links are down, and what to fix */
+	if (!storefault_writable(r)) {
+		storefault_describe(r, why, len);
+		return false;
+	}
 	for (size_t i = 0; i < r->nlinks; i++)
 		up |= link_is_up(r->links[i]);
 	if (r->nlinks > 0 && !up) {
@@ -136,7 +142,13 @@ metrics(void *ctx)
 {
 	struct relay *r = ctx;
 
-	r->metrics.stored_events = (uint64_t)store_count(r->store);
+	long long n = store_count(r->store);
+
+	/* the last count known while the store cannot answer */
+	if (n >= 0)
+		r->metrics.stored_events = (uint64_t)n;
+	r->metrics.store_writable = storefault_writable(r) ? 1 : 0;
+	r->metrics.store_held = storefault_held(r);
 	r->metrics.nlinks = r->nlinks;
 	for (size_t i = 0; i < r->nlinks; i++) {
 		long d = store_outbox_depth(r->store, link_store_id(r->links[i]));

@@ -20,6 +20,9 @@ struct catchup {
 	long long first_up_ms;       /* a link first came up; 0: none yet */
 	long long last_ask_ms;
 	long behind;                 /* member keys still missing history */
+	long long missing;           /* seqs they miss, at the last check */
+	long long progress_ms;       /* when missing last went down */
+	int asks;
 	long timer;
 };
 
@@ -28,6 +31,7 @@ struct behind_ctx {
 	unsigned char last[KEY_ID_LEN];
 	bool has_last;
 	long keys;
+	long long missing;
 	bool ask;
 };
 
@@ -38,14 +42,15 @@ count_behind(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
 	struct behind_ctx *c = arg;
 	struct trust_answer a;
 
-	(void)lo;
-	(void)hi;
 	/* only members' keys are waited for: a stranger's chain is not ours
 	 * to complete */
-	if (c->has_last && memcmp(c->last, key, KEY_ID_LEN) == 0)
+	if (c->has_last && memcmp(c->last, key, KEY_ID_LEN) == 0) {
+		c->missing += hi - lo + 1;
 		return;
+	}
 	if (c->r->tidx == NULL || !trust_index_lookup(c->r->tidx, key, relay_now(), &a))
 		return;
+	c->missing += hi - lo + 1;
 	memcpy(c->last, key, KEY_ID_LEN);
 	c->has_last = true;
 	c->keys++;
@@ -85,8 +90,10 @@ tick(void *arg)
 	}
 	if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS) {
 		b.ask = ms - c->last_ask_ms >= CATCHUP_ASK_MS;
-		if (b.ask)
+		if (b.ask) {
 			c->last_ask_ms = ms;
+			c->asks++;
+		}
 		if (store_behind_each(r->store, relay_now() - CATCHUP_HEARTBEAT_LIVE,
 		    CATCHUP_DEPTH, count_behind, &b, err) < 0) {
 			log_err("%s", err);
@@ -94,6 +101,20 @@ tick(void *arg)
 			c->behind = b.keys;
 			if (b.keys == 0) {
 				finish(r, "every member's recent history is held");
+				return;
+			}
+			if (c->progress_ms == 0 || b.missing < c->missing)
+				c->progress_ms = ms;
+			c->missing = b.missing;
+			/* asked, and nothing more came: the peers that hold the
+			 * rest are down (their retained heartbeats live on) */
+			if (c->asks >= 2 && ms - c->progress_ms >= CATCHUP_STALL_MS) {
+				char why[160];
+				snprintf(why, sizeof(why), "no peer answered for the rest "
+				    "(%ld member keys, %lld seqs) in %d ms", b.keys,
+				    b.missing, CATCHUP_STALL_MS);
+				log_warn("catch-up: %s: deciding with what is held", why);
+				finish(r, why);
 				return;
 			}
 		}

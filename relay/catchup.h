@@ -14,6 +14,9 @@
  *     the last HEARTBEAT_LIVE seconds has no gap in the last CATCHUP_DEPTH
  *     seqs of its chain below its head (a heartbeat announces its key's
  *     chain head: the relay holds its peers' recent history); or
+ *   - it asked at least twice and nothing more came for CATCHUP_STALL_MS
+ *     (the peers that hold the rest are down, while their retained
+ *     heartbeats live on at the broker), which it logs as a warning; or
  *   - sync_wait seconds have passed since the start (configurable; 0: do
  *     not wait), which it logs with what it still misses.
  * While syncing it asks for the missing ranges every CATCHUP_ASK_MS
@@ -37,6 +40,7 @@ struct relay;
 #define CATCHUP_DEPTH 1000        /* BACKFILL_MAX: one request's worth */
 #define CATCHUP_ASK_MS 2000
 #define CATCHUP_HEARTBEAT_LIVE 180
+#define CATCHUP_STALL_MS 6000     /* no answer brings anything more */
 
 /* Start watching (after the links were created). */
 int catchup_start(struct relay *r);

@@ -45,7 +45,7 @@ enum key_id {
 	K_MATTERMOST_SLASH_TOKEN_FILE, K_MATTERMOST_USERNAME,
 	K_MATTERMOST_ICON_URL, K_MATTERMOST_KINDS, K_MATTERMOST_RATE,
 	K_MATTERMOST_QUEUE_MAX, K_SYNC_WAIT, K_ZONE_KEYS_PER_OPERATOR,
-	K_ZONE_EVENTS_PER_OPERATOR,
+	K_ZONE_EVENTS_PER_OPERATOR, K_CORE_DUMPS,
 	K__COUNT
 };
 
@@ -149,6 +149,7 @@ static const struct keydef keys[K__COUNT] = {
 	[K_SYNC_WAIT] = { "sync_wait", 0, set_number, 0, 3600 },
 	[K_ZONE_KEYS_PER_OPERATOR] = { "zone_keys_per_operator", 0, set_number, 1, 128 },
 	[K_ZONE_EVENTS_PER_OPERATOR] = { "zone_events_per_operator", 0, set_number, 16, 100000 },
+	[K_CORE_DUMPS] = { "core_dumps", 0, set_bool, 0, 0 },
 };
 
 static int fail(struct parser *p, int line, const char *fmt, ...)
@@ -821,6 +822,7 @@ set_bool(struct parser *p, enum key_id k, const char *v)
 	case K_VETO_UNBACKED: p->cfg->veto_unbacked = b; break;
 	case K_VETO_ZONE_STATEMENT: p->cfg->veto_zone_statement = b; break;
 	case K_STATUS_PAGE: p->cfg->status_page = b; break;
+	case K_CORE_DUMPS: p->cfg->core_dumps = b; break;
 	default: return fail(p, p->line, "%s: internal error", keys[k].name);
 	}
 	return 0;
@@ -1197,7 +1199,7 @@ int
 config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen)
 {
 	struct parser *p;
-	char *buf = NULL;
+	char *buf = NULL, *iobuf = NULL;
 	struct stat st;
 	FILE *fp = NULL;
 	int rc = -1, r;
@@ -1217,6 +1219,13 @@ config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen
 	}
 	if ((fp = fopen(path, "re")) == NULL) {
 		fail(p, 0, "%s", strerror(errno));
+		goto out;
+	}
+	/* The file may hold a credential (mattermost_webhook): read it
+	 * through a buffer of ours, zeroed below, not one of stdio's. */
+	if ((iobuf = malloc(BUFSIZ)) == NULL ||
+	    setvbuf(fp, iobuf, _IOFBF, BUFSIZ) != 0) {
+		fail(p, 0, "out of memory");
 		goto out;
 	}
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -1243,6 +1252,11 @@ config_load(const char *path, struct relay_config *cfg, char *err, size_t errlen
 out:
 	if (fp != NULL)
 		fclose(fp);
+	if (iobuf)
+		explicit_bzero(iobuf, BUFSIZ);
+	free(iobuf);
+	if (buf)
+		explicit_bzero(buf, CONFIG_LINE_MAX + 1);
 	free(buf);
 	free(p);
 	return rc;

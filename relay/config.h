@@ -152,6 +152,10 @@ struct relay_config {
 	                                  "control.sock" beside the store; "" = off */
 	bool control_socket_default;   /* not given: use the default */
 
+	/* secrets: a core dump would hold the relay key and the credentials */
+	bool core_dumps;            /* core_dumps yes|no; no: not dumpable
+	                               (PR_SET_DUMPABLE 0, RLIMIT_CORE 0) */
+
 	/* public incident page and notifications */
 	bool status_page;           /* status_page yes|no; no: GET / serves the page */
 	char public_url[512];       /* public_url URL: how outsiders reach this

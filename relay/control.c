@@ -27,7 +27,14 @@
  * relay's to write; a body that sets it is refused. What the protocol
  * would refuse is refused here with the same error name and reason
  * (400), before anything is signed or stored. 201 {"id": EVENT_ID,
- * "kind": ..., "zone": ...} when the event was signed and stored.
+ * "kind": ..., "zone": ...} when the event was signed and stored: the
+ * turn's transaction is committed before the answer. While the store
+ * cannot write (relay/storefault.h), or when that commit fails, 503
+ * store_unwritable: nothing was signed, published or kept.
+ *
+ * A zone is canonicalised as everywhere a person types one (lower case, a
+ * final dot added: proto/zone.h zone_name_normalise()); a name that is not
+ * valid even so is refused (400 bad_zone).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +47,7 @@
 #include "relay/gossip.h"
 #include "relay/log.h"
 #include "relay/renew.h"
+#include "relay/storefault.h"
 
 #define STATEMENT_LIFETIME 86400
 #define WITHDRAW_LIFETIME (7 * 86400)
@@ -64,6 +72,29 @@ refuse(struct relay *r, json_t **reply, unsigned status, const char *name,
 	return status;
 }
 
+/* A client's text for a message: printable ASCII, others as '?', cut. */
+static void
+shown_text(const char *in, size_t len, char *out, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < len && i + 1 < cap; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
+/* 503: the store cannot write (now, or the commit of this submission
+ * failed): nothing was kept, the submitter may try again later. */
+static unsigned
+unwritable(struct relay *r, json_t **reply)
+{
+	char why[STORE_ERR_MAX + 64];
+
+	storefault_describe(r, why, sizeof(why));
+	return refuse(r, reply, 503, "store_unwritable", "%s; nothing was signed "
+	    "or kept: submit again when GET /healthz answers ok", why);
+}
+
 /*
  * POST /v1/submit/clear_equivocation {"key": KEYID}: a person looked at
  * the proof (GET /v1/peers flags, the eqv/ topic) and lets the operator
@@ -85,10 +116,20 @@ clear_equivocation(struct relay *r, const char *body, size_t len, json_t **reply
 		return refuse(r, reply, 400, "bad_request", "%s", "expected "
 		    "{\"key\": KEYID} (64 hex digits)");
 	}
+	if (!storefault_writable(r)) {
+		json_decref(f);
+		return unwritable(r, reply);
+	}
 	gossip_begin(r);
 	if ((rc = store_clear_equivocation(r->store, key, err)) < 0) {
 		json_decref(f);
+		if (gossip_commit(r) != 0)
+			return unwritable(r, reply);
 		return refuse(r, reply, 500, "internal", "%s", err);
+	}
+	if (gossip_commit(r) != 0) {
+		json_decref(f);
+		return unwritable(r, reply);
 	}
 	if (rc == 0) {
 		unsigned st = refuse(r, reply, 404, "not_flagged", "key %.16s... is "
@@ -126,11 +167,27 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		return refuse(r, reply, 404, "not_found", "'%s' cannot be "
 		    "submitted (assessment, zone_statement, withdraw, observation)",
 		    what);
+	if (!storefault_writable(r))
+		return unwritable(r, reply);
 	f = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(f)) {
 		json_decref(f);
 		return refuse(r, reply, 400, "bad_request", "the body is not a "
 		    "JSON object: %s", jerr.text);
+	}
+	if ((v = json_object_get(f, "zone")) != NULL) {
+		const char *zwhy = NULL;
+		char shown[80];
+		if (!json_is_string(v) || zone_name_normalise_n(json_string_value(v),
+		    json_string_length(v), zonebuf, &zwhy) != 0) {
+			shown_text(json_is_string(v) ? json_string_value(v) : "",
+			    json_is_string(v) ? json_string_length(v) : 0, shown,
+			    sizeof(shown));
+			json_decref(f);
+			return refuse(r, reply, 400, "bad_zone", "zone '%s' is not a "
+			    "domain name (%s)", shown, zwhy ? zwhy : "not a string");
+		}
+		json_object_set_new(f, "zone", json_string(zonebuf));
 	}
 	for (int i = 0; header[i]; i++)
 		if (json_object_get(f, header[i]) != NULL) {
@@ -212,6 +269,8 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		char name[40] = "refused";
 		const char *colon = strchr(why, ':');
 
+		if (gossip_commit(r) != 0 || !storefault_writable(r))
+			return unwritable(r, reply);
 		if (why[0] == '\0')
 			return refuse(r, reply, 500, "internal", "%s",
 			    "the relay could not sign or store the event (see its log)");
@@ -225,12 +284,15 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		}
 		return refuse(r, reply, 400, name, "%s", text);
 	}
+	if (kind == KIND_WITHDRAW && target[0])
+		renew_withdrawn(r, target);
+	/* stored for good before the answer says so */
+	if (gossip_commit(r) != 0)
+		return unwritable(r, reply);
 	r->metrics.submissions++;
 	encoding_hex_encode(id, KEY_ID_LEN, idhex);
 	log_notice("control: signed %s %s%s%s", what, idhex, zonebuf[0] ? " for " :
 	    "", zonebuf);
-	if (kind == KIND_WITHDRAW && target[0])
-		renew_withdrawn(r, target);
 	*reply = json_pack("{s:s,s:s,s:s}", "id", idhex, "kind", what,
 	    "zone", zonebuf);
 	if (judged)

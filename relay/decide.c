@@ -32,6 +32,7 @@
 #include "relay/quorum.h"
 #include "relay/relay.h"
 #include "relay/store_zone.h"
+#include "relay/storefault.h"
 
 #define VOTES_MAX 128             /* the decision schema's limit */
 #define DECISION_LIFETIME 86400   /* exp of a decision event */
@@ -67,6 +68,21 @@ struct dzone {
 	long long resolved_end;           /* the last resolved one ended */
 	size_t index;                     /* in decide.v */
 	struct dzone *next;               /* hash chain */
+	/* The zone as committed, while the loop turn that evaluated it is
+	 * open: restored if that turn rolls back (decide_rollback()). */
+	bool saved;
+	struct dzone_memory {
+		enum quorum_state state;
+		bool recovering;
+		long long since, changed, nta_until, published;
+		long lifetime;
+		unsigned char digest[crypto_hash_sha256_BYTES];
+		bool has_event;
+		unsigned char event[KEY_ID_LEN];
+		bool has_inc, has_last;
+		struct store_incident inc, last;
+		long long resolved_end;
+	} committed;
 };
 
 struct decide {
@@ -75,6 +91,7 @@ struct decide {
 	struct dzone **slots;             /* hash table by name */
 	size_t nslots;
 	bool all;                          /* evaluate every zone */
+	bool saved;                        /* a zone holds a saved memory */
 };
 
 /* One evaluation: the zone's views and words, and the rule's answer. */
@@ -741,6 +758,46 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
 	}
 }
 
+/* Keep what z is as committed, until the turn ends. */
+static void
+remember(struct decide *d, struct dzone *z)
+{
+	struct dzone_memory *m = &z->committed;
+
+	if (z->saved)
+		return;
+	m->state = z->state;
+	m->recovering = z->recovering;
+	m->since = z->since;
+	m->changed = z->changed;
+	m->nta_until = z->nta_until;
+	m->published = z->published;
+	m->lifetime = z->lifetime;
+	memcpy(m->digest, z->digest, sizeof(z->digest));
+	m->has_event = z->has_event;
+	memcpy(m->event, z->event, KEY_ID_LEN);
+	m->has_inc = z->has_inc;
+	m->has_last = z->has_last;
+	m->inc = z->inc;
+	m->last = z->last;
+	m->resolved_end = z->resolved_end;
+	z->saved = true;
+	d->saved = true;
+}
+
+/* Has z changed anything the store holds in this turn? */
+static bool
+touched(const struct dzone *z)
+{
+	const struct dzone_memory *m = &z->committed;
+
+	return z->saved && (z->has_event != m->has_event ||
+	    memcmp(z->event, m->event, KEY_ID_LEN) != 0 ||
+	    z->has_inc != m->has_inc || z->has_last != m->has_last ||
+	    memcmp(&z->inc, &m->inc, sizeof(m->inc)) != 0 ||
+	    memcmp(&z->last, &m->last, sizeof(m->last)) != 0);
+}
+
 /* Re-evaluate one zone; publish and notify when its decision changed.
  * Returns false when the zone may be forgotten. */
 static bool
@@ -753,6 +810,7 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 	bool changed, refresh, opened;
 	long long t0 = loop_now_ms();
 
+	remember(r->decide, z);
 	z->dirty = false;
 	if (evaluate(r, z, now, &e, &opened) != 0) {
 		eval_free(&e);
@@ -796,8 +854,10 @@ flush(struct relay *r, bool force)
 	long long now = relay_now();
 	long long ms = loop_now_ms();
 
-	if (d == NULL || !catchup_done(r))
-		return;   /* syncing: nothing is signed; the zones stay dirty */
+	/* syncing, or the store cannot write: nothing is signed; the zones
+	 * stay marked until it can (relay/catchup.h, relay/storefault.h) */
+	if (d == NULL || !catchup_done(r) || !storefault_writable(r))
+		return;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = d->v[i];
 		if (d->all)
@@ -810,8 +870,9 @@ flush(struct relay *r, bool force)
 			z->dirty = true;   /* the tick comes back for it */
 			continue;
 		}
+		/* a zone dropped in this turn must have nothing to roll back */
 		if (!decide_zone(r, z, now) && (!z->has_event ||
-		    z->state == QS_CLEAR)) {
+		    z->state == QS_CLEAR) && !touched(z)) {
 			zone_drop(d, z);
 			i--;   /* another zone moved into slot i */
 		}
@@ -912,6 +973,51 @@ decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
     const unsigned char origin[KEY_ID_LEN])
 {
 	return store_withdrawn(r->store, id, origin);
+}
+
+void
+decide_committed(struct relay *r)
+{
+	struct decide *d = r->decide;
+
+	if (d == NULL || !d->saved)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		d->v[i]->saved = false;
+	d->saved = false;
+}
+
+void
+decide_rollback(struct relay *r)
+{
+	struct decide *d = r->decide;
+
+	if (d == NULL || !d->saved)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		struct dzone *z = d->v[i];
+		const struct dzone_memory *m = &z->committed;
+		if (!z->saved)
+			continue;
+		z->state = m->state;
+		z->recovering = m->recovering;
+		z->since = m->since;
+		z->changed = m->changed;
+		z->nta_until = m->nta_until;
+		z->published = m->published;
+		z->lifetime = m->lifetime;
+		memcpy(z->digest, m->digest, sizeof(z->digest));
+		z->has_event = m->has_event;
+		memcpy(z->event, m->event, KEY_ID_LEN);
+		z->has_inc = m->has_inc;
+		z->has_last = m->has_last;
+		z->inc = m->inc;
+		z->last = m->last;
+		z->resolved_end = m->resolved_end;
+		z->saved = false;
+		z->dirty = true;   /* signed again once the store writes */
+	}
+	d->saved = false;
 }
 
 void

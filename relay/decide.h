@@ -58,8 +58,15 @@ void decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN]);
 /* Evaluate every zone again (the trust index changed). */
 void decide_all(struct relay *r);
 
-/* Evaluate the marked zones (called inside the turn's transaction). */
+/* Evaluate the marked zones (called inside the turn's transaction);
+ * nothing while the store cannot write (relay/storefault.h). */
 void decide_flush(struct relay *r);
+
+/* The turn's transaction committed, or rolled back: then every decision
+ * signed in it is forgotten (state, digest, event) and its zone is
+ * evaluated again, so that it is signed once the store writes. */
+void decide_committed(struct relay *r);
+void decide_rollback(struct relay *r);
 
 /*
  * GET /v1/zones: {"now":N,"relay":OPERATOR,"count":N,"zones":[SUMMARY..]},

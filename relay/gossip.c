@@ -14,7 +14,8 @@
 #include "relay/gossip.h"
 #include "relay/notify.h"
 #include "relay/log.h"
-#include "relay/store_zone.h"
+#include "relay/quota.h"
+#include "relay/storefault.h"
 #include "relay/topic.h"
 #include "trustdb/store.h"
 
@@ -63,35 +64,19 @@ check_member(struct relay *r, const struct event *ev, char *reason)
 	return PROTO_OK;
 }
 
-/*
- * The per-operator quota of a zone (zone_keys_per_operator,
- * zone_events_per_operator): what bounds the cost of evaluating a zone,
- * whatever one operator sends (relay/store_zone.h).
- */
+/* The per-operator quota of a zone (relay/quota.h). */
 static enum proto_err
 check_zone_quota(struct relay *r, const struct event *ev, long long now,
     char *reason)
 {
-	char err[STORE_ERR_MAX];
-	long keys = 0, events = 0;
+	char err[STORE_ERR_MAX] = "";
+	enum proto_err e = quota_check(r->quota, r->store, ev, now,
+	    r->cfg.zone_keys_per_operator, r->cfg.zone_events_per_operator,
+	    reason, err);
 
-	if (ev->kind != KIND_OBSERVATION && ev->kind != KIND_ASSESSMENT &&
-	    ev->kind != KIND_ZONE_STATEMENT)
-		return PROTO_OK;
-	if (store_zone_usage(r->store, ev->zone, ev->origin, ev->key, now, &keys,
-	    &events, err) != 0) {
+	if (err[0])
 		log_err("%s", err);
-		return PROTO_OK;   /* the store will say more when it stores */
-	}
-	if (ev->kind == KIND_OBSERVATION && keys >= r->cfg.zone_keys_per_operator)
-		return proto_fail(reason, PROTO_E_QUOTA, "the origin already "
-		    "observes %s with %ld other live keys (zone_keys_per_operator "
-		    "%d)", ev->zone, keys, r->cfg.zone_keys_per_operator);
-	if (events >= r->cfg.zone_events_per_operator)
-		return proto_fail(reason, PROTO_E_QUOTA, "the origin already has "
-		    "%ld live events for %s (zone_events_per_operator %d)", events,
-		    ev->zone, r->cfg.zone_events_per_operator);
-	return PROTO_OK;
+	return e;
 }
 
 /* Publish on the equivocation topic the two envelopes that prove it: the
@@ -194,26 +179,36 @@ gossip_begin(struct relay *r)
 {
 	char err[STORE_ERR_MAX];
 
-	if (!store_in_transaction(r->store) && store_begin(r->store, err) != 0)
-		log_err("%s", err);
+	if (store_in_transaction(r->store) || store_begin(r->store, err) == 0)
+		return;
+	/* nothing began: what follows writes alone, and the turn is held */
+	store_rollback(r->store);
+	storefault_failed(r, err);
 }
 
-void
+int
 gossip_commit(struct relay *r)
 {
-	char err[STORE_ERR_MAX];
+	char err[STORE_ERR_MAX] = "";
 
 	/* decisions the turn's events changed are signed in the same
 	 * transaction, and leave with them */
-	if (store_in_transaction(r->store))
+	if (store_in_transaction(r->store) && storefault_writable(r))
 		decide_flush(r);
 
-	if (store_in_transaction(r->store) && store_commit(r->store, err) != 0) {
-		log_err("%s: %zu events of this turn are lost (backfill asks for "
-		    "them again)", err, queue.n);
+	/* A turn that cannot commit is rolled back as a whole and what it
+	 * accepted is held for a retry (relay/storefault.h): nothing of it
+	 * was published, and no own event of it exists anywhere. */
+	if (!storefault_writable(r) || (store_in_transaction(r->store) &&
+	    store_commit(r->store, err) != 0)) {
+		store_rollback(r->store);
 		queue_drop();
-		return;
+		decide_rollback(r);
+		storefault_turn_end(r, false, err);
+		return -1;
 	}
+	decide_committed(r);
+	storefault_turn_end(r, true, NULL);
 	for (size_t i = 0; i < queue.n; i++) {
 		struct pending *p = &queue.v[i];
 		for (size_t l = 0; l < r->nlinks; l++) {
@@ -225,6 +220,7 @@ gossip_commit(struct relay *r)
 		}
 	}
 	queue_drop();
+	return 0;
 }
 
 /*
@@ -315,7 +311,9 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 	}
 	if (e == PROTO_OK && !is_trust_kind(ev->kind))
 		e = check_member(r, ev, reason);
-	if (e == PROTO_OK && !ratelimit_take(r->rl, ev->origin, loop_now_ms()))
+	/* a replayed event's rate was charged when it first arrived */
+	if (e == PROTO_OK && !storefault_replaying(r) &&
+	    !ratelimit_take(r->rl, ev->origin, loop_now_ms()))
 		e = proto_fail(reason, PROTO_E_RATE_LIMITED, "more than %d events/s "
 		    "(burst %d) from this origin", r->cfg.rate_limit, r->cfg.rate_burst);
 	if (e == PROTO_OK)
@@ -324,6 +322,8 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		reject(r, name, env, e, reason);
 		goto out;
 	}
+	/* Acknowledged by the broker already: kept until the turn commits. */
+	storefault_journal(r, from, topic, payload, len);
 
 	if (ev->kind == KIND_WITHDRAW && check_withdraw(r, ev, reason) != PROTO_OK) {
 		reject(r, name, env, PROTO_E_NOT_OWN_EVENT, reason);
@@ -370,8 +370,18 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 	if (is_trust_kind(ev->kind)) {
 		struct trustdb_import_stats st;
 		char treason[256];
-		if (r->tdb == NULL || trustdb_import(r->tdb, payload, len, now, &st,
-		    treason) != TRUSTDB_OK) {
+		enum trustdb_err te = r->tdb == NULL ? TRUSTDB_E_INVALID_ARG :
+		    trustdb_import(r->tdb, payload, len, now, &st, treason);
+		if (te == TRUSTDB_E_SQL || te == TRUSTDB_E_OPEN ||
+		    te == TRUSTDB_E_LOCKED || te == TRUSTDB_E_CORRUPT ||
+		    te == TRUSTDB_E_NOMEM) {
+			/* the trust database cannot write: the event is held */
+			char cause[300];
+			snprintf(cause, sizeof(cause), "trust database: %s", treason);
+			storefault_failed(r, cause);
+			goto out;
+		}
+		if (te != TRUSTDB_OK) {
 			reject(r, name, env, st.proto != PROTO_OK ? st.proto :
 			    PROTO_E_UNTRUSTED_KEY, treason);
 			goto out;
@@ -388,6 +398,7 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 			goto out;
 		}
 		r->metrics.accepted[ev->kind]++;
+		quota_admitted(r->quota, ev);
 		if (ar == ACCEPT_SEQ_GAP) {
 			r->metrics.seq_gaps++;
 			backfill_gap(r, ev->key);
@@ -498,6 +509,17 @@ gossip_own_id(struct relay *r, enum kind kind, json_t *fields, long lifetime,
 
 	if (p == NULL || fields == NULL)
 		goto out;
+	if (!storefault_writable(r)) {
+		/* never signed, so never a seq to take back */
+		char cause[STORE_ERR_MAX];
+		r->metrics.own_events_refused++;
+		storefault_describe(r, cause, sizeof(cause));
+		if (why)
+			snprintf(why, whylen, "store_unwritable: %s", cause);
+		else
+			log_notice("not signing a %s: %s", kind_name(kind), cause);
+		goto out;
+	}
 	gossip_begin(r);
 	if (store_head(r->store, pub->id, &has, &head_seq, head_id, err) != 0) {
 		log_err("%s", err);
@@ -549,6 +571,7 @@ gossip_own_id(struct relay *r, enum kind kind, json_t *fields, long lifetime,
 		}
 		r->metrics.own_events++;
 		r->metrics.accepted[kind]++;
+		quota_admitted(r->quota, ev);
 		decide_event(r, ev);
 		notify_event(r->notify, ev);
 		gossip_publish_all(r, ev, json, jlen, sp.row, NULL);

@@ -8,8 +8,9 @@
  *   before any signature check); signature by a key the trust database
  *   knows; payload validation; federation name; topic matches the event;
  *   the key is a current key of a member (trust kinds: the trust database
- *   verifies and imports them instead); per-origin rate limit;
- *   acceptance against the signer's chain (equivocations kept as proof and
+ *   verifies and imports them instead); per-origin rate limit (not for a
+ *   replayed event: relay/storefault.h); journaled until the turn
+ *   commits (relay/storefault.h); acceptance against the signer's chain (equivocations kept as proof and
  *   reported); store with an outbox row for every other link; forward the
  *   identical bytes once to every other link.
  */
@@ -35,11 +36,13 @@ void gossip_acked(struct relay *r, struct link *l, long long row);
  * header is filled here: v, net, kind, origin, key, seq, prev, ts, exp,
  * refs), append it to the relay's chain, store it with an outbox row for
  * every link and publish it. lifetime in seconds (0 for key_revoke).
- * Returns 0, or -1 (logged).
+ * Returns 0, or -1 (logged). Refused (-1, nothing signed) while the store
+ * cannot write.
  */
 int gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime);
 /* The same, giving the new event's id in id_out (KEY_ID_LEN bytes) and,
- * on -1, why the protocol refuses it in why (whylen bytes); both may be
+ * on -1, why the protocol refuses it in why (whylen bytes: "name: text";
+ * "store_unwritable: ..." while the store cannot write); both may be
  * NULL. */
 int gossip_own_id(struct relay *r, enum kind kind, json_t *fields,
     long lifetime, unsigned char *id_out, char *why, size_t whylen);
@@ -48,10 +51,13 @@ int gossip_own_id(struct relay *r, enum kind kind, json_t *fields,
  * The loop turn's transaction: gossip_begin() opens it (ingest, own events
  * and acknowledgements call it), gossip_commit() commits it and only then
  * publishes what the turn stored. main.c calls gossip_commit() before every
- * poll.
+ * poll; a submission calls it before it answers. A turn that cannot commit
+ * is rolled back whole, publishes nothing, and what it accepted is held for
+ * a retry (relay/storefault.h): gossip_commit() returns 0 committed, -1
+ * rolled back.
  */
 void gossip_begin(struct relay *r);
-void gossip_commit(struct relay *r);
+int gossip_commit(struct relay *r);
 
 /* Queue a stored envelope (own or accepted), as-is, for every link but
  * `except`; it leaves at gossip_commit(). */

@@ -60,8 +60,16 @@ struct http_server {
 
 /* What the URI callback learns about a request before MHD parses it; a
  * pointer to one of these becomes the request's context, so nothing is
- * allocated per request that carries no body. */
-static char http_uri_ok, http_uri_long;
+ * allocated per request that carries no body. An encoded NUL (%00) is
+ * seen here, in the URL as sent: once decoded, every string would end at
+ * it ("/v1/zones/lim.example.%00x" would answer for "lim.example."). */
+static char http_uri_ok, http_uri_long, http_uri_nul;
+
+static bool
+http_uri_marker(const void *p)
+{
+	return p == &http_uri_ok || p == &http_uri_long || p == &http_uri_nul;
+}
 
 /* A request with a body (POST routes): the body collected, bounded. */
 struct http_req {
@@ -616,7 +624,9 @@ http_uri_log(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	(void)cls;
 	(void)con;
-	return strlen(uri) > HTTP_URL_MAX ? &http_uri_long : &http_uri_ok;
+	if (strlen(uri) > HTTP_URL_MAX)
+		return &http_uri_long;
+	return strstr(uri, "%00") ? &http_uri_nul : &http_uri_ok;
 }
 
 static bool
@@ -667,8 +677,7 @@ http_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	(void)cls;
 	(void)con;
 	(void)toe;
-	if (con_cls == NULL || *con_cls == NULL || *con_cls == &http_uri_ok ||
-	    *con_cls == &http_uri_long)
+	if (con_cls == NULL || *con_cls == NULL || http_uri_marker(*con_cls))
 		return;
 	req = *con_cls;
 	if (req->body) {
@@ -726,12 +735,13 @@ http_access(void *cls, struct MHD_Connection *con, const char *url,
 	struct http_params p = { 0 };
 	struct http_req *req;
 	const char *rest = "";
+	bool nul;
 	int t;
 
 	(void)version;
 	/* A request with a body: second and later calls bring the body,
 	 * the last (size 0) asks for the answer. */
-	if (*con_cls != &http_uri_ok && *con_cls != &http_uri_long) {
+	if (!http_uri_marker(*con_cls)) {
 		if ((req = *con_cls) == NULL)
 			return MHD_NO;
 		if (*upload_data_size != 0) {
@@ -753,6 +763,7 @@ http_access(void *cls, struct MHD_Connection *con, const char *url,
 		return http_error(con, MHD_HTTP_URI_TOO_LONG, "uri_too_long",
 		    NULL, NULL, "the URL is longer than %d bytes", HTTP_URL_MAX);
 	}
+	nul = *con_cls == &http_uri_nul;
 	*con_cls = NULL;
 	if ((r = http_route_find(s, url, &rest)) == NULL ||
 	    (strcmp(r->path, "/") == 0 && s->h.page == NULL)) {
@@ -786,6 +797,19 @@ http_access(void *cls, struct MHD_Connection *con, const char *url,
 		    "Bearer realm=\"ntarelay\", error=\"invalid_token\"",
 		    t == -1 ? "this path needs \"Authorization: Bearer TOKEN\"" :
 		    "the token is not valid");
+	/* One rule for every name taken from a URL: a NUL is refused, never
+	 * taken as the end of it (zones: "a NUL byte in the name"). */
+	if (nul) {
+		char shown[80];
+		http_sanitise(rest, shown, sizeof(shown));
+		if (r->fn == http_zone)
+			return http_error(con, MHD_HTTP_BAD_REQUEST, "bad_zone", NULL,
+			    NULL, "'%s%%00...' is not a domain name (NUL byte in "
+			    "the name)", shown);
+		return http_error(con, MHD_HTTP_BAD_REQUEST, "bad_request", NULL,
+		    NULL, "the URL holds an encoded NUL byte (%%00): no path or "
+		    "parameter may contain one");
+	}
 	if (!r->params) {
 		MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND,
 		    http_param_none, &p);

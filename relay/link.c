@@ -27,6 +27,8 @@
 #define BACKOFF_MAX_MS 30000
 #define KEEPALIVE_S 30
 #define INFLIGHT_MAX 65536     /* tracked PUBACKs: mid -> row */
+#define BURST_BYTES (1024 * 1024) /* payload read in one go: what one turn
+                                    may hold in memory if it cannot commit */
 
 struct inflight {
 	int mid;                   /* 0 = empty */
@@ -43,6 +45,8 @@ struct link {
 	int fd;                    /* watched socket, -1 when none */
 	int probe_fd;              /* non-blocking TCP probe, -1 when none */
 	bool up;
+	bool paused;               /* link_pause(): not connected on purpose */
+	size_t burst;              /* payload bytes read in this burst */
 	int protocol;              /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
 	uint64_t refused;          /* publications the broker refused */
 	long backoff_ms;
@@ -182,6 +186,7 @@ on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
 	(void)p;
 	if (msg->payloadlen < 0)
 		return;
+	l->burst += (size_t)msg->payloadlen;
 	l->cb.on_message(l->cb.arg, l, msg->topic, msg->payload,
 	    (size_t)msg->payloadlen);
 }
@@ -219,15 +224,25 @@ on_socket(void *arg, int fd, short revents)
 	struct link *l = arg;
 	int rc = MOSQ_ERR_SUCCESS;
 
+	if (l->paused)
+		return;   /* prepare() disconnects it */
 	if (revents & (POLLIN | POLLERR | POLLHUP)) {
 		/* Read every packet already here (a burst), so that one turn of
 		 * the loop stores them in one transaction. libmosquitto reads
-		 * one packet per call and buffers nothing beyond it. */
+		 * one packet per call and buffers nothing beyond it. The burst
+		 * stops at once when the relay pauses the link (its store
+		 * cannot write: libmosquitto acknowledges a QoS 1 message as it
+		 * reads it), and after BURST_BYTES, which bounds what a turn
+		 * that fails to commit leaves in memory. */
 		int avail = 0, n = 0;
+		l->burst = 0;
 		do
 			rc = mosquitto_loop_read(l->m, 1);
-		while (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && ++n < 1024 &&
+		while (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && !l->paused &&
+		    ++n < 1024 && l->burst < BURST_BYTES &&
 		    ioctl(fd, FIONREAD, &avail) == 0 && avail > 0);
+		if (l->paused)
+			return;
 	}
 	if (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && (revents & POLLOUT))
 		rc = mosquitto_loop_write(l->m, 1);
@@ -235,11 +250,42 @@ on_socket(void *arg, int fd, short revents)
 		link_down(l, mosquitto_strerror(rc));
 }
 
+/* Leave the broker cleanly, keeping the session (it queues our QoS 1
+ * messages meanwhile), and do not come back before link_resume(). */
+static void
+disconnect_paused(struct link *l)
+{
+	bool was_up = l->up;
+
+	/* down first: libmosquitto reports the DISCONNECT it writes through
+	 * on_disconnect, at once */
+	l->up = false;
+	if (was_up)
+		log_notice("link %s: paused (the broker keeps the session and its "
+		    "messages until the relay resumes)", l->cfg.url);
+	if (l->fd >= 0) {
+		loop_fd_del(l->loop, l->fd);
+		l->fd = -1;
+		mosquitto_disconnect(l->m);
+	}
+	close_probe(l);
+	if (l->reconnect_timer) {
+		loop_timer_cancel(l->loop, l->reconnect_timer);
+		l->reconnect_timer = 0;
+	}
+	if (was_up && l->cb.on_down)
+		l->cb.on_down(l->cb.arg, l);
+}
+
 static void
 prepare(void *arg)
 {
 	struct link *l = arg;
 
+	/* Outside libmosquitto's callbacks, where a DISCONNECT is written
+	 * at once rather than queued. */
+	if (l->paused && (l->fd >= 0 || l->probe_fd >= 0 || l->reconnect_timer))
+		disconnect_paused(l);
 	if (l->fd >= 0)
 		loop_fd_events(l->loop, l->fd, (short)(POLLIN |
 		    (mosquitto_want_write(l->m) ? POLLOUT : 0)));
@@ -251,7 +297,7 @@ on_misc(void *arg)
 	struct link *l = arg;
 
 	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
-	if (l->fd >= 0 && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS)
+	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS)
 		link_down(l, "keepalive timeout");
 }
 
@@ -316,6 +362,8 @@ on_probe(void *arg, int fd, short revents)
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
 		soerr = errno;
 	close_probe(l);
+	if (l->paused)
+		return;
 	if (soerr != 0) {
 		log_debug("link %s: %s", l->cfg.url, strerror(soerr));
 		link_down(l, NULL);
@@ -333,6 +381,8 @@ on_reconnect(void *arg)
 	int fd;
 
 	l->reconnect_timer = 0;
+	if (l->paused)
+		return;
 	snprintf(port, sizeof(port), "%d", l->cfg.port);
 	if (getaddrinfo(l->cfg.host, port, &hints, &ai) != 0 || ai == NULL) {
 		log_debug("link %s: cannot resolve %s", l->cfg.url, l->cfg.host);
@@ -372,7 +422,7 @@ link_down(struct link *l, const char *why)
 		if (l->cb.on_down)
 			l->cb.on_down(l->cb.arg, l);
 	}
-	if (l->reconnect_timer)
+	if (l->reconnect_timer || l->paused)
 		return;
 	ms = l->backoff_ms;
 	ms += (long)randombytes_uniform((uint32_t)(ms / 2 + 1)) - ms / 4;
@@ -502,6 +552,31 @@ link_publish(struct link *l, const char *topic, const void *payload, size_t len,
 	if (row >= 0)
 		inflight_put(l, mid, row);
 	return 0;
+}
+
+void
+link_pause(struct link *l)
+{
+	l->paused = true;
+}
+
+void
+link_resume(struct link *l)
+{
+	if (!l->paused)
+		return;
+	l->paused = false;
+	l->backoff_ms = BACKOFF_MIN_MS;
+	if (l->fd < 0 && l->probe_fd < 0 && l->reconnect_timer == 0) {
+		log_notice("link %s: resumed", l->cfg.url);
+		on_reconnect(l);
+	}
+}
+
+bool
+link_is_paused(const struct link *l)
+{
+	return l->paused;
 }
 
 uint64_t

@@ -56,6 +56,21 @@ void link_start(struct link *l);
 int link_publish(struct link *l, const char *topic, const void *payload,
     size_t len, bool retain, long expiry, long long row);
 
+/*
+ * Stop taking messages from the broker, at once: libmosquitto acknowledges
+ * a QoS 1 message (PUBACK) as it reads it, before the relay could store
+ * it, so a relay whose store cannot write must not read. A read burst in
+ * progress ends after the current message; before the next poll the link
+ * disconnects cleanly (a connection left unread would time out anyway),
+ * keeping its persistent session, in which the broker queues our QoS 1
+ * messages (up to its max_queued_messages) and redelivers those it sent
+ * without our PUBACK. No reconnection until link_resume().
+ */
+void link_pause(struct link *l);
+/* Connect again (at once) after link_pause(). */
+void link_resume(struct link *l);
+bool link_is_paused(const struct link *l);
+
 /* True when row is published and not yet acknowledged on this link. */
 bool link_inflight(const struct link *l, long long row);
 

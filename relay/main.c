@@ -8,12 +8,15 @@
  * pruning, trust index changes. Signals: SIGHUP reloads, SIGTERM drains.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,10 +33,12 @@
 #include "relay/decide.h"
 #include "relay/gossip.h"
 #include "relay/notify.h"
+#include "relay/rebuild.h"
 #include "relay/renew.h"
 #include "relay/slash.h"
 #include "relay/log.h"
 #include "relay/relay.h"
+#include "relay/storefault.h"
 #include "relay/topic.h"
 #include "relay/watch.h"
 #include "trustdb/store.h"
@@ -43,7 +48,7 @@
 #define HEARTBEAT_LIFETIME 180
 
 static const char usage_text[] =
-    "usage: ntarelayd [-c FILE] [-t] [-d] [-v] [-h]\n"
+    "usage: ntarelayd [-c FILE] [-t] [-d] [--rebuild-store] [-v] [-h]\n"
     "\n"
     "The ntarelay relay: gossips signed DNSSEC observations and assessments\n"
     "between the operators of a federation over MQTT.\n"
@@ -51,6 +56,9 @@ static const char usage_text[] =
     "  -c FILE   configuration file (default " CONFIG_DEFAULT_PATH ")\n"
     "  -t        check the configuration and exit (0 valid, 1 not)\n"
     "  -d        log debug messages (overrides log_level)\n"
+    "  --rebuild-store\n"
+    "            if the store is damaged, move it aside (renamed with a\n"
+    "            timestamp) and start with an empty one that peers fill\n"
     "  -v        print the version and exit\n"
     "  -h        this text\n"
     "\n"
@@ -125,7 +133,9 @@ heartbeat(void *arg)
 	json_t *f = json_pack("{s:I,s:s}", "uptime",
 	    (json_int_t)(relay_now() - r->started), "version", r->version);
 
-	if (!r->draining)
+	/* no heartbeat while the store cannot write: its silence is the
+	 * signal peers see */
+	if (!r->draining && storefault_writable(r))
 		gossip_own(r, KIND_HEARTBEAT, f, HEARTBEAT_LIFETIME);
 	else
 		json_decref(f);
@@ -139,13 +149,15 @@ prune(void *arg)
 	char err[STORE_ERR_MAX];
 	long n;
 
+	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
+	if (!storefault_writable(r))
+		return;   /* the retries write; this waits for them */
 	if (store_counters_save(r->store, &r->metrics, err) != 0)
 		log_err("%s", err);
 	if (store_prune(r->store, relay_now(), r->cfg.retention, &n, err) != 0)
 		log_err("%s", err);
 	else if (n)
 		log_info("pruned %ld expired events", n);
-	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
 }
 
 /* Ask for the gaps of every chain: shortly after the start (the links are
@@ -166,11 +178,21 @@ on_message(void *arg, struct link *l, const char *topic, const void *payload,
     size_t len)
 {
 	struct relay *r = arg;
+	char cause[STORE_ERR_MAX];
 
 	for (size_t i = 0; i < r->nlinks; i++)
 		if (r->links[i] == l)
 			r->metrics.links[i].received++;
+	/* acknowledged already (libmosquitto sends the PUBACK as it reads):
+	 * while the store cannot write, it is held as it is */
+	if (!storefault_writable(r)) {
+		storefault_hold(r, l, topic, payload, len);
+		return;
+	}
 	gossip_ingest(r, l, topic, payload, len);
+	/* a write of this turn failed: read nothing more */
+	if (store_faulted(r->store, cause, sizeof(cause)))
+		storefault_failed(r, cause);
 }
 
 static void
@@ -254,26 +276,36 @@ http_tick(void *arg)
 	loop_timer_add(r->loop, 250, http_tick, r);
 }
 
+/* The token's first line, read straight into locked memory (no stdio
+ * buffer keeps a copy); NULL when unreadable. Free with sodium_free(). */
 static char *
 read_token(const char *path)
 {
-	char *buf;
-	size_t len;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
 	/* the longest token ntarelayd -t accepts, its line end and the NUL */
-	buf = sodium_malloc(CONFIG_TOKEN_MAX + 3);
-	if (buf == NULL || fgets(buf, CONFIG_TOKEN_MAX + 3, f) == NULL) {
-		fclose(f);
-		if (buf)
-			sodium_free(buf);
+	size_t cap = CONFIG_TOKEN_MAX + 3, len = 0;
+	char *buf = sodium_malloc(cap);
+	ssize_t n;
+	int fd;
+
+	if (buf == NULL)
+		return NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		sodium_free(buf);
 		return NULL;
 	}
-	fclose(f);
-	len = strcspn(buf, "\r\n");
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			sodium_free(buf);   /* zeroes what was read */
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
 	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
 	return buf;
 }
 
@@ -454,6 +486,8 @@ on_signal(void *arg, int signo)
 		r->cfg.veto_attack_assessment = cfg.veto_attack_assessment;
 		r->cfg.veto_unbacked = cfg.veto_unbacked;
 		r->cfg.veto_zone_statement = cfg.veto_zone_statement;
+		/* not applied at a reload; a credential, not left on the stack */
+		sodium_memzero(cfg.mattermost_webhook, sizeof(cfg.mattermost_webhook));
 		log_set_level(cfg.log_level);
 		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
 		relay_trust_reload(r);
@@ -477,14 +511,19 @@ main(int argc, char **argv)
 	struct relay *r = &relay;
 	const char *path = CONFIG_DEFAULT_PATH;
 	char err[CONFIG_ERR_MAX], reason[256];
-	bool check = false, debug = false;
+	bool check = false, debug = false, rebuild = false;
 	int c, rc = 1;
+	static const struct option longopts[] = {
+		{ "rebuild-store", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((c = getopt(argc, argv, "c:tdvh")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:tdvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 't': check = true; break;
 		case 'd': debug = true; break;
+		case 'R': rebuild = true; break;
 		case 'v':
 			printf("ntarelayd (%s) %s, protocol v1\n", PACKAGE_NAME, PACKAGE_VERSION);
 			return 0;
@@ -515,7 +554,21 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init("ntarelayd", r->cfg.log_syslog, debug ? LOG_LVL_DEBUG : r->cfg.log_level);
+	/* Before any secret is read: a core dump (or a debugger of the same
+	 * user) would see the relay key and the credentials. */
+	if (!r->cfg.core_dumps) {
+		struct rlimit none = { 0, 0 };
+		if (setrlimit(RLIMIT_CORE, &none) != 0 ||
+		    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+			log_err("cannot disable core dumps: %s (core_dumps yes in %s "
+			    "allows them)", strerror(errno), r->cfg.path);
+			return 1;
+		}
+	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit (ulimit -f) a write fails with EFBIG, which
+	 * the store handles like a full disk, instead of killing the relay. */
+	signal(SIGXFSZ, SIG_IGN);
 	mosquitto_lib_init();
 	snprintf(r->version, sizeof(r->version), "ntarelay %s", PACKAGE_VERSION);
 	r->started = relay_now();
@@ -545,13 +598,12 @@ main(int argc, char **argv)
 	}
 	if (load_identity(r) != 0 || relay_trust_reload(r) != 0)
 		goto out;
-	if (store_open(r->cfg.store, &r->store, err) != 0) {
-		log_err("%s", err);
+	if (rebuild_open_store(r, rebuild) != 0 || storefault_start(r) != 0)
 		goto out;
-	}
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
 	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
+	    (r->quota = quota_new()) == NULL ||
 	    (r->loop = loop_new()) == NULL)
 		goto out;
 	if (loop_signal_add(r->loop, SIGHUP, on_signal, r) != 0 ||
@@ -569,6 +621,9 @@ main(int argc, char **argv)
 	}
 	if (notify_start(r, &r->notify) != 0)
 		goto out;
+	/* the webhook URL is a credential: the notifier keeps it in locked
+	 * memory now, the configuration's copy goes */
+	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
 	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
 	    catchup_start(r) != 0)
 		goto out;
@@ -617,10 +672,12 @@ out:
 	slash_forget();
 	decide_stop(r);
 	catchup_stop(r);
+	storefault_stop(r);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);
 	loop_free(r->loop);
 	ratelimit_free(r->rl);
+	quota_free(r->quota);
 	store_close(r->store);
 	trust_index_free(r->tidx);
 	trustdb_close(r->tdb);

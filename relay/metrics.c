@@ -185,6 +185,23 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 	    m->submissions_refused);
 	metrics_plain(out, "ntarelay_store_events", "gauge",
 	    "Events held in the store.", m->stored_events);
+	metrics_plain(out, "ntarelay_store_writable", "gauge",
+	    "Whether the store writes (1) or a write failed and the relay holds "
+	    "its input, links paused, until a retry succeeds (0).",
+	    m->store_writable);
+	metrics_plain(out, "ntarelay_store_write_failures_total", "counter",
+	    "Writes of the store that failed (disk full, I/O error, file size "
+	    "limit, lock timeout); each rolled a loop turn back.",
+	    m->store_write_failures);
+	metrics_plain(out, "ntarelay_store_held_events", "gauge",
+	    "Events received and acknowledged, held in memory until the store "
+	    "writes again.", m->store_held);
+	metrics_plain(out, "ntarelay_store_held_dropped_total", "counter",
+	    "Events that could not be held for a retry (memory cap): peers keep "
+	    "them, and backfill asks for them.", m->store_held_dropped);
+	metrics_plain(out, "ntarelay_own_events_refused_total", "counter",
+	    "Events of the relay's own (probe observations) not signed "
+	    "because the store could not write.", m->own_events_refused);
 
 	n = m->nlinks < CONFIG_LINKS_MAX ? m->nlinks : CONFIG_LINKS_MAX;
 	for (k = 0; k < (int)(sizeof(metrics_link_families) /

@@ -38,6 +38,13 @@ struct metrics {
 	uint64_t submissions;                /* accepted on the control socket */
 	uint64_t submissions_refused;        /* refused there, with the reason */
 	uint64_t stored_events;              /* gauge: events in the store */
+	uint64_t store_writable;             /* gauge: 1 the store writes, 0 not */
+	uint64_t store_write_failures;       /* writes that failed (a turn rolled
+	                                        back: disk full, I/O error, ...) */
+	uint64_t store_held;                 /* gauge: events held for a retry */
+	uint64_t store_held_dropped;         /* events that could not be held */
+	uint64_t own_events_refused;         /* own events not signed: the store
+	                                        could not write */
 	uint64_t notify_queue;               /* gauge: Mattermost messages queued */
 	uint64_t notify_sent;                /* Mattermost messages delivered */
 	uint64_t notify_retried;             /* delivery attempts to be retried */
@@ -76,7 +83,10 @@ void metrics_buf_free(struct metrics_buf *b);
  * series from the start), ntarelay_events_duplicate_total,
  * ntarelay_events_forwarded_total, ntarelay_seq_gaps_total,
  * ntarelay_equivocations_total, ntarelay_own_events_total,
- * ntarelay_store_events, ntarelay_link_up{link=...},
+ * ntarelay_own_events_refused_total, ntarelay_store_events,
+ * ntarelay_store_writable, ntarelay_store_write_failures_total,
+ * ntarelay_store_held_events, ntarelay_store_held_dropped_total,
+ * ntarelay_link_up{link=...},
  * ntarelay_link_connects_total{link=...}, ntarelay_link_received_total,
  * ntarelay_link_published_total, ntarelay_link_outbox{link=...},
  * ntarelay_notify_queue_depth, ntarelay_notify_sent_total,

@@ -17,6 +17,7 @@
 #include "relay/link.h"
 #include "relay/loop.h"
 #include "relay/metrics.h"
+#include "relay/quota.h"
 #include "relay/ratelimit.h"
 #include "relay/store.h"
 #include "trustdb/db.h"
@@ -38,6 +39,7 @@ struct relay {
 	struct http_server *http;
 	struct metrics metrics;
 	struct ratelimit *rl;
+	struct quota *quota;                    /* relay/quota.c */
 	char version[64];
 	long long started;                      /* unix time */
 	bool draining;
@@ -45,6 +47,7 @@ struct relay {
 	struct catchup *catchup;                /* relay/catchup.c */
 	struct notify *notify;                  /* relay/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
+	struct storefault *storefault;          /* relay/storefault.c */
 };
 
 /* Rebuild the trust index from the database (at start, on SIGHUP, after a

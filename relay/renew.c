@@ -26,6 +26,7 @@
 #include "relay/gossip.h"
 #include "relay/log.h"
 #include "relay/renew.h"
+#include "relay/storefault.h"
 
 #define RENEW_TICK_MS (60 * 1000)
 #define RENEW_AHEAD 900          /* re-sign when less than this is left */
@@ -160,9 +161,12 @@ tick(void *arg)
 	struct relay *r = arg;
 	struct seen s = { .n = 0 };
 
+	loop_timer_add(r->loop, RENEW_TICK_MS, tick, r);
+	/* what is due now is due at the first tick the store writes again */
+	if (!storefault_writable(r))
+		return;
 	gossip_begin(r);
 	each_own(r, NULL, renew_one, &s);
-	loop_timer_add(r->loop, RENEW_TICK_MS, tick, r);
 }
 
 void

@@ -252,7 +252,8 @@ slash_handle(struct relay *r, const char *body, size_t len,
 	if (form_value(body, len, "text", text, sizeof(text)) < 0) {
 		r->metrics.slash[METRICS_SLASH_BAD_REQUEST]++;
 		*reply = slash_error("bad_request", "the form's text field is "
-		    "malformed");
+		    "malformed: a bad %-escape, an encoded NUL byte (%00), the "
+		    "field given twice, or too long");
 		status = 400;
 		goto out;
 	}

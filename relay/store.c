@@ -1,6 +1,7 @@
 /*
  * relay/store.c — SQLite event store (see the header).
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,6 +92,65 @@ static const char schema_v1[] =
     "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);"
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
+
+/*
+ * The failures that say "the file cannot be written (now)", as opposed to
+ * "this statement is wrong": a full disk, an I/O error (EFBIG under a file
+ * size limit is one), a lock held past the busy timeout, a damaged or
+ * vanished file, memory. After one of them SQLite may have rolled the
+ * whole transaction back on its own, so the store refuses every further
+ * write until store_rollback().
+ */
+static bool
+is_fault(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_NOMEM:
+	case SQLITE_BUSY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "disk I/O error (File too large)": SQLite's words and, for the kinds
+ * that come from a system call, the errno the failed call left (SQLite's
+ * own sqlite3_system_errno() does not keep it for writes). */
+static void
+describe(sqlite3 *db, int code, int sys, char *out, size_t len)
+{
+	int primary = code & 0xff;
+
+	if (sys != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+	    primary == SQLITE_CANTOPEN))
+		snprintf(out, len, "%s (%s)", sqlite3_errmsg(db), strerror(sys));
+	else
+		snprintf(out, len, "%s", sqlite3_errmsg(db));
+}
+
+/* Remember the first fault of the transaction (its cause is the one a
+ * person needs; later errors are its consequences); sys: errno just after
+ * the failed call. */
+static void
+note_fault(struct store *s, int sys)
+{
+	int code;
+
+	if (s == NULL || s->db == NULL)
+		return;
+	code = sqlite3_extended_errcode(s->db);
+	if (!is_fault(code) || s->faulted)
+		return;
+	s->faulted = true;
+	describe(s->db, code, sys, s->fault, sizeof(s->fault));
+}
 
 sqlite3 *
 store_sqlite(struct store *s)
@@ -186,8 +246,11 @@ idset_maybe(const struct idset *s, uint64_t v)
 int
 store_fail(struct store *s, char *err, const char *what)
 {
+	int sys = errno;
+
 	snprintf(err, STORE_ERR_MAX, "store: %s: %s", what,
 	    s && s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	note_fault(s, sys);
 	return -1;
 }
 
@@ -206,9 +269,12 @@ store_exec(struct store *s, const char *sql, char *err)
 {
 	char *msg = NULL;
 
+	errno = 0;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int sys = errno;
 		snprintf(err, STORE_ERR_MAX, "store: %s", msg ? msg : "error");
 		sqlite3_free(msg);
+		note_fault(s, sys);
 		return -1;
 	}
 	return 0;
@@ -236,12 +302,50 @@ load_ids(struct store *s, char *err)
 	return 0;
 }
 
+/* The file is not a database, or is one with damaged pages: say which,
+ * naming the file. */
+static bool
+damage(struct store *s, const char *path, char *err)
+{
+	int code = sqlite3_extended_errcode(s->db) & 0xff;
+
+	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+		return false;
+	snprintf(err, STORE_ERR_MAX, "store: %s is damaged: %s", path,
+	    sqlite3_errmsg(s->db));
+	return true;
+}
+
+static int
+quick_check(struct store *s, const char *path, char *err)
+{
+	sqlite3_stmt *st;
+	const unsigned char *first;
+	int rc, step;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return damage(s, path, err) ? STORE_DAMAGED : store_fail(s, err, path);
+	step = sqlite3_step(st);
+	first = step == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	if (step == SQLITE_ROW && first && strcmp((const char *)first, "ok") == 0)
+		rc = 0;
+	else if (step == SQLITE_ROW) {
+		snprintf(err, STORE_ERR_MAX, "store: %s is damaged: quick_check: %s",
+		    path, first ? (const char *)first : "(no answer)");
+		rc = STORE_DAMAGED;
+	} else
+		rc = damage(s, path, err) ? STORE_DAMAGED : store_fail(s, err, path);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 store_open(const char *path, struct store **out, char *err)
 {
 	struct store *s = calloc(1, sizeof(*s));
 	sqlite3_stmt *st;
-	int version;
+	int version, rc = -1;
 
 	*out = NULL;
 	if (s == NULL) {
@@ -263,8 +367,17 @@ store_open(const char *path, struct store **out, char *err)
 	 * them. */
 	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 	    "PRAGMA foreign_keys=OFF;"
-	    "PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;", err) != 0)
+	    "PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;", err) != 0) {
+		if (damage(s, path, err))
+			rc = STORE_DAMAGED;
 		goto bad;
+	}
+	/* A damaged file is found now, not by the first event that lands on a
+	 * bad page: quick_check reads every page once (seconds for a large
+	 * store), without the cross-checks of integrity_check. */
+	if ((rc = quick_check(s, path, err)) != 0)
+		goto bad;
+	rc = -1;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
 		store_fail(s, err, path);
 		goto bad;
@@ -306,7 +419,7 @@ store_open(const char *path, struct store **out, char *err)
 	return 0;
 bad:
 	store_close(s);
-	return -1;
+	return rc;
 }
 
 void
@@ -468,11 +581,18 @@ store_gap_settle(struct store *s, const unsigned char key[KEY_ID_LEN],
 /*
  * Transactions nest: the outermost is a real transaction (a batch: the
  * relay groups what one turn of its loop stores), the inner ones are
- * savepoints, so that one event that fails rolls back alone.
+ * savepoints, so that one event that fails rolls back alone. After a
+ * storage fault nothing more is written in the transaction, and the
+ * outermost commit fails: the caller rolls the whole batch back and keeps
+ * what it held (relay/storefault.c).
  */
 int
 store_begin(struct store *s, char *err)
 {
+	if (s->faulted) {
+		snprintf(err, STORE_ERR_MAX, "store: not writable: %s", s->fault);
+		return -1;
+	}
 	if (store_exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT ev", err) != 0)
 		return -1;
 	s->depth++;
@@ -486,28 +606,64 @@ store_commit(struct store *s, char *err)
 		return 0;
 	if (s->depth > 1) {
 		s->depth--;
+		if (s->faulted) {
+			snprintf(err, STORE_ERR_MAX, "store: not writable: %s", s->fault);
+			return -1;
+		}
 		return store_exec(s, "RELEASE ev", err);
 	}
-	s->depth = 0;
-	if (store_exec(s, "COMMIT", err) != 0) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* SQLite may have rolled the transaction back itself after a failed
+	 * write (a full disk, an I/O error), also one of a sibling module's
+	 * tables: then a COMMIT would only commit what came after. */
+	if (!s->faulted && sqlite3_get_autocommit(s->db)) {
+		s->faulted = true;
+		snprintf(s->fault, sizeof(s->fault), "a write failed and SQLite "
+		    "rolled the transaction back");
+	}
+	if (s->faulted || store_exec(s, "COMMIT", err) != 0) {
+		if (s->faulted)
+			snprintf(err, STORE_ERR_MAX, "store: %s", s->fault);
+		store_rollback(s);
 		return -1;
 	}
+	s->depth = 0;
 	return 0;
 }
 
+void
+store_rollback(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->depth = 0;
+	s->faulted = false;
+	s->fault[0] = '\0';
+}
+
+/* One savepoint (or, at the outermost level, the transaction) failed. */
 static void
 rollback(struct store *s)
 {
 	if (s->depth == 0)
 		return;
 	if (s->depth > 1) {
-		sqlite3_exec(s->db, "ROLLBACK TO ev; RELEASE ev", NULL, NULL, NULL);
+		if (!s->faulted)
+			sqlite3_exec(s->db, "ROLLBACK TO ev; RELEASE ev", NULL, NULL,
+			    NULL);
 		s->depth--;
 		return;
 	}
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->depth = 0;
+	store_rollback(s);
+}
+
+bool
+store_faulted(const struct store *s, char *why, size_t len)
+{
+	if (s->faulted && why && len)
+		snprintf(why, len, "%s", s->fault);
+	return s->faulted;
 }
 
 bool
@@ -921,6 +1077,9 @@ static const struct {
 	{ "decisions", offsetof(struct metrics, decisions) },
 	{ "submissions", offsetof(struct metrics, submissions) },
 	{ "submissions_refused", offsetof(struct metrics, submissions_refused) },
+	{ "store_write_failures", offsetof(struct metrics, store_write_failures) },
+	{ "store_held_dropped", offsetof(struct metrics, store_held_dropped) },
+	{ "own_events_refused", offsetof(struct metrics, own_events_refused) },
 };
 
 int
@@ -1054,4 +1213,61 @@ store_behind_each(struct store *s, long long hb_after, long long depth,
 		}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading the chains behind");
+}
+
+int
+store_salvage_head(const char *path, const unsigned char key[KEY_ID_LEN],
+    bool *found, long long *seq, unsigned char id[KEY_ID_LEN], char *err)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	*found = false;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT head_seq, head_id FROM chains WHERE "
+	    "key = ?1", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path,
+		    db ? sqlite3_errmsg(db) : "cannot open");
+		goto out;
+	}
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+	    sqlite3_column_bytes(st, 1) == KEY_ID_LEN) {
+		*found = true;
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+store_seed_head(struct store *s, const unsigned char key[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN], long long seq,
+    const unsigned char id[KEY_ID_LEN], char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO chains (key, origin, head_seq, "
+	    "head_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
+	    "head_seq = ?3, head_id = ?4 WHERE head_seq < ?3", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, err, "seeding a chain head");
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_blob(st, 4, id, KEY_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "seeding a chain head");
 }

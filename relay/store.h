@@ -13,6 +13,16 @@
  * the common case, so that duplicates are dropped before any signature
  * check.
  *
+ * Storage faults (a full disk, an I/O error such as EFBIG under a file
+ * size limit, a lock held past the timeout) are remembered: once one
+ * happened, the transaction can no longer commit (SQLite may already have
+ * rolled it back), every further write in it fails, and the caller rolls
+ * it back with store_rollback() and keeps what it was storing
+ * (relay/storefault.h).
+ *
+ * A damaged file (not SQLite at all, or pages that PRAGMA quick_check
+ * finds broken) is refused at open with STORE_DAMAGED.
+ *
  * Runs on the loop thread only. Functions return 0 or -1 with a message in
  * the caller's err buffer (STORE_ERR_MAX bytes).
  */
@@ -35,10 +45,27 @@
 /* Per-key flags (chains.flags). */
 #define STORE_FLAG_EQUIVOCATION 0x1
 
+#define STORE_DAMAGED (-2)   /* store_open(): the file is damaged */
+
 struct store;
 
+/* Open (create) the store at path and check it (PRAGMA quick_check).
+ * Returns 0, STORE_DAMAGED (err names the file and the damage), or -1. */
 int store_open(const char *path, struct store **out, char *err);
 void store_close(struct store *s);
+
+/*
+ * Read key's chain head from the store file at path (read-only; meant for
+ * a damaged file moved aside): 0 with *found (and *seq, id when found),
+ * -1 when the file cannot answer (err).
+ */
+int store_salvage_head(const char *path, const unsigned char key[KEY_ID_LEN],
+    bool *found, long long *seq, unsigned char id[KEY_ID_LEN], char *err);
+
+/* Set key's chain head (a fresh store continuing a salvaged chain). */
+int store_seed_head(struct store *s, const unsigned char key[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN], long long seq,
+    const unsigned char id[KEY_ID_LEN], char *err);
 
 /* Stable id of a link URL (created on first use). */
 int store_link_id(struct store *s, const char *url, int *id, char *err);
@@ -159,11 +186,19 @@ int store_counters_load(struct store *s, struct metrics *m, char *err);
 /*
  * Group many writes in one transaction (the relay opens one per turn of
  * its loop and commits it before it publishes anything); nested calls are
- * savepoints.
+ * savepoints. After a storage fault store_begin() and store_commit() fail
+ * (err: "store: not writable: CAUSE") until store_rollback().
  */
 int store_begin(struct store *s, char *err);
 int store_commit(struct store *s, char *err);
 bool store_in_transaction(const struct store *s);
+/* Roll the whole transaction back (savepoints included) and forget the
+ * fault; NULL allowed. */
+void store_rollback(struct store *s);
+/* A storage fault happened in this transaction: true, with its cause
+ * ("database or disk is full (No space left on device)") in why (len
+ * bytes; why may be NULL). */
+bool store_faulted(const struct store *s, char *why, size_t len);
 
 /* JSON for the HTTP API (docs/API.md): newest first. */
 json_t *store_events_json(struct store *s, const char *zone, int kind,

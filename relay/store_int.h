@@ -6,6 +6,7 @@
 #ifndef NTARELAY_RELAY_STORE_INT_H
 #define NTARELAY_RELAY_STORE_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -42,6 +43,10 @@ struct store {
 	sqlite3_stmt *zq[ZQ__COUNT];
 	struct idset ids;
 	int depth;               /* store_begin nesting */
+	/* A storage fault (disk full, I/O error, ...) since the transaction
+	 * began: it can no longer commit, whatever SQLite did with it. */
+	bool faulted;
+	char fault[STORE_ERR_MAX - 64];
 };
 
 /* A cached statement, reset and unbound. */

@@ -36,7 +36,8 @@ const char store_zone_schema[] =
     " relapses INTEGER NOT NULL DEFAULT 0, lead BLOB,"
     " fps TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX incidents_zone ON incidents (zone, closed, opened);"
-    "CREATE INDEX chains_origin ON chains (origin);";
+    "CREATE INDEX chains_origin ON chains (origin);"
+    "CREATE INDEX events_quota ON events (zone, origin, kind, exp);";
 
 static const char *const zsql[ZQ__COUNT] = {
 	[ZQ_VIEW_GET] = "SELECT seq, exp, run_start, fail_start FROM views "
@@ -61,8 +62,9 @@ static const char *const zsql[ZQ__COUNT] = {
 	    "LIMIT 1",
 	[ZQ_QUOTA_KEYS] = "SELECT count(*) FROM views WHERE zone = ?1 AND "
 	    "origin = ?2 AND key != ?3 AND exp > ?4",
-	[ZQ_QUOTA_EVENTS] = "SELECT count(*) FROM events WHERE zone = ?1 AND "
-	    "kind IN (?3, ?4, ?5) AND origin = ?2 AND exp > ?6",
+	[ZQ_QUOTA_EVENTS] = "SELECT count(*) FROM (SELECT 1 FROM events WHERE "
+	    "zone = ?1 AND origin = ?2 AND kind IN (?3, ?4, ?5) AND exp > ?6 "
+	    "LIMIT ?7)",
 	[ZQ_OBS] = "SELECT zone, origin, ts, obs_state, fp FROM events WHERE "
 	    "id = ?1 AND kind = ?2",
 	[ZQ_INC_PUT] = "INSERT INTO incidents (id, zone, opened, closed, outcome, "
@@ -432,7 +434,7 @@ store_origin_zones_each(struct store *s, const unsigned char origin[KEY_ID_LEN],
 int
 store_zone_usage(struct store *s, const char *zone,
     const unsigned char origin[KEY_ID_LEN], const unsigned char key[KEY_ID_LEN],
-    long long now, long *keys, long *events, char *err)
+    long long now, long max, long *keys, long *events, char *err)
 {
 	sqlite3_stmt *st = store_zq(s, ZQ_QUOTA_KEYS);
 
@@ -450,6 +452,7 @@ store_zone_usage(struct store *s, const char *zone,
 	sqlite3_bind_int(st, 4, KIND_ASSESSMENT);
 	sqlite3_bind_int(st, 5, KIND_ZONE_STATEMENT);
 	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, max);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return store_fail(s, err, "counting an operator's events");
 	*events = (long)sqlite3_column_int64(st, 0);

@@ -104,11 +104,13 @@ long store_origin_zones_each(struct store *s,
 /*
  * What origin holds in zone at now, for the per-operator quota: *keys,
  * the keys other than key with a live view; *events, its live
- * observations, assessments and zone statements.
+ * observations, assessments and zone statements, counted up to max (an
+ * index range of at most max entries: the cost of a refusal is bounded
+ * by the quota, not by the flood).
  */
 int store_zone_usage(struct store *s, const char *zone,
     const unsigned char origin[KEY_ID_LEN], const unsigned char key[KEY_ID_LEN],
-    long long now, long *keys, long *events, char *err);
+    long long now, long max, long *keys, long *events, char *err);
 
 /* Every zone with an observation, assessment or statement live at
  * live_after or later (start-up). Returns a count or -1. */

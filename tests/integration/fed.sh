@@ -7,7 +7,10 @@
 #                             operator made so far, starts ntarelayd;
 #                             sets A_http, A_pid; LINK is a broker name
 #                             (FED_EXTRA: more config lines; FED_RATE_LIMIT,
-#                             FED_RATE_BURST: default 100000 each)
+#                             FED_RATE_BURST: default 100000 each; FED_STORE:
+#                             the store's path, default $T/A/store.db;
+#                             FED_WRAP: a command that execs the relay,
+#                             e.g. "prlimit --fsize=N: --")
 #   fed_stop_relay A [SIG]    stop it (default TERM), by PID
 #   fed_count A SQL-WHERE     events in A's store matching the condition
 #   fed_metric A NAME         a counter from A's /metrics (sum over labels
@@ -43,7 +46,7 @@ fed_relay() {
 		echo "key $T/$_r/relay.key"
 		echo "cert $T/$_r/cert"
 		echo "trustdb $T/$_r/trust.db"
-		echo "store $T/$_r/store.db"
+		echo "store ${FED_STORE:-$T/$_r/store.db}"
 		for _b in "$@"; do
 			eval "echo link mqtt://127.0.0.1:\$${_b}_port"
 		done
@@ -65,7 +68,7 @@ fed_relay() {
 fed_start_relay() {
 	_r=$1
 	_http=${2:-$(eval echo "\$${1}_http")}
-	"$NTARELAYD" -c "$T/$_r/ntarelay.conf" 2>>"$T/$_r/relay.log" &
+	${FED_WRAP:-} "$NTARELAYD" -c "$T/$_r/ntarelay.conf" 2>>"$T/$_r/relay.log" &
 	_pid=$!
 	t_pid "$_pid"
 	eval "${_r}_http=$_http ${_r}_pid=$_pid"

@@ -3,7 +3,9 @@
 # Source it, then call `t_ok NAME CMD...`, `t_fail NAME CMD...` (the command
 # must fail), `t_is NAME GOT WANT`, and `t_done` at the end. Every daemon a
 # test starts must be registered with `t_pid PID`: the EXIT trap stops it by
-# PID (never by name) and removes the scratch directory $T.
+# PID (never by name) and removes the scratch directory $T. `t_atexit CMD`
+# adds a command the trap runs after the daemons stopped and before $T is
+# removed (e.g. unmounting a file system the test mounted in $T).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -15,6 +17,9 @@ _t_failed=0
 _t_pids=""
 
 t_pid() { _t_pids="$_t_pids $1"; }
+_t_atexit=""
+t_atexit() { _t_atexit="$_t_atexit
+$*"; }
 
 _t_cleanup() {
 	for p in $_t_pids; do
@@ -23,6 +28,7 @@ _t_cleanup() {
 	for p in $_t_pids; do
 		wait "$p" 2>/dev/null
 	done
+	eval "$_t_atexit"
 	if [ -n "${T_KEEP:-}" ]; then echo "# kept $T" >&2; else rm -rf "$T"; fi
 }
 trap _t_cleanup EXIT

@@ -18,8 +18,8 @@
 FED_LOG_LEVEL=debug
 # The root keys sign with evgen here; their key_cert took seq 1 of the
 # root's chain: start above it (a gap, which the relay accepts).
-seq_B=100 seq_C=100
-prev_B=$(printf '%064d' 0 | tr 0 a) prev_C=$(printf '%064d' 0 | tr 0 a)
+seq_A=100 seq_B=100 seq_C=100
+prev_A=$(printf '%064d' 0 | tr 0 a) prev_B=$prev_A prev_C=$prev_A
 
 MMRECV="$top_builddir/tests/tools/mmrecv"
 command -v jq >/dev/null || { echo "1..0 # SKIP jq missing"; exit 0; }
@@ -48,8 +48,10 @@ mattermost_rate 6000
 mattermost_username ntarelay-test
 mattermost_icon_url https://relay-a.example.net/icon.png
 public_url https://relay-a.example.net/
-mattermost_kinds assessment,zone_statement,withdraw"
-t_ok "relay A starts with a webhook" fed_relay A m
+mattermost_kinds assessment,zone_statement,withdraw
+quorum 3
+quorum_evidence 2"
+t_ok "relay A starts with a webhook (quorum 3, quorum_evidence 2)" fed_relay A m
 unset FED_EXTRA
 ntarelayd_t() { "$NTARELAYD" -c "$T/A/ntarelay.conf" -t; }
 t_ok "ntarelayd -t accepts the mattermost keys" ntarelayd_t
@@ -141,6 +143,7 @@ t_ok "B observes a failure of quorum.example." gen B observation quorum.example.
 t_ok "C observes the same failure" gen C observation quorum.example. 1
 t_ok "B assesses it an accident, recommending an NTA" gen B assessment quorum.example. 1
 t_ok "C too" gen C assessment quorum.example. 1
+t_ok "A too: three, the quorum" gen A assessment quorum.example. 1
 state() { curl -fs "http://127.0.0.1:$A_http/v1/zones/$1" | jq -r .state; }
 t_ok "A's decision for quorum.example. is nta_recommended" t_wait 20 sh -c \
 	"[ \"\$(curl -fs http://127.0.0.1:$A_http/v1/zones/quorum.example. | jq -r .state)\" = nta_recommended ]"
@@ -156,6 +159,13 @@ t_is "its link: the signed decision" "$(printf "%s\n" "$d" | jq -r '.attachments
 	"https://relay-a.example.net/v1/events/$dec"
 t_is "its fields" "$(printf "%s\n" "$d" | jq -c '[.attachments[0].fields[].title]')" \
 	'["State","Since","Quorum","NTA until","NTA lifetime","Evidence (failure fingerprints)","Operators"]'
+# quorum 3 and quorum_evidence 2 differ: printing one in the other's place
+# shows here
+t_is "the quorum (3) and the evidence needed (2), each in its place" \
+	"$(printf "%s\n" "$d" | jq -r '.attachments[0].fields[] | select(.title == "Quorum") | .value')" \
+	"3 operators recommend an NTA (quorum 3); 2 observe one failure (2 needed)"
+dec_counts() { printf "%s\n" "$d" | jq -r .text | grep -q ' — 3 operators recommend an NTA (quorum 3); 2 observe one failure (2 needed); NTA until '; }
+t_ok "... in its text too" dec_counts
 dec_ops() { printf "%s\n" "$d" | jq -r '.attachments[0].fields[] | select(.title == "Operators") | .value' >"$T/ops" &&
 	grep -q "$(op B | cut -c1-12)" "$T/ops" && grep -q "$(op C | cut -c1-12)" "$T/ops"; }
 t_ok "the operators that count are listed" dec_ops
@@ -354,7 +364,6 @@ t_is "one root post for the incident" "$(jq -s '[.[] | select(.method == "POST" 
 t_ok "B's queue is empty" t_wait 30 sh -c "[ \"\$(curl -fs http://127.0.0.1:$B_http/metrics | awk '/^ntarelay_notify_queue_depth/ {print \$NF}')\" = 0 ]"
 t_ok "the bot API answers the next request 404 (the root post is gone)" \
 	curl -fs "http://127.0.0.1:$mm2_port/_ctl/mode?status=404&count=1"
-seq_A=100 prev_A=$(printf '%064d' 0 | tr 0 a)
 t_ok "A observes bot.example. failing too: the decision changes" gen A observation bot.example. 1
 new_root() { [ "$(sqlite3 "file:$T/B/store.db?mode=ro" "SELECT post_id FROM notify_incidents WHERE zone = 'bot.example.'")" != "$rootid" ]; }
 t_ok "B makes a new root post for the incident" t_wait 30 new_root

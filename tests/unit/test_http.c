@@ -602,6 +602,71 @@ test_zone_routes(void **state)
 	get(&r, "/v1/zones/de?x=1", true);
 	assert_error(&r, 400, "bad_request", NULL);
 	reply_free(&r);
+}
+
+/*
+ * Zone names in URLs, one rule (docs/API.md §3.1): upper case and a
+ * missing final dot are canonicalised; a NUL or any byte not valid in a
+ * zone name is a 400 naming the problem, and the handler never sees it.
+ * A NUL must not end the name early: "lim.example.%00x" is not
+ * "lim.example.".
+ */
+static void
+test_zone_names_in_urls(void **state)
+{
+	static const struct {
+		const char *path, *error, *needle;
+	} bad[] = {
+		{ "/v1/zones/lim.example.%00x", "bad_zone", "NUL byte" },
+		{ "/v1/zones/lim.example.%00", "bad_zone", "NUL byte" },
+		{ "/v1/zones/%00", "bad_zone", "NUL byte" },
+		{ "/v1/zones/lim%00.example.", "bad_zone", "NUL byte" },
+		{ "/v1/zones/lim.example%2e%00", "bad_zone", "NUL byte" },
+		{ "/v1/zones/l%C3%A9.example.", "bad_zone", "a-z 0-9" },
+		{ "/v1/zones/lim.example.%0A", "bad_zone", "a-z 0-9" },
+		{ "/v1/zones/lim%09example.", "bad_zone", "a-z 0-9" },
+		{ "/v1/zones/lim.example..", "bad_zone", "empty label" },
+		{ "/v1/events?zone=lim.example.%00x", "bad_request", "NUL byte" },
+		{ "/v1/events?kind=assessment%00x", "bad_request", "NUL byte" },
+		{ "/v1/events?zone=l%C3%A9.example.", "bad_request", "a-z 0-9" },
+		{ "/v1/events/%00", "bad_request", "NUL byte" },
+		{ "/healthz?%00", "bad_request", "NUL byte" },
+	};
+	static const struct {
+		const char *path, *zone;
+	} good[] = {
+		{ "/v1/zones/lim.example.", "lim.example." },
+		{ "/v1/zones/lim.example", "lim.example." },
+		{ "/v1/zones/LIM.Example", "lim.example." },
+		{ "/v1/zones/LIM.EXAMPLE.", "lim.example." },
+		{ "/v1/zones/%4Cim.example", "lim.example." },
+		{ "/v1/zones/%2E", "." },   /* curl would drop a bare "." */
+	};
+	struct reply r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		last_zone[0] = '\0';
+		memset(&last_query, 0xa5, sizeof(last_query));
+		get(&r, bad[i].path, true);
+		assert_error(&r, 400, bad[i].error, bad[i].needle);
+		assert_string_equal(last_zone, "");
+		reply_free(&r);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		last_zone[0] = '\0';
+		get(&r, good[i].path, true);
+		if (r.status != 200)
+			print_message("%s: %s\n", good[i].path, r.body);
+		assert_int_equal(r.status, 200);
+		assert_string_equal(last_zone, good[i].zone);
+		reply_free(&r);
+	}
+	/* the same rule for the events' zone parameter */
+	get(&r, "/v1/events?zone=LIM.Example", true);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(last_query.zone, "lim.example.");
+	reply_free(&r);
 	/* the envelopes are public: anyone may verify them */
 	get(&r, "/v1/events/aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44",
 	    false);
@@ -693,9 +758,10 @@ test_control_socket(void **state)
 	assert_null(http_start_unix(path, &fake_handlers, err, sizeof(err)));
 	assert_non_null(strstr(err, "in use"));
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		static const char *const paths[] = { "/v1/zones",
-		    "/v1/submit/assessment", "/v1/submit/no-such" };
+		    "/v1/submit/assessment", "/v1/submit/no-such",
+		    "/v1/submit/assessment%00x", "/v1/zones/lim.example.%00x" };
 		memset(&r, 0, sizeof(r));
 		c = curl_easy_init();
 		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, path);
@@ -703,8 +769,9 @@ test_control_socket(void **state)
 		curl_easy_setopt(c, CURLOPT_URL, err);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, reply_body);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-		if (i > 0)
+		if (i > 0 && i < 4)
 			curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{\"zone\":\"de.\"}");
+		last_submit[0] = '\0';
 		assert_int_equal(curl_easy_perform(c), CURLE_OK);
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
 		curl_easy_cleanup(c);
@@ -714,8 +781,14 @@ test_control_socket(void **state)
 			assert_int_equal(r.status, 201);
 			assert_string_equal(last_submit, "assessment");
 			assert_string_equal(last_body, "{\"zone\":\"de.\"}");
-		} else
+		} else if (i == 2)
 			assert_int_equal(r.status, 404);
+		else {
+			/* a NUL in the URL: refused before any handler */
+			assert_int_equal(r.status, 400);
+			assert_non_null(strstr(r.body, "NUL byte"));
+			assert_string_equal(last_submit, "");
+		}
 		reply_free(&r);
 	}
 	atomic_store(&sv.stop, 1);
@@ -1184,6 +1257,7 @@ main(void)
 		cmocka_unit_test(test_metrics_http),
 		cmocka_unit_test(test_not_found_and_method),
 		cmocka_unit_test(test_zone_routes),
+		cmocka_unit_test(test_zone_names_in_urls),
 		cmocka_unit_test(test_post_routes),
 		cmocka_unit_test(test_control_socket),
 		cmocka_unit_test(test_token),

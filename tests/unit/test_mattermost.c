@@ -45,10 +45,10 @@ long long relay_now(void) { return 1790000400; }
 static const char decision_doc[] =
     "{\"zone\":\"de.\",\"state\":\"nta_recommended\",\"since\":1790000000,"
     "\"changed\":1790000300,\"lifetime\":3600,\"nta_until\":1790003600,"
-    "\"fingerprints\":[{\"fingerprint\":\"" FP "\",\"operators\":3}],"
-    "\"veto\":null,\"recommending\":2,\"observing\":3,\"validating\":0,"
-    "\"quorum\":2,\"evidence\":2,"
-    "\"reason\":\"2 operators recommend an NTA (quorum 2)\","
+    "\"fingerprints\":[{\"fingerprint\":\"" FP "\",\"operators\":5}],"
+    "\"veto\":null,\"recommending\":4,\"observing\":5,\"validating\":0,"
+    "\"quorum\":3,\"evidence\":2,"
+    "\"reason\":\"4 operators recommend an NTA (quorum 3)\","
     "\"decision_event\":\"" DEC "\","
     "\"operators\":[{\"vote\":\"" OP_A "\",\"origins\":[\"" OP_A "\"],"
     "\"roles\":[\"recommends\",\"observes\"],\"fingerprint\":\"" FP "\","
@@ -191,7 +191,7 @@ test_decision_webhook(void **state)
 	text = mattermost_decision_text(doc, "observed");
 	assert_non_null(text);
 	assert_string_equal(text, ":rotating_light: `de.`: **NTA recommended** "
-	    "(was: Failures observed) — 2 operators recommend an NTA (quorum 2); 3 "
+	    "(was: Failures observed) — 4 operators recommend an NTA (quorum 3); 5 "
 	    "observe one failure (2 needed); NTA until 2026-09-21 "
 	    "15:13 UTC");
 	card = mattermost_zone_detail(doc, &style);
@@ -221,7 +221,7 @@ test_decision_webhook(void **state)
 	assert_string_equal(json_string_value(json_object_get(a, "title_link")),
 	    "https://relay.example.net/v1/events/" DEC);
 	assert_string_equal(json_string_value(json_object_get(a, "text")),
-	    "`2 operators recommend an NTA (quorum 2)`");
+	    "`4 operators recommend an NTA (quorum 3)`");
 	assert_string_equal(json_string_value(json_object_get(a, "footer")),
 	    "ntarelay · testnet · relay 8c1d6a4e2f0b");
 	assert_int_equal(json_integer_value(json_object_get(a, "ts")), 1790000300);
@@ -229,13 +229,13 @@ test_decision_webhook(void **state)
 	    "NTA recommended (was: Failures observed)");
 	assert_true(isshort);
 	assert_string_equal(field(a, "Since", &isshort), "2026-09-21 14:13 UTC");
-	assert_string_equal(field(a, "Quorum", &isshort), "2 operators "
-	    "recommend an NTA (quorum 2); 3 observe one failure (2 needed)");
+	assert_string_equal(field(a, "Quorum", &isshort), "4 operators "
+	    "recommend an NTA (quorum 3); 5 observe one failure (2 needed)");
 	assert_false(isshort);
 	assert_string_equal(field(a, "NTA until", NULL), "2026-09-21 15:13 UTC");
 	assert_string_equal(field(a, "NTA lifetime", NULL), "1 h");
 	assert_string_equal(field(a, "Evidence (failure fingerprints)", NULL),
-	    "`3f6c1a0e9b7d` (3 operators)");
+	    "`3f6c1a0e9b7d` (5 operators)");
 	assert_string_equal(field(a, "Operators", NULL), "- `8c1d6a4e2f0b` "
 	    "recommends, observes — [`111111111111`](https://relay.example.net/"
 	    "v1/events/" EV1 ")\n");
@@ -249,6 +249,38 @@ test_decision_webhook(void **state)
 	json_decref(w);
 	free(text);
 	free(card);
+	json_decref(doc);
+}
+
+/*
+ * Each count in its place: the quorum (Q), the evidence policy (M,
+ * quorum_evidence) and the votes recommending and observing are four
+ * different numbers here, so that printing one where another belongs
+ * (the quorum where the evidence count goes: "(3 needed)") fails.
+ */
+static void
+test_counts_in_place(void **state)
+{
+	json_t *doc = load("{\"zone\":\"de.\",\"state\":\"observed\","
+	    "\"since\":1790000000,\"recommending\":1,\"observing\":4,"
+	    "\"validating\":0,\"quorum\":3,\"evidence\":2,\"fingerprints\":[],"
+	    "\"veto\":null,\"decision_event\":null}");
+	json_t *a;
+	char *text;
+
+	(void)state;
+	text = mattermost_decision_text(doc, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "1 operators recommend an NTA (quorum 3); "
+	    "4 observe one failure (2 needed)"));
+	assert_null(strstr(text, "(3 needed)"));
+	assert_null(strstr(text, "(quorum 2)"));
+	a = mattermost_decision_attachment(doc, NULL, &style);
+	assert_non_null(a);
+	assert_string_equal(field(a, "Quorum", NULL), "1 operators recommend an "
+	    "NTA (quorum 3); 4 observe one failure (2 needed)");
+	json_decref(a);
+	free(text);
 	json_decref(doc);
 }
 
@@ -439,7 +471,7 @@ test_posts(void **state)
 	m = json_string_value(json_object_get(p, "message"));
 	assert_non_null(strstr(m, "#### :rotating_light: Incident `de.` — NTA "
 	    "recommended\nState **NTA recommended** since 2026-09-21 14:13 UTC · "
-	    "2 operators recommend an NTA (quorum 2)"));
+	    "4 operators recommend an NTA (quorum 3)"));
 	assert_non_null(strstr(m, "failure `3f6c1a0e9b7d`"));
 	assert_int_equal(json_array_size(json_object_get(json_object_get(p, "props"),
 	    "attachments")), 1);
@@ -454,9 +486,9 @@ test_tables(void **state)
 {
 	json_t *zones = load("{\"now\":1790000400,\"count\":2,\"zones\":["
 	    "{\"zone\":\"de.\",\"state\":\"nta_recommended\",\"since\":1790000000,"
-	    "\"recommending\":2,\"quorum\":2,\"observing\":3,\"nta_until\":1790003600},"
+	    "\"recommending\":4,\"quorum\":3,\"observing\":5,\"nta_until\":1790003600},"
 	    "{\"zone\":\"example.\",\"state\":\"observed\",\"since\":1790000000,"
-	    "\"recommending\":0,\"quorum\":2,\"observing\":1,\"nta_until\":null}]}");
+	    "\"recommending\":0,\"quorum\":3,\"observing\":1,\"nta_until\":null}]}");
 	json_t *empty = load("{\"zones\":[]}");
 	json_t *peers = load("{\"peers\":[{\"operator\":\"" OP_A "\",\"name\":"
 	    "\"Example DNS\",\"pinned\":true,\"keys\":[{\"status\":\"member\","
@@ -469,9 +501,9 @@ test_tables(void **state)
 	assert_string_equal(t, "| Zone | State | Since | Recommending | Observing "
 	    "| NTA until |\n|:--|:--|:--|--:|--:|:--|\n"
 	    "| `de.` | :rotating_light: NTA recommended | 2026-09-21 14:13 UTC | "
-	    "2 (quorum 2) | 3 | 2026-09-21 15:13 UTC |\n"
+	    "4 (quorum 3) | 5 | 2026-09-21 15:13 UTC |\n"
 	    "| `example.` | :warning: Failures observed | 2026-09-21 14:13 UTC | "
-	    "0 (quorum 2) | 1 | - |\n");
+	    "0 (quorum 3) | 1 | - |\n");
 	free(t);
 	t = mattermost_zones_table(empty, &style);
 	assert_string_equal(t, ":white_check_mark: No zone is in incident on this "
@@ -634,6 +666,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_decision_webhook),
+		cmocka_unit_test(test_counts_in_place),
 		cmocka_unit_test(test_decision_veto),
 		cmocka_unit_test(test_event_webhook),
 		cmocka_unit_test(test_event_kinds),

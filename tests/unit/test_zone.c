@@ -76,6 +76,21 @@ normalise(void **state)
 	assert_string_equal(out, ".");
 	assert_int_equal(zone_name_normalise("a..b", out, &why), -1);
 	assert_int_equal(zone_name_normalise("", out, &why), -1);
+	/* with a length: a NUL is refused, never the end of the name */
+	assert_int_equal(zone_name_normalise_n("LIM.example.\0x", 14, out, &why), -1);
+	assert_string_equal(why, "NUL byte in the name");
+	assert_int_equal(zone_name_normalise_n("lim.example.\0", 13, out, &why), -1);
+	assert_string_equal(why, "NUL byte in the name");
+	assert_int_equal(zone_name_normalise_n("\0", 1, out, &why), -1);
+	assert_int_equal(zone_name_normalise_n("LIM.Example", 11, out, &why), 0);
+	assert_string_equal(out, "lim.example.");
+	/* only what the length says: "de" of "debris" */
+	assert_int_equal(zone_name_normalise_n("debris", 2, out, &why), 0);
+	assert_string_equal(out, "de.");
+	assert_int_equal(zone_name_normalise_n("l\xc3\xa9.example.", 12, out, &why), -1);
+	assert_string_equal(why, "label characters must be a-z 0-9 - _");
+	assert_int_equal(zone_name_normalise_n("", 0, out, &why), -1);
+	assert_string_equal(why, "empty name");
 }
 
 static void
