@@ -295,7 +295,7 @@ evaluate(struct relay *r, const char *zone, long long now, struct eval *e)
 		for (size_t k = 0; k < nflagged; k++)
 			equivocated |= memcmp(flagged[k], ev->origin, KEY_ID_LEN) == 0;
 		if (!equivocated &&
-		    trust_index_lookup(r->tidx, ev->key, now, &a) && a.vote_id &&
+		    trust_index_lookup(r->tidx, ev->key, ev->origin, now, &a) && a.vote_id &&
 		    a.operator_id && memcmp(a.operator_id, ev->origin,
 		    KEY_ID_LEN) == 0) {
 			q->counts = true;
