@@ -161,8 +161,10 @@ send_one(void *arg, const struct store_outbox_item *it)
 	a->sent++;
 }
 
-/* Requesters' and links' budgets (backfill.h). Requesters are member keys,
- * so the table is bounded by the trust database. */
+/* Requesters' and links' budgets (backfill.h). A requester id gets a
+ * bucket only once its link's budget admitted the request, and a bucket
+ * that refilled to its burst is dropped when the table grows, so made-up
+ * ids cost at most what the link's budget lets through. */
 static struct ratelimit *requesters;
 static struct bucket link_budget[CONFIG_LINKS_MAX];
 
@@ -171,15 +173,6 @@ backfill_forget(void)
 {
 	ratelimit_free(requesters);
 	requesters = NULL;
-}
-
-/* Is id a current member key (any operator)? */
-static bool
-member_key(const struct relay *r, const unsigned char id[KEY_ID_LEN])
-{
-	struct trust_answer a;
-
-	return trust_index_lookup(r->tidx, id, NULL, relay_now(), &a);
 }
 
 static bool
@@ -192,32 +185,37 @@ refuse(struct relay *r, int why, const char *topic, const char *text)
 	return false;
 }
 
-/* May this request be answered? Counts and logs the refusal. */
+/* May this request be answered? Reserves BACKFILL_BYTES of the link's
+ * budget (*budget; NULL for a local call). Counts and logs a refusal. */
 static bool
 admit(struct relay *r, struct link *from, const char *topic,
-    const unsigned char requester[KEY_ID_LEN], const unsigned char key[KEY_ID_LEN])
+    const unsigned char requester[KEY_ID_LEN], const unsigned char key[KEY_ID_LEN],
+    struct bucket **budget)
 {
-	size_t li = 0;
+	struct trust_answer a;
 
-	if (!member_key(r, requester))
-		return refuse(r, METRICS_BF_REQUESTER, topic,
-		    "the requester is not a current member key");
-	if (!member_key(r, key))
+	*budget = NULL;
+	if (!trust_index_lookup(r->tidx, key, NULL, relay_now(), &a))
 		return refuse(r, METRICS_BF_KEY, topic,
 		    "the key asked for is not a current member key");
-	for (size_t i = 0; i < r->nlinks; i++)
+	for (size_t i = 0; i < r->nlinks && from; i++)
 		if (r->links[i] == from)
-			li = i;
-	if (from && !bucket_take(&link_budget[li], BACKFILL_LINK_RATE,
-	    BACKFILL_LINK_BURST, 1.0, loop_now_ms()))
+			*budget = &link_budget[i];
+	if (*budget && !bucket_take(*budget, BACKFILL_LINK_RATE,
+	    BACKFILL_LINK_BYTES, BACKFILL_BYTES, loop_now_ms())) {
+		*budget = NULL;
 		return refuse(r, METRICS_BF_LINK_RATE, topic,
-		    "over the link's budget of requests");
-	if (requesters == NULL &&
-	    (requesters = ratelimit_new(BACKFILL_REQ_RATE, BACKFILL_REQ_BURST)) == NULL)
-		return refuse(r, METRICS_BF_REQUESTER_RATE, topic, "out of memory");
-	if (!ratelimit_take(requesters, requester, loop_now_ms()))
+		    "over the link's budget of backfill bytes");
+	}
+	if ((requesters == NULL && (requesters = ratelimit_new(BACKFILL_REQ_RATE,
+	    BACKFILL_REQ_BURST)) == NULL) ||
+	    !ratelimit_take(requesters, requester, loop_now_ms())) {
+		if (*budget)
+			bucket_refund(*budget, BACKFILL_LINK_BYTES, BACKFILL_BYTES);
+		*budget = NULL;
 		return refuse(r, METRICS_BF_REQUESTER_RATE, topic,
 		    "over the requester's budget of requests");
+	}
 	return true;
 }
 
@@ -227,6 +225,7 @@ backfill_answer(struct relay *r, struct link *from, const char *topic,
 {
 	struct answer_ctx a = { r, from, "", 0, 0, false };
 	struct pjson_doc d = { 0 };
+	struct bucket *budget = NULL;
 	unsigned char key[KEY_ID_LEN], requester[KEY_ID_LEN];
 	char me[KEY_ID_HEX_LEN + 1], err[STORE_ERR_MAX];
 	const char *rest, *k;
@@ -253,12 +252,14 @@ backfill_answer(struct relay *r, struct link *from, const char *topic,
 	}
 	encoding_hex_decode(k, key, KEY_ID_LEN);
 	encoding_hex_decode(rest, requester, KEY_ID_LEN);
-	if (!admit(r, from, topic, requester, key))
+	if (!admit(r, from, topic, requester, key, &budget))
 		goto out;
-	if (store_range_each(r->store, key, lo, hi, send_one, &a, err) < 0) {
+	if (store_range_each(r->store, key, lo, hi, send_one, &a, err) < 0)
 		log_err("%s", err);
-		goto out;
-	}
+	/* the link's budget pays for what was sent, not for the reservation */
+	if (budget)
+		bucket_refund(budget, BACKFILL_LINK_BYTES,
+		    (double)(BACKFILL_BYTES - a.bytes));
 	r->metrics.backfill_answered++;
 	r->metrics.backfill_sent_bytes += a.bytes;
 	r->metrics.backfill_truncated += a.truncated;

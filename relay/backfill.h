@@ -22,15 +22,17 @@
  * open makes the requester ask again (BACKFILL_DELAY_MS later).
  *
  * Requests are not signed: anyone who can publish may ask, under any
- * requester id. So a responder bounds what requests can make it send:
- * it answers only when the requester and the key asked for are current
- * member keys, at most BACKFILL_MAX seqs and BACKFILL_BYTES of envelopes
- * per request, only on the link the request came from, and within two
- * token buckets, one per requester id and one per link. Every refusal is
- * counted by reason (ntarelay_backfill_refused_total). Bound: a link's
- * requests make a relay send at most BACKFILL_BYTES per request answered,
- * and at most BACKFILL_LINK_BURST requests at once, BACKFILL_LINK_RATE per
- * second after that (one requester: BACKFILL_REQ_BURST, BACKFILL_REQ_RATE).
+ * requester id. So a responder bounds what requests can make it send: it
+ * answers only for keys that are current member keys, at most
+ * BACKFILL_MAX seqs and BACKFILL_BYTES of envelopes per request, only on
+ * the link the request came from, within a budget of envelope bytes per
+ * link (BACKFILL_LINK_BYTES at once, BACKFILL_LINK_RATE bytes per second
+ * after that; each request answered reserves BACKFILL_BYTES of it and
+ * gives back what it did not send) and a budget of requests per requester
+ * id (BACKFILL_REQ_BURST, BACKFILL_REQ_RATE per second). Every refusal is
+ * counted by reason (ntarelay_backfill_refused_total). So whatever
+ * arrives on a link, a relay sends at most BACKFILL_LINK_BYTES plus
+ * BACKFILL_LINK_RATE bytes per second of answers on it.
  */
 #ifndef NTARELAY_RELAY_BACKFILL_H
 #define NTARELAY_RELAY_BACKFILL_H
@@ -41,10 +43,10 @@
 
 #define BACKFILL_MAX 1000       /* seqs asked for or answered per request */
 #define BACKFILL_BYTES 65536    /* envelope bytes answered per request */
-#define BACKFILL_REQ_RATE 0.5   /* requests answered per second, per requester */
-#define BACKFILL_REQ_BURST 8
-#define BACKFILL_LINK_RATE 4.0  /* requests answered per second, per link */
-#define BACKFILL_LINK_BURST 32
+#define BACKFILL_LINK_BYTES (4 * BACKFILL_BYTES) /* per link, at once */
+#define BACKFILL_LINK_RATE 65536.0 /* per link, bytes per second */
+#define BACKFILL_REQ_BURST 32   /* requests answered per requester, at once */
+#define BACKFILL_REQ_RATE 2.0   /* ... per second after that */
 #define BACKFILL_DELAY_MS 1500  /* wait for stragglers before asking */
 
 /* A gap was recorded for key: ask for it soon (requests are coalesced). */

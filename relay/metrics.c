@@ -246,7 +246,7 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 	    "Backfill requests answered.", m->backfill_answered);
 	{
 		static const char *const why[METRICS_BF__COUNT] = { "malformed",
-		    "range", "requester_not_member", "key_not_member",
+		    "range", "key_not_member",
 		    "requester_rate", "link_rate" };
 		metrics_head(out, "ntarelay_backfill_refused_total", "counter",
 		    "Backfill requests not answered, by reason.");

@@ -32,10 +32,9 @@ struct metrics_link {
 enum {
 	METRICS_BF_MALFORMED,        /* not a request */
 	METRICS_BF_RANGE,            /* asks for BACKFILL_MAX seqs or more */
-	METRICS_BF_REQUESTER,        /* the requester is not a current member key */
 	METRICS_BF_KEY,              /* the key asked for is not one */
 	METRICS_BF_REQUESTER_RATE,   /* over the requester's budget */
-	METRICS_BF_LINK_RATE,        /* over the link's budget */
+	METRICS_BF_LINK_RATE,        /* over the link's budget of bytes */
 	METRICS_BF__COUNT
 };
 

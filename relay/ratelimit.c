@@ -47,6 +47,14 @@ bucket_take(struct bucket *b, double rate, double burst, double n,
 	return true;
 }
 
+void
+bucket_refund(struct bucket *b, double burst, double n)
+{
+	b->tokens += n;
+	if (b->tokens > burst)
+		b->tokens = burst;
+}
+
 struct ratelimit *
 ratelimit_new(double rate, double burst)
 {

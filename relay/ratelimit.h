@@ -35,6 +35,9 @@ struct bucket {
 bool bucket_take(struct bucket *b, double rate, double burst, double n,
     long long now_ms);
 
+/* Give n tokens back to b (at most burst held): a reservation unused. */
+void bucket_refund(struct bucket *b, double burst, double n);
+
 struct ratelimit;
 
 /* New table (ratelimit_free); NULL when out of memory. */
