@@ -234,9 +234,9 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 	metrics_plain(out, "ntarelay_trust_pooled_total", "counter",
 	    "Trust events of non-members kept aside, not imported.",
 	    m->trust_pooled);
-	metrics_plain(out, "ntarelay_trust_pool", "gauge",
+	metrics_plain(out, "ntarelay_trust_pool_size", "gauge",
 	    "Trust events of non-members held aside now.", m->trust_pool);
-	metrics_plain(out, "ntarelay_trust_pool_evicted_total", "counter",
+	metrics_plain(out, "ntarelay_trust_pool_evictions_total", "counter",
 	    "Trust events of non-members dropped from the full pool, oldest "
 	    "first.", m->trust_pool_evicted);
 	metrics_plain(out, "ntarelay_cert_conflicts_total", "counter",

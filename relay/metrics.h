@@ -106,8 +106,8 @@ void metrics_buf_free(struct metrics_buf *b);
  * ntarelay_notify_retried_total, ntarelay_notify_dropped_total,
  * ntarelay_slash_requests_total{result=...},
  * ntarelay_link_junk_dropped_total{link=...}, ntarelay_trust_rebuilds_total,
- * ntarelay_trust_pooled_total, ntarelay_trust_pool,
- * ntarelay_trust_pool_evicted_total, ntarelay_cert_conflicts_total,
+ * ntarelay_trust_pooled_total, ntarelay_trust_pool_size,
+ * ntarelay_trust_pool_evictions_total, ntarelay_cert_conflicts_total,
  * ntarelay_backfill_answered_total, ntarelay_backfill_refused_total
  * {reason=...}, ntarelay_backfill_truncated_total,
  * ntarelay_backfill_sent_bytes_total,

@@ -3,7 +3,8 @@
 #
 #   operators A, B, C and D, pinned by every relay; X, vouched for by A
 #   only: known (its root key is in every trust database), not a member.
-#   Two relays, A's and C's, on one broker m (more links: ATK_LINKS).
+#   Two relays, A's and C's, on one broker m (ATK_LINKS: more brokers for
+#   relay A).
 #   B and D run no relay: their relay keys sign events here, with evgen.
 #   A and C sign here with a staff key each (their relays sign their own
 #   chains). D also holds an old key, certified and then revoked.
@@ -70,7 +71,7 @@ atk_setup() {
 		"$NTACTL" trust --db "$T/$r/trust.db" import "$T/$r/trust.in" \
 			>/dev/null || return 1
 	done
-	fed_relay A m ${ATK_LINKS:-} && fed_relay C m ${ATK_LINKS:-}
+	fed_relay A m ${ATK_LINKS:-} && fed_relay C m
 }
 
 atk_origin() {
