@@ -20,8 +20,8 @@ t_ok "B's backed attack assessment vetoes $Z on both relays" atk_veto "$Z"
 both() { for r in A C; do "$@" "$r" || return 1; done; }
 vetoed() { atk_state_is "$1" "$Z" vetoed; }
 at_least() { [ "$(atk_rejected "$2" "$1")" -ge "$3" ]; }   # WHY R N
-rejected_both() { _w=$1 _n=$2; both at_least_r; }
-at_least_r() { at_least "$_w" "$1" "$_n"; }
+rejected_both() { _rw=$1 _rn=$2; both at_least_r; }
+at_least_r() { at_least "$_rw" "$1" "$_rn"; }
 no_eqv() { [ "$(fed_metric "$1" ntarelay_equivocations_total)" = 0 ]; }
 flagged() {   # R OPERATOR: a key of OPERATOR is flagged on relay R
 	curl -fs "http://127.0.0.1:$(eval echo "\$${1}_http")/v1/peers" |
