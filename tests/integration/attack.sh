@@ -22,6 +22,8 @@
 #   atk_state R ZONE     the decision state of ZONE on relay R
 #   atk_rejected R WHY   relay R's count of rejections for reason WHY
 #   atk_held R ID        1 when relay R stores event ID, else 0
+#   atk_need TOOL...     skip the whole test (TAP) when a tool is missing
+#   both CMD [ARG..]     CMD ARG.. A and CMD ARG.. C must both succeed
 
 ATK_ZONE=victim.example.
 
@@ -122,4 +124,15 @@ atk_veto() {
 
 atk_state_is() {
 	[ "$(atk_state "$1" "$2")" = "$3" ]
+}
+
+atk_need() {
+	for _tool in "$@"; do
+		command -v "$_tool" >/dev/null ||
+			{ echo "1..0 # SKIP $_tool missing"; exit 0; }
+	done
+}
+
+both() {
+	"$@" A && "$@" C
 }

@@ -10,14 +10,11 @@
 . "$(dirname "$0")/fed.sh"
 . "$(dirname "$0")/attack.sh"
 
-for tool in jq sqlite3 mosquitto_pub; do
-	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool missing"; exit 0; }
-done
+atk_need jq sqlite3 mosquitto_pub
 t_ok "the federation starts: A-D pinned, X known but not a member, two relays" atk_setup
 Z=$ATK_ZONE
 t_ok "B's backed attack assessment vetoes $Z on both relays" atk_veto "$Z"
 
-both() { for r in A C; do "$@" "$r" || return 1; done; }
 vetoed() { atk_state_is "$1" "$Z" vetoed; }
 at_least() { [ "$(atk_rejected "$2" "$1")" -ge "$3" ]; }   # WHY R N
 rejected_both() { _rw=$1 _rn=$2; both at_least_r; }

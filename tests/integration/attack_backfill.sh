@@ -8,13 +8,10 @@
 . "$(dirname "$0")/fed.sh"
 . "$(dirname "$0")/attack.sh"
 
-for tool in jq sqlite3 mosquitto_pub mosquitto_sub; do
-	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool missing"; exit 0; }
-done
+atk_need jq sqlite3 mosquitto_pub mosquitto_sub
 t_ok "broker m2 starts" t_mosquitto m2
 ATK_LINKS=m2
 t_ok "the federation starts: relay A on m and m2, relay C on m" atk_setup
-both() { for r in A C; do "$@" "$r" || return 1; done; }
 bf() { fed_metric "$2" "ntarelay_backfill_$1"; }     # WHAT R
 REQ=ntarelay/v1/$FED_NET/bf/req
 

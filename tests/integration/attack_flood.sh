@@ -7,13 +7,10 @@
 . "$(dirname "$0")/fed.sh"
 . "$(dirname "$0")/attack.sh"
 
-for tool in jq sqlite3 mosquitto_pub; do
-	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool missing"; exit 0; }
-done
+atk_need jq sqlite3 mosquitto_pub
 FED_RATE_LIMIT=2 FED_RATE_BURST=10
 t_ok "the federation starts: A-D pinned, X known, rate_limit 2, rate_burst 10" atk_setup
 unset FED_RATE_LIMIT FED_RATE_BURST
-both() { for r in A C; do "$@" "$r" || return 1; done; }
 metric_ge() { [ "$(fed_metric "$3" "$1")" -ge "$2" ]; }   # NAME N R
 trust_events() { sqlite3 "file:$T/$1/trust.db?mode=ro" "SELECT count(*) FROM events"; }
 
