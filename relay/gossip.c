@@ -367,12 +367,13 @@ import_trust(struct relay *r, const struct event *ev, const void *payload,
 	struct trustdb_import_stats st;
 	char treason[TRUSTDB_REASON_MAX];
 
-	note_cert_conflict(r, ev);
 	if (trustdb_import(r->tdb, payload, len, now, &st, treason) != TRUSTDB_OK)
 		return proto_fail(reason, st.proto != PROTO_OK ? st.proto :
 		    PROTO_E_UNTRUSTED_KEY, "%s", treason);
-	if (st.imported)
+	if (st.imported) {
+		note_cert_conflict(r, ev);   /* the index is still the old one */
 		relay_trust_dirty(r);
+	}
 	return PROTO_OK;
 }
 
