@@ -362,8 +362,9 @@ main(int argc, char **argv)
 				fprintf(logf, "%lld.%09ld %s\n", (long long)rt.tv_sec,
 				    rt.tv_nsec, topic);
 			}
+			bool retain = resp == NULL && strcmp(kind, "observation") != 0;
 			if (mosquitto_publish(m, NULL, topic, (int)jlen, json, 1,
-			    resp == NULL && strcmp(kind, "observation") != 0) != MOSQ_ERR_SUCCESS) {
+			    retain) != MOSQ_ERR_SUCCESS) {
 				fprintf(stderr, "evgen: publish failed\n");
 				return 1;
 			}
