@@ -229,7 +229,7 @@ main(void)
 	}
 	for (size_t i = 0; i < nlook; i++) {
 		struct trust_answer a;
-		members += trust_index_lookup(idx, ids[i], NOW, &a);
+		members += trust_index_lookup(idx, ids[i], NULL, NOW, &a);
 	}
 	if (members != KEYS)
 		die("not every key is a member: the rules or the data are wrong", NULL);
@@ -240,7 +240,7 @@ main(void)
 		do {
 			for (size_t i = 0; i < nlook; i++) {
 				struct trust_answer a;
-				bench_sink += trust_index_lookup(idx, ids[i], NOW, &a);
+				bench_sink += trust_index_lookup(idx, ids[i], NULL, NOW, &a);
 			}
 			n += (long)nlook;
 			el = now_seconds() - start;

@@ -508,6 +508,7 @@ do_why(const struct trust_opts *o, const char *arg)
 		    "vouches", (json_int_t)x->vouches, "threshold", (json_int_t)x->threshold,
 		    "zones", zones_json(x->zones));
 		json_t *facts = json_array();
+		json_object_set_new(j, "conflict", json_boolean(x->conflict));
 		for (size_t i = 0; i < x->nfacts; i++)
 			json_array_append_new(facts, fact_json(&x->facts[i]));
 		json_object_set_new(j, "facts", facts);
@@ -538,6 +539,11 @@ do_why(const struct trust_opts *o, const char *arg)
 			printf("  counts for vote %s\n", hex(x->vote, h));
 		if (x->zones && *x->zones)
 			printf("  may speak for zones %s\n", x->zones);
+		if (x->conflict)
+			printf("  certified by more than one member root: each "
+			    "certificate counts only in the events signed for its "
+			    "own operator (a root certifying another operator's "
+			    "key may be an attack by that root)\n");
 		for (size_t i = 0; i < x->nfacts; i++)
 			print_fact(&x->facts[i]);
 	}
@@ -571,7 +577,7 @@ do_check(const struct trust_opts *o, const char *arg)
 		cli_err("trust check: %s", reason);
 		goto out;
 	}
-	if (trust_index_lookup(idx, k.id, o->now, &a)) {
+	if (trust_index_lookup(idx, k.id, NULL, o->now, &a)) {
 		printf("%s\n", hex(a.operator_id, h));
 		rc = CLI_OK;
 	} else {

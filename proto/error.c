@@ -33,7 +33,7 @@ static const struct {
 	[PROTO_E_BAD_ZONE] = { "bad_zone", "a zone or domain name is not valid" },
 	[PROTO_E_BAD_EVENT_ID] = { "bad_event_id", "an event reference is not an event id" },
 	[PROTO_E_KEY_MISMATCH] = { "key_mismatch", "payload key differs from the envelope keyid" },
-	[PROTO_E_ORIGIN_MISMATCH] = { "origin_mismatch", "this kind must be signed by the origin's root key" },
+	[PROTO_E_ORIGIN_MISMATCH] = { "origin_mismatch", "the signing key does not speak for the origin (not its root, nor certified by it)" },
 	[PROTO_E_BAD_TIMESTAMPS] = { "bad_timestamps", "timestamps are out of range or out of order" },
 	[PROTO_E_FINGERPRINT_MISMATCH] = { "fingerprint_mismatch", "observation fingerprint does not match its evidence" },
 	[PROTO_E_WRONG_NET] = { "wrong_net", "event belongs to another federation" },

@@ -41,7 +41,9 @@ enum proto_err {
 	PROTO_E_BAD_ZONE,           /* a zone or domain name breaks the name rules */
 	PROTO_E_BAD_EVENT_ID,       /* prev, refs or a target is not an event id */
 	PROTO_E_KEY_MISMATCH,       /* payload key differs from envelope keyid */
-	PROTO_E_ORIGIN_MISMATCH,    /* a root-only kind not signed by its origin */
+	PROTO_E_ORIGIN_MISMATCH,    /* key does not speak for the origin: a root-only
+	                               kind not signed by the root, or a key the
+	                               origin's root never certified (relay) */
 	PROTO_E_BAD_TIMESTAMPS,     /* exp not after ts, or times out of range */
 	PROTO_E_FINGERPRINT_MISMATCH, /* observation fingerprint != its evidence */
 	PROTO_E_WRONG_NET,          /* payload net is not this federation */

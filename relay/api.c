@@ -93,7 +93,7 @@ peers(void *ctx)
 		const char *op = json_string_value(json_object_get(v, "origin"));
 		unsigned char opid[KEY_ID_LEN], keyid[KEY_ID_LEN];
 		struct trust_answer a;
-		json_t *entry;
+		json_t *entry, *flags;
 		if (op == NULL || encoding_hex_decode(op, opid, KEY_ID_LEN) != 0 ||
 		    encoding_hex_decode(k, keyid, KEY_ID_LEN) != 0)
 			continue;
@@ -104,13 +104,19 @@ peers(void *ctx)
 			    "vote", "pinned", trust_records_pin(rec, opid) != NULL, "keys");
 			json_object_set_new(byop, op, entry);
 		}
-		if (trust_index_lookup(r->tidx, keyid, relay_now(), &a) && a.vote_id)
+		/* the key as it speaks for this operator (its events' origin) */
+		if (trust_index_lookup(r->tidx, keyid, opid, relay_now(), &a) && a.vote_id)
 			json_object_set_new(entry, "vote", hex(a.vote_id));
+		flags = json_deep_copy(json_object_get(v, "flags"));
+		/* a second member root certified it: a possible attack by one
+		 * of them (trustdb/membership.h) */
+		if (a.conflict && flags)
+			json_array_append_new(flags, json_string("cert_conflict"));
 		json_array_append_new(json_object_get(entry, "keys"), json_pack(
-		    "{s:s,s:O,s:O,s:O,s:s}", "key", k,
+		    "{s:s,s:O,s:O,s:o,s:s}", "key", k,
 		    "last_heartbeat", json_object_get(v, "last_heartbeat"),
 		    "chain_head", json_object_get(v, "chain_head"),
-		    "flags", json_object_get(v, "flags"),
+		    "flags", flags ? flags : json_array(),
 		    "status", trust_reason_name(a.reason)));
 	}
 	for (size_t i = 0; i < rec->npins; i++) {

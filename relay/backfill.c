@@ -133,8 +133,11 @@ backfill_is_response(const struct relay *r, const char *topic, bool *for_us)
 
 struct answer_ctx {
 	struct relay *r;
+	struct link *to;            /* NULL: every link */
 	char requester[KEY_ID_HEX_LEN + 1];
 	long sent;
+	size_t bytes;
+	bool truncated;
 };
 
 static void
@@ -143,47 +146,130 @@ send_one(void *arg, const struct store_outbox_item *it)
 	struct answer_ctx *a = arg;
 	char topic[TOPIC_MAX], id[KEY_ID_HEX_LEN + 1];
 
+	/* the byte cap: what one unsigned request can make us send */
+	if (a->truncated || a->bytes + it->rawlen > BACKFILL_BYTES) {
+		a->truncated = true;
+		return;
+	}
 	snprintf(topic, sizeof(topic), TOPIC_PREFIX "%s/bf/resp/%s/%s", a->r->cfg.net,
 	    a->requester, encoding_hex_encode(it->id, KEY_ID_LEN, id));
 	for (size_t i = 0; i < a->r->nlinks; i++)
-		link_publish(a->r->links[i], topic, it->raw, it->rawlen, false, 300, -1);
+		if (a->to == NULL || a->r->links[i] == a->to)
+			link_publish(a->r->links[i], topic, it->raw, it->rawlen, false,
+			    300, -1);
+	a->bytes += it->rawlen;
 	a->sent++;
 }
 
+/* Requesters' and links' budgets (backfill.h). A requester id gets a
+ * bucket only once its link's budget admitted the request, and a bucket
+ * that refilled to its burst is dropped when the table grows, so made-up
+ * ids cost at most what the link's budget lets through. */
+static struct ratelimit *requesters;
+static struct bucket link_budget[CONFIG_LINKS_MAX];
+
 void
-backfill_answer(struct relay *r, const char *topic, const void *payload, size_t len)
+backfill_forget(void)
 {
-	struct answer_ctx a = { r, "", 0 };
+	ratelimit_free(requesters);
+	requesters = NULL;
+}
+
+static bool
+refuse(struct relay *r, int why, const char *topic, const char *text)
+{
+	/* counted; logged for debugging only: requests are unsigned, and
+	 * a flood of them must not flood the log */
+	r->metrics.backfill_refused[why]++;
+	log_debug("backfill: not answering %.200s: %s", topic, text);
+	return false;
+}
+
+/* May this request be answered? Reserves BACKFILL_BYTES of the link's
+ * budget (*budget; NULL for a local call). Counts and logs a refusal. */
+static bool
+admit(struct relay *r, struct link *from, const char *topic,
+    const unsigned char requester[KEY_ID_LEN], const unsigned char key[KEY_ID_LEN],
+    struct bucket **budget)
+{
+	struct trust_answer a;
+
+	*budget = NULL;
+	if (!trust_index_lookup(r->tidx, key, NULL, relay_now(), &a))
+		return refuse(r, METRICS_BF_KEY, topic,
+		    "the key asked for is not a current member key");
+	for (size_t i = 0; i < r->nlinks && from; i++)
+		if (r->links[i] == from)
+			*budget = &link_budget[i];
+	if (*budget && !bucket_take(*budget, BACKFILL_LINK_RATE,
+	    BACKFILL_LINK_BYTES, BACKFILL_BYTES, loop_now_ms())) {
+		*budget = NULL;
+		return refuse(r, METRICS_BF_LINK_RATE, topic,
+		    "over the link's budget of backfill bytes");
+	}
+	if ((requesters == NULL && (requesters = ratelimit_new(BACKFILL_REQ_RATE,
+	    BACKFILL_REQ_BURST)) == NULL) ||
+	    !ratelimit_take(requesters, requester, loop_now_ms())) {
+		if (*budget)
+			bucket_refund(*budget, BACKFILL_LINK_BYTES, BACKFILL_BYTES);
+		*budget = NULL;
+		return refuse(r, METRICS_BF_REQUESTER_RATE, topic,
+		    "over the requester's budget of requests");
+	}
+	return true;
+}
+
+void
+backfill_answer(struct relay *r, struct link *from, const char *topic,
+    const void *payload, size_t len)
+{
+	struct answer_ctx a = { r, from, "", 0, 0, false };
 	struct pjson_doc d = { 0 };
-	unsigned char key[KEY_ID_LEN];
+	struct bucket *budget = NULL;
+	unsigned char key[KEY_ID_LEN], requester[KEY_ID_LEN];
 	char me[KEY_ID_HEX_LEN + 1], err[STORE_ERR_MAX];
 	const char *rest, *k;
-	long long from, to;
+	long long lo, hi;
 
-	if (!has_prefix(r, topic, "req", &rest) || !encoding_is_id_hex(rest))
+	if (!has_prefix(r, topic, "req", &rest))
 		return;
 	own_hex(r, me);
 	if (strcmp(rest, me) == 0)
 		return; /* our own request */
-	snprintf(a.requester, sizeof(a.requester), "%s", rest);
-	if (len > 512 || pjson_parse(&d, payload, len) != PJSON_OK ||
+	if (!encoding_is_id_hex(rest) || len > 512 ||
+	    pjson_parse(&d, payload, len) != PJSON_OK ||
 	    pjson_type(&d, 0) != PJSON_OBJECT)
 		goto bad;
+	snprintf(a.requester, sizeof(a.requester), "%s", rest);
 	k = pjson_str(&d, pjson_get(&d, 0, "key"));
-	from = pjson_int(&d, pjson_get(&d, 0, "from"));
-	to = pjson_int(&d, pjson_get(&d, 0, "to"));
-	if (k == NULL || !encoding_is_id_hex(k) || from < 1 || to < from ||
-	    to - from >= BACKFILL_MAX)
+	lo = pjson_int(&d, pjson_get(&d, 0, "from"));
+	hi = pjson_int(&d, pjson_get(&d, 0, "to"));
+	if (k == NULL || !encoding_is_id_hex(k) || lo < 1 || hi < lo)
 		goto bad;
+	if (hi - lo >= BACKFILL_MAX) {
+		refuse(r, METRICS_BF_RANGE, topic, "more than BACKFILL_MAX seqs");
+		goto out;
+	}
 	encoding_hex_decode(k, key, KEY_ID_LEN);
-	if (store_range_each(r->store, key, from, to, send_one, &a, err) < 0)
+	encoding_hex_decode(rest, requester, KEY_ID_LEN);
+	if (!admit(r, from, topic, requester, key, &budget))
+		goto out;
+	if (store_range_each(r->store, key, lo, hi, send_one, &a, err) < 0)
 		log_err("%s", err);
-	else if (a.sent)
-		log_info("backfill: sent %ld events of key %.16s... to %.16s...",
-		    a.sent, k, a.requester);
-	pjson_free(&d);
-	return;
+	/* the link's budget pays for what was sent, not for the reservation */
+	if (budget)
+		bucket_refund(budget, BACKFILL_LINK_BYTES,
+		    (double)(BACKFILL_BYTES - a.bytes));
+	r->metrics.backfill_answered++;
+	r->metrics.backfill_sent_bytes += a.bytes;
+	r->metrics.backfill_truncated += a.truncated;
+	if (a.sent)
+		log_info("backfill: sent %ld events (%zu bytes%s) of key %.16s... to "
+		    "%.16s...", a.sent, a.bytes, a.truncated ? ", cut at the limit" :
+		    "", k, a.requester);
+	goto out;
 bad:
-	log_notice("backfill: ignoring a malformed request on %.200s", topic);
+	refuse(r, METRICS_BF_MALFORMED, topic, "malformed request");
+out:
 	pjson_free(&d);
 }

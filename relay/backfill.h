@@ -15,11 +15,24 @@
  *
  *   ntarelay/v1/<net>/bf/resp/<requester key>/<event id>
  *
- * Responses go through the whole ingest pipeline (signature, trust,
- * acceptance: a gap filler must link to its held neighbours); a relay
- * ingests only responses addressed to its own key. Requests carry no
- * authority: anyone may ask, and the answer is only what the asker could
- * verify anyway; responders cap what one request can make them send.
+ * Responses go through the whole ingest pipeline (signature, authorship,
+ * membership, acceptance: a gap filler must link to its held neighbours);
+ * a relay ingests only responses addressed to its own key, and only for
+ * keys that are current member keys. A response that leaves part of a gap
+ * open makes the requester ask again (BACKFILL_DELAY_MS later).
+ *
+ * Requests are not signed: anyone who can publish may ask, under any
+ * requester id. So a responder bounds what requests can make it send: it
+ * answers only for keys that are current member keys, at most
+ * BACKFILL_MAX seqs and BACKFILL_BYTES of envelopes per request, only on
+ * the link the request came from, within a budget of envelope bytes per
+ * link (BACKFILL_LINK_BYTES at once, BACKFILL_LINK_RATE bytes per second
+ * after that; each request answered reserves BACKFILL_BYTES of it and
+ * gives back what it did not send) and a budget of requests per requester
+ * id (BACKFILL_REQ_BURST, BACKFILL_REQ_RATE per second). Every refusal is
+ * counted by reason (ntarelay_backfill_refused_total). So whatever
+ * arrives on a link, a relay sends at most BACKFILL_LINK_BYTES plus
+ * BACKFILL_LINK_RATE bytes per second of answers on it.
  */
 #ifndef NTARELAY_RELAY_BACKFILL_H
 #define NTARELAY_RELAY_BACKFILL_H
@@ -29,6 +42,11 @@
 #include "relay/relay.h"
 
 #define BACKFILL_MAX 1000       /* seqs asked for or answered per request */
+#define BACKFILL_BYTES 65536    /* envelope bytes answered per request */
+#define BACKFILL_LINK_BYTES (4 * BACKFILL_BYTES) /* per link, at once */
+#define BACKFILL_LINK_RATE 65536.0 /* per link, bytes per second */
+#define BACKFILL_REQ_BURST 32   /* requests answered per requester, at once */
+#define BACKFILL_REQ_RATE 2.0   /* ... per second after that */
 #define BACKFILL_DELAY_MS 1500  /* wait for stragglers before asking */
 
 /* A gap was recorded for key: ask for it soon (requests are coalesced). */
@@ -42,8 +60,12 @@ bool backfill_is_request(const struct relay *r, const char *topic);
 /* A response: *for_us tells whether it is addressed to this relay. */
 bool backfill_is_response(const struct relay *r, const char *topic, bool *for_us);
 
-/* Answer a request from another relay. */
-void backfill_answer(struct relay *r, const char *topic, const void *payload,
-    size_t len);
+/* Answer a request from another relay, received on link from, on that
+ * link (NULL: every link). */
+void backfill_answer(struct relay *r, struct link *from, const char *topic,
+    const void *payload, size_t len);
+
+/* Free the requesters' buckets (at exit). */
+void backfill_forget(void);
 
 #endif

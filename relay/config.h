@@ -137,7 +137,7 @@ struct relay_config {
 	char http_token_file[PATH_MAX]; /* http_token_file: bearer token file for
 	                                   the HTTP API; "" = no token */
 
-	/* quorum policy (DESIGN.md §6, relay/quorum.h) */
+	/* quorum policy (docs/PROTOCOL.md §15, relay/quorum.h) */
 	int nta_max_lifetime;       /* nta_max_lifetime SECONDS; 604800 (60..604800) */
 	bool veto_attack_assessment;/* veto_attack_assessment yes|no; yes: an attack
 	                               or likely_attack assessment backed by the

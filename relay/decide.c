@@ -297,8 +297,8 @@ flagged(struct relay *r, struct eval *e, const unsigned char origin[KEY_ID_LEN])
 /*
  * Who counts is asked now: a revoked key stops at once. A key counts for
  * the event's origin when it is a current member key of that operator,
- * and the operator was not caught equivocating (DESIGN §5: it stops
- * counting until a person clears the flag).
+ * and the operator was not caught equivocating (it stops
+ * counting until a person clears the flag: docs/PROTOCOL.md §10.3).
  */
 static void
 who_counts(struct relay *r, struct eval *e, const char *zone,
@@ -306,7 +306,7 @@ who_counts(struct relay *r, struct eval *e, const char *zone,
 {
 	struct trust_answer a;
 
-	if (r->tidx && trust_index_lookup(r->tidx, q->key, e->now, &a) &&
+	if (r->tidx && trust_index_lookup(r->tidx, q->key, q->origin, e->now, &a) &&
 	    a.vote_id && a.operator_id &&
 	    memcmp(a.operator_id, q->origin, KEY_ID_LEN) == 0 &&
 	    !flagged(r, e, q->origin)) {

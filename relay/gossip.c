@@ -17,6 +17,7 @@
 #include "relay/quota.h"
 #include "relay/storefault.h"
 #include "relay/topic.h"
+#include "relay/trustpool.h"
 #include "trustdb/store.h"
 
 static void
@@ -39,28 +40,107 @@ is_trust_kind(enum kind k)
 	    k == KIND_KEY_REVOKE;
 }
 
-/* The key must be a current key of a member, speaking for its operator. */
-static enum proto_err
-check_member(struct relay *r, const struct event *ev, char *reason)
-{
-	struct trust_answer a;
-	char op[KEY_ID_HEX_LEN + 1];
+/*
+ * Verifications a link may spend per second on events signed by known keys
+ * of non-members (they cannot count: gossip.h step 4), and how many at
+ * once. Over it, such events are dropped before their signature is
+ * checked, and counted per link.
+ */
+#define JUNK_RATE 20.0
+#define JUNK_BURST 200.0
 
-	if (r->tidx == NULL || !trust_index_lookup(r->tidx, ev->key, relay_now(), &a)) {
-		if (r->tidx)
-			trust_index_lookup(r->tidx, ev->key, relay_now(), &a);
-		else
-			a.reason = TRUST_UNKNOWN_KEY;
-		return proto_fail(reason, (a.reason == TRUST_REVOKED ||
-		    a.reason == TRUST_ROOT_REVOKED) ? PROTO_E_REVOKED_KEY :
-		    PROTO_E_UNTRUSTED_KEY, "key %.16s...: %s",
-		    encoding_hex_encode(ev->key, KEY_ID_LEN, op),
+static struct bucket junk[CONFIG_LINKS_MAX];
+static bool offering;   /* the pool is offered again: verified once already */
+
+static size_t
+link_index(const struct relay *r, const struct link *l)
+{
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (r->links[i] == l)
+			return i;
+	return 0;
+}
+
+/* Step 4: does the index know the signer (rebuilt first when stale)? Is
+ * it a member's, or a non-member's within the link's budget? PROTO_OK;
+ * PROTO_E_UNKNOWN_KEY; PROTO_E__COUNT when dropped as junk (counted). */
+static enum proto_err
+check_signer(struct relay *r, struct link *from, const struct envelope *env,
+    char *reason)
+{
+	char k[KEY_ID_HEX_LEN + 1];
+	bool member;
+	size_t li;
+
+	if (!trust_index_known(r->tidx, env->keyid, &member) &&
+	    !(relay_trust_fresh(r) && trust_index_known(r->tidx, env->keyid,
+	    &member)))
+		return proto_fail(reason, PROTO_E_UNKNOWN_KEY,
+		    "no public key known for keyid %.16s...",
+		    encoding_hex_encode(env->keyid, KEY_ID_LEN, k));
+	if (member || from == NULL || offering)
+		return PROTO_OK;
+	li = link_index(r, from);
+	if (bucket_take(&junk[li], JUNK_RATE, JUNK_BURST, 1.0, loop_now_ms()))
+		return PROTO_OK;
+	r->metrics.links[li].junk_dropped++;
+	if (log_enabled(LOG_LVL_DEBUG))
+		log_debug("junk from %s: key %s belongs to no member; dropped "
+		    "unverified (over the link's budget)", link_url(from),
+		    encoding_hex_encode(env->keyid, KEY_ID_LEN, k));
+	return PROTO_E__COUNT;
+}
+
+/* May ev's key speak for its origin now? A stale index is rebuilt first
+ * when the answer is no. Returns whether the key authors the origin. */
+static bool
+lookup_author(struct relay *r, const struct event *ev, struct trust_answer *a)
+{
+	long long now = relay_now();
+
+	if (!trust_index_lookup(r->tidx, ev->key, ev->origin, now, a) &&
+	    relay_trust_fresh(r))
+		trust_index_lookup(r->tidx, ev->key, ev->origin, now, a);
+	return a->authored;
+}
+
+/*
+ * Steps 9 and 10: the event's origin is proven by its key (the origin's
+ * root, or a key that root certified), and then the key may count for it
+ * (other kinds) or the origin is a member (trust kinds: a member decides
+ * about its own keys and vouches; a key it certified may still revoke
+ * itself after its certificate expired). *pool: a trust event whose
+ * author is proven but whose operator is not a member (yet).
+ */
+static enum proto_err
+check_author(struct relay *r, const struct event *ev, bool *pool, char *reason)
+{
+	char k[KEY_ID_HEX_LEN + 1], o[KEY_ID_HEX_LEN + 1];
+	struct trust_answer a;
+	bool counts;
+
+	*pool = false;
+	if (!lookup_author(r, ev, &a))
+		return proto_fail(reason, PROTO_E_ORIGIN_MISMATCH, "key %.16s... "
+		    "does not speak for operator %.16s...: neither its root nor "
+		    "certified by it", encoding_hex_encode(ev->key, KEY_ID_LEN, k),
+		    encoding_hex_encode(ev->origin, KEY_ID_LEN, o));
+	counts = a.reason == TRUST_MEMBER;
+	if (a.reason == TRUST_REVOKED || a.reason == TRUST_ROOT_REVOKED)
+		return proto_fail(reason, PROTO_E_REVOKED_KEY, "key %.16s...: %s",
+		    encoding_hex_encode(ev->key, KEY_ID_LEN, k),
 		    trust_reason_text(a.reason));
+	if (is_trust_kind(ev->kind) && !a.op_member) {
+		*pool = true;
+		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY, "operator "
+		    "%.16s... is not a member: its %s is kept aside, not imported",
+		    encoding_hex_encode(ev->origin, KEY_ID_LEN, o),
+		    kind_name(ev->kind));
 	}
-	if (memcmp(a.operator_id, ev->origin, KEY_ID_LEN) != 0)
-		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY,
-		    "key belongs to operator %.16s..., not to the payload's origin",
-		    encoding_hex_encode(a.operator_id, KEY_ID_LEN, op));
+	if (!is_trust_kind(ev->kind) && !counts)
+		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY, "key %.16s...: %s",
+		    encoding_hex_encode(ev->key, KEY_ID_LEN, k),
+		    trust_reason_text(a.reason));
 	return PROTO_OK;
 }
 
@@ -249,6 +329,130 @@ check_withdraw(struct relay *r, struct event *ev, char *reason)
 	return PROTO_OK;
 }
 
+/*
+ * Step 8 for a backfill response, bf/resp/<us>/<event id>: the last level
+ * must be this event's id, and the event must have a live topic (a kind
+ * relays publish). The topic names no origin: the origin is bound by the
+ * authorship step (10), as for a live event. Only a current member key's
+ * events are backfilled: a response signed by any other key is refused.
+ */
+static enum proto_err
+check_response(struct relay *r, const char *topic, const struct envelope *env,
+    const struct event *ev, char *reason)
+{
+	char id[KEY_ID_HEX_LEN + 1], live[TOPIC_MAX], k[KEY_ID_HEX_LEN + 1];
+	const char *tail = strrchr(topic, '/');
+	struct trust_answer a;
+
+	if (tail == NULL || strcmp(tail + 1, envelope_id_hex(env, id)) != 0)
+		return proto_fail(reason, PROTO_E_TOPIC_MISMATCH,
+		    "backfill topic does not name this event");
+	if (!topic_of(r->cfg.net, ev, live, sizeof(live)))
+		return proto_fail(reason, PROTO_E_TOPIC_MISMATCH,
+		    "a backfill response must be an event relays publish");
+	if (!trust_index_lookup(r->tidx, ev->key, NULL, relay_now(), &a))
+		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY, "a backfill "
+		    "response signed by key %.16s..., not a current member key: %s",
+		    encoding_hex_encode(ev->key, KEY_ID_LEN, k),
+		    trust_reason_text(a.reason));
+	return PROTO_OK;
+}
+
+/* A member root certifies a key that another member operator holds: kept
+ * (every relay must reach the same answer whatever the order), and shown
+ * as what it may be, an attack by the signer (trustdb/membership.h). */
+static void
+note_cert_conflict(struct relay *r, const struct event *ev)
+{
+	char o[KEY_ID_HEX_LEN + 1], k[KEY_ID_HEX_LEN + 1];
+	unsigned char subject[KEY_ID_LEN];
+	const char *sub = event_str(ev, "subject");
+	struct trust_answer a;
+	bool member;
+
+	if (ev->kind != KIND_KEY_CERT || sub == NULL ||
+	    encoding_hex_decode(sub, subject, KEY_ID_LEN) != 0 ||
+	    !trust_index_known(r->tidx, subject, &member) || !member)
+		return;
+	/* a renewal by the same root is no conflict */
+	trust_index_lookup(r->tidx, subject, ev->origin, relay_now(), &a);
+	if (a.authored)
+		return;
+	r->metrics.cert_conflicts++;
+	log_warn("possible attack by operator %s: its key_cert certifies key %s, "
+	    "which another member operator holds; stored, and the key still "
+	    "counts only for the operator its events name",
+	    encoding_hex_encode(ev->origin, KEY_ID_LEN, o),
+	    encoding_hex_encode(subject, KEY_ID_LEN, k));
+}
+
+/* Import an accepted trust event; the index is rebuilt at the end of the
+ * turn. */
+static enum proto_err
+import_trust(struct relay *r, const struct event *ev, const void *payload,
+    size_t len, long long now, char *reason)
+{
+	struct trustdb_import_stats st;
+	char treason[TRUSTDB_REASON_MAX];
+
+	enum trustdb_err te = trustdb_import(r->tdb, payload, len, now, &st, treason);
+
+	if (te == TRUSTDB_E_SQL || te == TRUSTDB_E_OPEN || te == TRUSTDB_E_LOCKED ||
+	    te == TRUSTDB_E_CORRUPT || te == TRUSTDB_E_NOMEM) {
+		/* the trust database cannot write: the event is held, like one
+		 * the store could not write (relay/storefault.h) */
+		char cause[TRUSTDB_REASON_MAX + 32];
+		snprintf(cause, sizeof(cause), "trust database: %s", treason);
+		storefault_failed(r, cause);
+		return proto_fail(reason, PROTO_E_IO, "%s", cause);
+	}
+	if (te != TRUSTDB_OK)
+		return proto_fail(reason, st.proto != PROTO_OK ? st.proto :
+		    PROTO_E_UNTRUSTED_KEY, "%s", treason);
+	if (st.imported) {
+		note_cert_conflict(r, ev);   /* the index is still the old one */
+		relay_trust_dirty(r);
+	}
+	return PROTO_OK;
+}
+
+/* Keep a non-member's trust event aside (trustpool.h). */
+static void
+pool_trust(struct relay *r, struct link *from, const struct event *ev,
+    const void *payload, size_t len)
+{
+	char topic[TOPIC_MAX];
+
+	if (!topic_of(r->cfg.net, ev, topic, sizeof(topic)))
+		return;
+	if (trustpool_add(r->pool, ev->id, from, topic, payload, len,
+	    &r->metrics.trust_pool_evicted) == 1)
+		r->metrics.trust_pooled++;
+	r->metrics.trust_pool = trustpool_size(r->pool);
+}
+
+static void
+offer_one(void *arg, struct link *from, const char *topic, const void *raw,
+    size_t len)
+{
+	gossip_ingest(arg, from, topic, raw, len);
+}
+
+void
+gossip_offer_pool(struct relay *r)
+{
+	size_t n = trustpool_size(r->pool);
+
+	if (n == 0)
+		return;
+	log_info("the members changed: offering %zu kept-aside trust events again",
+	    n);
+	offering = true;
+	trustpool_drain(r->pool, offer_one, r);
+	offering = false;
+	r->metrics.trust_pool = trustpool_size(r->pool);
+}
+
 void
 gossip_ingest(struct relay *r, struct link *from, const char *topic,
     const void *payload, size_t len)
@@ -263,72 +467,71 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 	int outbox[CONFIG_LINKS_MAX];
 	size_t noutbox = 0;
 	long long now = relay_now();
-
-	bool response = false;
+	bool response = false, pool = false;
 
 	if (topic_is_equivocation(r->cfg.net, topic))
 		return; /* proofs for people and monitors, not events */
 	gossip_begin(r);
 	if (backfill_is_request(r, topic)) {
-		backfill_answer(r, topic, payload, len);
+		backfill_answer(r, from, topic, payload, len);
 		return;
 	}
 	if (backfill_is_response(r, topic, &response) && !response)
 		return; /* an answer to another relay's request */
+	/* 1, 2. size, envelope parse, event id */
 	if ((e = envelope_parse(payload, len, &env, reason)) != PROTO_OK) {
 		reject(r, name, NULL, e, reason);
 		goto out;
 	}
-	/* Duplicates are the common case in gossip: drop them before any
+	/* 3. Duplicates are the common case in gossip: drop them before any
 	 * expensive work. */
 	if (store_has(r->store, env->id)) {
 		r->metrics.duplicates++;
 		goto out;
 	}
+	/* 4. a signer the relay knows; a non-member's within the link's
+	 * budget */
+	if ((e = check_signer(r, from, env, reason)) != PROTO_OK) {
+		if (e != PROTO_E__COUNT)
+			reject(r, name, env, e, reason);
+		goto out;
+	}
 	envelope_free(env);
 	env = NULL;
+	/* 5, 6. signature, payload validation */
 	e = open_envelope(payload, len, trust_index_lookup_pk, r->tidx, 0, &env, &ev,
 	    reason);
-	if (e == PROTO_E_UNKNOWN_KEY && r->tdb) {
-		/* a trust event may introduce its own key (a key_revoke by the
-		 * revoked key is verified by the trust database itself) */
-		envelope_free(env);
-		env = NULL;
-		e = open_envelope(payload, len, trustdb_lookup_known, r->tdb, 0, &env,
-		    &ev, reason);
-	}
+	/* 7. federation */
 	if (e == PROTO_OK)
 		e = event_check_net(ev, r->cfg.net, reason);
-	if (e == PROTO_OK && !response)
-		e = topic_check(r->cfg.net, topic, ev, reason);
-	if (e == PROTO_OK && response) {
-		/* bf/resp/<us>/<event id>: the id must be this event's */
-		char id[KEY_ID_HEX_LEN + 1];
-		const char *tail = strrchr(topic, '/');
-		if (tail == NULL || strcmp(tail + 1, envelope_id_hex(env, id)) != 0)
-			e = proto_fail(reason, PROTO_E_TOPIC_MISMATCH,
-			    "backfill topic does not name this event");
-	}
-	if (e == PROTO_OK && !is_trust_kind(ev->kind))
-		e = check_member(r, ev, reason);
-	/* a replayed event's rate was charged when it first arrived */
+	/* 8. topic */
+	if (e == PROTO_OK)
+		e = response ? check_response(r, topic, env, ev, reason) :
+		    topic_check(r->cfg.net, topic, ev, reason);
+	/* 9, 10. authorship, membership */
+	if (e == PROTO_OK)
+		e = check_author(r, ev, &pool, reason);
+	/* 11. rate limit, charged to the proven origin of a member (an
+	 * event replayed after a storage fault was charged when it first
+	 * arrived: relay/storefault.h); its own events only withdrawn; the
+	 * per-operator quota of the zone (relay/quota.h) */
 	if (e == PROTO_OK && !storefault_replaying(r) &&
 	    !ratelimit_take(r->rl, ev->origin, loop_now_ms()))
 		e = proto_fail(reason, PROTO_E_RATE_LIMITED, "more than %d events/s "
 		    "(burst %d) from this origin", r->cfg.rate_limit, r->cfg.rate_burst);
+	if (e == PROTO_OK && ev->kind == KIND_WITHDRAW)
+		e = check_withdraw(r, ev, reason);
 	if (e == PROTO_OK)
 		e = check_zone_quota(r, ev, now, reason);
 	if (e != PROTO_OK) {
+		if (pool)
+			pool_trust(r, from, ev, payload, len);
 		reject(r, name, env, e, reason);
 		goto out;
 	}
 	/* Acknowledged by the broker already: kept until the turn commits. */
 	storefault_journal(r, from, topic, payload, len);
-
-	if (ev->kind == KIND_WITHDRAW && check_withdraw(r, ev, reason) != PROTO_OK) {
-		reject(r, name, env, PROTO_E_NOT_OWN_EVENT, reason);
-		goto out;
-	}
+	/* 12. acceptance against the signer's chain */
 	if (store_chain(r->store, ev, &chain, err) != 0) {
 		log_err("%s", err);
 		goto out;
@@ -367,26 +570,13 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		reject(r, name, env, accept_result_err(ar), accept_result_name(ar));
 		goto out;
 	}
-	if (is_trust_kind(ev->kind)) {
-		struct trustdb_import_stats st;
-		char treason[256];
-		enum trustdb_err te = r->tdb == NULL ? TRUSTDB_E_INVALID_ARG :
-		    trustdb_import(r->tdb, payload, len, now, &st, treason);
-		if (te == TRUSTDB_E_SQL || te == TRUSTDB_E_OPEN ||
-		    te == TRUSTDB_E_LOCKED || te == TRUSTDB_E_CORRUPT ||
-		    te == TRUSTDB_E_NOMEM) {
-			/* the trust database cannot write: the event is held */
-			char cause[300];
-			snprintf(cause, sizeof(cause), "trust database: %s", treason);
-			storefault_failed(r, cause);
-			goto out;
-		}
-		if (te != TRUSTDB_OK) {
-			reject(r, name, env, st.proto != PROTO_OK ? st.proto :
-			    PROTO_E_UNTRUSTED_KEY, treason);
-			goto out;
-		}
+	/* 13. trust events into the trust database */
+	if (is_trust_kind(ev->kind) &&
+	    (e = import_trust(r, ev, payload, len, now, reason)) != PROTO_OK) {
+		reject(r, name, env, e, reason);
+		goto out;
 	}
+	/* 14. store, with an outbox row for every other link */
 	for (size_t i = 0; i < r->nlinks; i++)
 		if (r->links[i] != from)
 			outbox[noutbox++] = link_store_id(r->links[i]);
@@ -402,18 +592,17 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		if (ar == ACCEPT_SEQ_GAP) {
 			r->metrics.seq_gaps++;
 			backfill_gap(r, ev->key);
-		}
+		} else if (response)
+			backfill_gap(r, ev->key);   /* more of it, if any is missing */
 		if (log_enabled(LOG_LVL_DEBUG)) {
 			char id[KEY_ID_HEX_LEN + 1];
 			log_debug("accept %s %s seq %lld from %s", envelope_id_hex(env, id),
 			    kind_name(ev->kind), ev->seq, name);
 		}
-		if (is_trust_kind(ev->kind))
-			relay_trust_reload(r);
 		decide_event(r, ev);
 		notify_event(r->notify, ev);
-		/* Forward the identical bytes once to every other link; a link
-		 * that is down gets it from its outbox when it comes back. */
+		/* 15. Forward the identical bytes once to every other link; a
+		 * link that is down gets it from its outbox when it comes back. */
 		gossip_publish_all(r, ev, payload, len, p.row, from);
 		r->metrics.forwarded += noutbox;
 	}

@@ -101,15 +101,33 @@ relay_trust_reload(struct relay *r)
 		log_err("trust database %s: %s", r->cfg.trustdb, reason);
 		goto out;
 	}
+	/* an operator that became a member may have trust events waiting */
+	if (r->pool && trustpool_size(r->pool) > 0 &&
+	    !trust_index_same_members(r->tidx, idx))
+		r->pool_offer = true;
 	trust_index_free(r->tidx);
 	r->tidx = idx;
 	r->tidx_next_change = trust_index_next_change(idx);
+	r->tidx_dirty = false;
+	r->metrics.trust_rebuilds++;
 	log_debug("trust index: %zu keys", trust_index_size(idx));
 	decide_all(r);   /* a revocation stops a vote at once */
 	rc = 0;
 out:
 	free(ids);
 	return rc;
+}
+
+void
+relay_trust_dirty(struct relay *r)
+{
+	r->tidx_dirty = true;
+}
+
+bool
+relay_trust_fresh(struct relay *r)
+{
+	return r->tidx_dirty && relay_trust_reload(r) == 0;
 }
 
 /* The index announced when its answers change without a database change
@@ -252,7 +270,19 @@ start_links(struct relay *r)
 static void
 commit_turn(void *arg)
 {
-	gossip_commit(arg);
+	struct relay *r = arg;
+
+	/* The turn's trust events: one index rebuild before the turn's
+	 * decisions; then the pooled trust events of operators that became
+	 * members (each round imports some, so this ends). */
+	for (;;) {
+		relay_trust_fresh(r);
+		if (!r->pool_offer)
+			break;
+		r->pool_offer = false;
+		gossip_offer_pool(r);
+	}
+	gossip_commit(r);
 }
 
 /* ---------------------------------------------------------------- HTTP */
@@ -604,6 +634,7 @@ main(int argc, char **argv)
 		log_warn("%s (counters start from zero)", err);
 	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
 	    (r->quota = quota_new()) == NULL ||
+	    (r->pool = trustpool_new(TRUSTPOOL_MAX)) == NULL ||
 	    (r->loop = loop_new()) == NULL)
 		goto out;
 	if (loop_signal_add(r->loop, SIGHUP, on_signal, r) != 0 ||
@@ -670,6 +701,7 @@ out:
 	http_stop(r->http);
 	notify_stop(r->notify);
 	slash_forget();
+	backfill_forget();
 	decide_stop(r);
 	catchup_stop(r);
 	storefault_stop(r);
@@ -678,6 +710,7 @@ out:
 	loop_free(r->loop);
 	ratelimit_free(r->rl);
 	quota_free(r->quota);
+	trustpool_free(r->pool);
 	store_close(r->store);
 	trust_index_free(r->tidx);
 	trustdb_close(r->tdb);

@@ -129,6 +129,9 @@ static const struct {
 	{ "ntarelay_link_refused_total", "counter",
 	  "Publications the broker refused (MQTT v5 reason >= 0x80, e.g. its "
 	  "ACL); dropped from the link's outbox.", 5 },
+	{ "ntarelay_link_junk_dropped_total", "counter",
+	  "Events signed by known keys of non-members dropped unverified: "
+	  "over the link's budget of verifications for them.", 6 },
 };
 
 static uint64_t
@@ -140,6 +143,7 @@ metrics_link_field(const struct metrics_link *l, int field)
 	case 2: return l->received;
 	case 3: return l->published;
 	case 5: return l->refused;
+	case 6: return l->junk_dropped;
 	default: return l->outbox;
 	}
 }
@@ -239,6 +243,39 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 			metrics_labelled(out, "ntarelay_slash_requests_total",
 			    "result", results[k], m->slash[k]);
 	}
+
+	metrics_plain(out, "ntarelay_trust_rebuilds_total", "counter",
+	    "Rebuilds of the trust index (one per loop turn that imported trust "
+	    "events, and at start, reload and certificate or vouch changes).",
+	    m->trust_rebuilds);
+	metrics_plain(out, "ntarelay_trust_pooled_total", "counter",
+	    "Trust events of non-members kept aside, not imported.",
+	    m->trust_pooled);
+	metrics_plain(out, "ntarelay_trust_pool_size", "gauge",
+	    "Trust events of non-members held aside now.", m->trust_pool);
+	metrics_plain(out, "ntarelay_trust_pool_evictions_total", "counter",
+	    "Trust events of non-members dropped from the full pool, oldest "
+	    "first.", m->trust_pool_evicted);
+	metrics_plain(out, "ntarelay_cert_conflicts_total", "counter",
+	    "key_certs by a member root for a key another member operator "
+	    "holds (stored, logged as a possible attack).", m->cert_conflicts);
+	metrics_plain(out, "ntarelay_backfill_answered_total", "counter",
+	    "Backfill requests answered.", m->backfill_answered);
+	{
+		static const char *const why[METRICS_BF__COUNT] = { "malformed",
+		    "range", "key_not_member",
+		    "requester_rate", "link_rate" };
+		metrics_head(out, "ntarelay_backfill_refused_total", "counter",
+		    "Backfill requests not answered, by reason.");
+		for (k = 0; k < METRICS_BF__COUNT; k++)
+			metrics_labelled(out, "ntarelay_backfill_refused_total",
+			    "reason", why[k], m->backfill_refused[k]);
+	}
+	metrics_plain(out, "ntarelay_backfill_truncated_total", "counter",
+	    "Backfill answers cut at the byte limit per request.",
+	    m->backfill_truncated);
+	metrics_plain(out, "ntarelay_backfill_sent_bytes_total", "counter",
+	    "Envelope bytes sent in backfill answers.", m->backfill_sent_bytes);
 
 	metrics_head(out, "ntarelay_start_time_seconds", "gauge",
 	    "Unix time at which the relay started.");

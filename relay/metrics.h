@@ -24,6 +24,18 @@ struct metrics_link {
 	uint64_t published;      /* messages published (own and forwarded) */
 	uint64_t outbox;         /* gauge: events waiting for PUBACK */
 	uint64_t refused;        /* publications the broker refused (its ACL) */
+	uint64_t junk_dropped;   /* events of known non-member signers dropped
+	                            unverified: over the link's junk budget */
+};
+
+/* Why a backfill request was not answered (relay/backfill.c). */
+enum {
+	METRICS_BF_MALFORMED,        /* not a request */
+	METRICS_BF_RANGE,            /* asks for BACKFILL_MAX seqs or more */
+	METRICS_BF_KEY,              /* the key asked for is not one */
+	METRICS_BF_REQUESTER_RATE,   /* over the requester's budget */
+	METRICS_BF_LINK_RATE,        /* over the link's budget of bytes */
+	METRICS_BF__COUNT
 };
 
 struct metrics {
@@ -51,6 +63,17 @@ struct metrics {
 	uint64_t notify_dropped;             /* messages given up (refused, queue
 	                                        full, unreadable) */
 	uint64_t slash[4];                   /* slash commands, by METRICS_SLASH_* */
+	/* ingest integrity (relay/gossip.c, relay/backfill.c) */
+	uint64_t trust_rebuilds;             /* trust index rebuilds */
+	uint64_t trust_pooled;               /* non-members' trust events kept aside */
+	uint64_t trust_pool;                 /* gauge: envelopes in the pool */
+	uint64_t trust_pool_evicted;         /* oldest pooled envelopes dropped */
+	uint64_t cert_conflicts;             /* key_certs for a key another member
+	                                        root certified (possible attacks) */
+	uint64_t backfill_answered;          /* requests answered */
+	uint64_t backfill_refused[METRICS_BF__COUNT];
+	uint64_t backfill_truncated;         /* answers cut at BACKFILL_BYTES */
+	uint64_t backfill_sent_bytes;        /* envelope bytes sent in answers */
 	struct metrics_link links[CONFIG_LINKS_MAX];
 	size_t nlinks;
 	long long started;                   /* unix time the relay started */
@@ -92,6 +115,12 @@ void metrics_buf_free(struct metrics_buf *b);
  * ntarelay_notify_queue_depth, ntarelay_notify_sent_total,
  * ntarelay_notify_retried_total, ntarelay_notify_dropped_total,
  * ntarelay_slash_requests_total{result=...},
+ * ntarelay_link_junk_dropped_total{link=...}, ntarelay_trust_rebuilds_total,
+ * ntarelay_trust_pooled_total, ntarelay_trust_pool_size,
+ * ntarelay_trust_pool_evictions_total, ntarelay_cert_conflicts_total,
+ * ntarelay_backfill_answered_total, ntarelay_backfill_refused_total
+ * {reason=...}, ntarelay_backfill_truncated_total,
+ * ntarelay_backfill_sent_bytes_total,
  * ntarelay_start_time_seconds. Each with # HELP and # TYPE.
  */
 void metrics_render(const struct metrics *m, struct metrics_buf *out);

@@ -20,6 +20,7 @@
 #include "relay/quota.h"
 #include "relay/ratelimit.h"
 #include "relay/store.h"
+#include "relay/trustpool.h"
 #include "trustdb/db.h"
 #include "trustdb/index.h"
 
@@ -30,6 +31,9 @@ struct relay {
 	struct trustdb *tdb;
 	struct trust_index *tidx;
 	long long tidx_next_change;
+	bool tidx_dirty;                        /* trust events imported: rebuild */
+	struct trustpool *pool;                 /* non-members' trust events */
+	bool pool_offer;                        /* members changed: offer the pool */
 	struct key_secret *key;                 /* the relay's signing key */
 	unsigned char origin[KEY_ID_LEN];       /* its operator */
 	char *cert;                             /* its key_cert envelope, or NULL */
@@ -50,9 +54,18 @@ struct relay {
 	struct storefault *storefault;          /* relay/storefault.c */
 };
 
-/* Rebuild the trust index from the database (at start, on SIGHUP, after a
- * trust event was imported, when it announced a change). */
+/* Rebuild the trust index from the database (at start, on SIGHUP, when it
+ * announced a change, and through relay_trust_fresh()). When the members
+ * changed, the pool of non-members' trust events is offered again at the
+ * end of the loop turn. */
 int relay_trust_reload(struct relay *r);
+
+/* A trust event was imported: the index is stale (rebuilt once per loop
+ * turn, before the turn's decisions: N trust events cost one rebuild). */
+void relay_trust_dirty(struct relay *r);
+
+/* Rebuild the index now if it is stale; true when it did. */
+bool relay_trust_fresh(struct relay *r);
 
 /* Unix time. */
 long long relay_now(void);

@@ -151,11 +151,44 @@ explain_operator(struct trust_explanation *x, size_t *cap,
 	return 0;
 }
 
-/* Facts about a relay key: its certificates and revocations. */
+/* Did root certify key (any certificate)? */
+static bool
+certified(const struct trust_records *r, const unsigned char key[KEY_ID_LEN],
+    const unsigned char root[KEY_ID_LEN])
+{
+	for (size_t i = 0; i < r->nstmts; i++)
+		if (r->stmts[i].kind == KIND_KEY_CERT &&
+		    memcmp(r->stmts[i].subject, key, KEY_ID_LEN) == 0 &&
+		    memcmp(r->stmts[i].origin, root, KEY_ID_LEN) == 0)
+			return true;
+	return false;
+}
+
+/* Was key revoked by itself or by root? */
+static bool
+revoked_for(const struct trust_records *r, const unsigned char key[KEY_ID_LEN],
+    const unsigned char root[KEY_ID_LEN])
+{
+	for (size_t i = 0; i < r->nstmts; i++) {
+		const struct trust_stmt *s = &r->stmts[i];
+		if (s->kind == KIND_KEY_REVOKE &&
+		    memcmp(s->subject, key, KEY_ID_LEN) == 0 &&
+		    (memcmp(s->key, key, KEY_ID_LEN) == 0 ||
+		    memcmp(s->key, root, KEY_ID_LEN) == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Facts about a relay key: its certificates and revocations. Each
+ * certificate is judged for its own root: a key certified by several
+ * roots speaks for each in its events for that root's operator.
+ */
 static int
 explain_relay(struct trust_explanation *x, size_t *cap,
     const struct trust_records *r, const struct trust_membership *m,
-    const unsigned char *root, long long now)
+    long long now)
 {
 	struct trust_fact *f;
 
@@ -173,8 +206,8 @@ explain_relay(struct trust_explanation *x, size_t *cap,
 			o = op_of(m, s->origin);
 			if (o == NULL || !o->member)
 				f->why_not = "the certifying root is not a member";
-			else if (x->reason == TRUST_CONFLICT)
-				f->why_not = "another member root also certified this key";
+			else if (revoked_for(r, x->key, s->origin))
+				f->why_not = "the key was revoked (by itself or by this root)";
 			else if (now < s->not_before)
 				f->why_not = "not valid yet";
 			else if (now >= s->not_after)
@@ -185,9 +218,9 @@ explain_relay(struct trust_explanation *x, size_t *cap,
 				return -1;
 			set_event(f, s);
 			f->counts = memcmp(s->key, x->key, KEY_ID_LEN) == 0 ||
-			    (root != NULL && memcmp(s->key, root, KEY_ID_LEN) == 0);
+			    certified(r, x->key, s->key);
 			f->why_not = f->counts ? NULL :
-			    "signed by a root that is not this key's operator";
+			    "signed by a root that never certified this key";
 		}
 	}
 	return 0;
@@ -218,13 +251,12 @@ trust_explain(const struct trust_records *r, const struct trust_membership *m,
 		x->reason = trust_keystate_at(ks, now);
 		x->not_before = ks->not_before;
 		x->not_after = ks->not_after;
+		x->conflict = ks->conflict;
 		o = ks->op;
 	}
 	if (o == TRUST_NONE)      /* an operator id whose key the db lacks */
 		o = trust_membership_op(m, key);
-	if (ks != NULL && !ks->is_root &&
-	    explain_relay(x, &cap, r, m, o != TRUST_NONE ? m->ops[o].id : NULL,
-	    now) != 0)
+	if (ks != NULL && !ks->is_root && explain_relay(x, &cap, r, m, now) != 0)
 		goto nomem;
 	if (o != TRUST_NONE) {
 		const struct trust_op *op = &m->ops[o];

@@ -58,6 +58,9 @@ struct trust_explanation {
 	unsigned char vote[KEY_ID_LEN];
 	const char *zones;               /* borrowed from m: zones the operator may speak for */
 	long long not_before, not_after; /* certificate window (relay keys) */
+	bool conflict;                   /* certified by two or more member
+	                                    roots (membership.h): each counts
+	                                    only in its own operator's events */
 	struct trust_fact *facts;
 	size_t nfacts;
 };

@@ -7,13 +7,24 @@
 #include "trustdb/index.h"
 #include "trustdb/store.h"
 
+/* One (key, operator) grant (trustdb/membership.h). */
+struct index_grant {
+	long long not_before, not_after;
+	uint32_t op;
+	uint8_t reason;
+	uint8_t root;
+};
+
 struct index_entry {
 	unsigned char id[KEY_ID_LEN];
 	unsigned char pk[KEY_PUBLIC_LEN];
-	long long not_before, not_after;
-	uint32_t op;                 /* UINT32_MAX when none */
-	uint8_t reason;
+	long long not_before, not_after;   /* the summary's */
+	uint32_t op;                 /* the summary's; UINT32_MAX when none */
+	uint32_t grant0, ngrants;    /* grants[grant0 .. grant0 + ngrants), by op */
+	uint8_t reason;              /* the summary's */
 	uint8_t is_root;
+	uint8_t conflict;
+	uint8_t member_signer;       /* a grant's operator is a member */
 };
 
 struct index_op {
@@ -37,6 +48,9 @@ struct trust_index {
 	size_t nentries;
 	struct index_op *ops;
 	size_t nops;
+	struct index_grant *grants;
+	size_t ngrants;
+	size_t conflicts;
 	long long next_change;
 };
 
@@ -57,6 +71,7 @@ trust_index_free(struct trust_index *idx)
 	for (size_t i = 0; i < idx->nops; i++)
 		free(idx->ops[i].zones);
 	free(idx->ops);
+	free(idx->grants);
 	free(idx->slots);
 	free(idx->entries);
 	free(idx);
@@ -70,15 +85,25 @@ trust_index_build(const struct trust_membership *m, struct trust_index **out,
 	size_t cap = 16;
 
 	*out = NULL;
-	if (m->nops >= UINT32_MAX || m->nkeys >= UINT32_MAX)
+	if (m->nops >= UINT32_MAX || m->nkeys >= UINT32_MAX ||
+	    m->ngrants >= UINT32_MAX)
 		return trustdb_fail(reason, TRUSTDB_E_INVALID_ARG, "too many keys");
 	while (cap < 2 * m->nkeys)   /* load factor <= 1/2 */
 		cap *= 2;
 	if ((idx = calloc(1, sizeof(*idx))) == NULL ||
 	    (idx->slots = calloc(cap, sizeof(*idx->slots))) == NULL ||
 	    (idx->entries = calloc(m->nkeys + 1, sizeof(*idx->entries))) == NULL ||
-	    (idx->ops = calloc(m->nops + 1, sizeof(*idx->ops))) == NULL)
+	    (idx->ops = calloc(m->nops + 1, sizeof(*idx->ops))) == NULL ||
+	    (idx->grants = calloc(m->ngrants + 1, sizeof(*idx->grants))) == NULL)
 		goto nomem;
+	for (size_t i = 0; i < m->ngrants; i++) {
+		idx->grants[i].op = (uint32_t)m->grants[i].op;
+		idx->grants[i].root = m->grants[i].root;
+		idx->grants[i].reason = (uint8_t)m->grants[i].reason;
+		idx->grants[i].not_before = m->grants[i].not_before;
+		idx->grants[i].not_after = m->grants[i].not_after;
+	}
+	idx->ngrants = m->ngrants;
 	idx->mask = cap - 1;
 	idx->next_change = m->next_change;
 	for (size_t i = 0; i < m->nops; i++) {
@@ -102,6 +127,12 @@ trust_index_build(const struct trust_membership *m, struct trust_index **out,
 		e->op = k->op == TRUST_NONE ? UINT32_MAX : (uint32_t)k->op;
 		e->reason = (uint8_t)k->reason;
 		e->is_root = k->is_root;
+		e->grant0 = (uint32_t)k->grant0;
+		e->ngrants = (uint32_t)k->ngrants;
+		e->conflict = k->conflict;
+		idx->conflicts += k->conflict;
+		for (size_t g = k->grant0; g < k->grant0 + k->ngrants; g++)
+			e->member_signer |= m->ops[m->grants[g].op].member;
 		for (h = tag_of(k->id) & idx->mask; idx->slots[h].entry != 0;
 		    h = (h + 1) & idx->mask)
 			;
@@ -151,40 +182,112 @@ find(const struct trust_index *idx, const unsigned char keyid[KEY_ID_LEN])
 	}
 }
 
+/* Fill a from grant g (or from the entry's summary when g is NULL). */
+static bool
+answer(const struct trust_index *idx, const struct index_entry *e,
+    const struct index_grant *g, long long now, struct trust_answer *a)
+{
+	uint32_t op = g ? g->op : e->op;
+
+	a->reason = (enum trust_reason)(g ? g->reason : e->reason);
+	a->is_root = g ? g->root : e->is_root;
+	a->not_before = g ? g->not_before : e->not_before;
+	a->not_after = g ? g->not_after : e->not_after;
+	if (op != UINT32_MAX) {
+		a->op = op;
+		a->operator_id = idx->ops[op].id;
+		a->op_member = idx->ops[op].member;
+	}
+	if (a->reason != TRUST_MEMBER)
+		return false;
+	if (now < a->not_before)
+		a->reason = TRUST_CERT_NOT_YET_VALID;
+	else if (now >= a->not_after)
+		a->reason = TRUST_CERT_EXPIRED;
+	else {
+		a->vote_id = idx->ops[idx->ops[op].vote].id;
+		return true;
+	}
+	return false;
+}
+
 bool
 trust_index_lookup(const struct trust_index *idx,
-    const unsigned char keyid[KEY_ID_LEN], long long now, struct trust_answer *a)
+    const unsigned char keyid[KEY_ID_LEN], const unsigned char *origin,
+    long long now, struct trust_answer *a)
 {
 	const struct index_entry *e = find(idx, keyid);
-	const struct index_op *o;
+	const struct index_grant *g;
 
 	memset(a, 0, sizeof(*a));
 	a->op = UINT32_MAX;
+	a->authored = origin != NULL && memcmp(keyid, origin, KEY_ID_LEN) == 0;
 	if (e == NULL) {
 		a->reason = TRUST_UNKNOWN_KEY;
 		return false;
 	}
 	a->pk = e->pk;
-	a->is_root = e->is_root;
-	a->not_before = e->not_before;
-	a->not_after = e->not_after;
-	a->reason = (enum trust_reason)e->reason;
-	if (e->op != UINT32_MAX) {
-		o = &idx->ops[e->op];
-		a->op = e->op;
-		a->operator_id = o->id;
+	a->conflict = e->conflict;
+	if (origin == NULL) {
+		struct trust_answer t;
+		for (uint32_t i = 0; i < e->ngrants; i++) {
+			t = *a;
+			if (answer(idx, e, &idx->grants[e->grant0 + i], now, &t)) {
+				*a = t;
+				return true;
+			}
+		}
+		return answer(idx, e, NULL, now, a);
 	}
-	if (a->reason != TRUST_MEMBER)
-		return false;
-	if (now < e->not_before)
-		a->reason = TRUST_CERT_NOT_YET_VALID;
-	else if (now >= e->not_after)
-		a->reason = TRUST_CERT_EXPIRED;
-	else {
-		a->vote_id = idx->ops[idx->ops[e->op].vote].id;
-		return true;
+	/* a handful of grants per key: a linear walk */
+	for (uint32_t i = 0; i < e->ngrants; i++) {
+		g = &idx->grants[e->grant0 + i];
+		if (memcmp(idx->ops[g->op].id, origin, KEY_ID_LEN) == 0) {
+			a->authored = true;
+			return answer(idx, e, g, now, a);
+		}
 	}
+	/* the key signs as its own operator, which the database does not
+	 * know as one: no member */
+	a->reason = a->authored ? TRUST_NOT_MEMBER : TRUST_WRONG_OPERATOR;
 	return false;
+}
+
+bool
+trust_index_known(const struct trust_index *idx,
+    const unsigned char keyid[KEY_ID_LEN], bool *member_signer)
+{
+	const struct index_entry *e = find(idx, keyid);
+
+	*member_signer = e != NULL && e->member_signer;
+	return e != NULL;
+}
+
+bool
+trust_index_same_members(const struct trust_index *a,
+    const struct trust_index *b)
+{
+	size_t i = 0, j = 0;
+
+	/* ops are sorted by id in both: walk the two lists of members */
+	for (;;) {
+		while (a && i < a->nops && !a->ops[i].member)
+			i++;
+		while (b && j < b->nops && !b->ops[j].member)
+			j++;
+		if (!a || i == a->nops || !b || j == b->nops)
+			return (!a || i == a->nops) && (!b || j == b->nops);
+		if (memcmp(a->ops[i].id, b->ops[j].id, KEY_ID_LEN) != 0)
+			return false;
+		i++;
+		j++;
+	}
+}
+
+size_t
+trust_index_conflicts(const struct trust_index *idx)
+{
+	return idx->conflicts;
 }
 
 bool

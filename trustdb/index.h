@@ -1,6 +1,6 @@
 /*
- * trustdb/index.h — the hot path: "is this key a current key of a member,
- * and which vote does it count for?" answered from memory.
+ * trustdb/index.h — the hot path: "may key K speak for origin O now, and
+ * for which vote?" answered from memory.
  *
  * The index is built from a membership computation (trustdb/membership.h)
  * and then read-only: lookups never allocate, never lock and never touch
@@ -31,8 +31,15 @@ struct trust_index;
  * valid until trust_index_free(). */
 struct trust_answer {
 	enum trust_reason reason;          /* TRUST_MEMBER: the key counts */
-	bool is_root;                      /* the key is an operator root */
-	const unsigned char *operator_id;  /* operator of the key; NULL if none */
+	bool is_root;                      /* the key is that operator's root */
+	bool authored;                     /* origin lookups: the key is the
+	                                      origin's root, or the origin's root
+	                                      certified it (any window, revoked
+	                                      or not): it may sign as origin */
+	bool op_member;                    /* the operator is a member */
+	bool conflict;                     /* the key has grants of two or more
+	                                      member operators (membership.h) */
+	const unsigned char *operator_id;  /* the operator; NULL if none */
 	const unsigned char *vote_id;      /* vote it counts for; NULL unless member */
 	const unsigned char *pk;           /* public key; NULL when unknown */
 	long long not_before, not_after;   /* certificate window (roots: unbounded) */
@@ -51,11 +58,41 @@ enum trustdb_err trust_index_build_from_db(struct trustdb *db,
 void trust_index_free(struct trust_index *idx);
 
 /*
- * Look keyid up at time now; fills *a and returns true when the key is a
- * current key of a member (a->reason == TRUST_MEMBER). No allocation.
+ * May keyid speak for origin at time now? Fills *a and returns true when
+ * it may (a->reason == TRUST_MEMBER; a->vote_id is the vote the event
+ * counts for). An event's origin is inside its signed payload, so pass the
+ * event's origin: a key certified by several roots speaks for each only in
+ * its events for that root's operator (membership.h). A key that is not
+ * the origin's (neither its root nor certified by it) gives
+ * TRUST_WRONG_OPERATOR and a->authored false.
+ *
+ * origin NULL asks about the key alone, for people and for the checks
+ * that have no origin (a backfill request): true when the key may speak
+ * for at least one operator now, the answer being that grant's; else the
+ * key's summary (membership.h). Never count an event with an answer for
+ * a NULL origin. No allocation.
  */
 bool trust_index_lookup(const struct trust_index *idx,
-    const unsigned char keyid[KEY_ID_LEN], long long now, struct trust_answer *a);
+    const unsigned char keyid[KEY_ID_LEN], const unsigned char *origin,
+    long long now, struct trust_answer *a);
+
+/*
+ * Is keyid known, and is one of the operators it belongs to (its root's,
+ * its certifiers') a member, whatever the time, revocations and
+ * certificate windows? A known key for which this is false signs junk: it
+ * cannot count, flag or be imported (relay/gossip.c budgets it per link).
+ * No allocation.
+ */
+bool trust_index_known(const struct trust_index *idx,
+    const unsigned char keyid[KEY_ID_LEN], bool *member_signer);
+
+/* Do a and b have the same member operators? (NULL: none.) */
+bool trust_index_same_members(const struct trust_index *a,
+    const struct trust_index *b);
+
+/* Number of keys with grants of two or more member operators (a second
+ * root certified an operator's key: membership.h). */
+size_t trust_index_conflicts(const struct trust_index *idx);
 
 /* May the member key of answer a speak for zone (exact name)? */
 bool trust_index_may_speak(const struct trust_index *idx,

@@ -25,7 +25,7 @@ static const struct {
 	[TRUST_ROOT_REVOKED] = { "root_revoked", "its operator's root key was revoked" },
 	[TRUST_CERT_EXPIRED] = { "cert_expired", "its key certificate has expired" },
 	[TRUST_CERT_NOT_YET_VALID] = { "cert_not_yet_valid", "its key certificate is not valid yet" },
-	[TRUST_CONFLICT] = { "conflict", "more than one member operator certified this key" },
+	[TRUST_WRONG_OPERATOR] = { "wrong_operator", "the key is neither this operator's root nor certified by its root" },
 };
 
 const char *
@@ -40,16 +40,28 @@ trust_reason_text(enum trust_reason r)
 	return (unsigned)r < TRUST__COUNT ? reasons[r].text : "unknown reason";
 }
 
+static enum trust_reason
+window_at(enum trust_reason r, long long nb, long long na, long long now)
+{
+	if (r != TRUST_MEMBER)
+		return r;
+	if (now < nb)
+		return TRUST_CERT_NOT_YET_VALID;
+	if (now >= na)
+		return TRUST_CERT_EXPIRED;
+	return TRUST_MEMBER;
+}
+
 enum trust_reason
 trust_keystate_at(const struct trust_keystate *k, long long now)
 {
-	if (k->reason != TRUST_MEMBER)
-		return k->reason;
-	if (now < k->not_before)
-		return TRUST_CERT_NOT_YET_VALID;
-	if (now >= k->not_after)
-		return TRUST_CERT_EXPIRED;
-	return TRUST_MEMBER;
+	return window_at(k->reason, k->not_before, k->not_after, now);
+}
+
+enum trust_reason
+trust_grant_at(const struct trust_grant *g, long long now)
+{
+	return window_at(g->reason, g->not_before, g->not_after, now);
 }
 
 /* ---- working state ------------------------------------------------- */
@@ -442,24 +454,25 @@ cmp_span(const void *a, const void *b)
 /*
  * The certificate window of key by root that matters at now: the certs are
  * merged into disjoint intervals; the first that has not ended is chosen
- * (it holds now, or starts later), else the last one (expired). When a later
- * interval follows the chosen one, the membership must be recomputed when
- * the chosen one ends.
+ * (it holds now, or starts later), else the last one (expired). When the
+ * grant counts (watch), the membership must be recomputed when the chosen
+ * interval starts, and when it ends if a later interval follows.
  */
 static int
-cert_window(struct work *w, struct trust_keystate *k, const unsigned char *root)
+cert_window(struct work *w, const unsigned char key[KEY_ID_LEN],
+    const unsigned char *root, bool watch, long long *nb, long long *na)
 {
-	size_t lo = lower_bound(w->certs, w->ncerts, k->id), n = 0, u = 0, pick;
+	size_t lo = lower_bound(w->certs, w->ncerts, key), n = 0, u = 0, pick;
 	struct span *sp;
 
 	for (size_t i = lo; i < w->ncerts &&
-	    memcmp(w->certs[i]->subject, k->id, KEY_ID_LEN) == 0; i++)
+	    memcmp(w->certs[i]->subject, key, KEY_ID_LEN) == 0; i++)
 		n++;
 	if ((sp = malloc((n + 1) * sizeof(*sp))) == NULL)
 		return -1;
 	n = 0;
 	for (size_t i = lo; i < w->ncerts &&
-	    memcmp(w->certs[i]->subject, k->id, KEY_ID_LEN) == 0; i++)
+	    memcmp(w->certs[i]->subject, key, KEY_ID_LEN) == 0; i++)
 		if (memcmp(w->certs[i]->origin, root, KEY_ID_LEN) == 0) {
 			sp[n].nb = w->certs[i]->not_before;
 			sp[n++].na = w->certs[i]->not_after;
@@ -476,75 +489,109 @@ cert_window(struct work *w, struct trust_keystate *k, const unsigned char *root)
 		;
 	if (pick == u)
 		pick = u - 1;
-	else if (pick + 1 < u)
+	else if (pick + 1 < u && watch)
 		note_change(w->m, sp[pick].na);
-	if (u > 0 && sp[pick].nb > w->now)
+	if (u > 0 && sp[pick].nb > w->now && watch)
 		note_change(w->m, sp[pick].nb);
-	k->not_before = u ? sp[pick].nb : 0;
-	k->not_after = u ? sp[pick].na : 0;
+	*nb = u ? sp[pick].nb : 0;
+	*na = u ? sp[pick].na : 0;
 	free(sp);
 	return 0;
 }
 
+/* Why operator o does not count, or MEMBER. */
+static enum trust_reason
+op_reason(const struct trust_op *op)
+{
+	if (op->revoked)
+		return TRUST_ROOT_REVOKED;
+	if (!op->member)
+		return op->unvouched ? TRUST_UNVOUCHED : TRUST_NOT_MEMBER;
+	return TRUST_MEMBER;
+}
+
+static int
+cmp_grant_op(const void *a, const void *b)
+{
+	const struct trust_grant *x = a, *y = b;
+
+	return x->op < y->op ? -1 : x->op > y->op;
+}
+
+/* Rank of a grant for the summary: counts now, counts at another time,
+ * does not count; a root grant first among equals. */
+static int
+grant_rank(const struct trust_grant *g, long long now)
+{
+	int rank = trust_grant_at(g, now) == TRUST_MEMBER ? 0 :
+	    g->reason == TRUST_MEMBER ? 2 : 4;
+
+	return rank + !g->root;
+}
+
+/*
+ * The grants of key k: its own operator's (when the key is an operator's
+ * root) and one per certifying root; then the summary.
+ */
 static int
 classify_key(struct work *w, struct trust_keystate *k)
 {
 	struct trust_membership *m = w->m;
-	size_t o = trust_membership_op(m, k->id), root = TRUST_NONE;
+	size_t o = trust_membership_op(m, k->id), members = 0, best = TRUST_NONE;
 	size_t lo = lower_bound(w->certs, w->ncerts, k->id);
-	size_t outsider = TRUST_NONE;   /* a non-member root that certified it */
-	bool multiple = false;
+	struct trust_grant *g = &m->grants[m->ngrants], *gs = g;
 
-	k->op = TRUST_NONE;
-	k->not_before = LLONG_MIN;
-	k->not_after = TRUST_FOREVER;
-	if (o != TRUST_NONE && m->ops[o].member) {
-		k->is_root = true;
-		k->op = o;
-		k->reason = TRUST_MEMBER;
-		return 0;
+	k->grant0 = m->ngrants;
+	if (o != TRUST_NONE) {
+		g->op = o;
+		g->root = true;
+		g->reason = op_reason(&m->ops[o]);
+		g->not_before = LLONG_MIN;
+		g->not_after = TRUST_FOREVER;
+		g++;
 	}
+	/* certs are sorted by (subject, origin): one grant per origin */
 	for (size_t i = lo; i < w->ncerts &&
 	    memcmp(w->certs[i]->subject, k->id, KEY_ID_LEN) == 0; i++) {
 		size_t c = trust_membership_op(m, w->certs[i]->origin);
-		if (c == TRUST_NONE || c == o)
+		if (c == TRUST_NONE || c == o ||
+		    (i > lo && memcmp(w->certs[i - 1]->origin, w->certs[i]->origin,
+		    KEY_ID_LEN) == 0))
 			continue;
-		if (!m->ops[c].member) {
-			if (outsider == TRUST_NONE)
-				outsider = c;
-			continue;
-		}
-		if (root == TRUST_NONE)
-			root = c;
-		else if (root != c)
-			multiple = true;
+		g->op = c;
+		g->root = false;
+		g->reason = op_reason(&m->ops[c]);
+		if (g->reason == TRUST_MEMBER && revoked(w, k->id, m->ops[c].id))
+			g->reason = TRUST_REVOKED;
+		if (cert_window(w, k->id, m->ops[c].id, g->reason == TRUST_MEMBER,
+		    &g->not_before, &g->not_after) != 0)
+			return -1;
+		g++;
 	}
-	if (root == TRUST_NONE) {
-		/* not counting: say why in terms of the operator it belongs to */
-		if (o != TRUST_NONE)
-			k->is_root = true;
-		else
-			o = outsider;
-		if (o == TRUST_NONE) {
-			k->reason = TRUST_NO_CERT;
-			return 0;
-		}
-		k->op = o;
-		k->reason = m->ops[o].revoked ? TRUST_ROOT_REVOKED :
-		    m->ops[o].unvouched ? TRUST_UNVOUCHED : TRUST_NOT_MEMBER;
+	k->ngrants = (size_t)(g - gs);
+	m->ngrants += k->ngrants;
+	qsort(gs, k->ngrants, sizeof(*gs), cmp_grant_op);
+	for (size_t i = 0; i < k->ngrants; i++) {
+		members += m->ops[gs[i].op].member;
+		if (best == TRUST_NONE ||
+		    grant_rank(&gs[i], w->now) < grant_rank(&gs[best], w->now))
+			best = i;
+	}
+	k->conflict = members > 1;
+	if (best == TRUST_NONE) {
+		k->op = TRUST_NONE;
+		k->is_root = false;
+		k->reason = TRUST_NO_CERT;
+		k->not_before = LLONG_MIN;
+		k->not_after = TRUST_FOREVER;
 		return 0;
 	}
-	if (multiple) {
-		k->reason = TRUST_CONFLICT;
-		return 0;
-	}
-	k->op = root;
-	if (revoked(w, k->id, m->ops[root].id)) {
-		k->reason = TRUST_REVOKED;
-		return 0;
-	}
-	k->reason = TRUST_MEMBER;
-	return cert_window(w, k, m->ops[root].id);
+	k->op = gs[best].op;
+	k->is_root = gs[best].root;
+	k->reason = gs[best].reason;
+	k->not_before = gs[best].not_before;
+	k->not_after = gs[best].not_after;
+	return 0;
 }
 
 enum trustdb_err
@@ -612,8 +659,9 @@ trust_membership_compute(const struct trust_records *r,
 		if (op->zones == NULL && (op->zones = strdup("")) == NULL)
 			goto out;
 	}
-	/* 5. keys */
-	if ((m->keys = calloc(r->nkeys + 1, sizeof(*m->keys))) == NULL)
+	/* 5. keys: at most one root grant per key and one grant per cert */
+	if ((m->keys = calloc(r->nkeys + 1, sizeof(*m->keys))) == NULL ||
+	    (m->grants = calloc(r->nkeys + w.ncerts + 1, sizeof(*m->grants))) == NULL)
 		goto out;
 	for (size_t i = 0; i < r->nkeys; i++) {
 		struct trust_keystate *k = &m->keys[i];
@@ -649,6 +697,7 @@ trust_membership_free(struct trust_membership *m)
 		free(m->ops[i].zones);
 	free(m->ops);
 	free(m->keys);
+	free(m->grants);
 	free(m);
 }
 

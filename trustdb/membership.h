@@ -27,13 +27,25 @@
  * Zones. A member may speak for zone Z when its pin grants Z (--zones), or
  *   when at least V of its counting vouches (distinct votes) claim Z. Zones
  *   compare exactly: a claim of example. does not cover sub.example.
- * Keys. A root key of a member counts for its operator. Any other key counts
- *   for operator R when a member root R certified it (key_cert), no other
- *   member root did (two certifying roots: conflict, the key counts for
- *   none), it is not revoked (key_revoke signed by the key itself or by R),
- *   and now is inside one of R's certificates for it. Revocations never
- *   expire and apply to events already received: the key simply stops
- *   counting.
+ * Keys. Which operator a key speaks for is chosen by the key itself: every
+ *   event carries its `origin` inside the signed payload. A key may speak
+ *   for operator O (in the events whose origin is O) when
+ *     - it is O's root key and O is a member; or
+ *     - O is a member, O's root certified the key (key_cert), now is inside
+ *       one of O's certificates for it, and neither the key itself nor O's
+ *       root revoked it.
+ *   A revocation by a root withdraws only that root's certification; a
+ *   key_revoke signed by the key itself revokes it for every operator.
+ *   Revocations never expire and apply to events already received: the
+ *   key simply stops counting. Each (key, operator) pair is a grant
+ *   (struct trust_grant). A key certified by two member roots is a
+ *   conflict: it is reported (one of the roots may be attacking the
+ *   other), and it changes nothing for either, since the key speaks for
+ *   each only in the events it signs for that origin: a root certifying
+ *   another operator's relay key gains nothing and silences nobody.
+ *   The key's authorship of an origin (it is O's root, or O's root
+ *   certified it, in any window, revoked or not) is what proves an
+ *   event's origin before anything else is done with it (relay/gossip.h).
  *
  * This module must never print, exit, read the clock or touch SQL.
  */
@@ -74,7 +86,8 @@ enum trust_reason {
 	TRUST_ROOT_REVOKED,        /* its operator's root key was revoked */
 	TRUST_CERT_EXPIRED,        /* every certificate of the key has ended */
 	TRUST_CERT_NOT_YET_VALID,  /* its certificate starts later */
-	TRUST_CONFLICT,            /* certified by more than one member root */
+	TRUST_WRONG_OPERATOR,      /* neither this operator's root nor
+	                              certified by it (origin lookups) */
 	TRUST__COUNT
 };
 
@@ -94,13 +107,29 @@ struct trust_op {
 	char *zones;                 /* zones it may speak for; "" if none; owned */
 };
 
+/* One operator a key may speak for: the key is its root, or its root
+ * certified the key. */
+struct trust_grant {
+	size_t op;                   /* index in ops */
+	bool root;                   /* the key is this operator's root */
+	enum trust_reason reason;    /* MEMBER: counts inside [not_before, not_after) */
+	long long not_before, not_after;
+};
+
+/*
+ * A key, its grants, and a summary for people: the grant that counts now
+ * (else one that counts at another time, else any; a root grant first,
+ * then by operator id).
+ */
 struct trust_keystate {
 	unsigned char id[KEY_ID_LEN];
 	unsigned char pk[KEY_PUBLIC_LEN];
-	bool is_root;                /* the key is an operator's root */
-	size_t op;                   /* operator it belongs to, or TRUST_NONE */
-	enum trust_reason reason;    /* MEMBER: counts inside [not_before, not_after) */
+	bool is_root;                /* summary: the key is that operator's root */
+	size_t op;                   /* summary: its operator, or TRUST_NONE */
+	enum trust_reason reason;    /* summary: MEMBER counts inside the window */
 	long long not_before, not_after;
+	size_t grant0, ngrants;      /* m->grants[grant0 .. grant0 + ngrants), by op */
+	bool conflict;               /* grants of two or more member operators */
 };
 
 struct trust_membership {
@@ -108,6 +137,8 @@ struct trust_membership {
 	size_t nops;
 	struct trust_keystate *keys; /* sorted by id */
 	size_t nkeys;
+	struct trust_grant *grants;  /* of every key, see trust_keystate */
+	size_t ngrants;
 	unsigned threshold;
 	long long now;               /* the time it was computed for */
 	long long next_change;       /* when a vouch expires: recompute by then */
@@ -131,8 +162,11 @@ size_t trust_membership_op(const struct trust_membership *m,
 size_t trust_membership_key(const struct trust_membership *m,
     const unsigned char id[KEY_ID_LEN]);
 
-/* The reason of k at time now (applies the certificate window). */
+/* The reason of k's summary at time now (applies the certificate window). */
 enum trust_reason trust_keystate_at(const struct trust_keystate *k,
     long long now);
+
+/* The reason of grant g at time now (applies its certificate window). */
+enum trust_reason trust_grant_at(const struct trust_grant *g, long long now);
 
 #endif

@@ -296,6 +296,42 @@ out:
 	return e;
 }
 
+/*
+ * A key_revoke by a key that is not its origin's root must come from a key
+ * that root certified: the signature proves the key, and only a
+ * certificate ties the key to the operator it names (membership.h).
+ * (vouch, unvouch and key_cert are signed by the origin's root itself:
+ * the protocol library checked it.)
+ */
+static enum trustdb_err
+check_author(struct trustdb *db, const struct event *ev,
+    struct trustdb_import_stats *stats, char *reason)
+{
+	char k[KEY_ID_HEX_LEN + 1], o[KEY_ID_HEX_LEN + 1];
+	sqlite3_stmt *st = NULL;
+	enum trustdb_err e;
+	int rc;
+
+	if (ev->kind != KIND_KEY_REVOKE || memcmp(ev->key, ev->origin, KEY_ID_LEN) == 0)
+		return TRUSTDB_OK;
+	if ((e = prepare(db, "SELECT 1 FROM events WHERE kind = 'key_cert' AND "
+	    "origin = ?1 AND subject = ?2 LIMIT 1", &st, reason)) != TRUSTDB_OK)
+		return e;
+	bind_hex(st, 1, ev->origin);
+	bind_hex(st, 2, ev->key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		stats->proto = PROTO_E_ORIGIN_MISMATCH;
+		e = trustdb_fail(reason, TRUSTDB_E_REJECTED, "origin_mismatch: "
+		    "key_revoke signed by key %.16s... for operator %.16s..., "
+		    "whose root never certified that key", HEX(k, ev->key),
+		    HEX(o, ev->origin));
+	} else if (rc != SQLITE_ROW)
+		e = trustdb_sql_fail(db, rc, "looking up a certificate", reason);
+	sqlite3_finalize(st);
+	return e;
+}
+
 static enum trustdb_err
 is_stored(struct trustdb *db, const unsigned char id[KEY_ID_LEN], bool *yes,
     char *reason)
@@ -345,6 +381,8 @@ import_one(struct trustdb *db, const char *buf, size_t len, long long now,
 		goto out;
 	}
 	if ((e = check_net(db, ev, reason)) != TRUSTDB_OK)
+		goto out;
+	if ((e = check_author(db, ev, stats, reason)) != TRUSTDB_OK)
 		goto out;
 	if (ev->has_exp && ev->exp <= now) {
 		e = trustdb_fail(reason, TRUSTDB_E_EXPIRED,

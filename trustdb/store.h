@@ -6,7 +6,13 @@
  * key; for a key_revoke signed by the revoked key, that key), its signature
  * must verify, its payload must pass the protocol's strict validation, its
  * kind must be vouch, unvouch, key_cert or key_revoke, its net must be the
- * database's and it must not have expired (key_revoke never does). The
+ * database's and it must not have expired (key_revoke never does). A
+ * key_revoke signed by a key that is not its origin's root must come from a
+ * key the origin's root certified (TRUSTDB_E_REJECTED with stats->proto
+ * PROTO_E_ORIGIN_MISMATCH): the key authors only its certifiers' events
+ * (membership.h). Import does not ask who is a member: the relay imports
+ * only members' trust events (relay/gossip.h); ntactl imports what the
+ * operator chose. The
  * exact envelope bytes are stored with their parsed columns; an envelope
  * already stored (same event id) is a no-op.
  *

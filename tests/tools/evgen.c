@@ -2,11 +2,11 @@
  * tests/tools/evgen.c — make signed events for tests and benchmarks.
  *
  *   evgen --key K.key --net NET [--origin ID] [--kind observation|assessment|
- *         heartbeat] [--zone Z] [--count N] [--seq S] [--prev ID]
- *         [--ts T] [--lifetime SECONDS] [--note TEXT] [--state STATE]
- *         [--verdict VERDICT]
- *         [--publish HOST:PORT [--topic-origin ID]] [--rate N]
- *         [--vary-zone] [--log FILE]
+ *         heartbeat|withdraw|key_revoke|vouch] [--zone Z] [--count N]
+ *         [--seq S] [--prev ID] [--ts T] [--lifetime SECONDS] [--note TEXT]
+ *         [--state STATE] [--verdict V] [--target ID] [--subject ID]
+ *         [--publish HOST:PORT [--topic-origin ID] [--resp REQUESTER]]
+ *         [--rate N] [--vary-zone] [--log FILE]
  *   evgen --replay FILE --publish HOST:PORT
  *         publish "TOPIC ENVELOPE" lines (from --topics) as they are:
  *         a publisher that does no signing, for ceilings
@@ -26,6 +26,13 @@
  * "<i>.<zone>" (so that each has its own topic); --log writes
  * "UNIXTIME TOPIC" (nanoseconds) for every publication, for latency
  * measurements.
+ *
+ * The other kinds, for attack tests: an assessment's --verdict (default
+ * accident; recommend_nta only for accident and likely_accident); a
+ * withdraw of --target; a key_revoke of --subject (default: the signing
+ * key itself; exp null); a vouch for a fresh random root each time (the
+ * junk of a non-member). --resp REQUESTER files each event under
+ * bf/resp/REQUESTER/<event id>, as a backfill response.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -62,7 +69,25 @@ on_connect(struct mosquitto *m, void *arg, int rc)
 	connected = rc == 0 ? 1 : -1;
 }
 
-static const char *obs_state = "bogus", *verdict = "accident";
+static const char *obs_state = "bogus", *verdict = "accident", *target, *subject;
+
+/* A vouch for a fresh root: its id and base64 public key. */
+static json_t *
+fresh_vouch(void)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char id[KEY_ID_LEN];
+	char hex[KEY_ID_HEX_LEN + 1], b64[64];
+
+	crypto_sign_keypair(pk, sk);
+	sodium_memzero(sk, sizeof(sk));
+	crypto_hash_sha256(id, pk, sizeof(pk));
+	sodium_bin2base64(b64, sizeof(b64), pk, sizeof(pk),
+	    sodium_base64_VARIANT_ORIGINAL);
+	return json_pack("{s:s,s:s,s:[],s:n}", "subject",
+	    encoding_hex_encode(id, KEY_ID_LEN, hex), "subject_key", b64, "zones",
+	    "affiliation");
+}
 
 static json_t *
 fields(const char *kind, const char *zone, long long i, const char *note)
@@ -70,8 +95,14 @@ fields(const char *kind, const char *zone, long long i, const char *note)
 	if (strcmp(kind, "assessment") == 0)
 		return json_pack("{s:s,s:s,s:b,s:i,s:s}", "zone", zone, "verdict",
 		    verdict, "recommend_nta", strcmp(verdict, "accident") == 0 ||
-		    strcmp(verdict, "likely_accident") == 0, "lifetime", 3600,
-		    "note", note);
+		    strcmp(verdict, "likely_accident") == 0, "lifetime", 3600, "note",
+		    note);
+	if (strcmp(kind, "withdraw") == 0 && target)
+		return json_pack("{s:s,s:s}", "target", target, "note", note);
+	if (strcmp(kind, "key_revoke") == 0 && subject)
+		return json_pack("{s:s,s:s}", "subject", subject, "note", note);
+	if (strcmp(kind, "vouch") == 0)
+		return fresh_vouch();
 	if (strcmp(kind, "heartbeat") == 0)
 		return json_pack("{s:I,s:s}", "uptime", (json_int_t)i, "version", "evgen");
 	if (strcmp(kind, "observation") == 0) {
@@ -176,13 +207,14 @@ main(int argc, char **argv)
 		{ "publish", 1, NULL, 'P' }, { "topic-origin", 1, NULL, 'T' },
 		{ "topics", 0, NULL, 'S' }, { "rate", 1, NULL, 'r' },
 		{ "vary-zone", 0, NULL, 'V' }, { "log", 1, NULL, 'L' },
-		{ "replay", 1, NULL, 'R' }, { "state", 1, NULL, 'X' },
-		{ "verdict", 1, NULL, 'v' },
+		{ "replay", 1, NULL, 'R' }, { "verdict", 1, NULL, 'v' },
+		{ "target", 1, NULL, 'g' }, { "subject", 1, NULL, 'j' },
+		{ "resp", 1, NULL, 'q' }, { "state", 1, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *keyf = NULL, *net = NULL, *origin = NULL, *kind = "observation";
 	const char *zone = "example.", *prev = NULL, *publish = NULL, *torigin = NULL;
-	const char *note = "evgen", *replay = NULL;
+	const char *note = "evgen", *replay = NULL, *resp = NULL;
 	long long count = 1, seq = 1, ts = 0, lifetime = 1800;
 	char reason[PROTO_REASON_MAX], keyhex[KEY_ID_HEX_LEN + 1];
 	char prevhex[KEY_ID_HEX_LEN + 1] = "", host[256];
@@ -216,6 +248,9 @@ main(int argc, char **argv)
 		case 'R': replay = optarg; break;
 		case 'X': obs_state = optarg; break;
 		case 'v': verdict = optarg; break;
+		case 'g': target = optarg; break;
+		case 'j': subject = optarg; break;
+		case 'q': resp = optarg; break;
 		case 'L':
 			if ((logf = fopen(optarg, "w")) == NULL) {
 				perror(optarg);
@@ -239,6 +274,8 @@ main(int argc, char **argv)
 	encoding_hex_encode(key_secret_public(sk)->id, KEY_ID_LEN, keyhex);
 	if (origin == NULL)
 		origin = keyhex;
+	if (subject == NULL)
+		subject = keyhex;   /* a key_revoke: the key revokes itself */
 	if (prev)
 		snprintf(prevhex, sizeof(prevhex), "%s", prev);
 	if (publish) {
@@ -268,11 +305,12 @@ main(int argc, char **argv)
 	for (long long i = 0; i < count; i++, seq++) {
 		long long now = ts ? ts : (long long)time(NULL);
 		const char *zone_i = zone;
-		json_t *p = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:I,s:[]}",
+		json_t *p = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:o,s:[]}",
 		    "v", 1, "net", net, "kind", kind, "origin", origin, "key", keyhex,
 		    "seq", (json_int_t)seq, "prev", prevhex[0] ? json_string(prevhex) :
-		    json_null(), "ts", (json_int_t)now, "exp", (json_int_t)(now + lifetime),
-		    "refs");
+		    json_null(), "ts", (json_int_t)now, "exp",
+		    strcmp(kind, "key_revoke") == 0 ? json_null() :
+		    json_integer(now + lifetime), "refs");
 		json_t *f;
 
 		if (vary) {
@@ -298,9 +336,20 @@ main(int argc, char **argv)
 			fprintf(stderr, "evgen: %s\n", reason);
 			return 1;
 		}
-		if (strcmp(kind, "heartbeat") == 0)
+		char idhex[KEY_ID_HEX_LEN + 1];
+		envelope_id_hex(env, idhex);
+		if (resp)
+			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/bf/resp/%s/%s",
+			    net, resp, idhex);
+		else if (strcmp(kind, "heartbeat") == 0)
 			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/hb/%s/%s", net,
 			    torigin ? torigin : origin, keyhex);
+		else if (strcmp(kind, "key_revoke") == 0 || strcmp(kind, "vouch") == 0)
+			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/trust/%s/%s", net,
+			    torigin ? torigin : origin, idhex);
+		else if (strcmp(kind, "withdraw") == 0)
+			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/wd/%s/%s", net,
+			    torigin ? torigin : origin, idhex);
 		else
 			snprintf(topic, sizeof(topic), "ntarelay/v1/%s/%s/%s/%s", net,
 			    strcmp(kind, "observation") == 0 ? "obs" : "asm", zone_i,
@@ -328,8 +377,9 @@ main(int argc, char **argv)
 				fprintf(logf, "%lld.%09ld %s\n", (long long)rt.tv_sec,
 				    rt.tv_nsec, topic);
 			}
+			bool retain = resp == NULL && strcmp(kind, "observation") != 0;
 			if (mosquitto_publish(m, NULL, topic, (int)jlen, json, 1,
-			    strcmp(kind, "observation") != 0) != MOSQ_ERR_SUCCESS) {
+			    retain) != MOSQ_ERR_SUCCESS) {
 				fprintf(stderr, "evgen: publish failed\n");
 				return 1;
 			}

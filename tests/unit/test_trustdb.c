@@ -66,12 +66,12 @@ pinned_root_is_member(void **state)
 	(void)state;
 	tt_pin(db, ra, NULL);
 	idx = tt_index(db, 2, NULL, 0, NOW);
-	assert_true(trust_index_lookup(idx, id(ra), NOW, &a));
+	assert_true(trust_index_lookup(idx, id(ra), NULL, NOW, &a));
 	assert_true(a.is_root);
 	assert_memory_equal(a.operator_id, id(ra), KEY_ID_LEN);
 	assert_memory_equal(a.vote_id, id(ra), KEY_ID_LEN);
 	assert_memory_equal(a.pk, key_secret_public(ra)->pk, KEY_PUBLIC_LEN);
-	assert_false(trust_index_lookup(idx, id(rb), NOW, &a));
+	assert_false(trust_index_lookup(idx, id(rb), NULL, NOW, &a));
 	assert_int_equal(a.reason, TRUST_UNKNOWN_KEY);
 	assert_null(a.pk);
 	assert_int_equal(trust_index_size(idx), 1);
@@ -225,7 +225,7 @@ cert_windows(void **state)
 	idx = tt_index(db, 2, NULL, 0, NOW);
 	assert_int_equal(tt_reason(idx, relay, NOW), TRUST_CERT_NOT_YET_VALID);
 	assert_int_equal(tt_reason(idx, relay, nb - 1), TRUST_CERT_NOT_YET_VALID);
-	assert_true(trust_index_lookup(idx, id(relay), nb, &a));
+	assert_true(trust_index_lookup(idx, id(relay), NULL, nb, &a));
 	assert_false(a.is_root);
 	assert_memory_equal(a.operator_id, id(ra), KEY_ID_LEN);
 	assert_memory_equal(a.vote_id, id(ra), KEY_ID_LEN);
@@ -270,16 +270,200 @@ cert_by_wrong_root(void **state)
 	idx = tt_index(db, 2, NULL, 0, NOW);
 	assert_int_equal(tt_reason(idx, relay, NOW), TRUST_NOT_MEMBER);
 	trust_index_free(idx);
-	/* certified by a and by b, both members: conflict, counts for none */
+	/* certified by a member: counts, for that member only */
 	tt_import(db, tt_cert(ra, relay, NOW - 10, NOW + KIND_DAY, TS), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW);
 	assert_int_equal(tt_reason(idx, relay, NOW), TRUST_MEMBER);
 	trust_index_free(idx);
-	tt_import(db, tt_cert(rb, relay, NOW - 10, NOW + KIND_DAY, TS), NOW);
-	idx = tt_index(db, 2, NULL, 0, NOW);
-	assert_int_equal(tt_reason(idx, relay, NOW), TRUST_CONFLICT);
-	trust_index_free(idx);
 	key_secret_free(relay);
+	tt_cleanup(db);
+}
+
+/* The answers for key k speaking for each of a, b and d. */
+struct hijack {
+	enum trust_reason for_a, for_b, for_d;
+	bool conflict;
+};
+
+static struct hijack
+hijack_answers(struct trustdb *db, const struct key_secret *k, long long now)
+{
+	struct trust_index *idx = tt_index(db, 2, NULL, 0, now);
+	struct trust_answer a;
+	struct hijack h;
+
+	trust_index_lookup(idx, id(k), id(ra), now, &a);
+	h.for_a = a.reason;
+	assert_false(a.authored);
+	trust_index_lookup(idx, id(k), id(rb), now, &a);
+	h.for_b = a.reason;
+	assert_true(a.authored);
+	if (a.reason == TRUST_MEMBER)
+		assert_memory_equal(a.vote_id, id(rb), KEY_ID_LEN);
+	trust_index_lookup(idx, id(k), id(rd), now, &a);
+	h.for_d = a.reason;
+	h.conflict = a.conflict;
+	assert_int_equal(trust_index_conflicts(idx), h.conflict ? 1 : 0);
+	trust_index_free(idx);
+	return h;
+}
+
+/* ntactl trust why shows the conflict, each certificate counting. */
+static void
+hijack_explained(struct trustdb *db, const struct key_secret *k)
+{
+	char reason[TRUSTDB_REASON_MAX];
+	struct trust_records *r = NULL;
+	struct trust_membership *m = NULL;
+	struct trust_explanation *x = NULL;
+	struct trust_params p = { 2, NULL, 0 };
+	size_t counting = 0;
+
+	assert_int_equal(trustdb_load(db, &r, reason), TRUSTDB_OK);
+	assert_int_equal(trust_membership_compute(r, &p, NOW, &m, reason), TRUSTDB_OK);
+	assert_int_equal(trust_explain(r, m, id(k), NOW, &x, reason), TRUSTDB_OK);
+	assert_true(x->conflict);
+	assert_int_equal(x->reason, TRUST_MEMBER);
+	for (size_t i = 0; i < x->nfacts; i++)
+		counting += x->facts[i].kind == TRUST_FACT_CERT && x->facts[i].counts;
+	assert_int_equal(counting, 2);
+	trust_explanation_free(x);
+	trust_membership_free(m);
+	trust_records_free(r);
+}
+
+/*
+ * D certifies B's relay key (issue 12, attack 2): B's events still count
+ * for B, D gains a key only for events the key's holder signs for D, the
+ * conflict is reported, and the answer is the same whatever the order the
+ * certificates arrive in.
+ */
+static void
+second_root_cannot_hijack(void **state)
+{
+	struct key_secret *kb = tu_key("relay-b", 0);
+	struct hijack h;
+	struct trustdb *db;
+
+	(void)state;
+	for (int order = 0; order < 2; order++) {
+		db = tt_db();
+		tt_pin(db, ra, NULL);
+		tt_pin(db, rb, NULL);
+		tt_pin(db, rd, NULL);
+		if (order == 0) {
+			tt_import(db, tt_cert(rb, kb, NOW - 10, NOW + KIND_DAY, TS), NOW);
+			h = hijack_answers(db, kb, NOW);
+			assert_int_equal(h.for_b, TRUST_MEMBER);
+			assert_int_equal(h.for_d, TRUST_WRONG_OPERATOR);
+			assert_false(h.conflict);
+		}
+		tt_import(db, tt_cert(rd, kb, NOW - 20, NOW + 2 * KIND_DAY, TS + 1), NOW);
+		if (order == 1)
+			tt_import(db, tt_cert(rb, kb, NOW - 10, NOW + KIND_DAY, TS), NOW);
+		h = hijack_answers(db, kb, NOW);
+		assert_int_equal(h.for_a, TRUST_WRONG_OPERATOR);
+		assert_int_equal(h.for_b, TRUST_MEMBER);
+		assert_int_equal(h.for_d, TRUST_MEMBER);
+		assert_true(h.conflict);
+		hijack_explained(db, kb);
+		/* D's certificate outlives B's: B's events stop at B's end */
+		h = hijack_answers(db, kb, NOW + KIND_DAY);
+		assert_int_equal(h.for_b, TRUST_CERT_EXPIRED);
+		assert_int_equal(h.for_d, TRUST_MEMBER);
+		/* D revokes "its" key: that withdraws D's certificate only */
+		tt_import(db, tt_revoke(rd, rd, kb, NOW), NOW);
+		h = hijack_answers(db, kb, NOW + 60);
+		assert_int_equal(h.for_b, TRUST_MEMBER);
+		assert_int_equal(h.for_d, TRUST_REVOKED);
+		/* the key revokes itself: for everyone */
+		tt_import(db, tt_revoke(kb, rb, kb, NOW + 1), NOW + 1);
+		h = hijack_answers(db, kb, NOW + 60);
+		assert_int_equal(h.for_b, TRUST_REVOKED);
+		assert_int_equal(h.for_d, TRUST_REVOKED);
+		tt_cleanup(db);
+	}
+	key_secret_free(kb);
+}
+
+/*
+ * Authorship does not depend on time, membership or revocation: a key
+ * whose certificate expired is still its operator's (its key_revoke is
+ * that operator's); a key never certified by an origin is not, and the
+ * trust database refuses a key_revoke that names such an origin.
+ */
+static void
+authorship(void **state)
+{
+	struct trustdb *db = tt_db();
+	struct key_secret *kb = tu_key("relay-b", 0);
+	struct trustdb_import_stats st;
+	struct trust_index *idx;
+	struct trust_answer a;
+	char reason[TRUSTDB_REASON_MAX], *env;
+	bool member;
+
+	(void)state;
+	tt_pin(db, ra, NULL);
+	tt_pin(db, rb, NULL);
+	tt_import(db, tt_vouch(ra, rc, NULL, NULL, TS, EXP), NOW); /* c: one vouch */
+	tt_import(db, tt_cert(rb, kb, NOW - 10, NOW + KIND_DAY, TS), NOW);
+	idx = tt_index(db, 2, NULL, 0, NOW + 2 * KIND_DAY);
+	assert_false(trust_index_lookup(idx, id(kb), id(rb), NOW + 2 * KIND_DAY, &a));
+	assert_int_equal(a.reason, TRUST_CERT_EXPIRED);
+	assert_true(a.authored);
+	assert_true(a.op_member);
+	/* c's root authors c, which is no member */
+	assert_false(trust_index_lookup(idx, id(rc), id(rc), NOW, &a));
+	assert_true(a.authored);
+	assert_false(a.op_member);
+	assert_int_equal(a.reason, TRUST_NOT_MEMBER);
+	/* ... and not b */
+	assert_false(trust_index_lookup(idx, id(rc), id(rb), NOW, &a));
+	assert_false(a.authored);
+	assert_int_equal(a.reason, TRUST_WRONG_OPERATOR);
+	/* known keys: members' and junk signers */
+	assert_true(trust_index_known(idx, id(kb), &member));
+	assert_true(member);
+	assert_true(trust_index_known(idx, id(rc), &member));
+	assert_false(member);
+	assert_false(trust_index_known(idx, id(rf), &member));
+	trust_index_free(idx);
+	/* c revoking itself "as b": refused by the database */
+	env = tt_revoke(rc, rb, rc, NOW);
+	assert_int_equal(trustdb_import(db, env, strlen(env), NOW, &st, reason),
+	    TRUSTDB_E_REJECTED);
+	assert_int_equal(st.proto, PROTO_E_ORIGIN_MISMATCH);
+	free(env);
+	/* kb revoking itself as b after its certificate expired: accepted */
+	tt_import(db, tt_revoke(kb, rb, kb, NOW + 2 * KIND_DAY), NOW + 2 * KIND_DAY);
+	key_secret_free(kb);
+	tt_cleanup(db);
+}
+
+/* trust_index_same_members: what the relay compares to offer the pool of
+ * non-members' trust events again. */
+static void
+same_members(void **state)
+{
+	struct trustdb *db = tt_db();
+	struct trust_index *one, *two;
+
+	(void)state;
+	tt_pin(db, ra, NULL);
+	tt_pin(db, rb, NULL);
+	tt_import(db, tt_vouch(ra, rc, NULL, NULL, TS, EXP), NOW);
+	one = tt_index(db, 2, NULL, 0, NOW);
+	two = tt_index(db, 2, NULL, 0, NOW);
+	assert_true(trust_index_same_members(one, two));
+	trust_index_free(two);
+	tt_import(db, tt_vouch(rb, rc, NULL, NULL, TS, EXP), NOW);   /* c joins */
+	two = tt_index(db, 2, NULL, 0, NOW);
+	assert_false(trust_index_same_members(one, two));
+	assert_false(trust_index_same_members(two, NULL));
+	assert_true(trust_index_same_members(NULL, NULL));
+	trust_index_free(one);
+	trust_index_free(two);
 	tt_cleanup(db);
 }
 
@@ -298,23 +482,23 @@ affiliation_collapse(void **state)
 	/* one side only: no collapse */
 	tt_import(db, tt_vouch(ra, rb, NULL, "acme", TS, EXP), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW);
-	trust_index_lookup(idx, id(ra), NOW, &a);
-	trust_index_lookup(idx, id(rb), NOW, &b);
+	trust_index_lookup(idx, id(ra), NULL, NOW, &a);
+	trust_index_lookup(idx, id(rb), NULL, NOW, &b);
 	assert_memory_not_equal(a.vote_id, b.vote_id, KEY_ID_LEN);
 	trust_index_free(idx);
 	/* the other side with another name: no collapse */
 	tt_import(db, tt_vouch(rb, ra, NULL, "other", TS, EXP), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW);
-	trust_index_lookup(idx, id(ra), NOW, &a);
-	trust_index_lookup(idx, id(rb), NOW, &b);
+	trust_index_lookup(idx, id(ra), NULL, NOW, &a);
+	trust_index_lookup(idx, id(rb), NULL, NOW, &b);
 	assert_memory_not_equal(a.vote_id, b.vote_id, KEY_ID_LEN);
 	trust_index_free(idx);
 	/* both sides, same name: one vote, the smaller operator id */
 	tt_import(db, tt_vouch(rb, ra, NULL, "acme", TS + 1, EXP), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW);
-	trust_index_lookup(idx, id(ra), NOW, &a);
-	trust_index_lookup(idx, id(rb), NOW, &b);
-	trust_index_lookup(idx, id(rc), NOW, &c);
+	trust_index_lookup(idx, id(ra), NULL, NOW, &a);
+	trust_index_lookup(idx, id(rb), NULL, NOW, &b);
+	trust_index_lookup(idx, id(rc), NULL, NOW, &c);
 	assert_memory_equal(a.vote_id, b.vote_id, KEY_ID_LEN);
 	lo = memcmp(id(ra), id(rb), KEY_ID_LEN) < 0 ? id(ra) : id(rb);
 	assert_memory_equal(a.vote_id, lo, KEY_ID_LEN);
@@ -348,8 +532,8 @@ local_group_collapse(void **state)
 	tt_pin(db, ra, NULL);
 	tt_pin(db, rc, NULL);
 	idx = tt_index(db, 2, &g, 1, NOW);
-	trust_index_lookup(idx, id(ra), NOW, &a);
-	trust_index_lookup(idx, id(rc), NOW, &c);
+	trust_index_lookup(idx, id(ra), NULL, NOW, &a);
+	trust_index_lookup(idx, id(rc), NULL, NOW, &c);
 	assert_memory_equal(a.vote_id, c.vote_id, KEY_ID_LEN);
 	trust_index_free(idx);
 	tt_cleanup(db);
@@ -377,7 +561,7 @@ five_relays_one_vote(void **state)
 	idx = tt_index(db, 2, NULL, 0, NOW);
 	for (int i = 0; i < 6; i++) {
 		bool seen = false;
-		assert_true(trust_index_lookup(idx, id(i < 5 ? relays[i] : rb), NOW, &a));
+		assert_true(trust_index_lookup(idx, id(i < 5 ? relays[i] : rb), NULL, NOW, &a));
 		for (size_t j = 0; j < distinct; j++)
 			seen |= memcmp(votes[j], a.vote_id, KEY_ID_LEN) == 0;
 		if (!seen)
@@ -405,22 +589,22 @@ zone_claims_need_v(void **state)
 	tt_import(db, tt_vouch(rb, rc, "nl.", NULL, TS, EXP), NOW);
 	tt_import(db, tt_cert(rc, relay, NOW - 10, NOW + KIND_DAY, TS), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW);
-	assert_true(trust_index_lookup(idx, id(relay), NOW, &a));
+	assert_true(trust_index_lookup(idx, id(relay), NULL, NOW, &a));
 	assert_false(trust_index_may_speak(idx, &a, "de."));
 	assert_false(trust_index_may_speak(idx, &a, "nl."));
-	trust_index_lookup(idx, id(ra), NOW, &a);
+	trust_index_lookup(idx, id(ra), NULL, NOW, &a);
 	assert_true(trust_index_may_speak(idx, &a, "com."));   /* pinned --zones */
 	assert_false(trust_index_may_speak(idx, &a, "de."));
 	trust_index_free(idx);
 	tt_import(db, tt_vouch(rb, rc, "de. nl.", NULL, TS + 1, EXP), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW);
-	assert_true(trust_index_lookup(idx, id(relay), NOW, &a));
+	assert_true(trust_index_lookup(idx, id(relay), NULL, NOW, &a));
 	assert_true(trust_index_may_speak(idx, &a, "de."));
 	assert_false(trust_index_may_speak(idx, &a, "nl."));
 	assert_false(trust_index_may_speak(idx, &a, "example."));
 	assert_false(trust_index_may_speak(idx, &a, "sub.de."));
 	/* not a member at that time: speaks for nothing */
-	trust_index_lookup(idx, id(relay), NOW + 2 * KIND_DAY, &a);
+	trust_index_lookup(idx, id(relay), NULL, NOW + 2 * KIND_DAY, &a);
 	assert_false(trust_index_may_speak(idx, &a, "de."));
 	trust_index_free(idx);
 	key_secret_free(relay);
@@ -452,14 +636,14 @@ revocation_applies_to_earlier_events(void **state)
 	idx = tt_index(db, 2, NULL, 0, NOW);
 	assert_int_equal(open_envelope(json, strlen(json), trust_index_lookup_pk,
 	    idx, 0, &env, &ev, reason), PROTO_OK);
-	assert_true(trust_index_lookup(idx, ev->key, NOW, &a));
+	assert_true(trust_index_lookup(idx, ev->key, NULL, NOW, &a));
 	trust_index_free(idx);
 	/* r1 revokes itself, the root revokes r2, b's root tries r3's sibling */
 	tt_import(db, tt_revoke(r1, ra, r1, NOW), NOW);
 	tt_import(db, tt_revoke(ra, ra, r2, NOW), NOW);
 	tt_import(db, tt_revoke(ra, ra, r3, NOW), NOW);
 	idx = tt_index(db, 2, NULL, 0, NOW + 60);
-	assert_false(trust_index_lookup(idx, ev->key, NOW + 60, &a));
+	assert_false(trust_index_lookup(idx, ev->key, NULL, NOW + 60, &a));
 	assert_int_equal(a.reason, TRUST_REVOKED);
 	assert_int_equal(tt_reason(idx, r2, NOW + 60), TRUST_REVOKED);
 	assert_int_equal(tt_reason(idx, r3, NOW + 60), TRUST_MEMBER);
@@ -547,6 +731,9 @@ main(void)
 		cmocka_unit_test(unpin_and_unvouch),
 		cmocka_unit_test(cert_windows),
 		cmocka_unit_test(cert_by_wrong_root),
+		cmocka_unit_test(second_root_cannot_hijack),
+		cmocka_unit_test(authorship),
+		cmocka_unit_test(same_members),
 		cmocka_unit_test(affiliation_collapse),
 		cmocka_unit_test(local_group_collapse),
 		cmocka_unit_test(five_relays_one_vote),

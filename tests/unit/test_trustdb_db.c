@@ -347,7 +347,7 @@ two_processes(void **state)
 		pid_t done = waitpid(pid, &status, WNOHANG);
 		if (trust_index_build_from_db(db, NULL, NOW, &idx, reason) != TRUSTDB_OK)
 			fail_msg("reader: %s", reason);
-		assert_true(trust_index_lookup(idx, key_secret_public(ra)->id, NOW, &a));
+		assert_true(trust_index_lookup(idx, key_secret_public(ra)->id, NULL, NOW, &a));
 		trust_index_free(idx);
 		rounds++;
 		if (done == pid)

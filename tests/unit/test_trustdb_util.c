@@ -179,6 +179,6 @@ tt_reason(const struct trust_index *idx, const struct key_secret *key,
 {
 	struct trust_answer a;
 
-	trust_index_lookup(idx, key_secret_public(key)->id, now, &a);
+	trust_index_lookup(idx, key_secret_public(key)->id, NULL, now, &a);
 	return a.reason;
 }
