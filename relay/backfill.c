@@ -2,6 +2,7 @@
  * relay/backfill.c — gap requests and answers (see the header).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto/encoding.h"
@@ -10,11 +11,11 @@
 #include "relay/log.h"
 #include "relay/topic.h"
 
-#define PENDING_MAX 256
-
+/* The keys whose gaps are asked for at the next flush (every key a turn
+ * found a gap in: it grows, it never leaves one out). */
 static struct {
-	unsigned char keys[PENDING_MAX][KEY_ID_LEN];
-	size_t n;
+	unsigned char (*keys)[KEY_ID_LEN];
+	size_t n, cap;
 	long timer;
 } pending;
 
@@ -79,8 +80,18 @@ backfill_gap(struct relay *r, const unsigned char key[KEY_ID_LEN])
 	for (size_t i = 0; i < pending.n; i++)
 		if (memcmp(pending.keys[i], key, KEY_ID_LEN) == 0)
 			return;
-	if (pending.n < PENDING_MAX)
-		memcpy(pending.keys[pending.n++], key, KEY_ID_LEN);
+	if (pending.n == pending.cap) {
+		size_t cap = pending.cap ? 2 * pending.cap : 64;
+		unsigned char (*k)[KEY_ID_LEN] = realloc(pending.keys, cap * KEY_ID_LEN);
+		if (k == NULL) {
+			/* the periodic scan asks for it (backfill_scan) */
+			log_err("backfill: out of memory queueing a gap request");
+			return;
+		}
+		pending.keys = k;
+		pending.cap = cap;
+	}
+	memcpy(pending.keys[pending.n++], key, KEY_ID_LEN);
 	if (pending.timer == 0)
 		pending.timer = loop_timer_add(r->loop, BACKFILL_DELAY_MS,
 		    flush_pending, r);

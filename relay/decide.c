@@ -101,7 +101,7 @@ struct eval {
 	struct incident_refs *refs;       /* per entry (words only) */
 	long long *fail_start;            /* per entry (views only) */
 	size_t n, cap;
-	struct quorum_vote votes[VOTES_MAX];
+	struct quorum_vote *votes;        /* one per entry at most */
 	struct quorum_result res;
 	struct quorum_policy pol;
 	long long now;
@@ -273,6 +273,7 @@ eval_free(struct eval *e)
 	free(e->refs);
 	free(e->fail_start);
 	free(e->flags);
+	free(e->votes);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -461,8 +462,12 @@ static void
 run_rule(const struct dzone *z, struct eval *e)
 {
 	bind_words(z, e);
+	/* a vote per entry at most: every vote is counted, whatever the
+	 * decision schema lists (VOTES_MAX) */
+	free(e->votes);
+	e->votes = e->n ? calloc(e->n, sizeof(*e->votes)) : NULL;
 	e->res.votes = e->votes;
-	e->res.cap = VOTES_MAX;
+	e->res.cap = e->votes ? e->n : 0;
 	quorum_evaluate(e->qe, e->n, &e->pol, z->has_inc && z->inc.held, e->now,
 	    &e->res);
 }
@@ -502,6 +507,8 @@ evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
 	if (gather(r, z->zone, now, e) != 0)
 		return -1;
 	run_rule(z, e);
+	if (e->n && e->votes == NULL)
+		return -1;   /* out of memory: counting fewer votes fails open */
 	if (!z->has_inc && e->res.material) {
 		unsigned char rnd[STORE_INCIDENT_ID_LEN / 2];
 		char id[STORE_INCIDENT_ID_LEN + 1];
