@@ -13,6 +13,12 @@
 #      incident, over keep-alive connections (bench/httpload), beside a
 #      trivial libmicrohttpd handler run the way the relay runs it
 #      (bench/httpd_trivial): the ceiling.
+#   3. from the fix to the NTA's removal: C and D, the vantage points,
+#      see every zone validate again at once (the fix); the time until B
+#      decides resolved for each zone (what `ntactl nta watch` removes the
+#      NTA on), p50 and p99, beside resolve_after (BENCH_RESOLVE_AFTER,
+#      10 s): the floor, since the recommendation is held until M
+#      operators have validated that long.
 #
 # Usage: bench/bench_quorum.sh (from the build directory, or with
 # top_srcdir/top_builddir set). Environment: BENCH_ZONES (100),
@@ -34,6 +40,9 @@ pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if 
 for o in A B C D; do fed_operator "$o" >/dev/null; done
 t_mosquitto m >/dev/null
 FED_LOG_LEVEL=notice
+RA=${BENCH_RESOLVE_AFTER:-10}
+FED_EXTRA="resolve_after $RA"
+export FED_EXTRA
 # C and D run no relay: A and B learn their relay keys from their certificates
 for r in A B; do
 	for o in A B C D; do
@@ -53,11 +62,11 @@ Dop=$(fed_keyid "$T/D/root.pub")
 	--publish "127.0.0.1:$m_port" 2>"$T/c.last" || exit 1
 "$EVGEN" --key "$T/D/relay.key" --origin "$Dop" --net "$FED_NET" --kind observation \
 	--zone bench. --vary-zone --count "$NZ" --lifetime 3600 \
-	--publish "127.0.0.1:$m_port" 2>/dev/null || exit 1
+	--publish "127.0.0.1:$m_port" 2>"$T/d.last" || exit 1
 set -- $(cat "$T/c.last")
 "$EVGEN" --key "$T/C/relay.key" --origin "$Cop" --net "$FED_NET" --kind assessment \
 	--zone bench. --vary-zone --count "$NZ" --lifetime 3600 --seq $(($2 + 1)) --prev "$3" \
-	--publish "127.0.0.1:$m_port" 2>/dev/null || exit 1
+	--publish "127.0.0.1:$m_port" 2>"$T/c.last" || exit 1
 ready() { for r in A B; do [ "$(fed_count "$r" "zone LIKE '%.bench.' AND kind IN (0, 1)")" -ge $((3 * NZ)) ] || return 1; done; }
 t_wait 60 ready || { echo "bench_quorum: the relays did not receive the setup events"; exit 1; }
 sleep 1
@@ -120,4 +129,25 @@ echo "bench_quorum: GET /v1/zones/{zone}, $NZ zones in incident, $CONNS connecti
 echo "  relay:   $relay_out"
 echo "  trivial: $triv_out"
 echo "  relay at $(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')% of the trivial handler's requests/s"
+
+# 3. the fix: C and D see every zone validate at once
+fix0=$(date +%s%N)
+for who in C D; do
+	op=$(eval echo "\$${who}op")
+	set -- $(cat "$T/$(echo "$who" | tr CD cd).last")
+	"$EVGEN" --key "$T/$who/relay.key" --origin "$op" --net "$FED_NET" --kind observation \
+		--state secure --zone bench. --vary-zone --count "$NZ" --lifetime 3600 \
+		--seq $(($2 + 1)) --prev "$3" --publish "127.0.0.1:$m_port" 2>/dev/null || exit 1
+done
+resolved() { [ "$(grep -c -- '-> resolved' "$T/B/relay.log")" -ge "$NZ" ]; }
+t_wait $((RA + 60)) resolved ||
+	echo "bench_quorum: only $(grep -c -- '-> resolved' "$T/B/relay.log") of $NZ zones resolved at B"
+held=$(grep -c 'recovering' "$T/B/relay.log")
+grep -- '-> resolved' "$T/B/relay.log" | while read -r ts _; do
+	ms=$(date -d "$ts" +%s%3N)
+	awk -v a="$fix0" -v b="$ms" 'BEGIN { printf "%.1f\n", (b - a / 1e6) / 1000 }'
+done >"$T/fix"
+echo "bench_quorum: from the fix (C and D validate every zone again) to resolved at B, resolve_after $RA s:"
+echo "  $(wc -l <"$T/fix") zones: p50 $(pct 50 <"$T/fix") s, p99 $(pct 99 <"$T/fix") s; floor: resolve_after, $RA s"
+echo "  the recommendation was held meanwhile ($held 'recovering' lines in B's log; nta_recommended throughout)"
 exit 0

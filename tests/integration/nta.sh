@@ -47,6 +47,9 @@ OPID=$(printf '%064d' 0 | tr 0 a)
 # rec ZONE [LIFETIME [LEFT]]: a nta_recommended decision (nta_until = now + LEFT)
 rec() {
 	_n=$(date +%s)
+	# the answer's "now" is this one: a second ticking in between must not
+	# shorten the lifetime the drivers are given
+	[ -f "$T/rec.now" ] || echo "$_n" >"$T/rec.now"
 	printf '{"zone":"%s","state":"nta_recommended","since":%s,"changed":%s,"lifetime":%s,"nta_until":%s,"fingerprints":["%s"],"veto":null,"recommending":3,"observing":4,"quorum":3,"reason":"3 of 3 operators recommend an NTA","future_member":{"x":1}}' \
 	    "$1" "$_n" "$_n" "${2:-86400}" "$((_n + ${3:-${2:-86400}}))" "$(printf '%064d' 0 | tr 0 5)"
 }
@@ -60,8 +63,10 @@ other() {
 answer() {
 	_z=""
 	for _d in "$@"; do _z="$_z${_z:+,}$_d"; done
+	_now=$(cat "$T/rec.now" 2>/dev/null || date +%s)
+	rm -f "$T/rec.now"
 	printf '{"now":%s,"relay":"%s","count":%s,"zones":[%s]}\n' \
-	    "$(date +%s)" "$OPID" "$#" "$_z" >"$T/relay/body.tmp"
+	    "$_now" "$OPID" "$#" "$_z" >"$T/relay/body.tmp"
 	mv "$T/relay/body.tmp" "$T/relay/body"
 }
 # raw TEXT: the relay answers exactly TEXT
