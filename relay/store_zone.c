@@ -83,6 +83,7 @@ static const char *const zsql[ZQ__COUNT] = {
 	    "AND outcome = 'resolved'",
 	[ZQ_ZONES_LIVE] = "SELECT DISTINCT zone FROM events WHERE kind IN "
 	    "(?2, ?3, ?4) AND exp > ?1",
+	[ZQ_OBS_INDEX] = "UPDATE events SET obs_state = ?1, fp = ?2 WHERE rowid = ?3",
 	[ZQ_ZONE_KEYS] = "SELECT DISTINCT zone FROM views WHERE origin = ?1",
 };
 
@@ -177,21 +178,12 @@ view_update(struct store *s, const struct event *ev, long long row, char *err)
 	v.has_ds = hex_field(ev, ev_node, "ds_digest", v.ds);
 
 	/* the columns every observation carries, for resolving refs */
-	{
-		sqlite3 *db = s->db;
-		sqlite3_stmt *u;
-		if (sqlite3_prepare_v2(db, "UPDATE events SET obs_state = ?1, fp = ?2 "
-		    "WHERE rowid = ?3", -1, &u, NULL) != SQLITE_OK)
-			return store_fail(s, err, "indexing an observation");
-		sqlite3_bind_int(u, 1, v.state);
-		bind_id(u, 2, v.fp, v.has_fp);
-		sqlite3_bind_int64(u, 3, row);
-		if (sqlite3_step(u) != SQLITE_DONE) {
-			sqlite3_finalize(u);
-			return store_fail(s, err, "indexing an observation");
-		}
-		sqlite3_finalize(u);
-	}
+	st = store_zq(s, ZQ_OBS_INDEX);
+	sqlite3_bind_int(st, 1, v.state);
+	bind_id(st, 2, v.fp, v.has_fp);
+	sqlite3_bind_int64(st, 3, row);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, err, "indexing an observation");
 
 	st = store_zq(s, ZQ_VIEW_GET);
 	sqlite3_bind_text(st, 1, ev->zone, -1, SQLITE_STATIC);
