@@ -704,6 +704,10 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
     enum quorum_state st, json_t *fields, bool changed, enum quorum_state prev)
 {
 	unsigned char id[KEY_ID_LEN];
+	/* for people: a phase change within nta_recommended (recovering, a
+	 * relapse) is news of its own */
+	const char *prev_phase = prev == QS_NTA_RECOMMENDED ? (z->recovering ?
+	    "recovering" : "failing") : NULL;
 
 	if (st != prev) {
 		z->since = e->now;
@@ -736,7 +740,8 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
 	if (r->notify) {
 		json_t *doc = decide_zone_json(r, z->zone);
 		if (doc)
-			notify_decision(r->notify, doc, quorum_state_name(prev));
+			notify_decision(r->notify, doc, quorum_state_name(prev),
+			    prev_phase);
 		json_decref(doc);
 	}
 }
@@ -905,6 +910,19 @@ decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN])
 		return;
 	}
 	r->decide->all = true;
+}
+
+bool
+decide_open_incident(struct relay *r, const char *zone,
+    char id[STORE_INCIDENT_ID_LEN + 1])
+{
+	struct dzone *z = r->decide ? zone_find(r->decide, zone) : NULL;
+
+	id[0] = '\0';
+	if (z == NULL || !z->has_inc)
+		return false;
+	snprintf(id, STORE_INCIDENT_ID_LEN + 1, "%s", z->inc.id);
+	return true;
 }
 
 bool
@@ -1200,15 +1218,17 @@ history_add(void *arg, const char *raw, size_t len)
 {
 	json_t *h = arg;
 	struct event *ev = parse_stored(raw, len);
-	const char *st, *inc;
+	const char *st, *inc, *ph;
 
 	if (ev == NULL)
 		return;
 	st = event_str(ev, "state");
 	inc = event_str(ev, "incident");
-	json_array_insert_new(h, 0, json_pack("{s:I,s:s,s:o,s:o}", "ts",
+	ph = event_str(ev, "phase");
+	json_array_insert_new(h, 0, json_pack("{s:I,s:s,s:o,s:o,s:o}", "ts",
 	    (json_int_t)ev->ts, "state", st ? st : "?", "event", hexj(ev->id),
-	    "incident", inc ? json_string(inc) : json_null()));
+	    "incident", inc ? json_string(inc) : json_null(),
+	    "phase", ph ? json_string(ph) : json_null()));
 	event_free(ev);
 }
 
