@@ -22,14 +22,16 @@ healthy(void *ctx, char *why, size_t len)
 	struct relay *r = ctx;
 	bool up = false;
 
+	/* not caught up comes first: it is what a resolver must not act on,
+	 * and its text says when no link came up yet */
+	if (!catchup_done(r)) {
+		catchup_text(r, why, len);
+		return false;
+	}
 	for (size_t i = 0; i < r->nlinks; i++)
 		up |= link_is_up(r->links[i]);
 	if (r->nlinks > 0 && !up) {
 		snprintf(why, len, "no link connected");
-		return false;
-	}
-	if (!catchup_done(r)) {
-		catchup_text(r, why, len);
 		return false;
 	}
 	return true;
