@@ -1072,8 +1072,18 @@ summary(struct relay *r, const struct dzone *z, const struct eval *e,
 	const struct quorum_result *q = &e->res;
 	const struct store_incident *inc = about(z);
 	json_t *fps = json_array();
+	char shown[sizeof(q->reason)];
 
 	(void)r;
+	/* a zone that shows `resolved` after its incident closed is clear
+	 * to the rule: say why it shows resolved, not "no assessment" */
+	if (st == QS_RESOLVED && q->state != QS_RESOLVED && inc)
+		snprintf(shown, sizeof(shown), "incident %s resolved: validated "
+		    "again for %d s from %d operators (quorum_evidence %d); its "
+		    "assessments no longer count", inc->id, e->pol.resolve_after,
+		    e->pol.evidence, e->pol.evidence);
+	else
+		snprintf(shown, sizeof(shown), "%s", q->reason);
 	for (size_t i = 0; i < q->nfps; i++)
 		json_array_append_new(fps, json_pack("{s:o,s:i}", "fingerprint",
 		    hexj(q->fps[i]), "operators", q->fp_votes[i]));
@@ -1098,7 +1108,7 @@ summary(struct relay *r, const struct dzone *z, const struct eval *e,
 	    "recommending", q->recommending, "observing", q->observing,
 	    "validating", q->validating, "failing", q->failing,
 	    "unreachable", q->unreachable, "quorum", q->quorum,
-	    "evidence", e->pol.evidence, "reason", q->reason,
+	    "evidence", e->pol.evidence, "reason", shown,
 	    "recovery", recovery_json(e, st),
 	    "decision_event", z->has_event ? hexj(z->event) : json_null());
 }

@@ -60,8 +60,9 @@ incident_text_recovery(const json_t *doc, char *out, size_t len)
 	    !it_int(rec, "validating", &v) || !it_int(rec, "needed", &m) ||
 	    !it_int(rec, "elapsed", &e) || !it_int(rec, "window", &w))
 		return false;
+	/* progress toward the M needed: more than M validating is M of M */
 	n = snprintf(out, len, "validating again: %lld of %lld operator%s, "
-	    "%lld s of %lld s", v, m, m == 1 ? "" : "s", e, w);
+	    "%lld s of %lld s", v < m ? v : m, m, m == 1 ? "" : "s", e, w);
 	if (it_int(rec, "still_failing", &f) && f > 0 && n > 0 &&
 	    (size_t)n < len)
 		snprintf(out + n, len - (size_t)n, "; %lld operator%s still see%s "

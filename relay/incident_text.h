@@ -37,9 +37,10 @@ bool incident_text_syncing(const json_t *doc);
 
 /*
  * The recovery progress of a decision in phase "recovering", from its
- * "recovery" object: "validating again: V of M operators, E s of W s",
- * and when some still fail "; F operators still see the failure". False
- * (out "") when doc is not recovering.
+ * "recovery" object: "validating again: V of M operators, E s of W s"
+ * (V at most M: progress toward the M needed), and when some still fail
+ * "; F operators still see the failure". False (out "") when doc is not
+ * recovering.
  */
 bool incident_text_recovery(const json_t *doc, char *out, size_t len);
 
