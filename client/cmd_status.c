@@ -237,41 +237,31 @@ incident_line(const json_t *z)
 	printf("\n");
 }
 
+static void
+put_text(void *arg, const char *text, const char *op)
+{
+	(void)arg;
+	if (text) {
+		fputs(text, stdout);
+		return;
+	}
+	/* an id from the relay's answer: shown short, never raw */
+	for (size_t k = 0; op[k] && k < 16; k++)
+		putchar((unsigned char)op[k] < 0x20 || op[k] == 0x7f ? '?' : op[k]);
+}
+
 /* "unreachable:  from OP, OP (...)": evidence of nothing, never a
  * failure. */
 static void
 unreachable_line(const json_t *z)
 {
-	const char *ops[16];
-	size_t n;
-	long count = incident_text_unreachable(z, ops, 16, &n);
+	size_t named;
 
-	if (count <= 0)
+	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
 		return;
-	printf("unreachable:  from ");
-	if (n == 0)
-		printf("%ld operator%s", count, count == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++) {
-		printf("%s", i ? ", " : "");
-		/* an id from the relay's answer: shown short, never raw */
-		for (size_t k = 0; ops[i][k] && k < 16; k++)
-			putchar((unsigned char)ops[i][k] < 0x20 ||
-			    ops[i][k] == 0x7f ? '?' : ops[i][k]);
-	}
-	printf(" (no answer to judge: not a failure)\n");
-}
-
-/* Why an event of not_counted does not count (docs/API.md §9). */
-static const char *
-not_counted_why(const json_t *e)
-{
-	if (json_is_true(json_object_get(e, "withdrawn")))
-		return "withdrawn";
-	if (json_is_false(json_object_get(e, "counts")))
-		return "not a current member's key";
-	if (json_is_false(json_object_get(e, "bound")))
-		return "judged another incident or failure";
-	return "its operator does not speak for the zone";
+	fputs("unreachable:  ", stdout);
+	incident_text_say_unreachable(z, "from ", 16, put_text, NULL);
+	putchar('\n');
 }
 
 static int
@@ -362,7 +352,7 @@ zone_detail(const json_t *z)
 			cli_json_text(e, "id", 16, id, sizeof(id));
 			cli_json_text(e, "origin", 16, origin, sizeof(origin));
 			printf("  %-12s %s  by %s  %s\n", kind, id, origin,
-			    not_counted_why(e));
+			    incident_text_why_not(e));
 		}
 	}
 	if (json_array_size(json_object_get(z, "history")) > 0) {

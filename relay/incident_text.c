@@ -124,3 +124,50 @@ incident_text_unreachable(const json_t *doc, const char **ops, size_t max,
 		return (long)count;
 	return (long)*nops;
 }
+
+bool
+incident_text_say_unreachable(const json_t *doc, const char *lead,
+    size_t max, void (*put)(void *arg, const char *text, const char *op),
+    void *arg)
+{
+	const char *ops[INCIDENT_TEXT_OPS_MAX];
+	char num[48];
+	size_t n;
+	long count;
+
+	if (max > INCIDENT_TEXT_OPS_MAX)
+		max = INCIDENT_TEXT_OPS_MAX;
+	if ((count = incident_text_unreachable(doc, ops, max, &n)) <= 0)
+		return false;
+	put(arg, lead ? lead : "unreachable from ", NULL);
+	if (n == 0) {
+		snprintf(num, sizeof(num), "%ld operator%s", count, count == 1 ?
+		    "" : "s");
+		put(arg, num, NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			put(arg, ", ", NULL);
+		put(arg, NULL, ops[i]);
+	}
+	if (n > 0 && (long)n < count) {
+		snprintf(num, sizeof(num), " and %ld more", count - (long)n);
+		put(arg, num, NULL);
+	}
+	put(arg, " (no answer to judge: not a failure)", NULL);
+	return true;
+}
+
+const char *
+incident_text_why_not(const json_t *e)
+{
+	if (json_is_true(json_object_get(e, "withdrawn")))
+		return "withdrawn";
+	if (json_is_false(json_object_get(e, "counts")))
+		return "not a current member's key";
+	if (json_is_false(json_object_get(e, "bound")))
+		return "judged another incident or failure";
+	if (it_is(e, "kind", "zone_statement"))
+		return "its operator does not speak for the zone";
+	return "not a current member's key";
+}

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #define INCIDENT_TEXT_MAX 192     /* bytes of one line built here */
+#define INCIDENT_TEXT_OPS_MAX 16  /* unreachable operators named */
 
 /* doc's "incident" object when it has an "id", else NULL. */
 const json_t *incident_text_incident(const json_t *doc);
@@ -60,5 +61,22 @@ const char *incident_text_phase(const json_t *doc, char *out, size_t len);
  */
 long incident_text_unreachable(const json_t *doc, const char **ops,
     size_t max, size_t *nops);
+
+/*
+ * Say "unreachable from OP, OP and N more (no answer to judge: not a
+ * failure)" (or "from N operators" when doc names none; lead replaces
+ * "unreachable from ") through put, in pieces: plain text (op NULL) and
+ * operator ids (text NULL), which the caller shows and escapes its own
+ * way. At most max operators are named. False, and nothing said, when no
+ * vote is unreachable.
+ */
+bool incident_text_say_unreachable(const json_t *doc, const char *lead,
+    size_t max, void (*put)(void *arg, const char *text, const char *op),
+    void *arg);
+
+/* Why an event of "not_counted" does not count (docs/API.md §9):
+ * "withdrawn", "not a current member's key", "judged another incident or
+ * failure", or "its operator does not speak for the zone". Static. */
+const char *incident_text_why_not(const json_t *event);
 
 #endif

@@ -524,27 +524,30 @@ mm_incident(struct metrics_buf *b, const json_t *doc, bool full,
 	}
 }
 
+static void
+mm_put(void *arg, const char *text, const char *op)
+{
+	if (text)
+		metrics_buf_printf(arg, "%s", text);
+	else
+		md_short(arg, op);
+}
+
 /* "unreachable from `op`, `op` (no answer to judge: not a failure)";
  * nothing when every vantage point got an answer. */
-static void
+static bool
 mm_unreachable(struct metrics_buf *b, const json_t *doc)
 {
-	const char *ops[MM_UNREACH_MAX];
-	size_t n;
-	long count = incident_text_unreachable(doc, ops, MM_UNREACH_MAX, &n);
+	return incident_text_say_unreachable(doc, NULL, MM_UNREACH_MAX, mm_put, b);
+}
 
-	if (count <= 0)
-		return;
-	metrics_buf_printf(b, "unreachable from ");
-	if (n == 0)
-		metrics_buf_printf(b, "%ld operator%s", count, count == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++) {
-		metrics_buf_printf(b, "%s", i ? ", " : "");
-		md_short(b, ops[i]);
-	}
-	if (n > 0 && (long)n < count)
-		metrics_buf_printf(b, " and %ld more", count - (long)n);
-	metrics_buf_printf(b, " (no answer to judge: not a failure)");
+/* Cut b back to len bytes (what was written after is dropped). */
+static void
+mm_cut(struct metrics_buf *b, size_t len)
+{
+	b->len = len;
+	if (b->data)
+		b->data[len] = '\0';
 }
 
 /* ", recovering" or ", failing again (N relapses)" after the state. */
@@ -620,8 +623,8 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 	if (mm_recovery(&b, doc, NULL) &&
 	    mm_field(fields, "Recovery", &b, false) != 0)
 		goto out;
-	mm_unreachable(&b, doc);
-	if (b.len && mm_field(fields, "Unreachable", &b, false) != 0)
+	if (mm_unreachable(&b, doc) &&
+	    mm_field(fields, "Unreachable", &b, false) != 0)
 		goto out;
 	if (jint(doc, "nta_until", &n)) {
 		metrics_buf_printf(&b, "%s", mattermost_time(n, t, sizeof(t)));
@@ -731,9 +734,7 @@ mattermost_change_text(const json_t *doc, const char *prev,
 	    jcount(doc, "observing") >= 0) {
 		mm_count_line(&b, doc);
 	} else {
-		b.len = before;
-		if (b.data)
-			b.data[b.len] = '\0';
+		mm_cut(&b, before);
 	}
 	if (jint(doc, "nta_until", &n))
 		metrics_buf_printf(&b, "; NTA until %s", mattermost_time(n, t,
@@ -744,12 +745,8 @@ mattermost_change_text(const json_t *doc, const char *prev,
 	}
 	before = b.len;
 	metrics_buf_printf(&b, "; ");
-	mm_unreachable(&b, doc);
-	if (b.len == before + 2) {
-		b.len = before;
-		if (b.data)
-			b.data[b.len] = '\0';
-	}
+	if (!mm_unreachable(&b, doc))
+		mm_cut(&b, before);
 	if (incident_text_incident(doc)) {
 		metrics_buf_printf(&b, " · ");
 		mm_incident(&b, doc, false, "incident");
@@ -882,11 +879,8 @@ mattermost_event_text_in(const json_t *p, const char *incident)
 	before = b.len;
 	metrics_buf_printf(&b, ": ");
 	mm_event_summary(&b, p);
-	if (b.len == before + 2) {   /* nothing to say: no colon */
-		b.len = before;
-		if (b.data)
-			b.data[b.len] = '\0';
-	}
+	if (b.len == before + 2)   /* nothing to say: no colon */
+		mm_cut(&b, before);
 	if (incident && *incident) {
 		metrics_buf_printf(&b, " · incident ");
 		md_short16(&b, incident);
@@ -1153,19 +1147,12 @@ mattermost_root_post(const char *channel_id, const json_t *doc, const char *zone
 		metrics_buf_printf(&b, "\n");
 		if (mm_recovery(&b, doc, NULL))
 			metrics_buf_printf(&b, ".");
-		else {
-			b.len = before;
-			if (b.data)
-				b.data[b.len] = '\0';
-		}
+		else
+			mm_cut(&b, before);
 		before = b.len;
 		metrics_buf_printf(&b, "\n");
-		mm_unreachable(&b, doc);
-		if (b.len == before + 1) {
-			b.len = before;
-			if (b.data)
-				b.data[b.len] = '\0';
-		}
+		if (!mm_unreachable(&b, doc))
+			mm_cut(&b, before);
 	}
 	if (doc && state && (strcmp(state, "resolved") == 0 ||
 	    strcmp(state, "clear") == 0))
@@ -1270,7 +1257,7 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
 	json_t *v, *h;
 	long long n;
-	size_t i, start, nun;
+	size_t i, start, before;
 
 	if (incident_text_syncing(doc)) {
 		mm_syncing(&b, doc);
@@ -1291,11 +1278,12 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 	metrics_buf_printf(&b, "\n");
 	if (mm_recovery(&b, doc, NULL))
 		metrics_buf_printf(&b, ".\n");
-	if (incident_text_unreachable(doc, NULL, 0, &nun) > 0) {
+	before = b.len;
+	metrics_buf_printf(&b, "\n");
+	if (mm_unreachable(&b, doc))
 		metrics_buf_printf(&b, "\n");
-		mm_unreachable(&b, doc);
-		metrics_buf_printf(&b, "\n");
-	}
+	else
+		mm_cut(&b, before);
 	if (jint(doc, "nta_until", &n))
 		metrics_buf_printf(&b, "\n**NTA until %s**\n", mattermost_time(n, t,
 		    sizeof(t)));

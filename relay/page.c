@@ -317,29 +317,27 @@ page_recovery(struct metrics_buf *b, const json_t *z)
 	metrics_buf_printf(b, "; the NTA holds until then</dd>");
 }
 
+static void
+page_put(void *arg, const char *text, const char *op)
+{
+	if (text)
+		page_esc(arg, text, INCIDENT_TEXT_MAX);
+	else
+		page_operator(arg, op);
+}
+
 /* Vantage points that got no answer: evidence of nothing, shown as such
  * and never among the failures. */
 static void
 page_unreachable(struct metrics_buf *b, const json_t *z)
 {
-	const char *ops[PAGE_UNREACH_MAX];
-	size_t n;
-	long count = incident_text_unreachable(z, ops, PAGE_UNREACH_MAX, &n);
+	size_t named;
 
-	if (count <= 0)
+	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
 		return;
-	metrics_buf_printf(b, "<dt>Unreachable</dt><dd class=\"unreachable\">"
-	    "unreachable from ");
-	if (n == 0)
-		metrics_buf_printf(b, "%ld operator%s", count, count == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++) {
-		metrics_buf_printf(b, "%s", i ? ", " : "");
-		page_operator(b, ops[i]);
-	}
-	if (n > 0 && (long)n < count)
-		metrics_buf_printf(b, " and %ld more", count - (long)n);
-	metrics_buf_printf(b, ": their vantage points got no answer to judge "
-	    "(evidence of nothing, not a failure)</dd>");
+	metrics_buf_printf(b, "<dt>Unreachable</dt><dd class=\"unreachable\">");
+	incident_text_say_unreachable(z, NULL, PAGE_UNREACH_MAX, page_put, b);
+	metrics_buf_printf(b, "</dd>");
 }
 
 static void
@@ -483,21 +481,6 @@ page_timeline(struct metrics_buf *b, const struct page_info *in,
 	metrics_buf_printf(b, "</ol>");
 }
 
-/* Why an event does not count, as docs/API.md §9 says of not_counted. */
-static const char *
-page_why_not(const json_t *e)
-{
-	if (json_is_true(json_object_get(e, "withdrawn")))
-		return "withdrawn";
-	if (json_is_false(json_object_get(e, "counts")))
-		return "not a current member's key";
-	if (json_is_false(json_object_get(e, "bound")))
-		return "it judged another incident or another failure";
-	if (pstr(e, "kind") && strcmp(pstr(e, "kind"), "zone_statement") == 0)
-		return "its operator does not speak for the zone";
-	return "not a current member's key";
-}
-
 /* Signed events of the zone that do not count, for the audit: not a
  * member's, revoked, withdrawn, of another incident. */
 static void
@@ -519,7 +502,7 @@ page_not_counted(struct metrics_buf *b, const struct page_info *in,
 		page_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
 		metrics_buf_printf(b, " by ");
 		page_operator(b, pstr(e, "origin"));
-		metrics_buf_printf(b, " (%s)</li>", page_why_not(e));
+		metrics_buf_printf(b, " (%s)</li>", incident_text_why_not(e));
 	}
 	metrics_buf_printf(b, "</ul>");
 }

@@ -823,12 +823,12 @@ test_page_incident(void **state)
 	    "2 operators, 40 s of 900 s; 1 operator still sees the failure; the "
 	    "NTA holds until then</dd>"));
 	assert_non_null(strstr(html, "<dt>Unreachable</dt><dd class=\"unreachable\">"
-	    "unreachable from <code title=\"" OP_U "\">7e7e7e7e7e7e…</code>: their "
-	    "vantage points got no answer to judge"));
+	    "unreachable from <code title=\"" OP_U "\">7e7e7e7e7e7e…</code> (no "
+	    "answer to judge: not a failure)</dd>"));
 	assert_non_null(strstr(html, ", recovering <span class=\"muted\">(incident "
 	    "<code>" INC "</code>)</span>"));
-	assert_non_null(strstr(html, "(it judged another incident or another "
-	    "failure)</li>"));
+	assert_non_null(strstr(html, "(judged another incident or failure)"
+	    "</li>"));
 	free(html);
 	json_decref(zones);
 	json_decref(doc);
