@@ -154,6 +154,8 @@ sleep 2   # the brokers keep the retained withdrawal (autosave_interval 1)
 kill "$m2_pid"; wait "$m2_pid" 2>/dev/null
 # D probes another zone: what it decides for zskroll. comes from its peers
 conf "$nsd_port" good.
+FED_EXTRA="$FED_EXTRA
+status_page yes"
 FED_NOWAIT=1 fed_relay D m2
 unset FED_EXTRA
 # D starts with an empty store and its broker away: it must say so
@@ -164,6 +166,9 @@ t_ok "... syncing" grep -q '"message":"syncing: not caught up with its peers yet
 t_is "D's /v1/zones: 503" "$(code /v1/zones zones)" 503
 t_is "... syncing, and no zone to act on" "$(jq -c '[.syncing, .error, .count, .zones]' "$T/zones")" '[true,"syncing",0,[]]'
 t_is "D's /v1/zones/zskroll.: 503" "$(code /v1/zones/zskroll. zone)" 503
+curl -s "http://127.0.0.1:$D_http/" >"$T/pageD.html"
+t_ok "D's page: catching up" grep -q '<h2>Catching up</h2>' "$T/pageD.html"
+t_ok "... never \"no incident\"" sh -c "! grep -q 'No incident' '$T/pageD.html'"
 "$NTACTL" quorum zskroll. --relay "http://127.0.0.1:$D_http" >"$T/quorumD" 2>&1
 t_is "ntactl quorum against D: exit 2" "$?" 2
 t_ok "... not caught up" grep -q 'quorum: zskroll\.: not caught up' "$T/quorumD"
