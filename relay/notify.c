@@ -195,10 +195,19 @@ notify_event(struct notify *n, const struct event *ev)
 		    "no message", id, NOTIFY_EVENT_AGE_MAX);
 		return;
 	}
-	/* the zone's incident as the engine holds it now (the event that
-	 * opens one is told before the engine has evaluated it) */
-	if (ev->zone[0])
-		decide_open_incident(n->r, ev->zone, ref);
+	/* the zone (a withdrawal's is its target's) and its incident as the
+	 * engine holds it now (the event that opens one is told before the
+	 * engine has evaluated it) */
+	snprintf(zone, sizeof(zone), "%s", ev->zone);
+	if (zone[0] == '\0' && ev->kind == KIND_WITHDRAW) {
+		unsigned char target[KEY_ID_LEN];
+		const char *t = event_str(ev, "target");
+		if (t && encoding_hex_decode(t, target, KEY_ID_LEN) == 0 &&
+		    notify_queue_event_zone(n->q, target, zone, err) != 0)
+			log_warn("mattermost: %s", err);
+	}
+	if (zone[0])
+		decide_open_incident(n->r, zone, ref);
 	if ((payload = event_payload_json(ev)) == NULL ||
 	    (text = mattermost_event_text_in(payload, ref)) == NULL) {
 		log_err("mattermost: out of memory formatting event %s", id);
@@ -212,14 +221,6 @@ notify_event(struct notify *n, const struct event *ev)
 		    key, &n->style));
 	}
 	if (n->bot_on) {
-		snprintf(zone, sizeof(zone), "%s", ev->zone);
-		if (zone[0] == '\0' && ev->kind == KIND_WITHDRAW) {
-			unsigned char target[KEY_ID_LEN];
-			const char *t = event_str(ev, "target");
-			if (t && encoding_hex_decode(t, target, KEY_ID_LEN) == 0 &&
-			    notify_queue_event_zone(n->q, target, zone, err) != 0)
-				log_warn("mattermost: %s", err);
-		}
 		if (zone[0])
 			incident = notify_incident(n, zone, ev->kind == KIND_OBSERVATION &&
 			    event_str(ev, "fingerprint") ? event_str(ev, "fingerprint") : "",

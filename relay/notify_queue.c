@@ -49,7 +49,6 @@ enum {
 	NQ_INC_FIND,
 	NQ_INC_BY_REF,
 	NQ_INC_NEW,
-	NQ_INC_FP,
 	NQ_INC_REF,
 	NQ_INC_CLOSE,
 	NQ_INC_POST,
@@ -77,7 +76,6 @@ static const char *const nq_sql[NQ__COUNT] = {
 	    "WHERE zone = ?1 AND ref = ?2 ORDER BY id DESC LIMIT 1",
 	[NQ_INC_NEW] = "INSERT INTO notify_incidents (zone, fingerprint, opened, "
 	    "ref) VALUES (?1, ?2, ?3, ?4)",
-	[NQ_INC_FP] = "UPDATE notify_incidents SET fingerprint = ?2 WHERE id = ?1",
 	[NQ_INC_REF] = "UPDATE notify_incidents SET ref = ?2 WHERE id = ?1",
 	[NQ_INC_CLOSE] = "UPDATE notify_incidents SET closed = ?2 WHERE id = ?1",
 	[NQ_INC_POST] = "SELECT post_id FROM notify_incidents WHERE id = ?1",
@@ -402,19 +400,6 @@ notify_incident_set_ref(struct notify_queue *q, long long id, const char *ref,
 	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return nq_fail(q, err, "naming an incident's thread");
-	return 0;
-}
-
-int
-notify_incident_set_fingerprint(struct notify_queue *q, long long id,
-    const char *fp, char *err)
-{
-	sqlite3_stmt *st = nq(q, NQ_INC_FP);
-
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, fp, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return nq_fail(q, err, "updating an incident");
 	return 0;
 }
 

@@ -100,8 +100,6 @@ int notify_incident_by_ref(struct notify_queue *q, const char *zone,
     const char *ref, long long *id, bool *closed, char *err);
 int notify_incident_new(struct notify_queue *q, const char *zone,
     const char *fp, const char *ref, long long now, long long *id, char *err);
-int notify_incident_set_fingerprint(struct notify_queue *q, long long id,
-    const char *fp, char *err);
 int notify_incident_set_ref(struct notify_queue *q, long long id,
     const char *ref, char *err);
 int notify_incident_close(struct notify_queue *q, long long id, long long now,
