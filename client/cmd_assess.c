@@ -107,6 +107,39 @@ struct common {
 	bool json;
 };
 
+/*
+ * What the relay says the assessment or statement judged (the 201's
+ * "judged", docs/API.md §11): the incident, the leading failure and how
+ * many failing observations its refs name. It counts for that failure
+ * only, and never for an incident after one that was resolved.
+ */
+static void
+judged_lines(const json_t *j)
+{
+	char inc[20], lead[70], st[40];
+	long long nobs = json_integer_value(json_object_get(j, "observations"));
+	size_t nfps = json_array_size(json_object_get(j, "fingerprints"));
+
+	if (!json_is_object(j))
+		return;
+	cli_json_text(j, "incident", 16, inc, sizeof(inc));
+	cli_json_text(j, "lead", 64, lead, sizeof(lead));
+	cli_json_text(j, "state", 30, st, sizeof(st));
+	if (json_is_string(json_object_get(j, "incident")))
+		printf("judged: incident %s (the zone was %s)\n", inc, st);
+	else
+		printf("judged: no open incident (the zone was %s): it counts for "
+		    "the next one\n", st);
+	if (json_is_string(json_object_get(j, "lead")))
+		printf("judged: failure %s%s\n", lead, nfps > 1 ?
+		    " (the leading one of several)" : "");
+	if (nobs > 0)
+		printf("judged: %lld failing observation%s referenced\n", nobs,
+		    nobs == 1 ? "" : "s");
+	else
+		printf("judged: no failing observation held to refer to\n");
+}
+
 /* Submit body as kind; print the outcome. */
 static int
 submit(const char *cmd, const struct common *c, const char *kind, json_t *body)
@@ -137,10 +170,12 @@ submit(const char *cmd, const struct common *c, const char *kind, json_t *body)
 	ans = json_loads(r.body, 0, NULL);
 	if (c->json)
 		printf("%s%s", r.body, r.len && r.body[r.len - 1] == '\n' ? "" : "\n");
-	else if (json_is_string(json_object_get(ans, "id")))
+	else if (json_is_string(json_object_get(ans, "id"))) {
+		/* the first line is what scripts read: it stays as it is */
 		printf("%s %s signed by the relay and published\n", kind,
 		    json_string_value(json_object_get(ans, "id")));
-	else
+		judged_lines(json_object_get(ans, "judged"));
+	} else
 		printf("%s submitted\n", kind);
 	json_decref(ans);
 	httpc_response_free(&r);

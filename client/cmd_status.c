@@ -18,6 +18,7 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
+#include "relay/incident_text.h"
 
 static const char status_usage[] =
     "usage: ntactl status [ZONE] [-c FILE | --relay URL] [--json]\n"
@@ -30,12 +31,15 @@ static const char status_usage[] =
     RELAYC_USAGE
     "  --json             print the relay's JSON answer as it is\n"
     "\n"
-    "States: clear, observed (failures seen, no quorum), nta_recommended,\n"
+    "States: clear, observed (failures seen, no quorum), nta_recommended\n"
+    "(phase failing, or recovering: held while the zone validates again),\n"
     "vetoed, inconsistent_evidence (vantage points disagree: possible attack),\n"
     "resolved (validates again from enough operators for long enough).\n"
+    "Each zone in incident names its incident; vantage points that got no\n"
+    "answer are shown as unreachable, never as failures.\n"
     "\n"
-    "Exit status: 0 success, 1 the relay answered an error, 2 usage error or\n"
-    "relay unreachable.\n";
+    "Exit status: 0 success, 1 the relay answered an error, 2 usage error,\n"
+    "relay unreachable, or not caught up with its peers (syncing).\n";
 
 static const char quorum_usage[] =
     "usage: ntactl quorum ZONE [-c FILE | --relay URL] [--quiet]\n"
@@ -45,19 +49,23 @@ static const char quorum_usage[] =
     RELAYC_USAGE
     "  -q, --quiet        print nothing\n"
     "\n"
-    "Prints \"ZONE STATE\" (and the NTA lifetime and end when recommended).\n"
+    "Prints \"ZONE STATE\" (and the NTA lifetime and end when recommended;\n"
+    "\"recovering\" while the recommendation is held as the zone validates\n"
+    "again, which is still exit 0).\n"
     "Exit status: 0 nta_recommended, 1 any other state, 2 error (usage,\n"
-    "relay unreachable, bad answer) -- never 0 when in doubt.\n";
+    "relay unreachable, not caught up with its peers, bad answer) -- never 0\n"
+    "when in doubt.\n";
 
 static const char watch_usage[] =
     "usage: ntactl watch [-c FILE | --relay URL] [--interval SECONDS] [--json]\n"
     "\n"
     "Follow the relay's decisions: one line per decision the relay signed\n"
     "(from each zone's history, so that a state shorter than the interval\n"
-    "is shown too), asked every --interval seconds (default 2), until\n"
-    "interrupted; at the start, each zone's current decision. A\n"
-    "relay that cannot be reached is reported once, and again when it is\n"
-    "back.\n"
+    "is shown too), with its phase and incident, asked every --interval\n"
+    "seconds (default 2), until interrupted; at the start, each zone's\n"
+    "current decision. A relay that cannot be reached, or that has not\n"
+    "caught up with its peers (syncing), is reported once, and again when\n"
+    "it answers.\n"
     "\n"
     RELAYC_USAGE
     "  --interval S       seconds between questions (1-3600, default 2)\n"
@@ -160,15 +168,22 @@ zones_table(const json_t *root)
 		printf("no zone in incident: every zone the relay knows is clear\n");
 		return CLI_OK;
 	}
-	printf("%-28s %-22s %6s %9s %5s %5s %-12s %s\n", "ZONE", "STATE", "SINCE",
-	    "NTA", "REC", "OBS", "FINGERPRINT", "REASON");
+	printf("%-28s %-22s %-10s %6s %9s %5s %5s %3s %-16s %-12s %s\n", "ZONE",
+	    "STATE", "PHASE", "SINCE", "NTA", "REC", "OBS", "UNR", "INCIDENT",
+	    "FINGERPRINT", "REASON");
 	json_array_foreach(zones, i, z) {
-		char zone[29], state[23], reason[120], fp[24], since[16], nta[24];
+		char zone[29], state[23], reason[200], fp[24], since[16], nta[24];
+		char phase[16], incident[20];
 		const json_t *fps = json_object_get(z, "fingerprints");
 
 		cli_json_text(z, "zone", 28, zone, sizeof(zone));
 		cli_json_text(z, "state", 22, state, sizeof(state));
-		cli_json_text(z, "reason", 100, reason, sizeof(reason));
+		cli_json_text(z, "phase", 10, phase, sizeof(phase));
+		cli_json_text(json_object_get(z, "incident"), "id", 16, incident,
+		    sizeof(incident));
+		/* the recovery in the same words everywhere; else the reason */
+		if (!incident_text_recovery(z, reason, sizeof(reason)))
+			cli_json_text(z, "reason", 100, reason, sizeof(reason));
 		if (json_array_size(fps) > 0)
 			cli_json_text(json_array_get(fps, 0), "fingerprint", 12, fp,
 			    sizeof(fp));
@@ -184,11 +199,69 @@ zones_table(const json_t *root)
 		} else {
 			snprintf(nta, sizeof(nta), "-");
 		}
-		printf("%-28s %-22s %6s %9s %2lld/%-2lld %2lld/%-2lld %-12s %s\n",
-		    zone, state, since, nta, num(z, "recommending"), num(z, "quorum"),
-		    num(z, "observing"), num(z, "evidence"), fp, reason);
+		printf("%-28s %-22s %-10s %6s %9s %2lld/%-2lld %2lld/%-2lld %3lld "
+		    "%-16s %-12s %s\n", zone, state, phase, since, nta,
+		    num(z, "recommending"), num(z, "quorum"), num(z, "observing"),
+		    num(z, "evidence"), num(z, "unreachable"), incident, fp, reason);
 	}
 	return CLI_OK;
+}
+
+/* "incident:     ID, opened T, about failure FP, 1 relapse, closed T
+ * (resolved)" when the decision names one. */
+static void
+incident_line(const json_t *z)
+{
+	const json_t *inc = incident_text_incident(z);
+	char id[20], lead[70], outcome[20], t[32];
+
+	if (inc == NULL)
+		return;
+	cli_json_text(inc, "id", 16, id, sizeof(id));
+	printf("incident:     %s", id);
+	if (json_is_integer(json_object_get(inc, "opened"))) {
+		utc(num(inc, "opened"), t, sizeof(t));
+		printf(", opened %s", t);
+	}
+	cli_json_text(inc, "lead", 64, lead, sizeof(lead));
+	if (strcmp(lead, "-") != 0)
+		printf(", about failure %s", lead);
+	if (num(inc, "relapses") > 0)
+		printf(", %lld relapse%s", num(inc, "relapses"),
+		    num(inc, "relapses") == 1 ? "" : "s");
+	cli_json_text(inc, "outcome", 16, outcome, sizeof(outcome));
+	if (json_is_integer(json_object_get(inc, "closed"))) {
+		utc(num(inc, "closed"), t, sizeof(t));
+		printf(", closed %s (%s)", t, outcome);
+	}
+	printf("\n");
+}
+
+static void
+put_text(void *arg, const char *text, const char *op)
+{
+	(void)arg;
+	if (text) {
+		fputs(text, stdout);
+		return;
+	}
+	/* an id from the relay's answer: shown short, never raw */
+	for (size_t k = 0; op[k] && k < 16; k++)
+		putchar((unsigned char)op[k] < 0x20 || op[k] == 0x7f ? '?' : op[k]);
+}
+
+/* "unreachable:  from OP, OP (...)": evidence of nothing, never a
+ * failure. */
+static void
+unreachable_line(const json_t *z)
+{
+	size_t named;
+
+	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
+		return;
+	fputs("unreachable:  ", stdout);
+	incident_text_say_unreachable(z, "from ", 16, put_text, NULL);
+	putchar('\n');
 }
 
 static int
@@ -206,12 +279,19 @@ zone_detail(const json_t *z)
 	cli_json_text(z, "state", 40, buf, sizeof(buf));
 	span(now - num(z, "since"), t, sizeof(t));
 	printf("state:        %s (for %s)\n", buf, t);
+	if (incident_text_phase(z, buf, sizeof(buf))[0])
+		printf("phase:        %s\n", buf);
+	incident_line(z);
+	if (incident_text_recovery(z, buf, sizeof(buf)))
+		printf("recovery:     %s; the NTA holds until then\n", buf);
 	cli_json_text(z, "reason", 190, buf, sizeof(buf));
 	printf("reason:       %s\n", buf);
 	printf("quorum:       %lld operators recommend an NTA (quorum %lld); "
-	    "%lld observe one failure (needed %lld); %lld validate again\n",
-	    num(z, "recommending"), num(z, "quorum"), num(z, "observing"),
-	    num(z, "evidence"), num(z, "validating"));
+	    "%lld observe one failure (needed %lld); %lld fail; %lld validate "
+	    "again\n", num(z, "recommending"), num(z, "quorum"),
+	    num(z, "observing"), num(z, "evidence"), num(z, "failing"),
+	    num(z, "validating"));
+	unreachable_line(z);
 	if (json_is_integer(json_object_get(z, "nta_until"))) {
 		utc(num(z, "nta_until"), t, sizeof(t));
 		printf("nta:          lifetime %lld s, until %s\n",
@@ -264,12 +344,27 @@ zone_detail(const json_t *z)
 			printf("      %-12s %s  %-22s %s ago\n", kind, id, what, t);
 		}
 	}
+	if (json_array_size(json_object_get(z, "not_counted")) > 0) {
+		printf("not counted:\n");
+		json_array_foreach(json_object_get(z, "not_counted"), i, e) {
+			char kind[20], id[17], origin[17];
+			cli_json_text(e, "kind", 16, kind, sizeof(kind));
+			cli_json_text(e, "id", 16, id, sizeof(id));
+			cli_json_text(e, "origin", 16, origin, sizeof(origin));
+			printf("  %-12s %s  by %s  %s\n", kind, id, origin,
+			    incident_text_why_not(e));
+		}
+	}
 	if (json_array_size(json_object_get(z, "history")) > 0) {
 		printf("history:\n");
 		json_array_foreach(json_object_get(z, "history"), i, v) {
+			char phase[16], inc[20];
 			cli_json_text(v, "state", 40, buf, sizeof(buf));
+			cli_json_text(v, "phase", 12, phase, sizeof(phase));
+			cli_json_text(v, "incident", 16, inc, sizeof(inc));
 			utc(num(v, "ts"), t, sizeof(t));
-			printf("  %s  %s\n", t, buf);
+			printf("  %s  %-22s %-10s incident %s\n", t, buf,
+			    strcmp(phase, "-") ? phase : "", inc);
 		}
 	}
 	return CLI_OK;
@@ -293,10 +388,11 @@ zone_path(const char *cmd, const char *arg, char *path, size_t len)
 int
 cmd_status(int argc, char **argv)
 {
-	char path[ZONE_TEXT_MAX + 32] = "/v1/zones";
+	char path[ZONE_TEXT_MAX + 32] = "/v1/zones", why[HTTPC_ERR_MAX];
 	struct httpc_response r;
 	struct relayc rc;
 	struct args a = { 0 };
+	bool syncing;
 	int ret;
 	json_t *root;
 
@@ -310,8 +406,14 @@ cmd_status(int argc, char **argv)
 	if ((ret = relayc_resolve("status", a.relay, a.config, a.token, false,
 	    &rc)) != CLI_OK)
 		return ret;
-	if ((ret = relayc_get("status", &rc, path, NULL, 0, &r)) != CLI_OK)
+	if ((ret = relayc_get_decisions("status", &rc, path, &r, &syncing, why,
+	    sizeof(why))) != CLI_OK) {
+		if (syncing)
+			cli_err("status: not caught up: the relay has not caught up "
+			    "with its peers yet and decides nothing until it has (%s)",
+			    why);
 		return ret;
+	}
 	if (a.json) {
 		fwrite(r.body, 1, r.len, stdout);
 		httpc_response_free(&r);
@@ -334,11 +436,12 @@ cmd_status(int argc, char **argv)
 int
 cmd_quorum(int argc, char **argv)
 {
-	char path[ZONE_TEXT_MAX + 32], t[32];
+	char path[ZONE_TEXT_MAX + 32], t[32], why[HTTPC_ERR_MAX];
 	struct httpc_response r;
 	struct relayc rc;
 	struct args a = { 0 };
-	const char *state;
+	const char *state, *phase;
+	bool syncing;
 	json_t *root;
 	int ret;
 
@@ -351,8 +454,15 @@ cmd_quorum(int argc, char **argv)
 	if ((ret = relayc_resolve("quorum", a.relay, a.config, a.token, false,
 	    &rc)) != CLI_OK)
 		return CLI_ERR;
-	if (relayc_get("quorum", &rc, path, NULL, 0, &r) != CLI_OK)
-		return CLI_ERR;   /* whatever went wrong: not a yes */
+	if (relayc_get_decisions("quorum", &rc, path, &r, &syncing, why,
+	    sizeof(why)) != CLI_OK) {
+		/* whatever went wrong: not a yes, and not a no either */
+		if (syncing)
+			cli_err("quorum: %s: not caught up: the relay has not caught up "
+			    "with its peers yet; ask again later (%s)", argv[optind],
+			    why);
+		return CLI_ERR;
+	}
 	root = json_loadb(r.body, r.len, 0, NULL);
 	httpc_response_free(&r);
 	state = json_string_value(json_object_get(root, "state"));
@@ -367,14 +477,17 @@ cmd_quorum(int argc, char **argv)
 		json_decref(root);
 		return CLI_ERR;
 	}
+	phase = json_string_value(json_object_get(root, "phase"));
 	if (!a.quiet) {
 		char zone[300], st[40];
 		cli_json_text(root, "zone", 255, zone, sizeof(zone));
 		cli_json_text(root, "state", 30, st, sizeof(st));
 		if (ret == CLI_OK) {
 			utc(num(root, "nta_until"), t, sizeof(t));
-			printf("%s %s lifetime %lld until %s\n", zone, st,
-			    num(root, "lifetime"), t);
+			/* recovering: still a yes, the NTA holds until resolved */
+			printf("%s %s lifetime %lld until %s%s\n", zone, st,
+			    num(root, "lifetime"), t, phase && strcmp(phase,
+			    "recovering") == 0 ? " recovering" : "");
 		} else {
 			printf("%s %s\n", zone, st);
 		}
@@ -392,6 +505,57 @@ on_stop(int sig)
 	stop = 1;
 }
 
+/* One decision of zone's history h as a JSON line: the entry's members
+ * (state, phase, incident, ts, event) and, for the newest, the current
+ * reason and the API's recovery, failing and unreachable members. */
+static void
+watch_json(const char *zone, const json_t *h, const json_t *doc, bool newest)
+{
+	static const char *const entry[] = { "state", "phase", "incident", "ts",
+	    "event", NULL };
+	static const char *const current[] = { "reason", "recovery", "failing",
+	    "unreachable", NULL };
+	json_t *o = json_pack("{s:s}", "zone", zone);
+	char *out;
+
+	for (int k = 0; o && entry[k]; k++)
+		json_object_set(o, entry[k], json_object_get(h, entry[k]) ?
+		    json_object_get(h, entry[k]) : json_null());
+	for (int k = 0; o && current[k]; k++)
+		json_object_set(o, current[k], newest && json_object_get(doc,
+		    current[k]) ? json_object_get(doc, current[k]) : json_null());
+	out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (out)
+		printf("%s\n", out);
+	free(out);
+	json_decref(o);
+}
+
+/* "TIME ZONE STATE PHASE incident ID REASON"; the reason (the recovery's
+ * progress while recovering, and unreachable vantage points) is the
+ * current one, shown with the newest decision only. */
+static void
+watch_text(const json_t *h, const json_t *doc, bool newest)
+{
+	char st[40], t[32], zn[300], reason[300] = "", phase[16], inc[20];
+	size_t n;
+
+	cli_json_text(h, "state", 30, st, sizeof(st));
+	cli_json_text(h, "phase", 12, phase, sizeof(phase));
+	cli_json_text(h, "incident", 16, inc, sizeof(inc));
+	cli_json_text(doc, "zone", 255, zn, sizeof(zn));
+	if (newest && !incident_text_recovery(doc, reason, sizeof(reason)))
+		cli_json_text(doc, "reason", 190, reason, sizeof(reason));
+	n = strlen(reason);
+	if (newest && num(doc, "unreachable") > 0)
+		snprintf(reason + n, sizeof(reason) - n, "; unreachable from %lld "
+		    "operator%s (no answer: not a failure)", num(doc, "unreachable"),
+		    num(doc, "unreachable") == 1 ? "" : "s");
+	utc(num(h, "ts"), t, sizeof(t));
+	printf("%s %-28s %-22s %-10s incident %-16s %s\n", t, zn, st, phase, inc,
+	    reason);
+}
+
 /*
  * Print the decisions of zone not printed yet, oldest first, from its
  * history (the relay's signed decision events), so that a state that
@@ -402,14 +566,16 @@ static void
 watch_zone(const struct relayc *rc, const char *zone, json_t *printed,
     bool as_json, bool first)
 {
-	char path[ZONE_TEXT_MAX + 32];
+	char path[ZONE_TEXT_MAX + 32], why[HTTPC_ERR_MAX];
 	struct httpc_response r;
 	json_t *doc, *h, *ids;
+	bool syncing, newest;
 	size_t i;
 
 	snprintf(path, sizeof(path), "/v1/zones/%s", zone);
-	if (relayc_get("watch", rc, path, NULL, 0, &r) != CLI_OK)
-		return;
+	if (relayc_get_decisions("watch", rc, path, &r, &syncing, why,
+	    sizeof(why)) != CLI_OK)
+		return;   /* a relay that stopped answering is said by the loop */
 	doc = json_loadb(r.body, r.len, 0, NULL);
 	httpc_response_free(&r);
 	if ((ids = json_object_get(printed, zone)) == NULL) {
@@ -434,27 +600,11 @@ watch_zone(const struct relayc *rc, const char *zone, json_t *printed,
 		/* at the start: the current decision only */
 		if (first && i + 1 != json_array_size(json_object_get(doc, "history")))
 			continue;
-		if (as_json) {
-			json_t *o = json_pack("{s:s,s:O,s:O,s:O,s:O}", "zone", zone,
-			    "state", json_object_get(h, "state"),
-			    "ts", json_object_get(h, "ts"),
-			    "event", json_object_get(h, "event"),
-			    "reason", json_object_get(doc, "reason"));
-			char *out = o ? json_dumps(o, JSON_COMPACT) : NULL;
-			if (out)
-				printf("%s\n", out);
-			free(out);
-			json_decref(o);
-		} else {
-			char st[40], t[32], zn[300], reason[200] = "";
-			cli_json_text(h, "state", 30, st, sizeof(st));
-			cli_json_text(doc, "zone", 255, zn, sizeof(zn));
-			/* the reason is the current one: shown with the newest */
-			if (i + 1 == json_array_size(json_object_get(doc, "history")))
-				cli_json_text(doc, "reason", 190, reason, sizeof(reason));
-			utc(num(h, "ts"), t, sizeof(t));
-			printf("%s %-28s %-22s %s\n", t, zn, st, reason);
-		}
+		newest = i + 1 == json_array_size(json_object_get(doc, "history"));
+		if (as_json)
+			watch_json(zone, h, doc, newest);
+		else
+			watch_text(h, doc, newest);
 	}
 	json_decref(doc);
 }
@@ -466,7 +616,8 @@ cmd_watch(int argc, char **argv)
 	struct relayc rc;
 	json_t *seen = json_object();     /* zone -> "state/changed" */
 	json_t *printed = json_object();  /* zone -> [decision event ids] */
-	bool down = false, first = true;
+	bool down = false, first = true, syncing;
+	char why[HTTPC_ERR_MAX];
 	int ret;
 
 	if ((ret = parse(argc, argv, watch_usage, &a)) != 0)
@@ -486,8 +637,13 @@ cmd_watch(int argc, char **argv)
 		void *tmp;
 		size_t i;
 
-		if (relayc_get("watch", &rc, "/v1/zones", NULL, 0, &r) != CLI_OK) {
-			if (!down)
+		if (relayc_get_decisions("watch", &rc, "/v1/zones", &r, &syncing, why,
+		    sizeof(why)) != CLI_OK) {
+			if (!down && syncing)
+				cli_err("watch: not caught up: the relay has not caught up "
+				    "with its peers yet and decides nothing until it has; "
+				    "asking again every %ld s", a.interval);
+			else if (!down)
 				cli_err("watch: no answer from the relay; retrying "
 				    "every %ld s", a.interval);
 			down = true;

@@ -384,6 +384,20 @@ httpc_error_text(const struct httpc_response *r, char *out, size_t len)
 	json_decref(j);
 }
 
+bool
+httpc_syncing(const struct httpc_response *r)
+{
+	json_t *j;
+	bool syncing;
+
+	if (r->body == NULL || r->len == 0 ||
+	    (j = json_loadb(r->body, r->len, 0, NULL)) == NULL)
+		return false;
+	syncing = json_is_true(json_object_get(j, "syncing"));
+	json_decref(j);
+	return syncing;
+}
+
 int
 httpc_api_get(const char *cmd, const char *relay, const char *path,
     const struct httpc_param *params, size_t nparams, const char *token_file,

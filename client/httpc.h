@@ -89,6 +89,14 @@ void httpc_response_free(struct httpc_response *r);
 void httpc_error_text(const struct httpc_response *r, char *out, size_t len);
 
 /*
+ * Does r say that the relay has not caught up with its peers yet
+ * ("syncing": true in its JSON body: a 503 from /healthz, /v1/zones and
+ * /v1/zones/{zone}, docs/API.md §8)? Whatever its status: a decision list
+ * from a relay that says so is never acted on.
+ */
+bool httpc_syncing(const struct httpc_response *r);
+
+/*
  * What the commands share: load the token, build the URL, GET it and
  * report problems on stderr as "ntactl: CMD: ...". Returns 0 (CLI_OK) with
  * r filled on HTTP 200, 1 (CLI_NO) after printing the server's error,

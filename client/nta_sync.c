@@ -119,6 +119,15 @@ nta_pass_fetch(struct nta_pass *p, char *why, size_t whylen)
 		snprintf(why, whylen, "relay unreachable: %s: %s", url, err);
 		goto out;
 	}
+	if (httpc_syncing(&r)) {
+		/* a relay that has not caught up with its peers: its list may
+		 * miss withdrawals and newer states; like an unreachable relay,
+		 * nothing is done on its account (no details: a pass that
+		 * repeats it says it once) */
+		snprintf(why, whylen, "relay not caught up with its peers yet "
+		    "(syncing): %s answered %ld", url, r.status);
+		goto out;
+	}
 	if (r.status != 200) {
 		httpc_error_text(&r, text, sizeof(text));
 		snprintf(why, whylen, "relay refused: %s answered %ld: %s%s", url,

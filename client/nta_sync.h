@@ -14,9 +14,16 @@
  *    report drift, when the resolver lost it (unbound reload, restart).
  *  - ours and no longer recommended (another state, or not listed): remove.
  *  - not ours: never removed; reported as drift.
- *  - relay unreachable or its answer malformed: nothing is added and nothing
- *    removed on the relay's account; only our NTAs whose recorded until has
- *    passed are removed (their lifetime ended: not a relay decision).
+ *  - relay unreachable, not caught up with its peers (an answer that says
+ *    "syncing", docs/API.md §8) or its answer malformed: nothing is added
+ *    and nothing removed on the relay's account; only our NTAs whose
+ *    recorded until has passed are removed (their lifetime ended: not a
+ *    relay decision).
+ *  - nta_recommended in either phase (failing, or recovering: the
+ *    recommendation held while the zone validates again) is a
+ *    recommendation: an NTA is removed only when the decision is another
+ *    state (resolved, vetoed, inconsistent_evidence, ...), no longer
+ *    listed, or its nta_until has passed.
  *
  * The outcome is a JSON report (also what `--json` prints):
  *   {"actions":[{"action":"add|renew|remove|forget","zone":..,"lifetime":..,

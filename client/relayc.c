@@ -100,10 +100,18 @@ relayc_resolve(const char *cmd, const char *relay_url, const char *config_path,
 	return CLI_OK;
 }
 
+/* sync: NULL, or where a "syncing" answer is reported instead of printed
+ * (relayc_get_decisions()). */
+struct relayc_sync {
+	bool *syncing;
+	char *why;
+	size_t whylen;
+};
+
 static int
 relayc_do(const char *cmd, const struct relayc *rc, const char *path,
     const struct httpc_param *params, size_t nparams, const char *body,
-    size_t bodylen, struct httpc_response *r)
+    size_t bodylen, struct httpc_response *r, const struct relayc_sync *sync)
 {
 	char err[HTTPC_ERR_MAX], text[HTTPC_ERR_MAX];
 	char *url = NULL, *token = NULL;
@@ -124,6 +132,13 @@ relayc_do(const char *cmd, const struct relayc *rc, const char *path,
 	    body, bodylen, r, err, sizeof(err)) != 0) {
 		cli_err("%s: relay unreachable at %s: %s", cmd, rc->socket[0] ?
 		    rc->socket : url, err);
+		goto out;
+	}
+	if (sync && httpc_syncing(r)) {
+		/* not caught up: the caller says what that means for it */
+		*sync->syncing = true;
+		httpc_error_text(r, sync->why, sync->whylen);
+		httpc_response_free(r);
 		goto out;
 	}
 	if (r->status < 200 || r->status > 299) {
@@ -147,7 +162,19 @@ int
 relayc_get(const char *cmd, const struct relayc *rc, const char *path,
     const struct httpc_param *params, size_t nparams, struct httpc_response *r)
 {
-	return relayc_do(cmd, rc, path, params, nparams, NULL, 0, r);
+	return relayc_do(cmd, rc, path, params, nparams, NULL, 0, r, NULL);
+}
+
+int
+relayc_get_decisions(const char *cmd, const struct relayc *rc,
+    const char *path, struct httpc_response *r, bool *syncing, char *why,
+    size_t whylen)
+{
+	struct relayc_sync sync = { syncing, why, whylen };
+
+	*syncing = false;
+	why[0] = '\0';
+	return relayc_do(cmd, rc, path, NULL, 0, NULL, 0, r, &sync);
 }
 
 int
@@ -161,7 +188,7 @@ relayc_post(const char *cmd, const struct relayc *rc, const char *path,
 		cli_err("%s: out of memory", cmd);
 		return CLI_ERR;
 	}
-	ret = relayc_do(cmd, rc, path, NULL, 0, s, strlen(s), r);
+	ret = relayc_do(cmd, rc, path, NULL, 0, s, strlen(s), r, NULL);
 	free(s);
 	return ret;
 }

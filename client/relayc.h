@@ -50,6 +50,17 @@ int relayc_resolve(const char *cmd, const char *relay_url,
 int relayc_get(const char *cmd, const struct relayc *rc, const char *path,
     const struct httpc_param *params, size_t nparams, struct httpc_response *r);
 
+/*
+ * relayc_get() for the relay's decisions (/v1/zones, /v1/zones/{zone}): an
+ * answer that says the relay has not caught up with its peers (HTTP 503,
+ * or any answer with "syncing": true, docs/API.md §8) is not printed here:
+ * CLI_ERR with *syncing set, and the relay's message in why (whylen
+ * bytes), for the caller to say what it does about it.
+ */
+int relayc_get_decisions(const char *cmd, const struct relayc *rc,
+    const char *path, struct httpc_response *r, bool *syncing, char *why,
+    size_t whylen);
+
 /* POST a JSON body to path on the control socket; CLI_OK with r filled
  * on 2xx, CLI_NO after printing the relay's refusal, CLI_ERR otherwise. */
 int relayc_post(const char *cmd, const struct relayc *rc, const char *path,

@@ -23,19 +23,22 @@ healthy(void *ctx, char *why, size_t len)
 	struct relay *r = ctx;
 	bool up = false;
 
-	/* first: it is why the links are down, and what to fix */
+	/* first: a store that cannot write is why the links are down, and
+	 * what to fix */
 	if (!storefault_writable(r)) {
 		storefault_describe(r, why, len);
+		return false;
+	}
+	/* then not caught up: it is what a resolver must not act on, and its
+	 * text says when no link came up yet */
+	if (!catchup_done(r)) {
+		catchup_text(r, why, len);
 		return false;
 	}
 	for (size_t i = 0; i < r->nlinks; i++)
 		up |= link_is_up(r->links[i]);
 	if (r->nlinks > 0 && !up) {
 		snprintf(why, len, "no link connected");
-		return false;
-	}
-	if (!catchup_done(r)) {
-		catchup_text(r, why, len);
 		return false;
 	}
 	return true;

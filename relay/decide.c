@@ -728,6 +728,10 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
     enum quorum_state st, json_t *fields, bool changed, enum quorum_state prev)
 {
 	unsigned char id[KEY_ID_LEN];
+	/* for people: a phase change within nta_recommended (recovering, a
+	 * relapse) is news of its own */
+	const char *prev_phase = prev == QS_NTA_RECOMMENDED ? (z->recovering ?
+	    "recovering" : "failing") : NULL;
 
 	if (st != prev) {
 		z->since = e->now;
@@ -760,7 +764,8 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
 	if (r->notify) {
 		json_t *doc = decide_zone_json(r, z->zone);
 		if (doc)
-			notify_decision(r->notify, doc, quorum_state_name(prev));
+			notify_decision(r->notify, doc, quorum_state_name(prev),
+			    prev_phase);
 		json_decref(doc);
 	}
 }
@@ -976,6 +981,19 @@ decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN])
 }
 
 bool
+decide_open_incident(struct relay *r, const char *zone,
+    char id[STORE_INCIDENT_ID_LEN + 1])
+{
+	struct dzone *z = r->decide ? zone_find(r->decide, zone) : NULL;
+
+	id[0] = '\0';
+	if (z == NULL || !z->has_inc)
+		return false;
+	snprintf(id, STORE_INCIDENT_ID_LEN + 1, "%s", z->inc.id);
+	return true;
+}
+
+bool
 decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
     const unsigned char origin[KEY_ID_LEN])
 {
@@ -1167,8 +1185,18 @@ summary(struct relay *r, const struct dzone *z, const struct eval *e,
 	const struct quorum_result *q = &e->res;
 	const struct store_incident *inc = about(z);
 	json_t *fps = json_array();
+	char shown[sizeof(q->reason)];
 
 	(void)r;
+	/* a zone that shows `resolved` after its incident closed is clear
+	 * to the rule: say why it shows resolved, not "no assessment" */
+	if (st == QS_RESOLVED && q->state != QS_RESOLVED && inc)
+		snprintf(shown, sizeof(shown), "incident %s resolved: validated "
+		    "again for %d s from %d operators (quorum_evidence %d); its "
+		    "assessments no longer count", inc->id, e->pol.resolve_after,
+		    e->pol.evidence, e->pol.evidence);
+	else
+		snprintf(shown, sizeof(shown), "%s", q->reason);
 	for (size_t i = 0; i < q->nfps; i++)
 		json_array_append_new(fps, json_pack("{s:o,s:i}", "fingerprint",
 		    hexj(q->fps[i]), "operators", q->fp_votes[i]));
@@ -1193,7 +1221,7 @@ summary(struct relay *r, const struct dzone *z, const struct eval *e,
 	    "recommending", q->recommending, "observing", q->observing,
 	    "validating", q->validating, "failing", q->failing,
 	    "unreachable", q->unreachable, "quorum", q->quorum,
-	    "evidence", e->pol.evidence, "reason", q->reason,
+	    "evidence", e->pol.evidence, "reason", shown,
 	    "recovery", recovery_json(e, st),
 	    "decision_event", z->has_event ? hexj(z->event) : json_null());
 }
@@ -1313,15 +1341,17 @@ history_add(void *arg, const char *raw, size_t len)
 {
 	json_t *h = arg;
 	struct event *ev = parse_stored(raw, len);
-	const char *st, *inc;
+	const char *st, *inc, *ph;
 
 	if (ev == NULL)
 		return;
 	st = event_str(ev, "state");
 	inc = event_str(ev, "incident");
-	json_array_insert_new(h, 0, json_pack("{s:I,s:s,s:o,s:o}", "ts",
+	ph = event_str(ev, "phase");
+	json_array_insert_new(h, 0, json_pack("{s:I,s:s,s:o,s:o,s:o}", "ts",
 	    (json_int_t)ev->ts, "state", st ? st : "?", "event", hexj(ev->id),
-	    "incident", inc ? json_string(inc) : json_null()));
+	    "incident", inc ? json_string(inc) : json_null(),
+	    "phase", ph ? json_string(ph) : json_null()));
 	event_free(ev);
 }
 

@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "proto/event.h"
+#include "relay/store_zone.h"
 
 struct relay;
 
@@ -36,6 +37,12 @@ void decide_stop(struct relay *r);
 
 /* An accepted event that may change a decision (own or a peer's). */
 void decide_event(struct relay *r, const struct event *ev);
+
+/* zone's open incident, as the engine holds it after its last
+ * evaluation: true and its id (16 hex digits) in id, or false ("" in id).
+ * For messages that name the incident; decides nothing. */
+bool decide_open_incident(struct relay *r, const char *zone,
+    char id[STORE_INCIDENT_ID_LEN + 1]);
 
 /* Has origin withdrawn event id? */
 bool decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
@@ -101,7 +108,8 @@ json_t *decide_zones_json(struct relay *r);
  *     count (not a member's key, revoked, withdrawn, a statement by
  *     someone not the zone's operator);
  *   "history": the relay's decisions for the zone, oldest first, at most
- *     50: [{"ts":T,"state":STATE,"event":EVENT_ID}].
+ *     50: [{"ts":T,"state":STATE,"event":EVENT_ID,"incident":ID|null,
+ *     "phase":"failing"|"recovering"|null}].
  * EVENT (event_json()): "id", "kind", "origin", "key", "seq", "ts", "exp",
  * "counts", "withdrawn", and those of "state", "fingerprint", "vantage",
  * "reason", "verdict", "status", "note" the event has; assessments also

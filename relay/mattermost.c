@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "relay/incident_text.h"
 #include "relay/mattermost.h"
 #include "relay/metrics.h"
 
@@ -19,6 +20,7 @@
 #define MM_HISTORY_MAX 20     /* timeline entries in the card */
 #define MM_TABLE_MAX 50       /* rows of a slash command table */
 #define MM_FIELD_MAX 2000     /* bytes of one attachment field value */
+#define MM_UNREACH_MAX 8      /* unreachable operators named */
 
 static const struct {
 	const char *state, *label, *color, *emoji;
@@ -212,6 +214,17 @@ md_short(struct metrics_buf *b, const char *id)
 		metrics_buf_printf(b, "`%.*s`", (int)n, id);
 	else
 		md_code(b, id, MM_ID_SHORT);
+}
+
+/* An incident id (16 hex digits) shown whole, as code. */
+static void
+md_short16(struct metrics_buf *b, const char *id)
+{
+	if (id && strlen(id) <= 16 && strspn(id, "0123456789abcdef") == strlen(id)
+	    && *id)
+		metrics_buf_printf(b, "`%s`", id);
+	else
+		md_code(b, id, 16);
 }
 
 /* An id shown short, as code; linked to its envelope when base is set. */
@@ -477,6 +490,97 @@ mm_was(struct metrics_buf *b, const char *prev, const char *state)
 		metrics_buf_printf(b, " (was: %s)", mattermost_state_label(prev));
 }
 
+/* ------------------------------------------------------------- incidents */
+
+/* "incident `ID`" and, when full, ", opened T, about failure `FP`" and
+ * its end. Nothing when doc names no incident. */
+static void
+mm_incident(struct metrics_buf *b, const json_t *doc, bool full,
+    const char *word)
+{
+	const json_t *inc = incident_text_incident(doc);
+	const char *outcome;
+	char t[32];
+	long long n;
+
+	if (inc == NULL)
+		return;
+	metrics_buf_printf(b, "%s ", word);
+	md_short16(b, jstr(inc, "id"));
+	if (!full)
+		return;
+	if (jint(inc, "opened", &n))
+		metrics_buf_printf(b, ", opened %s", mattermost_time(n, t, sizeof(t)));
+	if (jstr(inc, "lead")) {
+		metrics_buf_printf(b, ", about failure ");
+		md_short(b, jstr(inc, "lead"));
+	}
+	outcome = jstr(inc, "outcome");
+	if (jint(inc, "closed", &n) && outcome && strcmp(outcome, "open") != 0) {
+		metrics_buf_printf(b, ", closed %s (", mattermost_time(n, t,
+		    sizeof(t)));
+		md_text(b, outcome, 16, false);
+		metrics_buf_printf(b, ")");
+	}
+}
+
+static void
+mm_put(void *arg, const char *text, const char *op)
+{
+	if (text)
+		metrics_buf_printf(arg, "%s", text);
+	else
+		md_short(arg, op);
+}
+
+/* "unreachable from `op`, `op` (no answer to judge: not a failure)";
+ * nothing when every vantage point got an answer. */
+static bool
+mm_unreachable(struct metrics_buf *b, const json_t *doc)
+{
+	return incident_text_say_unreachable(doc, NULL, MM_UNREACH_MAX, mm_put, b);
+}
+
+/* Cut b back to len bytes (what was written after is dropped). */
+static void
+mm_cut(struct metrics_buf *b, size_t len)
+{
+	b->len = len;
+	if (b->data)
+		b->data[len] = '\0';
+}
+
+/* ", recovering" or ", failing again (N relapses)" after the state. */
+static void
+mm_phase(struct metrics_buf *b, const json_t *doc)
+{
+	char ph[INCIDENT_TEXT_MAX];
+
+	if (incident_text_phase(doc, ph, sizeof(ph))[0])
+		metrics_buf_printf(b, ", %s", ph);
+}
+
+/* What the decision says of the recovery: "validating again: ...; the
+ * NTA holds until then", or a relapse; false when neither applies. */
+static bool
+mm_recovery(struct metrics_buf *b, const json_t *doc, const char *prev_phase)
+{
+	char rec[INCIDENT_TEXT_MAX];
+	const char *phase = jstr(doc, "phase");
+
+	if (incident_text_recovery(doc, rec, sizeof(rec))) {
+		metrics_buf_printf(b, "%s; the NTA holds until then", rec);
+		return true;
+	}
+	if (prev_phase && strcmp(prev_phase, "recovering") == 0 && phase &&
+	    strcmp(phase, "failing") == 0) {
+		metrics_buf_printf(b, "relapse: the failure is back while "
+		    "recovering; the NTA holds and the window starts again");
+		return true;
+	}
+	return false;
+}
+
 json_t *
 mattermost_decision_attachment(const json_t *doc, const char *prev,
     const struct mattermost_style *st)
@@ -487,7 +591,7 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
 	json_t *fields = json_array(), *a = NULL, *v;
 	long long n;
-	char *text = NULL;
+	char *text = NULL, *pretext = NULL;
 
 	if (fields == NULL)
 		return NULL;
@@ -504,6 +608,7 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 		    mattermost_state_label(state));
 
 	metrics_buf_printf(&b, "%s", mattermost_state_label(state));
+	mm_phase(&b, doc);
 	mm_was(&b, prev, state);
 	if (mm_field(fields, "State", &b, true) != 0)
 		goto out;
@@ -514,6 +619,12 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 	}
 	mm_count_line(&b, doc);
 	if (b.len && mm_field(fields, "Quorum", &b, false) != 0)
+		goto out;
+	if (mm_recovery(&b, doc, NULL) &&
+	    mm_field(fields, "Recovery", &b, false) != 0)
+		goto out;
+	if (mm_unreachable(&b, doc) &&
+	    mm_field(fields, "Unreachable", &b, false) != 0)
 		goto out;
 	if (jint(doc, "nta_until", &n)) {
 		metrics_buf_printf(&b, "%s", mattermost_time(n, t, sizeof(t)));
@@ -561,28 +672,69 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 	a = mm_attachment(fallback, mattermost_state_color(state), title,
 	    link[0] ? link : NULL, text, fields, n, st);
 	fields = NULL;
+	/* the incident it is about, above the attachment */
+	mm_incident(&b, doc, true, "Incident");
+	if (a && b.len) {
+		if ((pretext = mm_take(&b)) == NULL ||
+		    json_object_set_new(a, "pretext", json_string(pretext)) != 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
 out:
 	metrics_buf_free(&b);
 	json_decref(fields);
 	free(text);
+	free(pretext);
 	return a;
+}
+
+/* " (was: failing)" for a change of phase within nta_recommended, else as
+ * mm_was(). */
+static void
+mm_was_phase(struct metrics_buf *b, const char *prev, const char *prev_phase,
+    const json_t *doc)
+{
+	const char *state = jstr(doc, "state"), *phase = jstr(doc, "phase");
+
+	if (prev && state && strcmp(prev, state) == 0 && prev_phase && phase &&
+	    strcmp(prev_phase, phase) != 0 &&
+	    strspn(prev_phase, "abcdefghijklmnopqrstuvwxyz_") == strlen(prev_phase))
+		metrics_buf_printf(b, " (was: %.16s)", prev_phase);
+	else
+		mm_was(b, prev, state);
 }
 
 char *
 mattermost_decision_text(const json_t *doc, const char *prev)
 {
+	return mattermost_change_text(doc, prev, NULL);
+}
+
+char *
+mattermost_change_text(const json_t *doc, const char *prev,
+    const char *prev_phase)
+{
 	struct metrics_buf b = { 0 };
 	const char *state = jstr(doc, "state");
+	size_t before;
 	long long n;
 	char t[32];
 
 	metrics_buf_printf(&b, "%s ", mm_state_emoji(state));
 	md_code(&b, mm_zone(doc), 256);
 	metrics_buf_printf(&b, ": **%s**", mattermost_state_label(state));
-	mm_was(&b, prev, state);
-	if (jcount(doc, "recommending") >= 0 || jcount(doc, "observing") >= 0) {
-		metrics_buf_printf(&b, " — ");
+	mm_phase(&b, doc);
+	mm_was_phase(&b, prev, prev_phase, doc);
+	before = b.len;
+	metrics_buf_printf(&b, " — ");
+	if (mm_recovery(&b, doc, prev_phase)) {
+		/* the progress says it all */
+	} else if (jcount(doc, "recommending") >= 0 ||
+	    jcount(doc, "observing") >= 0) {
 		mm_count_line(&b, doc);
+	} else {
+		mm_cut(&b, before);
 	}
 	if (jint(doc, "nta_until", &n))
 		metrics_buf_printf(&b, "; NTA until %s", mattermost_time(n, t,
@@ -590,6 +742,16 @@ mattermost_decision_text(const json_t *doc, const char *prev)
 	if (json_is_object(json_object_get(doc, "veto"))) {
 		metrics_buf_printf(&b, "; **veto** by ");
 		md_short(&b, jstr(json_object_get(doc, "veto"), "origin"));
+	}
+	before = b.len;
+	metrics_buf_printf(&b, "; ");
+	if (!mm_unreachable(&b, doc))
+		mm_cut(&b, before);
+	if (incident_text_incident(doc)) {
+		metrics_buf_printf(&b, " · ");
+		mm_incident(&b, doc, false, "incident");
+		if (state && strcmp(state, "resolved") == 0)
+			metrics_buf_printf(&b, " closed");
 	}
 	return mm_take(&b);
 }
@@ -692,6 +854,12 @@ mm_event_summary(struct metrics_buf *b, const json_t *p)
 char *
 mattermost_event_text(const json_t *p)
 {
+	return mattermost_event_text_in(p, NULL);
+}
+
+char *
+mattermost_event_text_in(const json_t *p, const char *incident)
+{
 	struct metrics_buf b = { 0 };
 	const char *kind = jstr(p, "kind"), *zone = jstr(p, "zone");
 	size_t before;
@@ -711,10 +879,11 @@ mattermost_event_text(const json_t *p)
 	before = b.len;
 	metrics_buf_printf(&b, ": ");
 	mm_event_summary(&b, p);
-	if (b.len == before + 2) {   /* nothing to say: no colon */
-		b.len = before;
-		if (b.data)
-			b.data[b.len] = '\0';
+	if (b.len == before + 2)   /* nothing to say: no colon */
+		mm_cut(&b, before);
+	if (incident && *incident) {
+		metrics_buf_printf(&b, " · incident ");
+		md_short16(&b, incident);
 	}
 	return mm_take(&b);
 }
@@ -945,8 +1114,14 @@ mattermost_root_post(const char *channel_id, const json_t *doc, const char *zone
 	md_code(&b, zone, 256);
 	metrics_buf_printf(&b, " — %s\n", doc ? mattermost_state_label(state) :
 	    "opened");
+	if (doc && incident_text_incident(doc)) {
+		/* which incident this thread is: one thread, one incident */
+		mm_incident(&b, doc, true, "Incident");
+		metrics_buf_printf(&b, "\n");
+	}
 	if (doc) {
 		metrics_buf_printf(&b, "State **%s**", mattermost_state_label(state));
+		mm_phase(&b, doc);
 		if (jint(doc, "since", &n))
 			metrics_buf_printf(&b, " since %s", mattermost_time(n, t,
 			    sizeof(t)));
@@ -967,8 +1142,26 @@ mattermost_root_post(const char *channel_id, const json_t *doc, const char *zone
 		metrics_buf_printf(&b, " · failure ");
 		md_short(&b, fingerprint);
 	}
-	metrics_buf_printf(&b, "\n_This post is edited as the relay's decision "
-	    "changes; the thread tells the story._");
+	if (doc) {
+		size_t before = b.len;
+		metrics_buf_printf(&b, "\n");
+		if (mm_recovery(&b, doc, NULL))
+			metrics_buf_printf(&b, ".");
+		else
+			mm_cut(&b, before);
+		before = b.len;
+		metrics_buf_printf(&b, "\n");
+		if (!mm_unreachable(&b, doc))
+			mm_cut(&b, before);
+	}
+	if (doc && state && (strcmp(state, "resolved") == 0 ||
+	    strcmp(state, "clear") == 0))
+		metrics_buf_printf(&b, "\n_This incident is over and its thread "
+		    "closed: a new failure of the zone opens a new incident and a "
+		    "new thread._");
+	else
+		metrics_buf_printf(&b, "\n_This post is edited as the relay's "
+		    "decision changes; the thread tells the story._");
 	if ((msg = mm_take(&b)) == NULL)
 		goto out;
 	if (doc && (att = mattermost_decision_attachment(doc, NULL, st)) == NULL)
@@ -982,6 +1175,21 @@ out:
 
 /* ------------------------------------------------------ tables and help */
 
+/* A relay that has not caught up says so, and nothing else: an empty
+ * list from it would read as "all clear". */
+static void
+mm_syncing(struct metrics_buf *b, const json_t *doc)
+{
+	metrics_buf_printf(b, ":hourglass_flowing_sand: This relay has not caught "
+	    "up with its peers yet (syncing): it signs no decision and shows "
+	    "none until it has");
+	if (jstr(doc, "message")) {
+		metrics_buf_printf(b, ": ");
+		md_code(b, jstr(doc, "message"), MATTERMOST_NOTE_MAX);
+	}
+	metrics_buf_printf(b, ". Ask again in a moment.");
+}
+
 char *
 mattermost_zones_table(const json_t *zones, const struct mattermost_style *st)
 {
@@ -992,6 +1200,10 @@ mattermost_zones_table(const json_t *zones, const struct mattermost_style *st)
 	long long n;
 
 	(void)st;
+	if (incident_text_syncing(zones)) {
+		mm_syncing(&b, zones);
+		return mm_take(&b);
+	}
 	if (json_array_size(list) == 0) {
 		metrics_buf_printf(&b, ":white_check_mark: No zone is in incident "
 		    "on this relay.");
@@ -1009,8 +1221,15 @@ mattermost_zones_table(const json_t *zones, const struct mattermost_style *st)
 		}
 		metrics_buf_printf(&b, "| ");
 		md_code(&b, mm_zone(z), 256);
-		metrics_buf_printf(&b, " | %s %s | ", mm_state_emoji(jstr(z, "state")),
+		if (incident_text_id(z)) {
+			metrics_buf_printf(&b, " (");
+			mm_incident(&b, z, false, "incident");
+			metrics_buf_printf(&b, ")");
+		}
+		metrics_buf_printf(&b, " | %s %s", mm_state_emoji(jstr(z, "state")),
 		    mattermost_state_label(jstr(z, "state")));
+		mm_phase(&b, z);
+		metrics_buf_printf(&b, " | ");
 		metrics_buf_printf(&b, "%s | ", jint(z, "since", &n) ?
 		    mattermost_time(n, t, sizeof(t)) : "-");
 		if (rec >= 0 && q >= 0)
@@ -1038,15 +1257,33 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
 	json_t *v, *h;
 	long long n;
-	size_t i, start;
+	size_t i, start, before;
 
+	if (incident_text_syncing(doc)) {
+		mm_syncing(&b, doc);
+		return mm_take(&b);
+	}
 	metrics_buf_printf(&b, "#### %s ", mm_state_emoji(state));
 	md_code(&b, mm_zone(doc), 256);
-	metrics_buf_printf(&b, " — %s\n", mattermost_state_label(state));
+	metrics_buf_printf(&b, " — %s", mattermost_state_label(state));
+	mm_phase(&b, doc);
+	metrics_buf_printf(&b, "\n");
+	if (incident_text_incident(doc)) {
+		mm_incident(&b, doc, true, "Incident");
+		metrics_buf_printf(&b, ".\n");
+	}
 	if (jint(doc, "since", &n))
 		metrics_buf_printf(&b, "Since %s. ", mattermost_time(n, t, sizeof(t)));
 	mm_count_line(&b, doc);
 	metrics_buf_printf(&b, "\n");
+	if (mm_recovery(&b, doc, NULL))
+		metrics_buf_printf(&b, ".\n");
+	before = b.len;
+	metrics_buf_printf(&b, "\n");
+	if (mm_unreachable(&b, doc))
+		metrics_buf_printf(&b, "\n");
+	else
+		mm_cut(&b, before);
 	if (jint(doc, "nta_until", &n))
 		metrics_buf_printf(&b, "\n**NTA until %s**\n", mattermost_time(n, t,
 		    sizeof(t)));
@@ -1080,9 +1317,11 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 		    json_array_size(v) - MM_HISTORY_MAX : 0;
 		for (i = start; i < json_array_size(v); i++) {
 			h = json_array_get(v, i);
-			metrics_buf_printf(&b, "| %s | %s | ", jint(h, "ts", &n) ?
+			metrics_buf_printf(&b, "| %s | %s%s | ", jint(h, "ts", &n) ?
 			    mattermost_time(n, t, sizeof(t)) : "-",
-			    mattermost_state_label(jstr(h, "state")));
+			    mattermost_state_label(jstr(h, "state")),
+			    jstr(h, "phase") && strcmp(jstr(h, "phase"),
+			    "recovering") == 0 ? ", recovering" : "");
 			md_id(&b, jstr(h, "event"), base);
 			metrics_buf_printf(&b, " |\n");
 		}

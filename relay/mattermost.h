@@ -9,13 +9,22 @@
  *
  * Inputs:
  *  - decision documents as relay/decide.h's decide_zone_json() gives them
- *    (a SUMMARY: zone, state, since, changed, lifetime, nta_until,
- *    fingerprints, veto, recommending, observing, validating, quorum,
- *    evidence, reason; plus operators, vetoes, statement, decision_event,
- *    history), and the list of decide_zones_json() ({"zones":[SUMMARY..]});
- *    members that are absent or of another type are left out of the
- *    message, never guessed. Counts (recommending, observing, validating,
- *    quorum, evidence) may be integers or arrays of operator ids.
+ *    (a SUMMARY: zone, state, phase, incident, recovery, since, changed,
+ *    lifetime, nta_until, fingerprints, veto, recommending, observing,
+ *    validating, failing, unreachable, quorum, evidence, reason; plus
+ *    operators, vetoes, statement, decision_event, history), and the list
+ *    of decide_zones_json() ({"zones":[SUMMARY..]}, or its {"syncing":
+ *    true,...} answer while the relay has not caught up: said as such,
+ *    never as "no zone in incident"); members that are absent or of
+ *    another type are left out of the message, never guessed. Counts
+ *    (recommending, observing, validating, quorum, evidence) may be
+ *    integers or arrays of operator ids.
+ *  - the incident a decision is about is named in every message about it
+ *    (the attachment's pretext "Incident `ID`, opened T, about failure
+ *    `FP`", the text's "· incident `ID`"); the recovery phase reads
+ *    "validating again: V of M operators, E s of W s" (relay/incident_text.h);
+ *    vantage points that got no answer are "unreachable from `OP`", a
+ *    field of their own, never counted as failures.
  *  - verified event payloads (event_payload_json()) with their event id.
  *
  * Every string that comes from an event or a decision (notes, reasons,
@@ -75,6 +84,17 @@ json_t *mattermost_decision_attachment(const json_t *doc, const char *prev,
 char *mattermost_decision_text(const json_t *doc, const char *prev);
 
 /*
+ * mattermost_decision_text() that also knows the phase before (NULL, or
+ * "failing"/"recovering" when prev was nta_recommended), so that entering
+ * the recovery ("validating again: 2 of 2 operators, 40 s of 900 s; the
+ * NTA holds until then") and a relapse ("relapse: the failure is back
+ * while recovering; ...") are told as such. Names the decision's incident
+ * when doc has one. New string; NULL on allocation failure.
+ */
+char *mattermost_change_text(const json_t *doc, const char *prev,
+    const char *prev_phase);
+
+/*
  * The attachment and the text for a verified event. payload: the event's
  * payload (borrowed); id: its event id, 64 hex digits. New; NULL on
  * allocation failure.
@@ -82,6 +102,9 @@ char *mattermost_decision_text(const json_t *doc, const char *prev);
 json_t *mattermost_event_attachment(const json_t *payload, const char *id,
     const struct mattermost_style *st);
 char *mattermost_event_text(const json_t *payload);
+/* The same, naming the zone's incident (16 hex digits; NULL or "": none
+ * known) after the summary: " · incident `ID`". */
+char *mattermost_event_text_in(const json_t *payload, const char *incident);
 
 /*
  * Incoming-webhook payload: text, the style's overrides, one attachment
@@ -99,10 +122,13 @@ json_t *mattermost_post(const char *channel_id, const char *message,
     json_t *attachment, const char *card, const char *key);
 
 /*
- * The root post of an incident (bot mode), edited in place as the decision
- * changes: a heading with the zone and its state, a summary line, and the
- * decision's attachment. doc may be NULL (the incident was opened by an
- * event before any decision: `first` then names it, e.g. "assessment").
+ * The root post of an incident (bot mode: one thread per incident of the
+ * quorum engine), edited in place as the decision changes: a heading with
+ * the zone and its state, the incident (id, opened, the failure it is
+ * about, and its end), a summary line, the recovery progress, unreachable
+ * vantage points, and the decision's attachment. doc may be NULL (the
+ * thread was opened by an event before any decision: `first` then names
+ * it, e.g. "assessment").
  * New post body (as mattermost_post()); NULL on allocation failure.
  */
 json_t *mattermost_root_post(const char *channel_id, const json_t *doc,

@@ -5,12 +5,16 @@
  * (relay/notify_queue.h) in the transaction of the event or decision
  * behind it, delivered by relay/notify_send.c.
  *
- * Webhook mode: one message each. Bot mode: one thread per incident (a
- * zone and its failure fingerprint), opened by the first failing
- * observation, assessment, zone statement or non-clear decision; a root
- * post that each decision change edits in place, and the events and
- * decision changes as replies in its thread; a decision back to clear
- * closes it.
+ * Webhook mode: one message each, naming the zone's incident. Bot mode:
+ * one thread per incident of the quorum engine (relay/incident.h; the
+ * decisions name it), with a root post that names the incident and that
+ * each decision change edits in place, and the events and decision
+ * changes as replies in its thread. A decision about another incident
+ * than the open thread's opens a new thread; `resolved` (or a decision
+ * back to clear) closes it, and a later decision about the same incident
+ * still goes to its thread. A failing observation, assessment or zone
+ * statement that comes before the engine's first decision opens a thread
+ * that the next decision names.
  *
  * Each message has a unique key (channel, and event id or decision
  * change), so that nothing is queued twice. The webhook URL and the bot
@@ -24,6 +28,8 @@
 #include <sodium.h>
 
 #include "proto/encoding.h"
+#include "relay/decide.h"
+#include "relay/incident_text.h"
 #include "relay/log.h"
 #include "relay/mattermost.h"
 #include "relay/notify.h"
@@ -140,26 +146,29 @@ notify_wants_incident(const struct event *ev)
 	}
 }
 
-/* The open incident of zone, opened (with its root post queued) when
- * none is and open is set. 0 when none. */
+/* The open thread of zone, opened (with its root post queued) when none
+ * is and open is set; ref: the engine's open incident ("" when it has
+ * none yet: the next decision names it). 0 when none. */
 static long long
 notify_incident(struct notify *n, const char *zone, const char *fp, bool open,
-    const char *first)
+    const char *first, const char *ref)
 {
 	char err[NOTIFY_QUEUE_ERR_MAX], have[65], key[NOTIFY_KEY_MAX];
+	char tref[NOTIFY_REF_MAX + 1];
 	long long id;
 
-	if (notify_incident_find(n->q, zone, &id, have, err) != 0) {
+	if (notify_incident_find(n->q, zone, &id, have, tref, err) != 0) {
 		log_err("mattermost: %s", err);
 		return 0;
 	}
 	if (id || !open)
 		return id;
-	if (notify_incident_new(n->q, zone, fp, relay_now(), &id, err) != 0) {
+	if (notify_incident_new(n->q, zone, fp, ref, relay_now(), &id, err) != 0) {
 		log_err("mattermost: %s", err);
 		return 0;
 	}
-	log_info("mattermost: incident %lld opened for %s", id, zone);
+	log_info("mattermost: thread %lld opened for %s%s%s", id, zone,
+	    ref[0] ? ", incident " : "", ref);
 	snprintf(key, sizeof(key), "bot|root:%lld:open", id);
 	notify_enqueue(n, NOTIFY_CHANNEL_BOT, "root", id, key, mattermost_root_post(
 	    n->channel_id, NULL, zone, fp, first, key, &n->style));
@@ -171,6 +180,7 @@ notify_event(struct notify *n, const struct event *ev)
 {
 	char id[KEY_ID_HEX_LEN + 1], key[NOTIFY_KEY_MAX], zone[ZONE_TEXT_MAX + 1];
 	char err[NOTIFY_QUEUE_ERR_MAX], *text = NULL;
+	char ref[STORE_INCIDENT_ID_LEN + 1] = "";
 	json_t *payload = NULL;
 	long long incident = 0;
 
@@ -185,8 +195,21 @@ notify_event(struct notify *n, const struct event *ev)
 		    "no message", id, NOTIFY_EVENT_AGE_MAX);
 		return;
 	}
+	/* the zone (a withdrawal's is its target's) and its incident as the
+	 * engine holds it now (the event that opens one is told before the
+	 * engine has evaluated it) */
+	snprintf(zone, sizeof(zone), "%s", ev->zone);
+	if (zone[0] == '\0' && ev->kind == KIND_WITHDRAW) {
+		unsigned char target[KEY_ID_LEN];
+		const char *t = event_str(ev, "target");
+		if (t && encoding_hex_decode(t, target, KEY_ID_LEN) == 0 &&
+		    notify_queue_event_zone(n->q, target, zone, err) != 0)
+			log_warn("mattermost: %s", err);
+	}
+	if (zone[0])
+		decide_open_incident(n->r, zone, ref);
 	if ((payload = event_payload_json(ev)) == NULL ||
-	    (text = mattermost_event_text(payload)) == NULL) {
+	    (text = mattermost_event_text_in(payload, ref)) == NULL) {
 		log_err("mattermost: out of memory formatting event %s", id);
 		n->r->metrics.notify_dropped++;
 		goto out;
@@ -198,18 +221,10 @@ notify_event(struct notify *n, const struct event *ev)
 		    key, &n->style));
 	}
 	if (n->bot_on) {
-		snprintf(zone, sizeof(zone), "%s", ev->zone);
-		if (zone[0] == '\0' && ev->kind == KIND_WITHDRAW) {
-			unsigned char target[KEY_ID_LEN];
-			const char *t = event_str(ev, "target");
-			if (t && encoding_hex_decode(t, target, KEY_ID_LEN) == 0 &&
-			    notify_queue_event_zone(n->q, target, zone, err) != 0)
-				log_warn("mattermost: %s", err);
-		}
 		if (zone[0])
 			incident = notify_incident(n, zone, ev->kind == KIND_OBSERVATION &&
 			    event_str(ev, "fingerprint") ? event_str(ev, "fingerprint") : "",
-			    notify_wants_incident(ev), kind_name(ev->kind));
+			    notify_wants_incident(ev), kind_name(ev->kind), ref);
 		snprintf(key, sizeof(key), "bot|ev:%s", id);
 		notify_enqueue(n, NOTIFY_CHANNEL_BOT, "post", incident, key, mattermost_post(
 		    n->channel_id, text, mattermost_event_attachment(payload, id,
@@ -220,89 +235,103 @@ out:
 	json_decref(payload);
 }
 
-/* Is fp one of doc's fingerprints? */
-static bool
-notify_has_fingerprint(const json_t *doc, const char *fp)
-{
-	json_t *fps = json_object_get(doc, "fingerprints"), *f;
-	size_t i;
-
-	json_array_foreach(fps, i, f) {
-		const char *s = json_is_string(f) ? json_string_value(f) :
-		    json_string_value(json_object_get(f, "fingerprint"));
-		if (s && strcmp(s, fp) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The first fingerprint of doc (a string, or {"fingerprint":..}). */
+/* The lead fingerprint of doc's incident, else its first fingerprint (a
+ * string, or {"fingerprint":..}). */
 static const char *
-notify_first_fingerprint(const json_t *doc)
+notify_lead(const json_t *doc)
 {
+	const json_t *inc = incident_text_incident(doc);
 	json_t *f = json_array_get(json_object_get(doc, "fingerprints"), 0);
 
+	if (inc && json_is_string(json_object_get(inc, "lead")))
+		return json_string_value(json_object_get(inc, "lead"));
 	return json_is_string(f) ? json_string_value(f) :
 	    json_string_value(json_object_get(f, "fingerprint"));
 }
 
-/* Bot mode: the decision edits the incident's root post and is told in
- * its thread; "clear" closes the incident. A decision naming other
- * fingerprints than the open incident's is a new failure: a new incident. */
+/*
+ * The thread of the decision's incident (ref): the one that has it, open
+ * or closed; else the zone's open thread, which takes ref when it has none
+ * yet (opened by an event), or is closed when it is another incident's.
+ * *closed: the thread found is closed already. 0 when there is none.
+ */
+static long long
+notify_thread_of(struct notify *n, const char *zone, const char *ref,
+    bool *closed)
+{
+	char err[NOTIFY_QUEUE_ERR_MAX], fp[65], tref[NOTIFY_REF_MAX + 1];
+	long long id = 0;
+
+	*closed = false;
+	if (ref && notify_incident_by_ref(n->q, zone, ref, &id, closed, err) != 0)
+		goto fail;
+	if (id)
+		return id;
+	if (notify_incident_find(n->q, zone, &id, fp, tref, err) != 0)
+		goto fail;
+	if (id == 0 || ref == NULL)
+		return id;
+	if (tref[0] == '\0') {
+		if (notify_incident_set_ref(n->q, id, ref, err) != 0)
+			goto fail;
+		log_info("mattermost: thread %lld of %s is incident %s", id, zone, ref);
+		return id;
+	}
+	log_info("mattermost: %s has a new incident %s: thread %lld (incident %s) "
+	    "closed, a new one opened", zone, ref, id, tref);
+	if (notify_incident_close(n->q, id, relay_now(), err) != 0)
+		goto fail;
+	return 0;
+fail:
+	log_err("mattermost: %s", err);
+	return 0;
+}
+
+/* Bot mode: the decision edits its incident's root post and is told in
+ * its thread; `resolved` (or clear) closes the thread. */
 static void
 notify_decision_bot(struct notify *n, const json_t *doc, const char *zone,
     const char *state, const char *dkey, const char *text, const char *card,
     const char *prev)
 {
-	json_t *fps = json_object_get(doc, "fingerprints");
-	const char *fp0 = notify_first_fingerprint(doc);
-	char err[NOTIFY_QUEUE_ERR_MAX], fp[65], key[NOTIFY_KEY_MAX];
-	bool clear = strcmp(state, "clear") == 0;
+	const char *ref = incident_text_id(doc), *lead = notify_lead(doc);
+	char err[NOTIFY_QUEUE_ERR_MAX], key[NOTIFY_KEY_MAX];
+	bool ends = strcmp(state, "clear") == 0 || strcmp(state, "resolved") == 0;
+	bool closed;
 	long long id;
 
-	if (notify_incident_find(n->q, zone, &id, fp, err) != 0) {
-		log_err("mattermost: %s", err);
-		return;
-	}
-	if (id && fp[0] && json_array_size(fps) && !notify_has_fingerprint(doc, fp)) {
-		log_info("mattermost: %s fails another way (fingerprint %.12s, was "
-		    "%.12s): incident %lld closed, a new one opened", zone,
-		    fp0 ? fp0 : "", fp, id);
-		if (notify_incident_close(n->q, id, relay_now(), err) != 0)
-			log_err("mattermost: %s", err);
-		id = 0;
-	}
-	if (id == 0 && clear)
+	if (ref && (strlen(ref) > NOTIFY_REF_MAX || *ref == '\0'))
+		ref = NULL;
+	id = notify_thread_of(n, zone, ref, &closed);
+	if (id == 0 && (ends || ref == NULL))
 		return;    /* never an incident in a thread: nothing to tell */
 	if (id == 0) {
-		if (notify_incident_new(n->q, zone, fp0 ? fp0 : "", relay_now(), &id,
-		    err) != 0) {
+		if (notify_incident_new(n->q, zone, lead ? lead : "", ref, relay_now(),
+		    &id, err) != 0) {
 			log_err("mattermost: %s", err);
 			return;
 		}
-		snprintf(fp, sizeof(fp), "%s", fp0 ? fp0 : "");
-		log_info("mattermost: incident %lld opened for %s", id, zone);
-	} else if (fp[0] == '\0' && fp0) {
-		snprintf(fp, sizeof(fp), "%s", fp0);
-		if (notify_incident_set_fingerprint(n->q, id, fp, err) != 0)
-			log_err("mattermost: %s", err);
+		log_info("mattermost: thread %lld opened for %s, incident %s", id, zone,
+		    ref);
 	}
 	snprintf(key, sizeof(key), "bot|root:%lld:%s", id, dkey);
 	notify_enqueue(n, NOTIFY_CHANNEL_BOT, "root", id, key, mattermost_root_post(
-	    n->channel_id, doc, zone, fp, NULL, key, &n->style));
+	    n->channel_id, doc, zone, lead, NULL, key, &n->style));
 	snprintf(key, sizeof(key), "bot|%s", dkey);
 	notify_enqueue(n, NOTIFY_CHANNEL_BOT, "post", id, key, mattermost_post(n->channel_id,
 	    text, mattermost_decision_attachment(doc, prev, &n->style), card, key));
-	if (clear) {
+	if (ends && !closed) {
 		if (notify_incident_close(n->q, id, relay_now(), err) != 0)
 			log_err("mattermost: %s", err);
 		else
-			log_info("mattermost: incident %lld for %s closed", id, zone);
+			log_info("mattermost: thread %lld of %s closed (%s)", id, zone,
+			    state);
 	}
 }
 
 void
-notify_decision(struct notify *n, const json_t *doc, const char *prev_state)
+notify_decision(struct notify *n, const json_t *doc, const char *prev_state,
+    const char *prev_phase)
 {
 	const char *zone, *state, *ev;
 	char dkey[NOTIFY_KEY_MAX - 32], key[NOTIFY_KEY_MAX];
@@ -330,7 +359,7 @@ notify_decision(struct notify *n, const json_t *doc, const char *prev_state)
 	else
 		snprintf(dkey, sizeof(dkey), "dec:%s:%s@%lld", zone, state,
 		    (long long)changed);
-	if ((text = mattermost_decision_text(doc, prev_state)) == NULL ||
+	if ((text = mattermost_change_text(doc, prev_state, prev_phase)) == NULL ||
 	    (card = mattermost_zone_detail(doc, &n->style)) == NULL) {
 		log_err("mattermost: out of memory formatting %s", dkey);
 		n->r->metrics.notify_dropped++;

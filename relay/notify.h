@@ -31,8 +31,11 @@ int notify_start(struct relay *r, struct notify **out);
 void notify_stop(struct notify *n);
 
 /* A decision changed. doc is what decide_zone_json() gives for the zone
- * (borrowed), prev_state the state before ("clear" for a new incident). */
-void notify_decision(struct notify *n, const json_t *doc, const char *prev_state);
+ * (borrowed), prev_state the state before ("clear" for a new incident),
+ * prev_phase the phase before when it was nta_recommended ("failing" or
+ * "recovering"), else NULL. */
+void notify_decision(struct notify *n, const json_t *doc, const char *prev_state,
+    const char *prev_phase);
 
 /* A verified event was stored for the first time (the relay's own or a
  * peer's). Only kinds selected by mattermost_kinds give a message. */

@@ -31,7 +31,8 @@ static const char notify_schema[] =
     " fingerprint TEXT NOT NULL DEFAULT '',"
     " opened INTEGER NOT NULL,"
     " closed INTEGER,"
-    " post_id TEXT);"
+    " post_id TEXT,"
+    " ref TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS notify_incidents_open ON notify_incidents (zone, closed);"
     "CREATE TABLE IF NOT EXISTS notify_counters ("
     " name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
@@ -46,8 +47,9 @@ enum {
 	NQ_ATTEMPTS,
 	NQ_PRUNE,
 	NQ_INC_FIND,
+	NQ_INC_BY_REF,
 	NQ_INC_NEW,
-	NQ_INC_FP,
+	NQ_INC_REF,
 	NQ_INC_CLOSE,
 	NQ_INC_POST,
 	NQ_INC_SET_POST,
@@ -68,11 +70,13 @@ static const char *const nq_sql[NQ__COUNT] = {
 	    "notify_queue WHERE channel = ?1 ORDER BY seq LIMIT 1",
 	[NQ_ATTEMPTS] = "UPDATE notify_queue SET attempts = ?2 WHERE seq = ?1",
 	[NQ_PRUNE] = "DELETE FROM notify_keys WHERE at < ?1",
-	[NQ_INC_FIND] = "SELECT id, fingerprint FROM notify_incidents WHERE "
+	[NQ_INC_FIND] = "SELECT id, fingerprint, ref FROM notify_incidents WHERE "
 	    "zone = ?1 AND closed IS NULL ORDER BY id DESC LIMIT 1",
-	[NQ_INC_NEW] = "INSERT INTO notify_incidents (zone, fingerprint, opened) "
-	    "VALUES (?1, ?2, ?3)",
-	[NQ_INC_FP] = "UPDATE notify_incidents SET fingerprint = ?2 WHERE id = ?1",
+	[NQ_INC_BY_REF] = "SELECT id, closed IS NOT NULL FROM notify_incidents "
+	    "WHERE zone = ?1 AND ref = ?2 ORDER BY id DESC LIMIT 1",
+	[NQ_INC_NEW] = "INSERT INTO notify_incidents (zone, fingerprint, opened, "
+	    "ref) VALUES (?1, ?2, ?3, ?4)",
+	[NQ_INC_REF] = "UPDATE notify_incidents SET ref = ?2 WHERE id = ?1",
 	[NQ_INC_CLOSE] = "UPDATE notify_incidents SET closed = ?2 WHERE id = ?1",
 	[NQ_INC_POST] = "SELECT post_id FROM notify_incidents WHERE id = ?1",
 	[NQ_INC_SET_POST] = "UPDATE notify_incidents SET post_id = ?2 WHERE id = ?1",
@@ -107,6 +111,37 @@ nq(struct notify_queue *q, int which)
 	return st;
 }
 
+/* A store written before threads were tied to the quorum engine's
+ * incidents has notify_incidents without its ref column: add it (its open
+ * threads get their incident from the next decision). */
+static int
+nq_migrate(sqlite3 *db, char **msg)
+{
+	sqlite3_stmt *st = NULL;
+	bool has_ref = false;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA table_info(notify_incidents)", -1, &st,
+	    NULL) != SQLITE_OK) {
+		*msg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *name = sqlite3_column_text(st, 1);
+		if (name && strcmp((const char *)name, "ref") == 0)
+			has_ref = true;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*msg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (has_ref)
+		return 0;
+	return sqlite3_exec(db, "ALTER TABLE notify_incidents ADD COLUMN ref TEXT "
+	    "NOT NULL DEFAULT ''", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
+}
+
 int
 notify_queue_open(struct sqlite3 *db, struct notify_queue **out, char *err)
 {
@@ -117,7 +152,8 @@ notify_queue_open(struct sqlite3 *db, struct notify_queue **out, char *err)
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return nq_fail(NULL, err, "open");
 	q->db = db;
-	if (sqlite3_exec(db, notify_schema, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(db, notify_schema, NULL, NULL, &msg) != SQLITE_OK ||
+	    nq_migrate(db, &msg) != 0) {
 		snprintf(err, NOTIFY_QUEUE_ERR_MAX, "notify queue: creating the "
 		    "tables: %s", msg ? msg : "error");
 		sqlite3_free(msg);
@@ -294,14 +330,15 @@ notify_queue_prune_keys(struct notify_queue *q, long long before, char *err)
 
 int
 notify_incident_find(struct notify_queue *q, const char *zone, long long *id,
-    char *fp, char *err)
+    char *fp, char *ref, char *err)
 {
 	sqlite3_stmt *st = nq(q, NQ_INC_FIND);
-	const unsigned char *f;
+	const unsigned char *f, *rf;
 	int rc;
 
 	*id = 0;
 	fp[0] = '\0';
+	ref[0] = '\0';
 	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
 		return 0;
@@ -310,19 +347,43 @@ notify_incident_find(struct notify_queue *q, const char *zone, long long *id,
 	*id = sqlite3_column_int64(st, 0);
 	f = sqlite3_column_text(st, 1);
 	snprintf(fp, 65, "%s", f ? (const char *)f : "");
+	rf = sqlite3_column_text(st, 2);
+	snprintf(ref, NOTIFY_REF_MAX + 1, "%s", rf ? (const char *)rf : "");
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+notify_incident_by_ref(struct notify_queue *q, const char *zone,
+    const char *ref, long long *id, bool *closed, char *err)
+{
+	sqlite3_stmt *st = nq(q, NQ_INC_BY_REF);
+	int rc;
+
+	*id = 0;
+	*closed = false;
+	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return nq_fail(q, err, "finding an incident's thread");
+	*id = sqlite3_column_int64(st, 0);
+	*closed = sqlite3_column_int(st, 1) != 0;
 	sqlite3_reset(st);
 	return 0;
 }
 
 int
 notify_incident_new(struct notify_queue *q, const char *zone, const char *fp,
-    long long now, long long *id, char *err)
+    const char *ref, long long now, long long *id, char *err)
 {
 	sqlite3_stmt *st = nq(q, NQ_INC_NEW);
 
 	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, fp ? fp : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, ref ? ref : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return nq_fail(q, err, "opening an incident");
 	*id = sqlite3_last_insert_rowid(q->db);
@@ -330,15 +391,15 @@ notify_incident_new(struct notify_queue *q, const char *zone, const char *fp,
 }
 
 int
-notify_incident_set_fingerprint(struct notify_queue *q, long long id,
-    const char *fp, char *err)
+notify_incident_set_ref(struct notify_queue *q, long long id, const char *ref,
+    char *err)
 {
-	sqlite3_stmt *st = nq(q, NQ_INC_FP);
+	sqlite3_stmt *st = nq(q, NQ_INC_REF);
 
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return nq_fail(q, err, "updating an incident");
+		return nq_fail(q, err, "naming an incident's thread");
 	return 0;
 }
 

@@ -83,17 +83,25 @@ int notify_queue_set_attempts(struct notify_queue *q, long long seq,
 int notify_queue_prune_keys(struct notify_queue *q, long long before, char *err);
 
 /*
- * Incidents (bot mode): one per zone and failure, open until the zone's
- * decision is clear again. notify_incident_find() gives the open incident
- * of zone: *id (0 when none) and its fingerprint ("" when not known yet;
- * fp has 65 bytes).
+ * Incidents (bot mode): a thread per incident of the quorum engine
+ * (relay/incident.h), named by its id (`ref`, 16 hex digits), open until
+ * the incident is resolved or ends. Its own integer id names it in the
+ * queue. A thread opened by an event before the engine's first decision
+ * has the ref "" until a decision names its incident.
+ * notify_incident_find() gives the open thread of zone: *id (0 when none),
+ * its fingerprint ("" when not known yet; fp has 65 bytes) and its ref
+ * (NOTIFY_REF_MAX + 1 bytes). notify_incident_by_ref() finds the thread
+ * of an incident, open or closed (*id 0 when none).
  */
+#define NOTIFY_REF_MAX 32
 int notify_incident_find(struct notify_queue *q, const char *zone,
-    long long *id, char *fp, char *err);
+    long long *id, char *fp, char *ref, char *err);
+int notify_incident_by_ref(struct notify_queue *q, const char *zone,
+    const char *ref, long long *id, bool *closed, char *err);
 int notify_incident_new(struct notify_queue *q, const char *zone,
-    const char *fp, long long now, long long *id, char *err);
-int notify_incident_set_fingerprint(struct notify_queue *q, long long id,
-    const char *fp, char *err);
+    const char *fp, const char *ref, long long now, long long *id, char *err);
+int notify_incident_set_ref(struct notify_queue *q, long long id,
+    const char *ref, char *err);
 int notify_incident_close(struct notify_queue *q, long long id, long long now,
     char *err);
 /* The root post id of an incident into post (NOTIFY_POST_ID_MAX + 1

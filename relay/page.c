@@ -13,6 +13,7 @@
 
 #include "proto/encoding.h"
 #include "relay/decide.h"
+#include "relay/incident_text.h"
 #include "relay/mattermost.h"
 #include "relay/metrics.h"
 #include "relay/page.h"
@@ -22,6 +23,7 @@
 #define PAGE_LIST_MAX 32          /* operators, events, fingerprints */
 #define PAGE_HISTORY_MAX 50
 #define PAGE_NOTE_MAX 300         /* bytes of a note in the operators' table */
+#define PAGE_UNREACH_MAX 16       /* unreachable operators named */
 
 static const char page_css[] =
     ":root{color-scheme:light dark}"
@@ -262,6 +264,82 @@ page_counts(struct metrics_buf *b, const json_t *z)
 		    "zone validate again</dd>", val);
 }
 
+/* The incident the decision is about: its id, when it opened, the failure
+ * it is about, its end. */
+static void
+page_incident(struct metrics_buf *b, const json_t *z)
+{
+	const json_t *inc = incident_text_incident(z);
+	const char *lead, *outcome;
+	long long t, relapses;
+
+	if (inc == NULL)
+		return;
+	metrics_buf_printf(b, "<dt>Incident</dt><dd><code class=\"incident\">");
+	page_esc(b, incident_text_id(z), 16);
+	metrics_buf_printf(b, "</code>");
+	if (pint(inc, "opened", &t)) {
+		metrics_buf_printf(b, ", opened ");
+		page_time(b, t);
+	}
+	if ((lead = pstr(inc, "lead")) != NULL) {
+		metrics_buf_printf(b, ", about failure <code title=\"failure "
+		    "fingerprint ");
+		page_esc(b, lead, 64);
+		metrics_buf_printf(b, "\">");
+		page_esc(b, lead, 16);
+		metrics_buf_printf(b, "</code>");
+	}
+	if (pint(inc, "relapses", &relapses) && relapses > 0)
+		metrics_buf_printf(b, "; the failure came back %lld time%s while "
+		    "the zone was recovering", relapses, relapses == 1 ? "" : "s");
+	outcome = pstr(inc, "outcome");
+	if (pint(inc, "closed", &t) && outcome && strcmp(outcome, "open") != 0) {
+		metrics_buf_printf(b, "; closed ");
+		page_time(b, t);
+		metrics_buf_printf(b, " (");
+		page_esc(b, outcome, 16);
+		metrics_buf_printf(b, ")");
+	}
+	metrics_buf_printf(b, "</dd>");
+}
+
+/* "validating again: 2 of 2 operators, 40 s of 900 s": the NTA holds. */
+static void
+page_recovery(struct metrics_buf *b, const json_t *z)
+{
+	char rec[INCIDENT_TEXT_MAX];
+
+	if (!incident_text_recovery(z, rec, sizeof(rec)))
+		return;
+	metrics_buf_printf(b, "<dt>Recovery</dt><dd>");
+	page_esc(b, rec, sizeof(rec));
+	metrics_buf_printf(b, "; the NTA holds until then</dd>");
+}
+
+static void
+page_put(void *arg, const char *text, const char *op)
+{
+	if (text)
+		page_esc(arg, text, INCIDENT_TEXT_MAX);
+	else
+		page_operator(arg, op);
+}
+
+/* Vantage points that got no answer: evidence of nothing, shown as such
+ * and never among the failures. */
+static void
+page_unreachable(struct metrics_buf *b, const json_t *z)
+{
+	size_t named;
+
+	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
+		return;
+	metrics_buf_printf(b, "<dt>Unreachable</dt><dd class=\"unreachable\">");
+	incident_text_say_unreachable(z, NULL, PAGE_UNREACH_MAX, page_put, b);
+	metrics_buf_printf(b, "</dd>");
+}
+
 static void
 page_roles(struct metrics_buf *b, const json_t *roles)
 {
@@ -389,6 +467,13 @@ page_timeline(struct metrics_buf *b, const struct page_info *in,
 		page_time(b, pint(h, "ts", &ts) ? ts : 0);
 		metrics_buf_printf(b, " — ");
 		page_esc(b, mattermost_state_label(pstr(h, "state")), 64);
+		if (pstr(h, "phase") && strcmp(pstr(h, "phase"), "recovering") == 0)
+			metrics_buf_printf(b, ", recovering");
+		if (pstr(h, "incident")) {
+			metrics_buf_printf(b, " <span class=\"muted\">(incident <code>");
+			page_esc(b, pstr(h, "incident"), 16);
+			metrics_buf_printf(b, "</code>)</span>");
+		}
 		metrics_buf_printf(b, " ");
 		page_event(b, in, pstr(h, "event"));
 		metrics_buf_printf(b, "</li>");
@@ -397,7 +482,7 @@ page_timeline(struct metrics_buf *b, const struct page_info *in,
 }
 
 /* Signed events of the zone that do not count, for the audit: not a
- * member's, revoked, withdrawn. */
+ * member's, revoked, withdrawn, of another incident. */
 static void
 page_not_counted(struct metrics_buf *b, const struct page_info *in,
     const json_t *list)
@@ -417,8 +502,7 @@ page_not_counted(struct metrics_buf *b, const struct page_info *in,
 		page_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
 		metrics_buf_printf(b, " by ");
 		page_operator(b, pstr(e, "origin"));
-		metrics_buf_printf(b, json_is_true(json_object_get(e, "withdrawn")) ?
-		    " (withdrawn)</li>" : " (not a current member's key)</li>");
+		metrics_buf_printf(b, " (%s)</li>", incident_text_why_not(e));
 	}
 	metrics_buf_printf(b, "</ul>");
 }
@@ -428,6 +512,7 @@ page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 {
 	const char *state = pstr(z, "state"), *zone = pstr(z, "zone");
 	json_t *veto = json_object_get(z, "veto"), *fps, *f;
+	char phase[INCIDENT_TEXT_MAX];
 	long long t;
 	size_t i;
 
@@ -440,12 +525,19 @@ page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 	page_badge(b, state);
 	metrics_buf_printf(b, "</h2><dl><dt>State</dt><dd>");
 	page_esc(b, mattermost_state_label(state), 64);
+	if (incident_text_phase(z, phase, sizeof(phase))[0]) {
+		metrics_buf_printf(b, ", ");
+		page_esc(b, phase, sizeof(phase));
+	}
 	if (pint(z, "since", &t)) {
 		metrics_buf_printf(b, " since ");
 		page_time(b, t);
 	}
 	metrics_buf_printf(b, "</dd>");
+	page_incident(b, z);
 	page_counts(b, z);
+	page_recovery(b, z);
+	page_unreachable(b, z);
 	if (pint(z, "nta_until", &t)) {
 		metrics_buf_printf(b, "<dt>NTA</dt><dd>recommended until ");
 		page_time(b, t);
@@ -528,7 +620,21 @@ page_html(const struct page_info *in, const json_t *zones,
 	page_time(&b, in->now);
 	metrics_buf_printf(&b, " · this page refreshes every %d s</p></header>"
 	    "<main>", PAGE_REFRESH_S);
-	if (json_array_size(list) == 0)
+	if (incident_text_syncing(zones)) {
+		/* an empty list from a relay that has not caught up is not "no
+		 * incident" */
+		metrics_buf_printf(&b, "<section class=\"box\" id=\"syncing\" "
+		    "style=\"border-left-color:#607D8B\"><h2>Catching up</h2><p>This "
+		    "relay has not caught up with its peers yet (syncing): it signs no "
+		    "decision and shows none until it has, so that nobody acts on a "
+		    "view assembled from part of the federation's messages.");
+		if (pstr(zones, "message")) {
+			metrics_buf_printf(&b, " <span class=\"muted\">");
+			page_esc(&b, pstr(zones, "message"), PAGE_TEXT_MAX);
+			metrics_buf_printf(&b, "</span>");
+		}
+		metrics_buf_printf(&b, "</p></section>");
+	} else if (json_array_size(list) == 0)
 		metrics_buf_printf(&b, "<section class=\"box\" id=\"none\" "
 		    "style=\"border-left-color:#2E7D32\"><h2>No incident</h2><p>No "
 		    "zone is in incident on this relay: no operator of the "

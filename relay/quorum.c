@@ -482,7 +482,8 @@ decide_state(const struct quorum_policy *p, bool held, bool confirmed_alone,
 		else
 			snprintf(out->reason, sizeof(out->reason), "recovering: "
 			    "validating again: %d of %d operators, %ld s of %d s%s; "
-			    "the NTA holds until then", out->validating_now,
+			    "the NTA holds until then", out->validating_now <
+			    p->evidence ? out->validating_now : p->evidence,
 			    p->evidence, out->recovered_for, p->resolve_after,
 			    out->failing ? ", some still see the failure" : "");
 	} else {

@@ -8,7 +8,7 @@
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I. -I build \
  *     tests/fuzz/fuzz_mattermost.c relay/form.c relay/mattermost.c \
- *     relay/metrics.c relay/page.c build/proto/libproto.a \
+ *     relay/metrics.c relay/page.c relay/incident_text.c build/proto/libproto.a \
  *     $(pkg-config --cflags --libs jansson libsodium nettle) -o fuzz_mattermost
  *   ./fuzz_mattermost -max_total_time=60
  */
@@ -74,7 +74,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t = mattermost_decision_text(doc, "clear");
 	check_json(t ? json_string(t) : NULL);
 	free(t);
+	t = mattermost_change_text(doc, "nta_recommended", "recovering");
+	check_json(t ? json_string(t) : NULL);
+	free(t);
 	t = mattermost_event_text(doc);
+	check_json(t ? json_string(t) : NULL);
+	free(t);
+	t = mattermost_event_text_in(doc, "a1b2c3d4e5f60718");
 	check_json(t ? json_string(t) : NULL);
 	free(t);
 	t = mattermost_zone_detail(doc, &style);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/integration/demo.sh — the demo federation (scripts/demo, `make
 # demo`) plays both timelines to the end: the incident handled (NTA on
-# quorum, removed after sustained validation) and the on-path variant (no
+# quorum, held through the recovery phase, removed after sustained
+# validation) and the on-path variant (no
 # NTA, and why). CI runs it with the rest of the suite.
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +18,8 @@ for step in "two ZSKs share key tag" "de. is healthy: .*NOERROR, AD" \
     "SIGNER BUG" "www.de.: SERVFAIL" "one fingerprint" \
     "QUORUM: nta_recommended on every relay" "added the NTA for de." \
     "www.de. through isp-b's resolver: NOERROR 192.0.2.80" \
+    "RECOVERING on isp-b: still nta_recommended, validating again: [0-9] of 2 operators, [0-9]* s of 15 s" \
+    "ntactl nta sync during the recovery keeps the NTA" \
     "RESOLVED on every relay" "removed the NTA" \
     "www.de. through isp-b's resolver: NOERROR, AD" \
     "NTA recommended" "END: incident handled"; do

@@ -11,8 +11,10 @@
 # is reported and never removed (exit 1); relay down or a malformed answer
 # changes nothing (exit 2) except removing NTAs whose recorded until passed;
 # lifetime capped at 7 days and by --max-lifetime; never the root; renewal;
-# the state file; the exec driver's environment; --dry-run; watch; and end
-# to end, the same through a real two-relay federation's GET /v1/zones.
+# the state file; the exec driver's environment; --dry-run; watch; a held
+# recommendation (phase recovering) keeps the NTA; a relay that has not
+# caught up (syncing) changes nothing; and end to end, the same through a
+# real two-relay federation's GET /v1/zones.
 . "$(dirname "$0")/lib.sh"
 
 NTACTL="${NTACTL:-$top_builddir/client/ntactl}"
@@ -430,6 +432,68 @@ kill -TERM "$watch_pid"
 wait "$watch_pid"
 t_is "watch: SIGTERM ends it with exit 0" "$?" 0
 t_ok "watch: says it stopped" grep -q 'stopped by SIGTERM' "$T/watch.log"
+
+# ------------------------------------------------- recovering, syncing
+
+# The recommendation is held while the zone validates again (phase
+# recovering): that is still nta_recommended, and the NTA stays. A relay
+# that has not caught up with its peers (503, "syncing": true) is like an
+# unreachable one: exit 2, nothing added or removed on its account.
+# recovering ZONE: a held recommendation, the zone validating again
+recovering() {
+	rec "$1" | sed 's/"state":"nta_recommended",/"state":"nta_recommended","phase":"recovering","recovery":{"validating":2,"needed":2,"elapsed":40,"window":900,"still_failing":0},"incident":{"id":"a1b2c3d4e5f60718","opened":1,"closed":null,"outcome":"open","lead":null,"fingerprints":[],"held_since":1,"recovering_since":1,"relapses":0},/'
+}
+syncing_body() {
+	printf '{"syncing":true,"error":"syncing","message":"syncing: not caught up with its peers yet (2 member keys missing recent history; at most 90 s more)","behind":2,"until":%s,"now":%s,"relay":"%s","count":0,"zones":[]}\n' \
+	    "$(( $(date +%s) + 90 ))" "$(date +%s)" "$OPID"
+}
+answer "$(rec expired.)"
+rm -f "$ST"
+t_ok "recovering: the NTA is added while failing" sync_ub
+t_is "recovering: unbound has it" "$(ub_ntas)" "expired."
+answer "$(recovering expired.)"
+t_ok "recovering: a pass while the recommendation is held: exit 0" sync_ub --json
+t_is "recovering: nothing removed" "$(js '[.actions[] | select(.action == "remove")] | length')" 0
+t_is "recovering: unbound still has it" "$(ub_ntas)" "expired."
+raw "$(recovering expired.)"
+"$NTACTL" quorum expired. --relay "$RELAY" >"$T/q.out" 2>&1
+t_is "recovering: ntactl quorum exits 0" "$?" 0
+t_ok "recovering: ... and says so" grep -q '^expired\. nta_recommended lifetime [0-9]* until .* recovering$' "$T/q.out"
+syncing_body >"$T/relay/body"
+echo 503 >"$T/relay/status"
+t_fail "syncing: nta sync: exit 2" 2 sync_ub
+t_ok "syncing: ... not caught up, nothing added or removed" grep -q 'relay not caught up with its peers yet (syncing): .*answered 503; no NTA added or removed' "$T/err"
+t_is "syncing: unbound still has the NTA" "$(ub_ntas)" "expired."
+t_is "syncing: the state file still records it" "$(stj '[.ntas[] | .zone] | join(",")')" "expired."
+"$NTACTL" quorum expired. --relay "$RELAY" >"$T/q.out" 2>&1
+t_is "syncing: ntactl quorum: exit 2" "$?" 2
+t_ok "syncing: ... not caught up" grep -q 'quorum: expired\.: not caught up' "$T/q.out"
+"$NTACTL" status --relay "$RELAY" >"$T/q.out" 2>&1
+t_is "syncing: ntactl status: exit 2" "$?" 2
+t_ok "syncing: ... not caught up, never \"no zone in incident\"" sh -c "grep -q 'not caught up' '$T/q.out' && ! grep -q 'no zone in incident' '$T/q.out'"
+rm -f "$T/relay/status"
+syncing_body >"$T/relay/body"
+t_fail "syncing in a 200 answer: nta sync: exit 2 all the same" 2 sync_ub
+t_is "syncing in a 200 answer: unbound still has the NTA" "$(ub_ntas)" "expired."
+echo 503 >"$T/relay/status"
+"$NTACTL" nta watch --driver unbound --control-config "$TB/ub/unbound.conf" \
+    --relay "$RELAY" --state "$ST" --interval 1 2>"$T/swatch.log" &
+swatch_pid=$!
+t_pid "$swatch_pid"
+t_ok "syncing: nta watch says the relay is not caught up" t_wait 10 grep -q 'error: relay not caught up with its peers yet (syncing)' "$T/swatch.log"
+sleep 2
+t_ok "syncing: nta watch keeps going" kill -0 "$swatch_pid"
+t_is "syncing: ... and says it once" "$(grep -c 'not caught up' "$T/swatch.log")" 1
+t_is "syncing: ... and removes nothing" "$(ub_ntas)" "expired."
+rm -f "$T/relay/status"
+answer "$(recovering expired.)"
+t_ok "caught up, recovering: nta watch is in step again" t_wait 10 grep -q 'in step again' "$T/swatch.log"
+t_is "caught up, recovering: the NTA stays" "$(ub_ntas)" "expired."
+answer "$(other expired. resolved)"
+t_ok "resolved: nta watch removes the NTA" t_wait 10 sh -c "! $UBC list_insecure | grep -qx expired."
+t_is "resolved: one add, no other remove than after resolved" "$(grep -c ' remove expired\.' "$T/swatch.log")" 1
+kill -TERM "$swatch_pid"
+wait "$swatch_pid"
 
 # ---------------------------------------------------------------- a real relay
 

@@ -53,9 +53,9 @@ t_ok "every relay holds the three vantage points' observations" t_wait 40 all_ke
 t_ok "inconsistent_evidence on every relay" t_wait 20 all_state inconsistent_evidence
 t_is "two fingerprints" "$(zone_json A | jq '.fingerprints | length')" 2
 assess_as() { _who=$1; shift; "$NTACTL" assess zskroll. -c "$T/$_who/ntarelay.conf" "$@"; }
-idA=$(assess_as A --verdict accident --nta --lifetime 1h --note "signer fault" | awk '{ print $2 }')
-idB=$(assess_as B --verdict likely_accident --nta --lifetime 2h | awk '{ print $2 }')
-idC=$(assess_as C --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
+idA=$(assess_as A --verdict accident --nta --lifetime 1h --note "signer fault" | awk 'NR == 1 { print $2 }')
+idB=$(assess_as B --verdict likely_accident --nta --lifetime 2h | awk 'NR == 1 { print $2 }')
+idC=$(assess_as C --verdict accident --nta --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "A's assessment is signed by its relay" sh -c "echo '$idA' | grep -Eq '^[0-9a-f]{64}\$'"
 t_ok "B's and C's too" sh -c "echo '$idB$idC' | grep -Eq '^[0-9a-f]{128}\$'"
 rec3() { for r in A B C; do [ "$(zone_json "$r" | jq .recommending)" = 3 ] || return 1; done; }
@@ -115,7 +115,7 @@ t_is "ntactl quorum with the relay unreachable: exit 2" "$rc" 2
 # and B still see the failure, and C suspects an attack. An attack claim
 # beside a view of the same failure the others see would veto nothing
 # (docs/PROTOCOL.md §15.6).
-idC2=$(assess_as C --verdict likely_attack --lifetime 1h | awk '{ print $2 }')
+idC2=$(assess_as C --verdict likely_attack --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "an attack claim from a vantage point that sees the same failure: no veto" \
 	sh -c "sleep 2; [ \"\$(curl -fs http://127.0.0.1:$A_http/v1/zones/zskroll. | jq -r .state)\" = nta_recommended ]"
 mkdir -p "$TB/fixed"
@@ -130,7 +130,7 @@ c_secure() { zone_json A | jq -e --arg k "$(fed_keyid "$T/C/relay.pub")" '.opera
 t_ok "A holds C's secure view" t_wait 30 c_secure
 t_ok "vetoed on every relay" t_wait 20 all_state vetoed
 t_is "the veto names C's assessment" "$(zone_json A | jq -r .veto.event)" "$idC2"
-idC=$(assess_as C --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
+idC=$(assess_as C --verdict accident --nta --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "C's newer assessment lifts it: nta_recommended again" t_wait 20 all_state nta_recommended
 
 # 5. Withdrawals drop votes (Q = max(2, ceil(3/3)) = 2).
@@ -145,7 +145,7 @@ t_ok "the withdrawn events are listed as not counted" sh -c "curl -fs http://127
 # An assessment recommending an NTA for longer than an assessment event
 # lives (6 h): the event expires in 6 h, peers accept it, the relay signs
 # it again before then (relay/renew.c).
-idL=$(assess_as A --verdict accident --nta --lifetime 2d | awk '{ print $2 }')
+idL=$(assess_as A --verdict accident --nta --lifetime 2d | awk 'NR == 1 { print $2 }')
 heldL() { [ "$(fed_count B "id = x'$idL'")" = 1 ]; }
 t_ok "a 2-day recommendation reaches the peers" t_wait 20 heldL
 t_is "its event expires within 6 h" "$(sqlite3 "file:$T/B/store.db?mode=ro" "SELECT exp - ts FROM events WHERE id = x'$idL'")" 21600
@@ -155,7 +155,7 @@ t_is "withdrawing an event nobody holds: refused, exit 1" "$rc" 1
 t_ok "... unknown_event" grep -q unknown_event "$T/wd2.err"
 
 # 6. The zone is fixed: sustained validation from M operators resolves it.
-idB=$(assess_as B --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
+idB=$(assess_as B --verdict accident --nta --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "quorum again before the fix" t_wait 20 all_state nta_recommended
 
 # A revoked key stops counting at once (DESIGN.md §7): C's operator revokes
@@ -169,7 +169,7 @@ mosquitto_pub -h 127.0.0.1 -p "$m_port" -q 1 -r \
 	-t "ntarelay/v1/$FED_NET/trust/$Cop/$("$NTACTL" id "$T/revokeC")" -f "$T/revokeC"
 t_ok "after C's relay key is revoked: observed on every relay" t_wait 20 all_state observed
 t_ok "C's events are listed as not counted" sh -c "curl -fs http://127.0.0.1:$A_http/v1/zones/zskroll. | jq -e --arg id '$idC' '.not_counted[] | select(.id == \$id and (.counts | not))' >/dev/null"
-idA=$(assess_as A --verdict accident --nta --lifetime 1h | awk '{ print $2 }')
+idA=$(assess_as A --verdict accident --nta --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "A assesses again: quorum with A and B" t_wait 20 all_state nta_recommended
 t_ok "fix zskroll. (signed by its published keys only)" sh -c \
 	"ldns-signzone -i $((tb_now - 86400)) -e $((tb_now + 30 * 86400)) -f '$TB/signed/zskroll.zone' '$TB/zskroll.zone' $(echo "$tb_keys_zskroll" | cut -d' ' -f1,2) >/dev/null"

@@ -37,7 +37,7 @@ t_ok "every relay observes the failure" t_wait 40 all_state observed
 ids=""
 for r in A B C; do
 	id=$("$NTACTL" assess zskroll. -c "$T/$r/ntarelay.conf" --verdict accident \
-		--nta --lifetime 2h | awk '{ print $2 }')
+		--nta --lifetime 2h | awk 'NR == 1 { print $2 }')
 	ids="$ids $r:$id"
 done
 t_ok "three operators assess: nta_recommended on every relay" t_wait 30 all_state nta_recommended

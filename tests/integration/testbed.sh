@@ -20,9 +20,11 @@
 #                        and an attacker's copy of every zone in which good.
 #                        and zskroll. are signed with other keys (root and
 #                        DS unchanged)
-#   tb_nsd NAME [DIR]    start NSD for the zones in DIR ($TB/signed, or
-#                        $TB/attack for the attacker's copy) on a free port;
-#                        sets NAME_port, NAME_pid; registered with t_pid
+#   tb_nsd NAME [DIR [PORT]]
+#                        start NSD for the zones in DIR ($TB/signed, or
+#                        $TB/attack for the attacker's copy) on PORT, or a
+#                        free port; sets NAME_port, NAME_pid; registered
+#                        with t_pid
 #   tb_sign ZONE INC EXP sign $TB/ZONE.zone (INC, EXP: epoch seconds) again
 #   tb_reload NAME       SIGHUP that NSD (it serves the new files in ~80 ms)
 #   tb_unbound NAME NSD  a validating Unbound forwarding to that NSD; sets
@@ -203,10 +205,10 @@ EOF
 	    "$_ak" "$_az"
 }
 
-# tb_nsd NAME [DIR]
+# tb_nsd NAME [DIR [PORT]]
 tb_nsd() {
 	_name=$1 _dir=${2:-$TB/signed}
-	_port=$(t_port)
+	_port=${3:-$(t_port)}
 	mkdir -p "$TB/$_name.run" "$TB/$_name.logs"
 	cat >"$TB/$_name.conf" <<EOF
 server:

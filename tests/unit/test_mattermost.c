@@ -660,6 +660,212 @@ test_page(void **state)
 	json_decref(doc);
 }
 
+/* ------------------------------------------------------------ incidents */
+
+#define INC "a1b2c3d4e5f60718"
+#define OP_U "7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"
+
+/* A decision held while the zone validates again: one operator's vantage
+ * point gets no answer, one still sees the failure. */
+static const char recovering_doc[] =
+    "{\"zone\":\"de.\",\"state\":\"nta_recommended\",\"phase\":\"recovering\","
+    "\"incident\":{\"id\":\"" INC "\",\"opened\":1789999800,\"closed\":null,"
+    "\"outcome\":\"open\",\"lead\":\"" FP "\",\"fingerprints\":[\"" FP "\"],"
+    "\"held_since\":1790000000,\"recovering_since\":1790000360,\"relapses\":1},"
+    "\"recovery\":{\"validating\":2,\"needed\":2,\"elapsed\":40,\"window\":900,"
+    "\"still_failing\":1},"
+    "\"since\":1790000000,\"changed\":1790000360,\"lifetime\":3600,"
+    "\"nta_until\":1790003600,"
+    "\"fingerprints\":[{\"fingerprint\":\"" FP "\",\"operators\":1}],"
+    "\"veto\":null,\"recommending\":2,\"observing\":1,\"validating\":0,"
+    "\"failing\":1,\"unreachable\":1,\"quorum\":2,\"evidence\":2,"
+    "\"reason\":\"recovering\",\"decision_event\":\"" DEC "\","
+    "\"operators\":[{\"vote\":\"" OP_A "\",\"origins\":[\"" OP_A "\"],"
+    "\"roles\":[\"recommends\",\"validating\"],\"fingerprint\":null,\"events\":[]},"
+    "{\"vote\":\"" OP_U "\",\"origins\":[\"" OP_U "\"],"
+    "\"roles\":[\"unreachable\"],\"fingerprint\":null,\"events\":[]}],"
+    "\"statement\":null,"
+    "\"not_counted\":[{\"id\":\"" EV3 "\",\"kind\":\"assessment\",\"origin\":\""
+    OP_Z "\",\"counts\":true,\"withdrawn\":false,\"bound\":false}],"
+    "\"history\":[{\"ts\":1790000000,\"state\":\"nta_recommended\",\"event\":\""
+    EV1 "\",\"incident\":\"" INC "\",\"phase\":\"failing\"},{\"ts\":1790000360,"
+    "\"state\":\"nta_recommended\",\"event\":\"" DEC "\",\"incident\":\"" INC
+    "\",\"phase\":\"recovering\"}]}";
+
+/* The recovery phase, the incident and the unreachable vantage point in
+ * every message: text, attachment, root post, card and table. */
+static void
+test_incident_messages(void **state)
+{
+	json_t *doc = load(recovering_doc), *a, *p, *zones;
+	const char *m;
+	char *t;
+
+	(void)state;
+	t = mattermost_change_text(doc, "nta_recommended", "failing");
+	assert_string_equal(t, ":rotating_light: `de.`: **NTA recommended**, "
+	    "recovering (was: failing) — validating again: 2 of 2 operators, 40 s "
+	    "of 900 s; 1 operator still sees the failure; the NTA holds until "
+	    "then; NTA until 2026-09-21 15:13 UTC; unreachable from "
+	    "`7e7e7e7e7e7e` (no answer to judge: not a failure) · incident `" INC "`");
+	free(t);
+	a = mattermost_decision_attachment(doc, "nta_recommended", &style);
+	check_attachment(a);
+	assert_string_equal(json_string_value(json_object_get(a, "pretext")),
+	    "Incident `" INC "`, opened 2026-09-21 14:10 UTC, about failure "
+	    "`3f6c1a0e9b7d`");
+	assert_string_equal(field(a, "State", NULL),
+	    "NTA recommended, recovering (updated)");
+	assert_string_equal(field(a, "Recovery", NULL), "validating again: 2 of 2 "
+	    "operators, 40 s of 900 s; 1 operator still sees the failure; the NTA "
+	    "holds until then");
+	assert_string_equal(field(a, "Unreachable", NULL), "unreachable from "
+	    "`7e7e7e7e7e7e` (no answer to judge: not a failure)");
+	/* never among the failures */
+	assert_null(strstr(field(a, "Evidence (failure fingerprints)", NULL),
+	    "7e7e7e7e7e7e"));
+	json_decref(a);
+
+	p = mattermost_root_post("abcdefghijklmnopqrstuvwxyz", doc, "de.", FP, NULL,
+	    "bot|root:1:x", &style);
+	m = json_string_value(json_object_get(p, "message"));
+	assert_non_null(strstr(m, "#### :rotating_light: Incident `de.` — NTA "
+	    "recommended\nIncident `" INC "`, opened 2026-09-21 14:10 UTC, about "
+	    "failure `3f6c1a0e9b7d`\nState **NTA recommended**, recovering since "));
+	assert_non_null(strstr(m, "\nvalidating again: 2 of 2 operators, 40 s of "
+	    "900 s; 1 operator still sees the failure; the NTA holds until then.\n"
+	    "unreachable from `7e7e7e7e7e7e`"));
+	assert_non_null(strstr(m, "_This post is edited as the relay's decision "
+	    "changes"));
+	json_decref(p);
+
+	t = mattermost_zone_detail(doc, &style);
+	assert_non_null(strstr(t, "#### :rotating_light: `de.` — NTA recommended, "
+	    "recovering\nIncident `" INC "`, opened"));
+	assert_non_null(strstr(t, "validating again: 2 of 2 operators, 40 s of "
+	    "900 s"));
+	assert_non_null(strstr(t, "unreachable from `7e7e7e7e7e7e`"));
+	assert_non_null(strstr(t, "| NTA recommended, recovering | "));
+	free(t);
+
+	zones = json_pack("{s:I,s:i,s:[O]}", "now", (json_int_t)1790000400,
+	    "count", 1, "zones", doc);
+	t = mattermost_zones_table(zones, &style);
+	assert_non_null(strstr(t, "| `de.` (incident `" INC "`) | :rotating_light: "
+	    "NTA recommended, recovering | "));
+	free(t);
+	json_decref(zones);
+
+	/* a relapse: the failure is back while recovering */
+	json_object_set_new(doc, "phase", json_string("failing"));
+	json_object_set_new(doc, "recovery", json_null());
+	t = mattermost_change_text(doc, "nta_recommended", "recovering");
+	assert_non_null(strstr(t, "**NTA recommended**, failing again (1 relapse) "
+	    "(was: recovering) — relapse: the failure is back while recovering; "
+	    "the NTA holds and the window starts again"));
+	free(t);
+	/* resolved: the incident is named, and closed */
+	json_object_set_new(doc, "state", json_string("resolved"));
+	json_object_set_new(doc, "phase", json_null());
+	json_object_set_new(json_object_get(doc, "incident"), "closed",
+	    json_integer(1790001000));
+	json_object_set_new(json_object_get(doc, "incident"), "outcome",
+	    json_string("resolved"));
+	t = mattermost_change_text(doc, "nta_recommended", "recovering");
+	assert_non_null(strstr(t, ":white_check_mark: `de.`: **Resolved** (was: "
+	    "NTA recommended)"));
+	assert_non_null(strstr(t, "· incident `" INC "` closed"));
+	free(t);
+	p = mattermost_root_post("abcdefghijklmnopqrstuvwxyz", doc, "de.", FP, NULL,
+	    "bot|root:1:y", &style);
+	m = json_string_value(json_object_get(p, "message"));
+	assert_non_null(strstr(m, ", closed 2026-09-21 14:30 UTC (resolved)"));
+	assert_non_null(strstr(m, "_This incident is over and its thread closed"));
+	json_decref(p);
+	/* an event names the zone's incident */
+	{
+		json_t *ev = load(assessment);
+		t = mattermost_event_text_in(ev, INC);
+		assert_string_equal(t, ":memo: **Assessment** of `de.` by "
+		    "`8c1d6a4e2f0b`: accident, recommends an NTA for 1 h · incident `"
+		    INC "`");
+		free(t);
+		json_decref(ev);
+	}
+	json_decref(doc);
+}
+
+/* A relay that has not caught up says so: never "no zone in incident". */
+static void
+test_syncing(void **state)
+{
+	json_t *zones = load("{\"syncing\":true,\"error\":\"syncing\",\"message\":"
+	    "\"syncing: not caught up with its peers yet (2 member keys missing "
+	    "recent history; at most 100 s more)\",\"behind\":2,\"until\":1790000500,"
+	    "\"now\":1790000400,\"relay\":\"" OP_A "\",\"count\":0,\"zones\":[]}");
+	json_t *zone = load("{\"syncing\":true,\"error\":\"syncing\",\"message\":"
+	    "\"syncing: not caught up\",\"zone\":\"de.\",\"state\":\"syncing\"}");
+	struct page_info in = { "testnet", OP_A, "", 1790000400 };
+	size_t len;
+	char *t;
+
+	(void)state;
+	t = mattermost_zones_table(zones, &style);
+	assert_non_null(strstr(t, "has not caught up with its peers yet "
+	    "(syncing)"));
+	assert_null(strstr(t, "No zone is in incident"));
+	free(t);
+	t = mattermost_zone_detail(zone, &style);
+	assert_non_null(strstr(t, "(syncing)"));
+	assert_null(strstr(t, "####"));
+	free(t);
+	t = page_html(&in, zones, NULL, 0, &len);
+	assert_non_null(strstr(t, "<h2>Catching up</h2>"));
+	assert_non_null(strstr(t, "not caught up with its peers yet (2 member"));
+	assert_null(strstr(t, "No incident"));
+	free(t);
+	json_decref(zones);
+	json_decref(zone);
+}
+
+/* The page: the incident, the recovery, the unreachable vantage point, a
+ * word of another incident and why it does not count. */
+static void
+test_page_incident(void **state)
+{
+	json_t *doc = load(recovering_doc), *zones, *details[1];
+	struct page_info in = { "testnet", OP_A, "", 1790000400 };
+	size_t len;
+	char *html;
+
+	(void)state;
+	zones = json_pack("{s:I,s:i,s:[O]}", "now", (json_int_t)1790000400,
+	    "count", 1, "zones", doc);
+	details[0] = doc;
+	html = page_html(&in, zones, details, 1, &len);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "<dt>State</dt><dd>NTA recommended, "
+	    "recovering since "));
+	assert_non_null(strstr(html, "<dt>Incident</dt><dd><code class=\"incident\">"
+	    INC "</code>, opened <time datetime=\"2026-09-21T14:10:00Z\">"));
+	assert_non_null(strstr(html, "about failure <code title=\"failure "
+	    "fingerprint " FP "\">3f6c1a0e9b7d24c5…</code>; the failure came back 1 "
+	    "time while the zone was recovering</dd>"));
+	assert_non_null(strstr(html, "<dt>Recovery</dt><dd>validating again: 2 of "
+	    "2 operators, 40 s of 900 s; 1 operator still sees the failure; the "
+	    "NTA holds until then</dd>"));
+	assert_non_null(strstr(html, "<dt>Unreachable</dt><dd class=\"unreachable\">"
+	    "unreachable from <code title=\"" OP_U "\">7e7e7e7e7e7e…</code> (no "
+	    "answer to judge: not a failure)</dd>"));
+	assert_non_null(strstr(html, ", recovering <span class=\"muted\">(incident "
+	    "<code>" INC "</code>)</span>"));
+	assert_non_null(strstr(html, "(judged another incident or failure)"
+	    "</li>"));
+	free(html);
+	json_decref(zones);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -676,6 +882,9 @@ main(void)
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_secretfile),
 		cmocka_unit_test(test_page),
+		cmocka_unit_test(test_incident_messages),
+		cmocka_unit_test(test_syncing),
+		cmocka_unit_test(test_page_incident),
 	};
 
 	if (sodium_init() < 0)
