@@ -100,6 +100,8 @@ struct eval {
 	struct event **ev;                /* words parsed; views NULL */
 	struct incident_refs *refs;       /* per entry (words only) */
 	long long *fail_start;            /* per entry (views only) */
+	struct incident_run *runs;        /* the counting views' runs */
+	size_t nruns, capruns;
 	size_t n, cap;
 	struct quorum_vote *votes;        /* one per entry at most */
 	struct quorum_result res;
@@ -274,6 +276,7 @@ eval_free(struct eval *e)
 	free(e->fail_start);
 	free(e->flags);
 	free(e->votes);
+	free(e->runs);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -324,6 +327,31 @@ struct gather_ctx {
 	int failed;
 };
 
+/* A view's validating run, for words judged before a recovery. */
+static void
+add_run(struct gather_ctx *g, const unsigned char vote[KEY_ID_LEN],
+    long long start, long long end)
+{
+	struct eval *e = g->e;
+
+	if (start == 0)
+		return;
+	if (e->nruns == e->capruns) {
+		size_t cap = e->capruns ? 2 * e->capruns : 32;
+		struct incident_run *r = realloc(e->runs, cap * sizeof(*r));
+		if (r == NULL) {
+			g->failed = 1;
+			return;
+		}
+		e->runs = r;
+		e->capruns = cap;
+	}
+	memcpy(e->runs[e->nruns].vote, vote, KEY_ID_LEN);
+	e->runs[e->nruns].start = start;
+	e->runs[e->nruns].end = end;
+	e->nruns++;
+}
+
 static void
 gather_view(void *arg, const struct store_view *v)
 {
@@ -352,6 +380,10 @@ gather_view(void *arg, const struct store_view *v)
 	g->e->fail_start[g->e->n - 1] = v->fail_start;
 	q->withdrawn = store_withdrawn(g->r->store, v->id, v->origin);
 	who_counts(g->r, g->e, g->zone, q);
+	if (q->counts && !q->withdrawn) {
+		add_run(g, q->vote, v->run_start, 0);
+		add_run(g, q->vote, v->prev_run_start, v->prev_run_end);
+	}
 }
 
 static int
@@ -449,18 +481,29 @@ bind_words(const struct dzone *z, struct eval *e)
 	e->stale_words = false;
 	for (size_t i = 0; i < e->n; i++) {
 		struct quorum_event *q = &e->qe[i];
+		const struct incident_refs *rf = &e->refs[i];
+		long long judged = rf->nbogus ? rf->newest : q->ts;
+
 		if (q->kind == KIND_OBSERVATION)
 			continue;
 		q->bound = incident_binds(z->has_inc ? &z->inc : NULL,
-		    z->resolved_end, q->ts, &e->refs[i]);
+		    z->resolved_end, q->ts, rf);
+		/* over, too, if the zone recovered after it and before this
+		 * incident began (a relay without the memory of a resolution
+		 * reads it from the views) */
+		if (q->bound && incident_recovered_since(judged, z->has_inc ?
+		    z->inc.opened : 0, e->runs, e->nruns, e->pol.evidence,
+		    e->pol.resolve_after, e->now))
+			q->bound = false;
 		if (!q->bound && q->counts && !q->withdrawn && e->now < q->exp)
 			e->stale_words = true;
 	}
 }
 
 static void
-run_rule(const struct dzone *z, struct eval *e)
+run_rule(const struct relay *r, const struct dzone *z, struct eval *e)
 {
+	(void)r;
 	bind_words(z, e);
 	/* a vote per entry at most: every vote is counted, whatever the
 	 * decision schema lists (VOTES_MAX) */
@@ -506,7 +549,7 @@ evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
 	*opened = false;
 	if (gather(r, z->zone, now, e) != 0)
 		return -1;
-	run_rule(z, e);
+	run_rule(r, z, e);
 	if (e->n && e->votes == NULL)
 		return -1;   /* out of memory: counting fewer votes fails open */
 	if (!z->has_inc && e->res.material) {
@@ -522,7 +565,7 @@ evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
 		}
 		z->has_inc = true;
 		*opened = true;
-		run_rule(z, e);
+		run_rule(r, z, e);
 	}
 	return 0;
 }

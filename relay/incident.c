@@ -22,6 +22,38 @@ incident_binds(const struct store_incident *inc, long long last_end,
 	return false;                /* judged another failure */
 }
 
+static bool
+qualifies(const struct incident_run *r, long long judged, long long before,
+    int window, long long now)
+{
+	long long end = r->end ? r->end : now;
+
+	return r->start > judged && (before == 0 || r->start < before) &&
+	    end - r->start >= window;
+}
+
+bool
+incident_recovered_since(long long judged, long long before,
+    const struct incident_run *runs, size_t n, int m, int window,
+    long long now)
+{
+	int votes = 0;
+
+	for (size_t i = 0; i < n && votes < m; i++) {
+		bool seen = false;
+
+		if (!qualifies(&runs[i], judged, before, window, now))
+			continue;
+		/* one per vote: a vote's earlier qualifying run was counted */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = memcmp(runs[j].vote, runs[i].vote, KEY_ID_LEN) == 0 &&
+			    qualifies(&runs[j], judged, before, window, now);
+		if (!seen)
+			votes++;
+	}
+	return votes >= m;
+}
+
 void
 incident_open(struct store_incident *inc, const char *zone, const char *id,
     long long start)

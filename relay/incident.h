@@ -27,6 +27,16 @@
  *   So an assessment of fingerprint X never counts for a failure with
  *   fingerprint Y, and after `resolved` a new failure needs new
  *   assessments.
+ *   A relay may lack that memory: it joined after the incident was
+ *   resolved, or started with an empty store. So a word is also over when
+ *   the views show a recovery after it and before the open incident
+ *   began (or since, when none is open): at least M votes with a
+ *   validating run that began in between and lasted resolve_after (their
+ *   current run, or the last one that ended). That is what `resolved`
+ *   means, read from the observations every relay can hold; a relay with
+ *   the memory reaches the same answer, or a stricter one. A recovery
+ *   inside the open incident (its recovering phase) never ends a word:
+ *   that is the hold.
  *
  *   Holding. Once nta_recommended, the recommendation is held: it stays
  *   while the zone validates again (the evidence requirement is the
@@ -72,6 +82,23 @@ struct incident_refs {
  */
 bool incident_binds(const struct store_incident *inc, long long last_end,
     long long ts, const struct incident_refs *r);
+
+/* A vote's validating run: the current one (end 0) or the last that
+ * ended. */
+struct incident_run {
+	unsigned char vote[KEY_ID_LEN];
+	long long start, end;
+};
+
+/*
+ * Did the zone recover after a word judged at `judged`, and before
+ * `before` (the open incident's start; 0: no bound): do at least m votes
+ * have a run that began in between and lasted window seconds (an ongoing
+ * run until now)?
+ */
+bool incident_recovered_since(long long judged, long long before,
+    const struct incident_run *runs, size_t n, int m, int window,
+    long long now);
 
 /* Changes incident_step() reports (bits). */
 #define INC_OPENED 0x01

@@ -24,6 +24,7 @@ const char store_zone_schema[] =
     " exp INTEGER NOT NULL, state INTEGER NOT NULL,"
     " fp BLOB, dnskey BLOB, ds BLOB,"
     " run_start INTEGER, fail_start INTEGER,"
+    " prev_run_start INTEGER, prev_run_end INTEGER,"
     " PRIMARY KEY (zone, key));"
     "CREATE INDEX views_origin ON views (origin, zone);"
     "CREATE TABLE withdrawals ("
@@ -40,17 +41,18 @@ const char store_zone_schema[] =
     "CREATE INDEX events_quota ON events (zone, origin, kind, exp);";
 
 static const char *const zsql[ZQ__COUNT] = {
-	[ZQ_VIEW_GET] = "SELECT seq, exp, run_start, fail_start FROM views "
-	    "WHERE zone = ?1 AND key = ?2",
+	[ZQ_VIEW_GET] = "SELECT seq, exp, run_start, fail_start, prev_run_start, "
+	    "prev_run_end FROM views WHERE zone = ?1 AND key = ?2",
 	[ZQ_VIEW_PUT] = "INSERT INTO views (zone, key, origin, id, seq, ts, exp, "
-	    "state, fp, dnskey, ds, run_start, fail_start) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(zone, key) DO "
-	    "UPDATE SET origin = ?3, id = ?4, seq = ?5, ts = ?6, exp = ?7, "
-	    "state = ?8, fp = ?9, dnskey = ?10, ds = ?11, run_start = ?12, "
-	    "fail_start = ?13",
+	    "state, fp, dnskey, ds, run_start, fail_start, prev_run_start, "
+	    "prev_run_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15) ON CONFLICT(zone, key) DO UPDATE SET origin = ?3, "
+	    "id = ?4, seq = ?5, ts = ?6, exp = ?7, state = ?8, fp = ?9, "
+	    "dnskey = ?10, ds = ?11, run_start = ?12, fail_start = ?13, "
+	    "prev_run_start = ?14, prev_run_end = ?15",
 	[ZQ_VIEWS] = "SELECT id, key, origin, seq, ts, exp, state, fp, dnskey, ds, "
-	    "run_start, fail_start FROM views WHERE zone = ?1 AND exp > ?2 "
-	    "ORDER BY key",
+	    "run_start, fail_start, prev_run_start, prev_run_end FROM views "
+	    "WHERE zone = ?1 AND exp > ?2 ORDER BY key",
 	[ZQ_WORDS] = "SELECT envelope FROM (SELECT envelope, origin, kind, "
 	    "ROW_NUMBER() OVER (PARTITION BY origin, kind ORDER BY ts DESC, "
 	    "seq DESC, id DESC) AS n FROM events WHERE zone = ?1 AND kind IN "
@@ -168,7 +170,7 @@ view_update(struct store *s, const struct event *ev, long long row, char *err)
 	struct store_view v;
 	sqlite3_stmt *st;
 	bool has_prev = false;
-	long long pseq = 0, pexp = 0, prun = 0, pfail = 0;
+	long long pseq = 0, pexp = 0, prun = 0, pfail = 0, pps = 0, ppe = 0;
 	int ev_node = event_field(ev, "evidence");
 
 	memset(&v, 0, sizeof(v));
@@ -194,6 +196,8 @@ view_update(struct store *s, const struct event *ev, long long row, char *err)
 		pexp = sqlite3_column_int64(st, 1);
 		prun = sqlite3_column_int64(st, 2);
 		pfail = sqlite3_column_int64(st, 3);
+		pps = sqlite3_column_int64(st, 4);
+		ppe = sqlite3_column_int64(st, 5);
 	}
 	if (has_prev && ev->seq <= pseq)
 		return 0;   /* an older one, late (backfill): not the view */
@@ -203,6 +207,15 @@ view_update(struct store *s, const struct event *ev, long long row, char *err)
 			v.run_start = cont && prun ? prun : ev->ts;
 		if (v.state == STORE_OBS_BOGUS)
 			v.fail_start = cont && pfail ? pfail : ev->ts;
+		/* the validating run that ends here is remembered: a relay
+		 * without the zone's history reads past recoveries from it
+		 * (relay/incident.h, words judged before a recovery) */
+		v.prev_run_start = pps;
+		v.prev_run_end = ppe;
+		if (prun && !(v.run_start && v.run_start == prun)) {
+			v.prev_run_start = prun;
+			v.prev_run_end = cont ? ev->ts : pexp;
+		}
 	}
 	st = store_zq(s, ZQ_VIEW_PUT);
 	sqlite3_bind_text(st, 1, ev->zone, -1, SQLITE_STATIC);
@@ -220,6 +233,10 @@ view_update(struct store *s, const struct event *ev, long long row, char *err)
 		sqlite3_bind_int64(st, 12, v.run_start);
 	if (v.fail_start)
 		sqlite3_bind_int64(st, 13, v.fail_start);
+	if (v.prev_run_start) {
+		sqlite3_bind_int64(st, 14, v.prev_run_start);
+		sqlite3_bind_int64(st, 15, v.prev_run_end);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return store_fail(s, err, "updating a view");
 	return 0;
@@ -324,6 +341,8 @@ store_views_each(struct store *s, const char *zone, long long live_after,
 		v.has_ds = col_id(st, 9, v.ds);
 		v.run_start = sqlite3_column_int64(st, 10);
 		v.fail_start = sqlite3_column_int64(st, 11);
+		v.prev_run_start = sqlite3_column_int64(st, 12);
+		v.prev_run_end = sqlite3_column_int64(st, 13);
 		cb(arg, &v);
 		n++;
 	}

@@ -53,6 +53,8 @@ struct store_view {
 	unsigned char ds[KEY_ID_LEN];      /* evidence.ds_digest */
 	long long run_start;               /* validating since (0: not now) */
 	long long fail_start;              /* bogus since (0: not now) */
+	long long prev_run_start;          /* the last validating run that */
+	long long prev_run_end;            /* ended (0: none) */
 };
 
 typedef void (*store_view_cb)(void *arg, const struct store_view *v);

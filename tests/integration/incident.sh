@@ -235,6 +235,17 @@ t_ok "ntactl watch showed the recovery, naming the incident" grep -Eq "zskroll\.
 t_ok "... and the end" grep -Eq "zskroll\. +resolved +- +incident $I1 " "$T/watch.out"
 
 # ------------------------------------- 4. a new incident after a resolved one
+# D starts again, with an empty store, after the resolution: it has no
+# memory of the incident, only what its peers send (the old assessments
+# are still live); it must not bind them to the next failure either
+rm -f "$T/D/store.db" "$T/D/store.db-wal" "$T/D/store.db-shm"
+conf "$nsd_port" good.
+FED_EXTRA="$FED_EXTRA
+status_page yes"
+t_ok "D starts again with an empty store, after the resolution" fed_relay D m2
+unset FED_EXTRA
+dviews() { [ "$(sqlite3 "file:$T/D/store.db?mode=ro" "SELECT count(*) FROM views WHERE zone = 'zskroll.'")" -ge 3 ]; }
+t_ok "... it holds the vantage points' views" t_wait 30 dviews
 t_ok "the same failure comes back" both broken
 t_ok "a new incident opens: observed" t_wait 20 sh -c "zj() { curl -fs http://127.0.0.1:$A_http/v1/zones/zskroll.; }; zj | jq -e --arg i '$I1' '.state == \"observed\" and .incident.id != \$i' >/dev/null"
 I2=$(jz A .incident.id)
@@ -247,6 +258,10 @@ done
 sleep 2
 t_is "... and still observed (nothing recommended on stale words)" "$(jz A '[.state, .recommending] | tostring')" '["observed",0]'
 t_is "no decision of the new incident recommended an NTA" "$(zj A | jq --arg i "$I2" '[.history[] | select(.incident == $i and .state == "nta_recommended")] | length')" 0
+t_ok "D, without the memory of the resolution, sees the failure" t_wait 20 is D .state observed
+t_is "... and no old assessment counts there either (the views show the recovery)" "$(jz D '[.state, .recommending] | tostring')" '["observed",0]'
+t_is "... D never signed nta_recommended" "$(jz D '[.history[] | select(.state == "nta_recommended")] | length')" 0
+fed_stop_relay D
 t_ok "A assesses again" assess A
 t_ok "... judging the new incident" grep -q "^judged: incident $I2 " "$T/assess.A"
 t_ok "B assesses again" assess B

@@ -166,6 +166,47 @@ test_steps(void **state)
 	assert_int_equal(inc.nfps, 1);
 }
 
+/* Words judged before a recovery, read from the views' runs. */
+static void
+test_recovered_since(void **state)
+{
+	struct incident_run runs[5];
+
+	(void)state;
+	memset(runs, 0, sizeof(runs));
+	memset(runs[0].vote, 'a', KEY_ID_LEN);
+	memset(runs[1].vote, 'b', KEY_ID_LEN);
+	memset(runs[2].vote, 'b', KEY_ID_LEN);
+	memset(runs[3].vote, 'c', KEY_ID_LEN);
+	/* a: a run that ended, 1000 s long, after the word */
+	runs[0].start = NOW - 3000; runs[0].end = NOW - 2000;
+	/* b: two runs, both long enough: one vote */
+	runs[1].start = NOW - 2900; runs[1].end = NOW - 1500;
+	runs[2].start = NOW - 1000; runs[2].end = 0;
+	/* c: ongoing, too short */
+	runs[3].start = NOW - 100; runs[3].end = 0;
+	assert_true(incident_recovered_since(NOW - 4000, 0, runs, 4, 2, 900, NOW));
+	/* b counts once: three votes needed, two recovered */
+	assert_false(incident_recovered_since(NOW - 4000, 0, runs, 4, 3, 900, NOW));
+	/* judged after a's run began: only b's ongoing run qualifies */
+	assert_false(incident_recovered_since(NOW - 2950, 0, runs, 4, 2, 900, NOW));
+	assert_true(incident_recovered_since(NOW - 2950, 0, runs, 4, 1, 900, NOW));
+	/* a run shorter than the window is no recovery */
+	assert_false(incident_recovered_since(NOW - 4000, 0, runs, 4, 2, 1500, NOW));
+	/* nothing after the word */
+	assert_false(incident_recovered_since(NOW, 0, runs, 4, 1, 60, NOW));
+	assert_false(incident_recovered_since(NOW - 4000, 0, runs, 0, 1, 60, NOW));
+	/* an open incident that began at NOW - 2500: only the recoveries
+	 * before it end a word (a and b's first run); b's ongoing run is the
+	 * incident's recovering phase, the hold */
+	assert_true(incident_recovered_since(NOW - 4000, NOW - 2500, runs, 4, 2, 900,
+	    NOW));
+	assert_false(incident_recovered_since(NOW - 4000, NOW - 2950, runs, 4, 2, 900,
+	    NOW));
+	assert_false(incident_recovered_since(NOW - 2000, NOW - 1500, runs, 4, 1, 900,
+	    NOW));
+}
+
 static void
 test_shows_resolved(void **state)
 {
@@ -188,7 +229,7 @@ main(void)
 {
 	enum { NB = sizeof(bcases) / sizeof(bcases[0]),
 		NS = sizeof(scases) / sizeof(scases[0]) };
-	struct CMUnitTest tests[NB + NS + 1];
+	struct CMUnitTest tests[NB + NS + 2];
 	size_t n = 0;
 
 	for (size_t i = 0; i < NB; i++) {
@@ -201,6 +242,7 @@ main(void)
 		    (void *)&scases[i] };
 		tests[n++] = t;
 	}
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_recovered_since);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shows_resolved);
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests_name("incident", tests, NULL, NULL);
