@@ -491,6 +491,7 @@ t_ok "caught up, recovering: nta watch is in step again" t_wait 10 grep -q 'in s
 t_is "caught up, recovering: the NTA stays" "$(ub_ntas)" "expired."
 answer "$(other expired. resolved)"
 t_ok "resolved: nta watch removes the NTA" t_wait 10 sh -c "! $UBC list_insecure | grep -qx expired."
+t_wait 10 grep -q ' remove expired\.' "$T/swatch.log"   # its log line may follow the removal
 t_is "resolved: one add, no other remove than after resolved" "$(grep -c ' remove expired\.' "$T/swatch.log")" 1
 kill -TERM "$swatch_pid"
 wait "$swatch_pid"
