@@ -37,7 +37,7 @@ pubtrust() {
 }
 # K WHO NAME: a key of WHO's, certified and announced; its files $T/WHO/NAME.*
 key() {
-	"$NTACTL" keygen --name "$2" --out "$T/$1/$2" >/dev/null &&
+	"$NTACTL" keygen --name "$(echo "$2" | tr / _)" --out "$T/$1/$2" >/dev/null &&
 	"$NTACTL" cert --net "$FED_NET" --root "$T/$1/root.key" --subject "$T/$1/$2.pub" \
 		--days 30 >"$T/$1/$2.cert" && pubtrust "$T/$1/$2.cert" "$(opid "$1")"
 }
@@ -51,12 +51,14 @@ t_wait 30 known || { echo "bench_flood: relay A does not know D's keys"; exit 1;
 gen() {
 	_who=$1 _k=$2 _z=$3; shift 3
 	"$EVGEN" --key "$_k" --origin "$(opid "$_who")" --net "$FED_NET" --zone "$_z" \
-		--lifetime 3000 "$@" --publish "127.0.0.1:$m_port" >/dev/null 2>&1
+		--lifetime 3000 "$@" --publish "127.0.0.1:$m_port" >/dev/null
 }
-for z in calm.example. flood.example.; do
-	for o in A B C; do
-		gen "$o" "$T/$o/staff.key" "$z" --kind observation --seq 1 --count 1 2>/dev/null
-	done
+for o in A B C; do
+	gen "$o" "$T/$o/staff.key" calm.example. --kind observation --seq 1 --count 1 \
+		2>"$T/$o/obs.last"
+	set -- $(cat "$T/$o/obs.last")
+	gen "$o" "$T/$o/staff.key" flood.example. --kind observation --seq 2 --prev "$3" \
+		--count 1 2>/dev/null
 done
 # the assessments need their own chains: new keys of A and C
 for o in A C; do key "$o" asm || exit 1; done
@@ -64,7 +66,8 @@ t_wait 30 sh -c "'$NTACTL' trust --db '$T/A/trust.db' why '$T/C/asm.pub' | grep 
 for o in A C; do
 	gen "$o" "$T/$o/asm.key" calm.example. --kind assessment --seq 1 --count 1 2>"$T/$o/asm.last"
 	set -- $(cat "$T/$o/asm.last")
-	gen "$o" "$T/$o/asm.key" flood.example. --kind assessment --seq 2 --prev "$3" --count 1
+	gen "$o" "$T/$o/asm.key" flood.example. --kind assessment --seq 2 --prev "$3" \
+		--count 1 2>/dev/null
 done
 state() { curl -fs "http://127.0.0.1:$A_http/v1/zones/$1" | jq -r .state; }
 t_wait 30 sh -c "[ \"\$(curl -fs http://127.0.0.1:$A_http/v1/zones/flood.example. | jq -r .state)\" = nta_recommended ]" ||
@@ -73,7 +76,8 @@ i=0
 while [ $i -lt 128 ]; do
 	pids=
 	for k in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-		gen D "$T/D/k/$((i + k)).key" flood.example. --kind observation --count 64 &
+		gen D "$T/D/k/$((i + k)).key" flood.example. --kind observation \
+			--count 64 2>/dev/null &
 		pids="$pids $!"
 	done
 	# shellcheck disable=SC2086
