@@ -40,7 +40,7 @@ static const char assess_usage[] =
     "  --json             print the relay's answer as JSON\n"
     "\n"
     "An attack or likely_attack verdict backed by your relay's own\n"
-    "observation of the zone vetoes any NTA (DESIGN.md §6).\n"
+    "observation of the zone vetoes any NTA (docs/DESIGN.md §6).\n"
     "\n"
     "Exit status: 0 signed and published, 1 the relay refused it (the\n"
     "reason is printed), 2 usage error or relay unreachable.\n";
