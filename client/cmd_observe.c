@@ -1,6 +1,6 @@
 /*
  * client/cmd_observe.c — ntactl observe: probe one zone once with the
- * relay's probe (relay/probe.c) and print the observation fields.
+ * relay's probe (lib/probe.c) and print the observation fields.
  *
  * Exit: 0 secure; 1 bogus, insecure or indeterminate (the state is
  * printed); 2 usage or error.
@@ -20,8 +20,8 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
-#include "relay/config.h"
-#include "relay/probe.h"
+#include "relay/core/config.h"
+#include "lib/probe.h"
 
 #define OBSERVE_TIMEOUT_MS 60000
 

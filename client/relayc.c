@@ -12,7 +12,7 @@
 
 #include "client/cli.h"
 #include "client/relayc.h"
-#include "relay/config.h"
+#include "relay/core/config.h"
 
 /* Can we connect to the socket at path? (permissions, a relay there) */
 static bool

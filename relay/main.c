@@ -26,21 +26,21 @@
 #include "build_config.h"
 #include "proto/encoding.h"
 #include "proto/open.h"
-#include "relay/api.h"
-#include "relay/backfill.h"
-#include "relay/catchup.h"
-#include "relay/config.h"
-#include "relay/decide.h"
-#include "relay/gossip.h"
-#include "relay/notify.h"
-#include "relay/rebuild.h"
-#include "relay/renew.h"
-#include "relay/slash.h"
-#include "relay/log.h"
+#include "relay/http/api.h"
+#include "relay/fed/backfill.h"
+#include "relay/fed/catchup.h"
+#include "relay/core/config.h"
+#include "relay/quorum/decide.h"
+#include "relay/fed/gossip.h"
+#include "relay/notify/notify.h"
+#include "relay/store/rebuild.h"
+#include "relay/quorum/renew.h"
+#include "relay/http/slash.h"
+#include "relay/core/log.h"
 #include "relay/relay.h"
-#include "relay/storefault.h"
-#include "relay/topic.h"
-#include "relay/watch.h"
+#include "relay/fed/storefault.h"
+#include "relay/fed/topic.h"
+#include "relay/fed/watch.h"
 #include "trustdb/store.h"
 
 #define PRUNE_INTERVAL_MS (60 * 1000)      /* prune, save the counters */
@@ -364,7 +364,7 @@ start_http(struct relay *r)
 	return 0;
 }
 
-/* The local control socket: the API plus submissions (relay/control.c). */
+/* The local control socket: the API plus submissions (relay/http/control.c). */
 static int
 start_control(struct relay *r)
 {

@@ -12,15 +12,15 @@
 #include <stddef.h>
 
 #include "proto/key.h"
-#include "relay/config.h"
-#include "relay/http.h"
-#include "relay/link.h"
-#include "relay/loop.h"
-#include "relay/metrics.h"
-#include "relay/quota.h"
-#include "relay/ratelimit.h"
-#include "relay/store.h"
-#include "relay/trustpool.h"
+#include "relay/core/config.h"
+#include "relay/http/http.h"
+#include "relay/fed/link.h"
+#include "relay/core/loop.h"
+#include "relay/core/metrics.h"
+#include "relay/fed/quota.h"
+#include "relay/fed/ratelimit.h"
+#include "relay/store/store.h"
+#include "relay/fed/trustpool.h"
 #include "trustdb/db.h"
 #include "trustdb/index.h"
 
@@ -43,15 +43,15 @@ struct relay {
 	struct http_server *http;
 	struct metrics metrics;
 	struct ratelimit *rl;
-	struct quota *quota;                    /* relay/quota.c */
+	struct quota *quota;                    /* relay/fed/quota.c */
 	char version[64];
 	long long started;                      /* unix time */
 	bool draining;
-	struct decide *decide;                  /* relay/decide.c */
-	struct catchup *catchup;                /* relay/catchup.c */
-	struct notify *notify;                  /* relay/notify.c; NULL: none */
+	struct decide *decide;                  /* relay/quorum/decide.c */
+	struct catchup *catchup;                /* relay/fed/catchup.c */
+	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
-	struct storefault *storefault;          /* relay/storefault.c */
+	struct storefault *storefault;          /* relay/fed/storefault.c */
 };
 
 /* Rebuild the trust index from the database (at start, on SIGHUP, when it

@@ -1,14 +1,14 @@
 /*
  * tests/fuzz/fuzz_mattermost.c — libFuzzer target for what the Mattermost
  * side of the relay reads from the network or from events: slash command
- * form bodies (relay/form.c), and JSON turned into markdown and HTML
- * (relay/mattermost.c, relay/page.c). Nothing may crash, leak or read out
+ * form bodies (relay/http/form.c), and JSON turned into markdown and HTML
+ * (relay/notify/mattermost.c, relay/http/page.c). Nothing may crash, leak or read out
  * of bounds, and every string built must stay valid UTF-8 (jansson
  * refuses it otherwise).
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I. -I build \
- *     tests/fuzz/fuzz_mattermost.c relay/form.c relay/mattermost.c \
- *     relay/metrics.c relay/page.c relay/incident_text.c build/proto/libproto.a \
+ *     tests/fuzz/fuzz_mattermost.c relay/http/form.c relay/notify/mattermost.c \
+ *     relay/core/metrics.c relay/http/page.c relay/quorum/incident_text.c build/proto/libproto.a \
  *     $(pkg-config --cflags --libs jansson libsodium nettle) -o fuzz_mattermost
  *   ./fuzz_mattermost -max_total_time=60
  */
@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "relay/decide.h"
-#include "relay/form.h"
-#include "relay/mattermost.h"
-#include "relay/page.h"
+#include "relay/quorum/decide.h"
+#include "relay/http/form.h"
+#include "relay/notify/mattermost.h"
+#include "relay/http/page.h"
 #include "relay/relay.h"
 
 /* page.c's page_render() needs these; the target uses page_html(). */

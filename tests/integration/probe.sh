@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/integration/probe.sh — `ntactl observe` (relay/probe.c) against a
+# tests/integration/probe.sh — `ntactl observe` (lib/probe.c) against a
 # local signed hierarchy served by NSD (testbed.sh): the validation state,
 # the evidence from the +cd view and the failure fingerprint, for a good
 # zone, three real-world breakages, a live incident and an attacker's view;
@@ -268,7 +268,7 @@ done
 t_ok "summary names the state and the RRSIG window" sh -c \
     "'$NTACTL' observe --server 127.0.0.1@$nsd_port --trust-anchor '$TB/root.ds' expired | grep -q '^state  *bogus' && '$NTACTL' observe --server 127.0.0.1@$nsd_port --trust-anchor '$TB/root.ds' expired | grep -q '(expired)'"
 
-# A relay's own probe (relay/watch.c): `watch ZONE NAME...` reaches the
+# A relay's own probe (relay/fed/watch.c): `watch ZONE NAME...` reaches the
 # probe, and the end of an SOA phase wakes it with nothing else to do (A
 # watches deadns. alone, whose dead server answers nothing).
 if command -v mosquitto >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then

@@ -144,7 +144,7 @@ t_ok "the withdrawn events are listed as not counted" sh -c "curl -fs http://127
 
 # An assessment recommending an NTA for longer than an assessment event
 # lives (6 h): the event expires in 6 h, peers accept it, the relay signs
-# it again before then (relay/renew.c).
+# it again before then (relay/quorum/renew.c).
 idL=$(assess_as A --verdict accident --nta --lifetime 2d | awk 'NR == 1 { print $2 }')
 heldL() { [ "$(fed_count B "id = x'$idL'")" = 1 ]; }
 t_ok "a 2-day recommendation reaches the peers" t_wait 20 heldL

@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "proto/key.h"
-#include "relay/config.h"
+#include "relay/core/config.h"
 
 static char dir[] = "/tmp/ntarelay-test-config-XXXXXX";
 static char conf[256];          /* dir/ntarelay.conf */

@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_http.c — the HTTP API server (relay/http.c), its metrics
- * rendering (relay/metrics.c) and the ntactl client side (client/httpc.c,
+ * tests/unit/test_http.c — the HTTP API server (relay/http/http.c), its metrics
+ * rendering (relay/core/metrics.c) and the ntactl client side (client/httpc.c,
  * ntactl events/peers), against a real server on a loopback port chosen by
  * the kernel.
  *
@@ -33,9 +33,9 @@
 
 #include "client/httpc.h"
 #include "client/ntactl.h"
-#include "relay/http.h"
-#include "relay/log.h"
-#include "relay/metrics.h"
+#include "relay/http/http.h"
+#include "relay/core/log.h"
+#include "relay/core/metrics.h"
 
 #define TOKEN "s3cret-Token_0123456789"
 

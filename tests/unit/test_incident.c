@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_incident.c — incidents (relay/incident.h): binding
+ * tests/unit/test_incident.c — incidents (relay/quorum/incident.h): binding
  * words to the failure they judged, and the transitions of one incident
  * driven by the rule's answers, as tables.
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "relay/incident.h"
+#include "relay/quorum/incident.h"
 
 #define NOW 1800000000LL
 

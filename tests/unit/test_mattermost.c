@@ -1,11 +1,11 @@
 /*
  * tests/unit/test_mattermost.c — the Mattermost message formats
- * (relay/mattermost.c), field by field against Mattermost's documented
+ * (relay/notify/mattermost.c), field by field against Mattermost's documented
  * incoming-webhook and REST API v4 fields; the slash command's form
- * decoding (relay/form.c); the secret files (relay/secretfile.c); and the
- * public incident page's HTML (relay/page.c).
+ * decoding (relay/http/form.c); the secret files (relay/core/secretfile.c); and the
+ * public incident page's HTML (relay/http/page.c).
  *
- * Inputs are hand-written fixtures in the shapes of relay/decide.c's JSON
+ * Inputs are hand-written fixtures in the shapes of relay/quorum/decide.c's JSON
  * (decide_zone_json, decide_zones_json) and of verified event payloads.
  */
 #include <setjmp.h>
@@ -22,12 +22,12 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "relay/decide.h"
-#include "relay/form.h"
-#include "relay/mattermost.h"
-#include "relay/page.h"
+#include "relay/quorum/decide.h"
+#include "relay/http/form.h"
+#include "relay/notify/mattermost.h"
+#include "relay/http/page.h"
 #include "relay/relay.h"
-#include "relay/secretfile.h"
+#include "relay/core/secretfile.h"
 
 /* page.c's page_render() needs these; the tests use page_html(). */
 json_t *decide_zones_json(struct relay *r) { (void)r; return NULL; }
@@ -450,7 +450,7 @@ test_posts(void **state)
 	assert_string_equal(json_string_value(json_object_get(p, "channel_id")),
 	    "abcdefghijklmnopqrstuvwxyz");
 	assert_string_equal(json_string_value(json_object_get(p, "message")), "hello");
-	assert_null(json_object_get(p, "root_id"));   /* relay/notify.c adds it */
+	assert_null(json_object_get(p, "root_id"));   /* relay/notify/notify.c adds it */
 	props = json_object_get(p, "props");
 	assert_int_equal(json_array_size(json_object_get(props, "attachments")), 1);
 	check_attachment(json_array_get(json_object_get(props, "attachments"), 0));

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_quorum.c — the quorum rule (relay/quorum.h) as tables.
+ * tests/unit/test_quorum.c — the quorum rule (relay/quorum/quorum.h) as tables.
  *
  * Each case is a list of events written as one line each: kind, operator
  * (a letter), key (a digit: the operator's relays and staff keys), vote
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "relay/quorum.h"
+#include "relay/quorum/quorum.h"
 
 /* The tables leave trailing fields (run, unbound, dnskey; the expected
  * recovery and unreachable counts, held) zero where they do not matter. */
@@ -252,7 +252,7 @@ static const struct qcase cases[] = {
 	  2, 3, 2, 900, 604800, false, 0,
 	  { RUN('a', 1, 2, -100, QO_SECURE, -100), OLDREC('a'), OLDREC('b') },
 	  QS_CLEAR, 0, 0, 0, -1, 0 },
-	/* the hold (relay/incident.h) */
+	/* the hold (relay/quorum/incident.h) */
 	{ "held: the NTA stays while the zone validates again (recovering)",
 	  2, 3, 2, 900, 604800, false, 0,
 	  { RUN('a', 1, 2, -40, QO_SECURE, -40), RUN('b', 1, 2, -30, QO_SECURE, -30),

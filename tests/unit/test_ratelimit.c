@@ -1,7 +1,7 @@
 /*
- * tests/unit/test_ratelimit.c — the token buckets of relay/ratelimit.h on
+ * tests/unit/test_ratelimit.c — the token buckets of relay/fed/ratelimit.h on
  * a fake clock (milliseconds passed in), and the pool of non-members'
- * trust events (relay/trustpool.h).
+ * trust events (relay/fed/trustpool.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "relay/ratelimit.h"
-#include "relay/trustpool.h"
+#include "relay/fed/ratelimit.h"
+#include "relay/fed/trustpool.h"
 
 #define T0 5000000LL             /* the fake clock's start, ms */
 #define HOUR (3600LL * 1000)

@@ -1,0 +1,276 @@
+/*
+ * relay/core/loop.c — poll(2) loop with timers and signalfd.
+ *
+ * Small by design: a relay has a few dozen descriptors and timers, so
+ * arrays and linear scans are the simple, fast choice.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "relay/core/loop.h"
+
+#define LOOP_FDS_MAX 256
+#define LOOP_TIMERS_MAX 1024
+#define LOOP_PREPARE_MAX 64
+#define LOOP_SIGNALS_MAX 8
+
+struct watch {
+	int fd;
+	short events;
+	loop_fd_cb cb;
+	void *arg;
+};
+
+struct timer {
+	long id;
+	long long due;
+	loop_timer_cb cb;
+	void *arg;
+};
+
+struct loop {
+	struct watch fds[LOOP_FDS_MAX];
+	int nfds;
+	struct timer timers[LOOP_TIMERS_MAX];
+	int ntimers;
+	long next_timer_id;
+	struct { loop_prepare_cb cb; void *arg; } prepare[LOOP_PREPARE_MAX];
+	int nprepare;
+	struct { int signo; loop_signal_cb cb; void *arg; } signals[LOOP_SIGNALS_MAX];
+	int nsignals;
+	int sigfd;
+	sigset_t sigmask;
+	bool stop;
+};
+
+long long
+loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct loop *
+loop_new(void)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	l->sigfd = -1;
+	l->next_timer_id = 1;
+	sigemptyset(&l->sigmask);
+	return l;
+}
+
+void
+loop_free(struct loop *l)
+{
+	if (l == NULL)
+		return;
+	if (l->sigfd >= 0)
+		close(l->sigfd);
+	free(l);
+}
+
+static struct watch *
+find(struct loop *l, int fd)
+{
+	for (int i = 0; i < l->nfds; i++)
+		if (l->fds[i].fd == fd)
+			return &l->fds[i];
+	return NULL;
+}
+
+int
+loop_fd_add(struct loop *l, int fd, short events, loop_fd_cb cb, void *arg)
+{
+	struct watch *w = find(l, fd);
+
+	if (w == NULL) {
+		if (l->nfds == LOOP_FDS_MAX)
+			return -1;
+		w = &l->fds[l->nfds++];
+	}
+	*w = (struct watch){ fd, events, cb, arg };
+	return 0;
+}
+
+void
+loop_fd_events(struct loop *l, int fd, short events)
+{
+	struct watch *w = find(l, fd);
+
+	if (w)
+		w->events = events;
+}
+
+void
+loop_fd_del(struct loop *l, int fd)
+{
+	struct watch *w = find(l, fd);
+
+	if (w) {
+		/* Mark, compact after dispatch: loop_run may be iterating. */
+		w->fd = -1;
+		w->cb = NULL;
+	}
+}
+
+long
+loop_timer_add(struct loop *l, long ms, loop_timer_cb cb, void *arg)
+{
+	if (l->ntimers == LOOP_TIMERS_MAX)
+		return -1;
+	l->timers[l->ntimers] = (struct timer){ l->next_timer_id, loop_now_ms() + ms,
+	    cb, arg };
+	l->ntimers++;
+	return l->next_timer_id++;
+}
+
+void
+loop_timer_cancel(struct loop *l, long id)
+{
+	for (int i = 0; i < l->ntimers; i++)
+		if (l->timers[i].id == id) {
+			l->timers[i] = l->timers[--l->ntimers];
+			return;
+		}
+}
+
+int
+loop_prepare_add(struct loop *l, loop_prepare_cb cb, void *arg)
+{
+	if (l->nprepare == LOOP_PREPARE_MAX)
+		return -1;
+	l->prepare[l->nprepare].cb = cb;
+	l->prepare[l->nprepare].arg = arg;
+	l->nprepare++;
+	return 0;
+}
+
+static void
+on_signalfd(void *arg, int fd, short revents)
+{
+	struct loop *l = arg;
+	struct signalfd_siginfo si;
+
+	(void)revents;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		for (int i = 0; i < l->nsignals; i++)
+			if (l->signals[i].signo == (int)si.ssi_signo)
+				l->signals[i].cb(l->signals[i].arg, (int)si.ssi_signo);
+}
+
+int
+loop_signal_add(struct loop *l, int signo, loop_signal_cb cb, void *arg)
+{
+	int fd;
+
+	if (l->nsignals == LOOP_SIGNALS_MAX)
+		return -1;
+	sigaddset(&l->sigmask, signo);
+	if (sigprocmask(SIG_BLOCK, &l->sigmask, NULL) != 0)
+		return -1;
+	if ((fd = signalfd(l->sigfd, &l->sigmask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return -1;
+	if (l->sigfd < 0 && loop_fd_add(l, fd, POLLIN, on_signalfd, l) != 0) {
+		close(fd);
+		return -1;
+	}
+	l->sigfd = fd;
+	l->signals[l->nsignals].signo = signo;
+	l->signals[l->nsignals].cb = cb;
+	l->signals[l->nsignals].arg = arg;
+	l->nsignals++;
+	return 0;
+}
+
+void
+loop_stop(struct loop *l)
+{
+	l->stop = true;
+}
+
+/* Run the timers that are due; a callback may add or cancel timers. */
+static void
+run_timers(struct loop *l)
+{
+	long long now = loop_now_ms();
+
+	for (int i = 0; i < l->ntimers;) {
+		if (l->timers[i].due <= now) {
+			struct timer t = l->timers[i];
+			l->timers[i] = l->timers[--l->ntimers];
+			t.cb(t.arg);
+			i = 0; /* the array changed: rescan */
+			continue;
+		}
+		i++;
+	}
+}
+
+static int
+next_timeout(struct loop *l)
+{
+	long long now = loop_now_ms(), first = -1;
+
+	for (int i = 0; i < l->ntimers; i++)
+		if (first < 0 || l->timers[i].due < first)
+			first = l->timers[i].due;
+	if (first < 0)
+		return 1000;
+	return first <= now ? 0 : (int)(first - now > 1000 ? 1000 : first - now);
+}
+
+int
+loop_run(struct loop *l)
+{
+	struct pollfd pfd[LOOP_FDS_MAX];
+
+	l->stop = false;
+	while (!l->stop) {
+		int n = 0, rc;
+
+		for (int i = 0; i < l->nprepare; i++)
+			l->prepare[i].cb(l->prepare[i].arg);
+		/* compact deleted watches */
+		for (int i = 0; i < l->nfds;) {
+			if (l->fds[i].fd < 0)
+				l->fds[i] = l->fds[--l->nfds];
+			else
+				i++;
+		}
+		for (int i = 0; i < l->nfds; i++) {
+			pfd[n].fd = l->fds[i].fd;
+			pfd[n].events = l->fds[i].events;
+			pfd[n].revents = 0;
+			n++;
+		}
+		rc = poll(pfd, (nfds_t)n, next_timeout(l));
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (int i = 0; i < n && !l->stop; i++) {
+			struct watch *w;
+			if (pfd[i].revents == 0)
+				continue;
+			/* the watch may have been removed by an earlier callback */
+			if ((w = find(l, pfd[i].fd)) == NULL || w->cb == NULL)
+				continue;
+			w->cb(w->arg, pfd[i].fd, pfd[i].revents);
+		}
+		run_timers(l);
+	}
+	return 0;
+}

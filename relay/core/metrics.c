@@ -1,0 +1,283 @@
+/*
+ * relay/core/metrics.c — Prometheus text exposition (format 0.0.4) of the
+ * relay's counters.
+ *
+ * Every labelled family lists all of its label values, zeros included, so
+ * that a dashboard sees each series from the first scrape and rate() works
+ * from the first event. Label values are escaped as the format requires
+ * (backslash, double quote, newline); HELP texts are our own constants.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relay/core/metrics.h"
+
+void
+metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	size_t need, cap;
+	char *nd;
+	int n;
+
+	if (b->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data ? b->data + b->len : NULL,
+	    b->data ? b->cap - b->len : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	if (b->data && (size_t)n < b->cap - b->len) {
+		b->len += (size_t)n;
+		return;
+	}
+	/* Grow to fit, then format again. */
+	need = b->len + (size_t)n + 1;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < need)
+		cap *= 2;
+	if ((nd = realloc(b->data, cap)) == NULL) {
+		b->failed = 1;
+		return;
+	}
+	b->data = nd;
+	b->cap = cap;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->cap - b->len) {
+		b->failed = 1;
+		return;
+	}
+	b->len += (size_t)n;
+}
+
+void
+metrics_buf_free(struct metrics_buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->failed = 0;
+}
+
+/* Append s as a label value: \ " and newline escaped (format 0.0.4). */
+static void
+metrics_label_value(struct metrics_buf *b, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		switch (*p) {
+		case '\\': metrics_buf_printf(b, "\\\\"); break;
+		case '"': metrics_buf_printf(b, "\\\""); break;
+		case '\n': metrics_buf_printf(b, "\\n"); break;
+		default: metrics_buf_printf(b, "%c", *p); break;
+		}
+	}
+}
+
+static void
+metrics_head(struct metrics_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	metrics_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+/* name{label="value"} v */
+static void
+metrics_labelled(struct metrics_buf *b, const char *name, const char *label,
+    const char *value, uint64_t v)
+{
+	metrics_buf_printf(b, "%s{%s=\"", name, label);
+	metrics_label_value(b, value);
+	metrics_buf_printf(b, "\"} %" PRIu64 "\n", v);
+}
+
+static void
+metrics_plain(struct metrics_buf *b, const char *name, const char *type,
+    const char *help, uint64_t v)
+{
+	metrics_head(b, name, type, help);
+	metrics_buf_printf(b, "%s %" PRIu64 "\n", name, v);
+}
+
+/* One family per link field, so that the five share one loop. */
+static const struct {
+	const char *name, *type, *help;
+	int field;
+} metrics_link_families[] = {
+	{ "ntarelay_link_up", "gauge",
+	  "Whether the link to the broker is connected (1) or not (0).", 0 },
+	{ "ntarelay_link_connects_total", "counter",
+	  "Successful connections of the link to its broker.", 1 },
+	{ "ntarelay_link_received_total", "counter",
+	  "MQTT messages received on the link.", 2 },
+	{ "ntarelay_link_published_total", "counter",
+	  "Messages published on the link (own and forwarded).", 3 },
+	{ "ntarelay_link_outbox", "gauge",
+	  "Events published on the link and waiting for PUBACK.", 4 },
+	{ "ntarelay_link_refused_total", "counter",
+	  "Publications the broker refused (MQTT v5 reason >= 0x80, e.g. its "
+	  "ACL); dropped from the link's outbox.", 5 },
+	{ "ntarelay_link_junk_dropped_total", "counter",
+	  "Events signed by known keys of non-members dropped unverified: "
+	  "over the link's budget of verifications for them.", 6 },
+};
+
+static uint64_t
+metrics_link_field(const struct metrics_link *l, int field)
+{
+	switch (field) {
+	case 0: return l->up ? 1 : 0;
+	case 1: return l->connects;
+	case 2: return l->received;
+	case 3: return l->published;
+	case 5: return l->refused;
+	case 6: return l->junk_dropped;
+	default: return l->outbox;
+	}
+}
+
+void
+metrics_render(const struct metrics *m, struct metrics_buf *out)
+{
+	size_t i, n;
+	int k, e;
+
+	metrics_head(out, "ntarelay_events_accepted_total", "counter",
+	    "Events verified, accepted and stored, by kind.");
+	for (k = 0; k < KIND__COUNT; k++)
+		metrics_labelled(out, "ntarelay_events_accepted_total", "kind",
+		    kind_name((enum kind)k), m->accepted[k]);
+
+	metrics_head(out, "ntarelay_events_rejected_total", "counter",
+	    "Events rejected, by reason (the protocol's error names).");
+	for (e = PROTO_OK + 1; e < PROTO_E__COUNT; e++)
+		metrics_labelled(out, "ntarelay_events_rejected_total", "reason",
+		    proto_errname((enum proto_err)e), m->rejected[e]);
+
+	metrics_plain(out, "ntarelay_events_duplicate_total", "counter",
+	    "Events dropped by id as already known, before verification.",
+	    m->duplicates);
+	metrics_plain(out, "ntarelay_events_forwarded_total", "counter",
+	    "Copies of events forwarded to other links.", m->forwarded);
+	metrics_plain(out, "ntarelay_seq_gaps_total", "counter",
+	    "Events accepted with a gap in their chain before them.",
+	    m->seq_gaps);
+	metrics_plain(out, "ntarelay_equivocations_total", "counter",
+	    "Equivocations detected (same signer and seq, different event).",
+	    m->equivocations);
+	metrics_plain(out, "ntarelay_own_events_total", "counter",
+	    "Events signed by this relay.", m->own_events);
+	metrics_plain(out, "ntarelay_decision_changes_total", "counter",
+	    "Decision changes published by the quorum engine.", m->decisions);
+	metrics_plain(out, "ntarelay_submissions_total", "counter",
+	    "Events submitted on the control socket and accepted.",
+	    m->submissions);
+	metrics_plain(out, "ntarelay_submissions_refused_total", "counter",
+	    "Submissions on the control socket refused.",
+	    m->submissions_refused);
+	metrics_plain(out, "ntarelay_store_events", "gauge",
+	    "Events held in the store.", m->stored_events);
+	metrics_plain(out, "ntarelay_store_writable", "gauge",
+	    "Whether the store writes (1) or a write failed and the relay holds "
+	    "its input, links paused, until a retry succeeds (0).",
+	    m->store_writable);
+	metrics_plain(out, "ntarelay_store_write_failures_total", "counter",
+	    "Writes of the store that failed (disk full, I/O error, file size "
+	    "limit, lock timeout); each rolled a loop turn back.",
+	    m->store_write_failures);
+	metrics_plain(out, "ntarelay_store_held_events", "gauge",
+	    "Events received and acknowledged, held in memory until the store "
+	    "writes again.", m->store_held);
+	metrics_plain(out, "ntarelay_store_held_dropped_total", "counter",
+	    "Events that could not be held for a retry (memory cap): peers keep "
+	    "them, and backfill asks for them.", m->store_held_dropped);
+	metrics_plain(out, "ntarelay_own_events_refused_total", "counter",
+	    "Events of the relay's own (probe observations) not signed "
+	    "because the store could not write.", m->own_events_refused);
+
+	n = m->nlinks < CONFIG_LINKS_MAX ? m->nlinks : CONFIG_LINKS_MAX;
+	for (k = 0; k < (int)(sizeof(metrics_link_families) /
+	    sizeof(metrics_link_families[0])); k++) {
+		metrics_head(out, metrics_link_families[k].name,
+		    metrics_link_families[k].type, metrics_link_families[k].help);
+		for (i = 0; i < n; i++) {
+			/* The name is a fixed array: never read past it. */
+			char name[sizeof(m->links[i].name) + 1];
+			memcpy(name, m->links[i].name, sizeof(m->links[i].name));
+			name[sizeof(m->links[i].name)] = '\0';
+			metrics_labelled(out, metrics_link_families[k].name,
+			    "link", name, metrics_link_field(&m->links[i],
+			    metrics_link_families[k].field));
+		}
+	}
+
+	metrics_plain(out, "ntarelay_notify_queue_depth", "gauge",
+	    "Mattermost messages waiting in the queue.", m->notify_queue);
+	metrics_plain(out, "ntarelay_notify_sent_total", "counter",
+	    "Mattermost messages delivered.", m->notify_sent);
+	metrics_plain(out, "ntarelay_notify_retried_total", "counter",
+	    "Mattermost deliveries that failed and will be retried (5xx, 429, "
+	    "network errors, timeouts).", m->notify_retried);
+	metrics_plain(out, "ntarelay_notify_dropped_total", "counter",
+	    "Mattermost messages given up: refused by the server (4xx), dropped "
+	    "from a full queue, or unreadable.", m->notify_dropped);
+
+	{
+		static const char *const results[4] = { "answered",
+		    "unauthorized", "bad_request", "unavailable" };
+		metrics_head(out, "ntarelay_slash_requests_total", "counter",
+		    "Mattermost slash command requests, by result.");
+		for (k = 0; k < 4; k++)
+			metrics_labelled(out, "ntarelay_slash_requests_total",
+			    "result", results[k], m->slash[k]);
+	}
+
+	metrics_plain(out, "ntarelay_trust_rebuilds_total", "counter",
+	    "Rebuilds of the trust index (one per loop turn that imported trust "
+	    "events, and at start, reload and certificate or vouch changes).",
+	    m->trust_rebuilds);
+	metrics_plain(out, "ntarelay_trust_pooled_total", "counter",
+	    "Trust events of non-members kept aside, not imported.",
+	    m->trust_pooled);
+	metrics_plain(out, "ntarelay_trust_pool_size", "gauge",
+	    "Trust events of non-members held aside now.", m->trust_pool);
+	metrics_plain(out, "ntarelay_trust_pool_evictions_total", "counter",
+	    "Trust events of non-members dropped from the full pool, oldest "
+	    "first.", m->trust_pool_evicted);
+	metrics_plain(out, "ntarelay_cert_conflicts_total", "counter",
+	    "key_certs by a member root for a key another member operator "
+	    "holds (stored, logged as a possible attack).", m->cert_conflicts);
+	metrics_plain(out, "ntarelay_backfill_answered_total", "counter",
+	    "Backfill requests answered.", m->backfill_answered);
+	{
+		static const char *const why[METRICS_BF__COUNT] = { "malformed",
+		    "range", "key_not_member",
+		    "requester_rate", "link_rate" };
+		metrics_head(out, "ntarelay_backfill_refused_total", "counter",
+		    "Backfill requests not answered, by reason.");
+		for (k = 0; k < METRICS_BF__COUNT; k++)
+			metrics_labelled(out, "ntarelay_backfill_refused_total",
+			    "reason", why[k], m->backfill_refused[k]);
+	}
+	metrics_plain(out, "ntarelay_backfill_truncated_total", "counter",
+	    "Backfill answers cut at the byte limit per request.",
+	    m->backfill_truncated);
+	metrics_plain(out, "ntarelay_backfill_sent_bytes_total", "counter",
+	    "Envelope bytes sent in backfill answers.", m->backfill_sent_bytes);
+
+	metrics_head(out, "ntarelay_start_time_seconds", "gauge",
+	    "Unix time at which the relay started.");
+	metrics_buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);
+}

@@ -1,0 +1,119 @@
+/*
+ * relay/core/secretfile.c — one-line secrets from files, into locked memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "relay/core/secretfile.h"
+
+/* Room for the line, "\r\n", surrounding whitespace and a few more bytes
+ * to tell "too long" from "just fits". */
+#define SECRETFILE_BUF (SECRETFILE_MAX + 64)
+
+void
+secretfile_free(char *secret)
+{
+	if (secret == NULL)
+		return;
+	sodium_memzero(secret, strlen(secret));
+	sodium_free(secret);
+}
+
+int
+secretfile_read(const char *path, unsigned flags, char **out, size_t *len,
+    char *err, size_t errlen)
+{
+	char *buf = NULL, *s, *e;
+	struct stat st;
+	size_t n = 0;
+	ssize_t got;
+	mode_t forbidden;
+	int fd = -1, rc = -1;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	forbidden = S_IRWXO | S_IWGRP | S_IXGRP;
+	if (!(flags & SECRETFILE_GROUP_READ))
+		forbidden |= S_IRGRP;
+	if (st.st_mode & forbidden) {
+		snprintf(err, errlen, "%s: permissions %04o are too open: a secret "
+		    "must not be accessible by others%s (chmod %s)", path,
+		    (unsigned)(st.st_mode & 07777),
+		    flags & SECRETFILE_GROUP_READ ? " nor writable by its group" :
+		    " or its group", flags & SECRETFILE_GROUP_READ ? "640" : "600");
+		goto out;
+	}
+	if ((buf = sodium_malloc(SECRETFILE_BUF)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (n < SECRETFILE_BUF - 1 &&
+	    (got = read(fd, buf + n, SECRETFILE_BUF - 1 - n)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	/* the first line, without surrounding whitespace */
+	s = buf;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strcspn(s, "\r\n");
+	if (*e == '\0' && n == SECRETFILE_BUF - 1) {
+		snprintf(err, errlen, "%s: the first line is longer than %d "
+		    "characters", path, SECRETFILE_MAX);
+		goto out;
+	}
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s) {
+		snprintf(err, errlen, "%s: no secret on the first line", path);
+		goto out;
+	}
+	if ((size_t)(e - s) > SECRETFILE_MAX) {
+		snprintf(err, errlen, "%s: the secret is longer than %d characters",
+		    path, SECRETFILE_MAX);
+		goto out;
+	}
+	for (const char *p = s; p < e; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p == 0x7f) {
+			snprintf(err, errlen, "%s: the secret must be one word of "
+			    "printable characters", path);
+			goto out;
+		}
+	n = (size_t)(e - s);
+	memmove(buf, s, n);
+	sodium_memzero(buf + n, SECRETFILE_BUF - n);
+	*out = buf;
+	buf = NULL;
+	if (len)
+		*len = n;
+	rc = 0;
+out:
+	if (buf) {
+		sodium_memzero(buf, SECRETFILE_BUF);
+		sodium_free(buf);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

@@ -1,0 +1,630 @@
+/*
+ * relay/fed/link.c — an MQTT link on the relay's loop.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <sodium.h>
+
+#include "relay/fed/link.h"
+#include "relay/core/log.h"
+
+#define SESSION_EXPIRY_S (3 * 86400) /* the broker keeps our session and
+                                       queues for us this long while we
+                                       are away (MQTT v5) */
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+#define KEEPALIVE_S 30
+#define INFLIGHT_MAX 65536     /* tracked PUBACKs: mid -> row */
+#define BURST_BYTES (1024 * 1024) /* payload read in one go: what one turn
+                                    may hold in memory if it cannot commit */
+
+struct inflight {
+	int mid;                   /* 0 = empty */
+	long long row;
+};
+
+struct link {
+	struct loop *loop;
+	struct mosquitto *m;
+	struct config_link cfg;
+	struct link_callbacks cb;
+	char subscription[256];
+	int store_id;
+	int fd;                    /* watched socket, -1 when none */
+	int probe_fd;              /* non-blocking TCP probe, -1 when none */
+	bool up;
+	bool paused;               /* link_pause(): not connected on purpose */
+	size_t burst;              /* payload bytes read in this burst */
+	int protocol;              /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
+	uint64_t refused;          /* publications the broker refused */
+	long backoff_ms;
+	long reconnect_timer, misc_timer;
+	struct inflight *inflight; /* open addressing on mid */
+	size_t ninflight;
+};
+
+static void link_down(struct link *l, const char *why);
+static void close_probe(struct link *l);
+static void watch_socket(struct link *l);
+
+/* --------------------------------------------------------- in-flight map */
+
+static struct inflight *
+slot(const struct link *l, int mid)
+{
+	size_t i = (size_t)mid & (INFLIGHT_MAX - 1);
+
+	for (size_t n = 0; n < INFLIGHT_MAX; n++, i = (i + 1) & (INFLIGHT_MAX - 1))
+		if (l->inflight[i].mid == mid || l->inflight[i].mid == 0)
+			return &l->inflight[i];
+	return NULL;
+}
+
+static void
+inflight_put(struct link *l, int mid, long long row)
+{
+	struct inflight *s;
+
+	if (l->ninflight >= INFLIGHT_MAX / 2 || (s = slot(l, mid)) == NULL)
+		return; /* untracked: the outbox re-sends it after a reconnect */
+	if (s->mid == 0)
+		l->ninflight++;
+	s->mid = mid;
+	s->row = row;
+}
+
+static bool
+inflight_take(struct link *l, int mid, long long *row)
+{
+	struct inflight *s = slot(l, mid);
+	size_t i, j;
+
+	if (s == NULL || s->mid != mid)
+		return false;
+	*row = s->row;
+	/* delete with backward shift, keeping probe chains intact */
+	i = (size_t)(s - l->inflight);
+	for (j = (i + 1) & (INFLIGHT_MAX - 1); l->inflight[j].mid;
+	    j = (j + 1) & (INFLIGHT_MAX - 1)) {
+		size_t home = (size_t)l->inflight[j].mid & (INFLIGHT_MAX - 1);
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			l->inflight[i] = l->inflight[j];
+			i = j;
+		}
+	}
+	l->inflight[i].mid = 0;
+	l->ninflight--;
+	return true;
+}
+
+bool
+link_inflight(const struct link *l, long long row)
+{
+	if (l->ninflight == 0)
+		return false;
+	for (size_t i = 0; i < INFLIGHT_MAX; i++)
+		if (l->inflight[i].mid && l->inflight[i].row == row)
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------- callbacks */
+
+static void
+on_connect(struct mosquitto *m, void *arg, int rc, int flags,
+    const mosquitto_property *props)
+{
+	struct link *l = arg;
+	int opts = MQTT_SUB_OPT_NO_LOCAL;
+
+	(void)props;
+	if (rc != 0) {
+		if (l->protocol == MQTT_PROTOCOL_V5 &&
+		    (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION || rc == 1)) {
+			log_notice("link %s: broker does not speak MQTT v5, using 3.1.1",
+			    l->cfg.url);
+			l->protocol = MQTT_PROTOCOL_V311;
+			mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, l->protocol);
+		} else
+			log_warn("link %s: connection refused: %s", l->cfg.url,
+			    l->protocol == MQTT_PROTOCOL_V5 ? mosquitto_reason_string(rc) :
+			    mosquitto_connack_string(rc));
+		link_down(l, NULL);
+		return;
+	}
+	if (l->protocol != MQTT_PROTOCOL_V5)
+		opts = 0; /* 3.1.1 has no "no local": own copies are deduplicated */
+	if (mosquitto_subscribe_v5(m, NULL, l->subscription, 1, opts, NULL) !=
+	    MOSQ_ERR_SUCCESS) {
+		link_down(l, "subscribe failed");
+		return;
+	}
+	if (!(flags & 1) && l->ninflight) {
+		/* no session on the broker: what was in flight is gone; the
+		 * outbox flush below sends it again */
+		memset(l->inflight, 0, INFLIGHT_MAX * sizeof(*l->inflight));
+		l->ninflight = 0;
+	}
+	l->up = true;
+	l->backoff_ms = BACKOFF_MIN_MS;
+	log_info("link %s: connected (MQTT %s, session %s)", l->cfg.url,
+	    l->protocol == MQTT_PROTOCOL_V5 ? "v5" : "3.1.1",
+	    (flags & 1) ? "resumed" : "new");
+	if (l->cb.on_up)
+		l->cb.on_up(l->cb.arg, l);
+}
+
+static void
+on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *p)
+{
+	struct link *l = arg;
+
+	(void)m;
+	(void)p;
+	link_down(l, rc == 0 ? "disconnected" : "connection lost");
+}
+
+static void
+on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
+    const mosquitto_property *p)
+{
+	struct link *l = arg;
+
+	(void)m;
+	(void)p;
+	if (msg->payloadlen < 0)
+		return;
+	l->burst += (size_t)msg->payloadlen;
+	l->cb.on_message(l->cb.arg, l, msg->topic, msg->payload,
+	    (size_t)msg->payloadlen);
+}
+
+static void
+on_publish(struct mosquitto *m, void *arg, int mid, int reason,
+    const mosquitto_property *p)
+{
+	struct link *l = arg;
+	long long row;
+
+	(void)m;
+	(void)p;
+	if (!inflight_take(l, mid, &row))
+		return;
+	if (reason >= 0x80) {
+		/* refused (v5), e.g. 135 not authorized by the broker's ACL
+		 * (which keeps each operator on its own topics): it would be
+		 * refused again at every reconnect, so it leaves the outbox;
+		 * the event stays in the store, and peers that may receive it
+		 * get it on other links or by backfill */
+		l->refused++;
+		log_warn("link %s: broker refused a publication (%s); dropped from "
+		    "this link's outbox", l->cfg.url, mosquitto_reason_string(reason));
+	}
+	if (l->cb.on_acked)
+		l->cb.on_acked(l->cb.arg, l, row);
+}
+
+/* ------------------------------------------------------- loop plumbing */
+
+static void
+on_socket(void *arg, int fd, short revents)
+{
+	struct link *l = arg;
+	int rc = MOSQ_ERR_SUCCESS;
+
+	if (l->paused)
+		return;   /* prepare() disconnects it */
+	if (revents & (POLLIN | POLLERR | POLLHUP)) {
+		/* Read every packet already here (a burst), so that one turn of
+		 * the loop stores them in one transaction. libmosquitto reads
+		 * one packet per call and buffers nothing beyond it. The burst
+		 * stops at once when the relay pauses the link (its store
+		 * cannot write: libmosquitto acknowledges a QoS 1 message as it
+		 * reads it), and after BURST_BYTES, which bounds what a turn
+		 * that fails to commit leaves in memory. */
+		int avail = 0, n = 0;
+		l->burst = 0;
+		do
+			rc = mosquitto_loop_read(l->m, 1);
+		while (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && !l->paused &&
+		    ++n < 1024 && l->burst < BURST_BYTES &&
+		    ioctl(fd, FIONREAD, &avail) == 0 && avail > 0);
+		if (l->paused)
+			return;
+	}
+	if (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && (revents & POLLOUT))
+		rc = mosquitto_loop_write(l->m, 1);
+	if (rc != MOSQ_ERR_SUCCESS && l->fd >= 0)
+		link_down(l, mosquitto_strerror(rc));
+}
+
+/* Leave the broker cleanly, keeping the session (it queues our QoS 1
+ * messages meanwhile), and do not come back before link_resume(). */
+static void
+disconnect_paused(struct link *l)
+{
+	bool was_up = l->up;
+
+	/* down first: libmosquitto reports the DISCONNECT it writes through
+	 * on_disconnect, at once */
+	l->up = false;
+	if (was_up)
+		log_notice("link %s: paused (the broker keeps the session and its "
+		    "messages until the relay resumes)", l->cfg.url);
+	if (l->fd >= 0) {
+		loop_fd_del(l->loop, l->fd);
+		l->fd = -1;
+		mosquitto_disconnect(l->m);
+	}
+	close_probe(l);
+	if (l->reconnect_timer) {
+		loop_timer_cancel(l->loop, l->reconnect_timer);
+		l->reconnect_timer = 0;
+	}
+	if (was_up && l->cb.on_down)
+		l->cb.on_down(l->cb.arg, l);
+}
+
+static void
+prepare(void *arg)
+{
+	struct link *l = arg;
+
+	/* Outside libmosquitto's callbacks, where a DISCONNECT is written
+	 * at once rather than queued. */
+	if (l->paused && (l->fd >= 0 || l->probe_fd >= 0 || l->reconnect_timer))
+		disconnect_paused(l);
+	if (l->fd >= 0)
+		loop_fd_events(l->loop, l->fd, (short)(POLLIN |
+		    (mosquitto_want_write(l->m) ? POLLOUT : 0)));
+}
+
+static void
+on_misc(void *arg)
+{
+	struct link *l = arg;
+
+	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
+	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS)
+		link_down(l, "keepalive timeout");
+}
+
+static void
+watch_socket(struct link *l)
+{
+	int fd = mosquitto_socket(l->m);
+
+	if (fd < 0)
+		return;
+	l->fd = fd;
+	loop_fd_add(l->loop, fd, POLLIN | POLLOUT, on_socket, l);
+}
+
+/*
+ * Connecting. libmosquitto sends CONNECT properties (the v5 session expiry
+ * that makes a session persistent) only from its blocking connect call, and
+ * a blocking connect to an unreachable broker would stall the loop for the
+ * kernel's connect timeout. So a link first proves the broker reachable
+ * with a non-blocking TCP connect of its own, on the loop, and only then
+ * makes libmosquitto's connect, which then completes at once.
+ */
+static void
+mqtt_connect(struct link *l)
+{
+	mosquitto_property *props = NULL;
+	int rc;
+
+	if (l->protocol == MQTT_PROTOCOL_V5)
+		mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+		    SESSION_EXPIRY_S);
+	rc = mosquitto_connect_bind_v5(l->m, l->cfg.host, l->cfg.port, KEEPALIVE_S,
+	    NULL, props);
+	mosquitto_property_free_all(&props);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_debug("link %s: connect: %s", l->cfg.url,
+		    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		link_down(l, NULL);
+		return;
+	}
+	watch_socket(l);
+}
+
+static void
+close_probe(struct link *l)
+{
+	if (l->probe_fd >= 0) {
+		loop_fd_del(l->loop, l->probe_fd);
+		close(l->probe_fd);
+		l->probe_fd = -1;
+	}
+}
+
+static void
+on_probe(void *arg, int fd, short revents)
+{
+	struct link *l = arg;
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+
+	(void)revents;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+		soerr = errno;
+	close_probe(l);
+	if (l->paused)
+		return;
+	if (soerr != 0) {
+		log_debug("link %s: %s", l->cfg.url, strerror(soerr));
+		link_down(l, NULL);
+		return;
+	}
+	mqtt_connect(l);
+}
+
+static void
+on_reconnect(void *arg)
+{
+	struct link *l = arg;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	char port[8];
+	int fd;
+
+	l->reconnect_timer = 0;
+	if (l->paused)
+		return;
+	snprintf(port, sizeof(port), "%d", l->cfg.port);
+	if (getaddrinfo(l->cfg.host, port, &hints, &ai) != 0 || ai == NULL) {
+		log_debug("link %s: cannot resolve %s", l->cfg.url, l->cfg.host);
+		link_down(l, NULL);
+		return;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+	    errno != EINPROGRESS)) {
+		log_debug("link %s: %s", l->cfg.url, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		link_down(l, NULL);
+		return;
+	}
+	freeaddrinfo(ai);
+	l->probe_fd = fd;
+	loop_fd_add(l->loop, fd, POLLOUT, on_probe, l);
+}
+
+/* Schedule the next attempt: exponential backoff with +-25% jitter. */
+static void
+link_down(struct link *l, const char *why)
+{
+	long ms;
+
+	if (l->fd >= 0) {
+		loop_fd_del(l->loop, l->fd);
+		l->fd = -1;
+		mosquitto_disconnect(l->m);
+	}
+	if (l->up) {
+		l->up = false;
+		if (why)
+			log_warn("link %s: down: %s", l->cfg.url, why);
+		if (l->cb.on_down)
+			l->cb.on_down(l->cb.arg, l);
+	}
+	if (l->reconnect_timer || l->paused)
+		return;
+	ms = l->backoff_ms;
+	ms += (long)randombytes_uniform((uint32_t)(ms / 2 + 1)) - ms / 4;
+	l->backoff_ms = l->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+	    l->backoff_ms * 2;
+	l->reconnect_timer = loop_timer_add(l->loop, ms, on_reconnect, l);
+}
+
+/* -------------------------------------------------------------- public */
+
+static int
+set_credentials(struct link *l, char *err, size_t errlen)
+{
+	char *buf, *colon;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((buf = sodium_malloc(1024)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((fd = open(l->cfg.credentials, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", l->cfg.credentials, strerror(errno));
+		goto out;
+	}
+	n = read(fd, buf, 1023);
+	close(fd);
+	if (n <= 0) {
+		snprintf(err, errlen, "%s: empty or unreadable", l->cfg.credentials);
+		goto out;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if ((colon = strchr(buf, ':')) == NULL || colon == buf) {
+		snprintf(err, errlen, "%s: expected USERNAME:PASSWORD", l->cfg.credentials);
+		goto out;
+	}
+	*colon = '\0';
+	if (mosquitto_username_pw_set(l->m, buf, colon + 1) != MOSQ_ERR_SUCCESS) {
+		snprintf(err, errlen, "%s: refused by libmosquitto", l->cfg.credentials);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_free(buf); /* zeroes the password */
+	return rc;
+}
+
+struct link *
+link_new(struct loop *loop, const struct config_link *cfg, int store_id,
+    const char *client_id, const char *subscription,
+    const struct link_callbacks *cb, char *err, size_t errlen)
+{
+	struct link *l = calloc(1, sizeof(*l));
+
+	if (l == NULL || (l->inflight = calloc(INFLIGHT_MAX, sizeof(*l->inflight))) == NULL) {
+		free(l);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	l->loop = loop;
+	l->cfg = *cfg;
+	l->cb = *cb;
+	l->store_id = store_id;
+	l->fd = -1;
+	l->probe_fd = -1;
+	l->protocol = MQTT_PROTOCOL_V5;
+	l->backoff_ms = BACKOFF_MIN_MS;
+	snprintf(l->subscription, sizeof(l->subscription), "%s", subscription);
+	if ((l->m = mosquitto_new(client_id, false, l)) == NULL) {
+		snprintf(err, errlen, "link %s: cannot create an MQTT client", cfg->url);
+		goto bad;
+	}
+	mosquitto_int_option(l->m, MOSQ_OPT_PROTOCOL_VERSION, l->protocol);
+	mosquitto_int_option(l->m, MOSQ_OPT_TCP_NODELAY, 1);
+	mosquitto_max_inflight_messages_set(l->m, 1000);
+	mosquitto_connect_v5_callback_set(l->m, on_connect);
+	mosquitto_disconnect_v5_callback_set(l->m, on_disconnect);
+	mosquitto_message_v5_callback_set(l->m, on_message);
+	mosquitto_publish_v5_callback_set(l->m, on_publish);
+	if (cfg->credentials[0] && set_credentials(l, err, errlen) != 0)
+		goto bad;
+	if (cfg->tls) {
+		int rc = mosquitto_tls_set(l->m, cfg->cafile[0] ? cfg->cafile : NULL,
+		    cfg->cafile[0] ? NULL : "/etc/ssl/certs",
+		    cfg->certfile[0] ? cfg->certfile : NULL,
+		    cfg->keyfile[0] ? cfg->keyfile : NULL, NULL);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			snprintf(err, errlen, "link %s: TLS: %s", cfg->url,
+			    mosquitto_strerror(rc));
+			goto bad;
+		}
+		mosquitto_tls_opts_set(l->m, 1, "tlsv1.2", NULL);
+	}
+	loop_prepare_add(loop, prepare, l);
+	return l;
+bad:
+	link_free(l);
+	return NULL;
+}
+
+void
+link_start(struct link *l)
+{
+	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
+	on_reconnect(l);
+}
+
+int
+link_publish(struct link *l, const char *topic, const void *payload, size_t len,
+    bool retain, long expiry, long long row)
+{
+	mosquitto_property *props = NULL;
+	int mid = 0, rc;
+
+	if (!l->up)
+		return -1;
+	if (l->protocol == MQTT_PROTOCOL_V5 && expiry > 0)
+		mosquitto_property_add_int32(&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL,
+		    (uint32_t)expiry);
+	rc = mosquitto_publish_v5(l->m, &mid, topic, (int)len, payload, 1, retain, props);
+	mosquitto_property_free_all(&props);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_debug("link %s: publish: %s", l->cfg.url, mosquitto_strerror(rc));
+		return -1;
+	}
+	if (row >= 0)
+		inflight_put(l, mid, row);
+	return 0;
+}
+
+void
+link_pause(struct link *l)
+{
+	l->paused = true;
+}
+
+void
+link_resume(struct link *l)
+{
+	if (!l->paused)
+		return;
+	l->paused = false;
+	l->backoff_ms = BACKOFF_MIN_MS;
+	if (l->fd < 0 && l->probe_fd < 0 && l->reconnect_timer == 0) {
+		log_notice("link %s: resumed", l->cfg.url);
+		on_reconnect(l);
+	}
+}
+
+bool
+link_is_paused(const struct link *l)
+{
+	return l->paused;
+}
+
+uint64_t
+link_refused(const struct link *l)
+{
+	return l->refused;
+}
+
+bool
+link_is_up(const struct link *l)
+{
+	return l->up;
+}
+
+int
+link_store_id(const struct link *l)
+{
+	return l->store_id;
+}
+
+const char *
+link_url(const struct link *l)
+{
+	return l->cfg.url;
+}
+
+int
+link_protocol(const struct link *l)
+{
+	return l->protocol == MQTT_PROTOCOL_V5 ? 5 : 4;
+}
+
+void
+link_free(struct link *l)
+{
+	if (l == NULL)
+		return;
+	if (l->fd >= 0)
+		loop_fd_del(l->loop, l->fd);
+	close_probe(l);
+	if (l->reconnect_timer)
+		loop_timer_cancel(l->loop, l->reconnect_timer);
+	if (l->misc_timer)
+		loop_timer_cancel(l->loop, l->misc_timer);
+	if (l->m) {
+		mosquitto_disconnect(l->m);
+		mosquitto_destroy(l->m);
+	}
+	free(l->inflight);
+	free(l);
+}

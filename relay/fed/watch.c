@@ -1,0 +1,206 @@
+/*
+ * relay/fed/watch.c — probe the watched zones, emit observations on change.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relay/fed/gossip.h"
+#include "relay/core/log.h"
+#include "lib/probe.h"
+#include "relay/fed/watch.h"
+
+struct zone_watch {
+	struct relay *r;
+	char zone[ZONE_TEXT_MAX + 1];
+	const char *names[CONFIG_WATCH_NAMES_MAX]; /* in r->cfg */
+	size_t nnames;
+	bool probing;
+	char last[512];           /* what the last observation said */
+	long long last_emit;
+};
+
+static struct {
+	struct relay *r;
+	struct probe *probe;
+	int fds[PROBE_FDS_MAX];   /* the probe's descriptors, as watched */
+	int nfds;
+	long timer;               /* the probe's wake-up, 0 when none */
+	long long timer_due;      /* loop_now_ms() */
+	struct zone_watch *zones;
+	size_t n;
+} w;
+
+static void on_probe_fd(void *arg, int fd, short revents);
+static void on_probe_timer(void *arg);
+
+static bool
+fd_in(int fd, const int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] == fd)
+			return true;
+	return false;
+}
+
+/*
+ * Watch the probe's current descriptors and wake it when it asks. Called
+ * right after every probe_zone() and probe_process(): the probe closes
+ * descriptors in there, and the loop must drop them before another
+ * source opens (and watches) one under the same number.
+ */
+static void
+watch_sync(void)
+{
+	int fds[PROBE_FDS_MAX], n = probe_fds(w.probe, fds, PROBE_FDS_MAX);
+	int ms = probe_timeout(w.probe);
+
+	for (int i = 0; i < w.nfds; i++)
+		if (!fd_in(w.fds[i], fds, n))
+			loop_fd_del(w.r->loop, w.fds[i]);
+	for (int i = 0; i < n; i++)
+		if (!fd_in(fds[i], w.fds, w.nfds))
+			loop_fd_add(w.r->loop, fds[i], POLLIN, on_probe_fd, NULL);
+	memcpy(w.fds, fds, sizeof(fds));
+	w.nfds = n;
+	if (ms >= 0 && (w.timer == 0 || loop_now_ms() + ms < w.timer_due)) {
+		if (w.timer > 0)
+			loop_timer_cancel(w.r->loop, w.timer);
+		w.timer = loop_timer_add(w.r->loop, ms, on_probe_timer, NULL);
+		w.timer_due = loop_now_ms() + ms;
+		if (w.timer < 0)
+			w.timer = 0;
+	}
+}
+
+/* The part of an observation whose change is news: the state and what
+ * the fingerprint covers. */
+static void
+summary(json_t *obs, char *out, size_t len)
+{
+	json_t *ev = json_object_get(obs, "evidence");
+	json_t *fp = json_object_get(obs, "fingerprint");
+
+	snprintf(out, len, "%s %s %s %s",
+	    json_string_value(json_object_get(obs, "state")),
+	    json_is_string(fp) ? json_string_value(fp) : "-",
+	    json_is_string(json_object_get(ev, "dnskey_digest")) ?
+	    json_string_value(json_object_get(ev, "dnskey_digest")) : "-",
+	    json_is_string(json_object_get(ev, "ds_digest")) ?
+	    json_string_value(json_object_get(ev, "ds_digest")) : "-");
+}
+
+static void
+on_result(void *arg, json_t *obs)
+{
+	struct zone_watch *z = arg;
+	long long now = relay_now();
+	char now_says[512];
+
+	z->probing = false;
+	if (obs == NULL)
+		return;
+	summary(obs, now_says, sizeof(now_says));
+	if (strcmp(now_says, z->last) == 0 && now - z->last_emit < WATCH_REFRESH) {
+		json_decref(obs);
+		return;
+	}
+	if (strcmp(now_says, z->last) != 0)
+		log_notice("watch %s: %s (%s)", z->zone,
+		    json_string_value(json_object_get(obs, "state")),
+		    json_string_value(json_object_get(obs, "reason")));
+	snprintf(z->last, sizeof(z->last), "%s", now_says);
+	z->last_emit = now;
+	gossip_own(z->r, KIND_OBSERVATION, obs, WATCH_OBS_LIFETIME); /* steals */
+}
+
+static void
+on_timer(void *arg)
+{
+	struct zone_watch *z = arg;
+
+	loop_timer_add(z->r->loop, z->r->cfg.probe_interval * 1000L, on_timer, z);
+	if (z->probing || z->r->draining)
+		return;
+	if (probe_zone(w.probe, z->zone, z->names, z->nnames, on_result, z) != 0)
+		log_warn("watch %s: the probe could not start", z->zone);
+	else
+		z->probing = true;
+	watch_sync();
+}
+
+static void
+on_probe_fd(void *arg, int fd, short revents)
+{
+	(void)arg;
+	(void)fd;
+	(void)revents;
+	probe_process(w.probe);
+	watch_sync();
+}
+
+/* A retransmission or the end of an SOA phase is due. */
+static void
+on_probe_timer(void *arg)
+{
+	(void)arg;
+	w.timer = 0;
+	probe_process(w.probe);
+	watch_sync();
+}
+
+int
+watch_start(struct relay *r)
+{
+	char err[256];
+
+	if (r->cfg.nwatch == 0)
+		return 0;
+	w.probe = probe_new(r->cfg.probe_trust_anchor[0] ? r->cfg.probe_trust_anchor :
+	    NULL, r->cfg.probe_forward[0] ? r->cfg.probe_forward : NULL, err,
+	    sizeof(err));
+	if (w.probe == NULL) {
+		log_err("probe: %s", err);
+		return -1;
+	}
+	probe_set_vantage(w.probe, key_secret_public(r->key)->name);
+	if ((w.zones = calloc(r->cfg.nwatch, sizeof(*w.zones))) == NULL)
+		return -1;
+	w.n = r->cfg.nwatch;
+	w.r = r;
+	w.nfds = 0;
+	w.timer = 0;
+	watch_sync();
+	for (size_t i = 0; i < w.n; i++) {
+		struct zone_watch *z = &w.zones[i];
+		z->r = r;
+		snprintf(z->zone, sizeof(z->zone), "%s", r->cfg.watch[i]);
+		for (size_t k = 0; k < r->cfg.watch_nnames[i] &&
+		    k < CONFIG_WATCH_NAMES_MAX; k++)
+			z->names[z->nnames++] =
+			    r->cfg.watch_names[r->cfg.watch_name0[i] + k];
+		/* spread the first probes over the first interval */
+		loop_timer_add(r->loop, (long)(i * 1000L * r->cfg.probe_interval / w.n) + 100,
+		    on_timer, z);
+	}
+	log_info("watching %zu zones every %d s%s%s", w.n, r->cfg.probe_interval,
+	    r->cfg.probe_forward[0] ? " through " : "", r->cfg.probe_forward);
+	return 0;
+}
+
+void
+watch_stop(void)
+{
+	for (int i = 0; w.r != NULL && i < w.nfds; i++)
+		loop_fd_del(w.r->loop, w.fds[i]);
+	w.nfds = 0;
+	if (w.r != NULL && w.timer > 0)
+		loop_timer_cancel(w.r->loop, w.timer);
+	w.timer = 0;
+	probe_free(w.probe);
+	w.probe = NULL;
+	free(w.zones);
+	w.zones = NULL;
+	w.n = 0;
+}

@@ -1,0 +1,122 @@
+/*
+ * relay/quorum/decide.h — the relay's quorum engine at work: which zones are in
+ * incident, what the rule of relay/quorum/quorum.h says about each, and the
+ * signed decision events that publish every change.
+ *
+ * Every accepted observation, assessment, zone statement or withdrawal
+ * marks its zone; before the loop turn's transaction commits, each marked
+ * zone is evaluated again from the store (the live events of the zone)
+ * and the trust index (who counts, and for which vote), unless its
+ * evaluation budget (decide.c: BUDGET) defers it to the timer. The timer
+ * (every TICK_MS) evaluates the deferred zones and those whose answer may
+ * change with time alone (an event expiring, a sustained-validation
+ * window filling), and a trust index reload (a revocation, SIGHUP, which
+ * also applies a new quorum policy) evaluates every zone. A change of state, of the
+ * operators that count, of the fingerprints, of the veto or of the
+ * lifetime is signed as a `decision` event (retained on the relay's
+ * decision topic) and handed to the notifiers.
+ *
+ * Runs on the loop thread only.
+ */
+#ifndef NTARELAY_RELAY_DECIDE_H
+#define NTARELAY_RELAY_DECIDE_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "proto/event.h"
+#include "relay/store/store_zone.h"
+
+struct relay;
+
+/* Load the zones with live events and the relay's last decisions from the
+ * store, evaluate them (without publishing what did not change). */
+int decide_start(struct relay *r);
+void decide_stop(struct relay *r);
+
+/* An accepted event that may change a decision (own or a peer's). */
+void decide_event(struct relay *r, const struct event *ev);
+
+/* zone's open incident, as the engine holds it after its last
+ * evaluation: true and its id (16 hex digits) in id, or false ("" in id).
+ * For messages that name the incident; decides nothing. */
+bool decide_open_incident(struct relay *r, const char *zone,
+    char id[STORE_INCIDENT_ID_LEN + 1]);
+
+/* Has origin withdrawn event id? */
+bool decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN]);
+
+/*
+ * What staff judge when they assess zone now: *refs (new array) the ids
+ * of the current failing observations (the leading failure's first, at
+ * most KIND_REFS_MAX), which the relay puts in the assessment's refs so
+ * that it counts for this failure only (relay/quorum/incident.h); returns
+ * {"incident":ID|null,"lead":FP|null,"fingerprints":[FP..],
+ * "observations":N,"state":STATE} (new), NULL on failure.
+ */
+json_t *decide_judged(struct relay *r, const char *zone, json_t **refs);
+
+/* origin was flagged for equivocation (or cleared): evaluate its zones
+ * again at once. */
+void decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN]);
+
+/* Evaluate every zone again (the trust index changed). */
+void decide_all(struct relay *r);
+
+/* Evaluate the marked zones (called inside the turn's transaction);
+ * nothing while the store cannot write (relay/fed/storefault.h). */
+void decide_flush(struct relay *r);
+
+/* The turn's transaction committed, or rolled back: then every decision
+ * signed in it is forgotten (state, digest, event) and its zone is
+ * evaluated again, so that it is signed once the store writes. */
+void decide_committed(struct relay *r);
+void decide_rollback(struct relay *r);
+
+/*
+ * GET /v1/zones: {"now":N,"relay":OPERATOR,"count":N,"zones":[SUMMARY..]},
+ * every zone not clear, most urgent first (nta_recommended, vetoed,
+ * inconsistent_evidence, observed, resolved; then by zone name). Nothing
+ * is evaluated for the call: each SUMMARY is the zone's last evaluation
+ * by decide_zone() (at most a TICK_MS tick, or BUDGET times the last
+ * evaluation's duration, behind a live one); "now" is the time of the
+ * call. A zone not yet evaluated is not listed.
+ *
+ * SUMMARY (summary()): "zone", "state", "since", "changed" (integers),
+ * "lifetime" and "nta_until" (integers in nta_recommended, else null),
+ * "fingerprints" (an array of objects {"fingerprint":HEX,"operators":N},
+ * N the votes observing it, sorted by fingerprint), "veto" (null or
+ * {"origin":OPERATOR,"event":EVENT_ID,"reason":TEXT}), "recommending",
+ * "observing", "validating" (counts of votes), "quorum" (Q in force),
+ * "evidence" (M, the quorum_evidence policy: not a count), "reason"
+ * (text) and "decision_event" (EVENT_ID or null) (docs/API.md §8).
+ * New reference, NULL on allocation failure.
+ */
+json_t *decide_zones_json(struct relay *r);
+
+/*
+ * GET /v1/zones/{zone}: the zone evaluated now (live, not the cached
+ * summary): SUMMARY plus
+ *   "operators": [{"vote":OPERATOR,"origins":[OPERATOR..],"roles":[ROLE..],
+ *     "fingerprint":HEX or null,"events":[EVENT..]}], sorted by vote;
+ *     "events" are event objects, not ids;
+ *   "statement": the zone operator's statement as an EVENT object
+ *     ({"id":..,"kind":"zone_statement",..,"status":..}), or null;
+ *   "not_counted": [EVENT..], at most 32: events of the zone that do not
+ *     count (not a member's key, revoked, withdrawn, a statement by
+ *     someone not the zone's operator);
+ *   "history": the relay's decisions for the zone, oldest first, at most
+ *     50: [{"ts":T,"state":STATE,"event":EVENT_ID,"incident":ID|null,
+ *     "phase":"failing"|"recovering"|null}].
+ * EVENT (event_json()): "id", "kind", "origin", "key", "seq", "ts", "exp",
+ * "counts", "withdrawn", and those of "state", "fingerprint", "vantage",
+ * "reason", "verdict", "status", "note" the event has; assessments also
+ * "recommend_nta" and "lifetime". A zone never seen answers state "clear".
+ * (The signed decision event's "operators" are {"origin":VOTE,"events":
+ * [EVENT_ID..]} and its "fingerprints" plain strings: decision_fields().)
+ */
+json_t *decide_zone_json(struct relay *r, const char *zone);
+
+#endif

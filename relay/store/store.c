@@ -1,0 +1,1273 @@
+/*
+ * relay/store/store.c — SQLite event store (see the header).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "proto/encoding.h"
+#include "relay/store/store.h"
+#include "relay/store/store_int.h"
+#include "relay/store/store_zone.h"
+
+#define STORE_SCHEMA_VERSION 2
+
+
+static const char *const sql_text[Q__COUNT] = {
+	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?1 UNION ALL "
+	    "SELECT 1 FROM equivocations WHERE id = ?1 LIMIT 1",
+	[Q_HEAD] = "SELECT head_seq, head_id FROM chains WHERE key = ?1",
+	[Q_AT_SEQ] = "SELECT id, prev FROM events WHERE key = ?1 AND seq = ?2 LIMIT 1",
+	[Q_IN_GAP] = "SELECT 1 FROM gaps WHERE key = ?1 AND lo <= ?2 AND hi >= ?2",
+	[Q_PUT] = "INSERT INTO events (id, origin, key, seq, prev, kind, zone, ts, exp, "
+	    "envelope, received_at, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12)",
+	[Q_CHAIN_SET] = "UPDATE chains SET head_seq = ?2, head_id = ?3 "
+	    "WHERE key = ?1 AND head_seq < ?2",
+	[Q_CHAIN_NEW] = "INSERT OR IGNORE INTO chains (key, origin, head_seq, head_id) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_GAP_ADD] = "INSERT OR IGNORE INTO gaps (key, lo, hi) VALUES (?1, ?2, ?3)",
+	[Q_GAP_FIND] = "SELECT lo, hi FROM gaps WHERE key = ?1 AND lo <= ?2 AND hi >= ?2",
+	[Q_GAP_DEL] = "DELETE FROM gaps WHERE key = ?1 AND lo = ?2",
+	[Q_OUTBOX_ADD] = "INSERT OR IGNORE INTO outbox (link, event) VALUES (?1, ?2)",
+	[Q_OUTBOX_EACH] = "SELECT e.rowid, e.id, e.origin, e.key, e.kind, e.zone, e.ts, "
+	    "e.exp, e.envelope FROM outbox o JOIN events e ON e.rowid = o.event "
+	    "WHERE o.link = ?1 ORDER BY o.event LIMIT ?2",
+	[Q_OUTBOX_ACK] = "DELETE FROM outbox WHERE link = ?1 AND event = ?2",
+	[Q_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE link = ?1",
+	[Q_NEWER] = "SELECT 1 FROM events WHERE kind = ?1 AND zone IS ?2 AND "
+	    "origin = ?3 AND ts > ?4 LIMIT 1",
+	[Q_EQUIV] = "INSERT OR IGNORE INTO equivocations (id, key, seq, envelope, "
+	    "detected_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_FLAG] = "INSERT INTO chains (key, origin, head_seq, head_id, flags) "
+	    "VALUES (?1, ?2, 0, NULL, ?3) ON CONFLICT(key) DO UPDATE SET "
+	    "flags = flags | ?3",
+	[Q_HEARTBEAT] = "UPDATE chains SET last_heartbeat = max(coalesce(last_heartbeat, 0), ?2) "
+	    "WHERE key = ?1",
+	[Q_LINK_GET] = "SELECT id FROM links WHERE url = ?1",
+	[Q_LINK_ADD] = "INSERT INTO links (url) VALUES (?1)",
+	[Q_COUNT] = "SELECT count(*) FROM events",
+};
+
+static const char schema_v1[] =
+    "CREATE TABLE events ("
+    " rowid INTEGER PRIMARY KEY,"
+    " id BLOB NOT NULL UNIQUE,"
+    " origin BLOB NOT NULL,"
+    " key BLOB NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " prev BLOB,"
+    " kind INTEGER NOT NULL,"
+    " zone TEXT,"
+    " ts INTEGER NOT NULL,"
+    " exp INTEGER,"
+    " envelope BLOB NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " link INTEGER NOT NULL);"
+    "CREATE INDEX events_key_seq ON events (key, seq);"
+    "CREATE INDEX events_zone_kind ON events (zone, kind, origin, ts);"
+    "CREATE INDEX events_received ON events (received_at);"
+    "CREATE INDEX events_exp ON events (exp);"
+    "CREATE TABLE chains ("
+    " key BLOB PRIMARY KEY,"
+    " origin BLOB NOT NULL,"
+    " head_seq INTEGER NOT NULL,"
+    " head_id BLOB,"
+    " last_heartbeat INTEGER,"
+    " flags INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE gaps ("
+    " key BLOB NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,"
+    " PRIMARY KEY (key, lo));"
+    "CREATE TABLE outbox ("
+    " link INTEGER NOT NULL, event INTEGER NOT NULL,"
+    " PRIMARY KEY (link, event));"
+    "CREATE TABLE equivocations ("
+    " id BLOB PRIMARY KEY, key BLOB NOT NULL, seq INTEGER NOT NULL,"
+    " envelope BLOB NOT NULL, detected_at INTEGER NOT NULL);"
+    "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
+
+/*
+ * The failures that say "the file cannot be written (now)", as opposed to
+ * "this statement is wrong": a full disk, an I/O error (EFBIG under a file
+ * size limit is one), a lock held past the busy timeout, a damaged or
+ * vanished file, memory. After one of them SQLite may have rolled the
+ * whole transaction back on its own, so the store refuses every further
+ * write until store_rollback().
+ */
+static bool
+is_fault(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_NOMEM:
+	case SQLITE_BUSY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "disk I/O error (File too large)": SQLite's words and, for the kinds
+ * that come from a system call, the errno the failed call left (SQLite's
+ * own sqlite3_system_errno() does not keep it for writes). */
+static void
+describe(sqlite3 *db, int code, int sys, char *out, size_t len)
+{
+	int primary = code & 0xff;
+
+	if (sys != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+	    primary == SQLITE_CANTOPEN))
+		snprintf(out, len, "%s (%s)", sqlite3_errmsg(db), strerror(sys));
+	else
+		snprintf(out, len, "%s", sqlite3_errmsg(db));
+}
+
+/* Remember the first fault of the transaction (its cause is the one a
+ * person needs; later errors are its consequences); sys: errno just after
+ * the failed call. */
+static void
+note_fault(struct store *s, int sys)
+{
+	int code;
+
+	if (s == NULL || s->db == NULL)
+		return;
+	code = sqlite3_extended_errcode(s->db);
+	if (!is_fault(code) || s->faulted)
+		return;
+	s->faulted = true;
+	describe(s->db, code, sys, s->fault, sizeof(s->fault));
+}
+
+sqlite3 *
+store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
+int
+store_lookup(struct store *s, const unsigned char id[KEY_ID_LEN],
+    unsigned char origin[KEY_ID_LEN], char *zone, size_t zonelen,
+    char **raw, size_t *rawlen)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT origin, zone, envelope FROM events "
+	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, KEY_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const void *o = sqlite3_column_blob(st, 0);
+		const unsigned char *z = sqlite3_column_text(st, 1);
+
+		rc = 1;
+		if (origin && o && sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
+			memcpy(origin, o, KEY_ID_LEN);
+		if (zone && zonelen)
+			snprintf(zone, zonelen, "%s", z ? (const char *)z : "");
+		if (raw) {
+			size_t n = (size_t)sqlite3_column_bytes(st, 2);
+			if ((*raw = malloc(n + 1)) == NULL) {
+				rc = -1;
+			} else {
+				memcpy(*raw, sqlite3_column_blob(st, 2), n);
+				(*raw)[n] = '\0';
+				*rawlen = n;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static uint64_t
+prefix(const unsigned char id[KEY_ID_LEN])
+{
+	uint64_t v;
+
+	memcpy(&v, id, sizeof(v));
+	return v ? v : 1;
+}
+
+static int
+idset_add(struct idset *s, uint64_t v)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		size_t ncap = s->cap ? 2 * s->cap : 4096;
+		uint64_t *n = calloc(ncap, sizeof(*n));
+		if (n == NULL)
+			return -1;
+		for (size_t j = 0; j < s->cap; j++) {
+			if (s->slots[j] == 0)
+				continue;
+			for (i = s->slots[j] & (ncap - 1); n[i]; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = s->slots[j];
+		}
+		free(s->slots);
+		s->slots = n;
+		s->cap = ncap;
+	}
+	for (i = v & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == v)
+			return 0;
+	s->slots[i] = v;
+	s->n++;
+	return 0;
+}
+
+static bool
+idset_maybe(const struct idset *s, uint64_t v)
+{
+	if (s->cap == 0)
+		return false;
+	for (size_t i = v & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slots[i] == v)
+			return true;
+	return false;
+}
+
+int
+store_fail(struct store *s, char *err, const char *what)
+{
+	int sys = errno;
+
+	snprintf(err, STORE_ERR_MAX, "store: %s: %s", what,
+	    s && s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	note_fault(s, sys);
+	return -1;
+}
+
+sqlite3_stmt *
+store_q(struct store *s, int which)
+{
+	sqlite3_stmt *st = s->q[which];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int
+store_exec(struct store *s, const char *sql, char *err)
+{
+	char *msg = NULL;
+
+	errno = 0;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int sys = errno;
+		snprintf(err, STORE_ERR_MAX, "store: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		note_fault(s, sys);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_ids(struct store *s, char *err)
+{
+	static const char *const sql[] = { "SELECT id FROM events",
+		"SELECT id FROM equivocations" };
+
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return store_fail(s, err, "loading ids");
+		while (sqlite3_step(st) == SQLITE_ROW)
+			if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN &&
+			    idset_add(&s->ids, prefix(sqlite3_column_blob(st, 0))) != 0) {
+				sqlite3_finalize(st);
+				snprintf(err, STORE_ERR_MAX, "store: out of memory");
+				return -1;
+			}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+/* The file is not a database, or is one with damaged pages: say which,
+ * naming the file. */
+static bool
+damage(struct store *s, const char *path, char *err)
+{
+	int code = sqlite3_extended_errcode(s->db) & 0xff;
+
+	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+		return false;
+	snprintf(err, STORE_ERR_MAX, "store: %s is damaged: %s", path,
+	    sqlite3_errmsg(s->db));
+	return true;
+}
+
+static int
+quick_check(struct store *s, const char *path, char *err)
+{
+	sqlite3_stmt *st;
+	const unsigned char *first;
+	int rc, step;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return damage(s, path, err) ? STORE_DAMAGED : store_fail(s, err, path);
+	step = sqlite3_step(st);
+	first = step == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	if (step == SQLITE_ROW && first && strcmp((const char *)first, "ok") == 0)
+		rc = 0;
+	else if (step == SQLITE_ROW) {
+		snprintf(err, STORE_ERR_MAX, "store: %s is damaged: quick_check: %s",
+		    path, first ? (const char *)first : "(no answer)");
+		rc = STORE_DAMAGED;
+	} else
+		rc = damage(s, path, err) ? STORE_DAMAGED : store_fail(s, err, path);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_open(const char *path, struct store **out, char *err)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	sqlite3_stmt *st;
+	int version, rc = -1;
+
+	*out = NULL;
+	if (s == NULL) {
+		snprintf(err, STORE_ERR_MAX, "store: out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		goto bad;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	/* WAL + synchronous=NORMAL: a commit survives the process being
+	 * killed at any moment (the WAL is written before COMMIT returns);
+	 * only an OS crash can lose the last transactions. */
+	/* Fewer, larger checkpoints (each one syncs): the relay commits a
+	 * transaction per loop turn. The WAL may grow to ~40 MB between
+	 * them. */
+	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	    "PRAGMA foreign_keys=OFF;"
+	    "PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;", err) != 0) {
+		if (damage(s, path, err))
+			rc = STORE_DAMAGED;
+		goto bad;
+	}
+	/* A damaged file is found now, not by the first event that lands on a
+	 * bad page: quick_check reads every page once (seconds for a large
+	 * store), without the cross-checks of integrity_check. */
+	if ((rc = quick_check(s, path, err)) != 0)
+		goto bad;
+	rc = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		store_fail(s, err, path);
+		goto bad;
+	}
+	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (version < 0) {
+		store_fail(s, err, "reading the schema version (not an ntarelay store?)");
+		goto bad;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: schema version %d is newer "
+		    "than this ntarelayd supports (%d)", path, version,
+		    STORE_SCHEMA_VERSION);
+		goto bad;
+	}
+	/* 0: a new file; 1: a store of ntarelay 0.1, which gains the
+	 * quorum engine's tables (relay/store/store_zone.c), built from its events */
+	if (version < STORE_SCHEMA_VERSION) {
+		if (store_exec(s, "BEGIN IMMEDIATE", err) != 0 ||
+		    (version == 0 && store_exec(s, schema_v1, err) != 0) ||
+		    store_zone_migrate(s, err) != 0 ||
+		    store_exec(s, "PRAGMA user_version = 2; COMMIT", err) != 0) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			goto bad;
+		}
+	}
+	for (int i = 0; i < Q__COUNT; i++)
+		if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &s->q[i], NULL) != SQLITE_OK) {
+			store_fail(s, err, "preparing statements");
+			goto bad;
+		}
+	if (store_zone_prepare(s, err) != 0)
+		goto bad;
+	if (load_ids(s, err) != 0)
+		goto bad;
+	*out = s;
+	return 0;
+bad:
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(s->q[i]);
+	store_zone_finalize(s);
+	sqlite3_close(s->db);
+	free(s->ids.slots);
+	free(s);
+}
+
+int
+store_link_id(struct store *s, const char *url, int *id, char *err)
+{
+	sqlite3_stmt *st = store_q(s, Q_LINK_GET);
+
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int(st, 0);
+		return 0;
+	}
+	st = store_q(s, Q_LINK_ADD);
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, err, "adding a link");
+	*id = (int)sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+bool
+store_has(struct store *s, const unsigned char id[KEY_ID_LEN])
+{
+	sqlite3_stmt *st;
+
+	if (!idset_maybe(&s->ids, prefix(id)))
+		return false;
+	st = store_q(s, Q_HAS);
+	sqlite3_bind_blob(st, 1, id, KEY_ID_LEN, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+int
+store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
+    long long *seq, unsigned char id[KEY_ID_LEN], char *err)
+{
+	sqlite3_stmt *st = store_q(s, Q_HEAD);
+	int rc;
+
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*has = false;
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+	    sqlite3_column_bytes(st, 1) == KEY_ID_LEN) {
+		*has = true;
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, err, "reading a chain head");
+	return 0;
+}
+
+/* id (and prev) of the event held at key, seq. */
+static bool
+at_seq(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
+    unsigned char id[KEY_ID_LEN], unsigned char prev[KEY_ID_LEN], bool *has_prev)
+{
+	sqlite3_stmt *st = store_q(s, Q_AT_SEQ);
+
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return false;
+	memcpy(id, sqlite3_column_blob(st, 0), KEY_ID_LEN);
+	if (prev) {
+		*has_prev = sqlite3_column_bytes(st, 1) == KEY_ID_LEN;
+		if (*has_prev)
+			memcpy(prev, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	}
+	return true;
+}
+
+int
+store_chain(struct store *s, const struct event *ev, struct accept_chain *c,
+    char *err)
+{
+	unsigned char dummy[KEY_ID_LEN];
+	sqlite3_stmt *st;
+	bool has_prev;
+
+	memset(c, 0, sizeof(*c));
+	if (store_head(s, ev->key, &c->has_head, &c->head_seq, c->head_id, err) != 0)
+		return -1;
+	c->has_at_seq = at_seq(s, ev->key, ev->seq, c->id_at_seq, NULL, NULL);
+	if (!c->has_head || c->has_at_seq || ev->seq > c->head_seq)
+		return 0;
+	st = store_q(s, Q_IN_GAP);
+	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ev->seq);
+	c->seq_is_gap = sqlite3_step(st) == SQLITE_ROW;
+	if (!c->seq_is_gap)
+		return 0;
+	c->has_below = ev->seq > 1 && at_seq(s, ev->key, ev->seq - 1, c->below_id,
+	    NULL, NULL);
+	c->has_above = at_seq(s, ev->key, ev->seq + 1, dummy, c->above_prev, &has_prev) &&
+	    has_prev;
+	return 0;
+}
+
+static int
+gap_add(struct store *s, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi, char *err)
+{
+	sqlite3_stmt *st;
+
+	if (lo > hi)
+		return 0;
+	st = store_q(s, Q_GAP_ADD);
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "recording a gap");
+}
+
+/* seq arrived: split the gap that held it. */
+static int
+gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
+    char *err)
+{
+	sqlite3_stmt *st = store_q(s, Q_GAP_FIND);
+	long long lo, hi;
+
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return 0;
+	lo = sqlite3_column_int64(st, 0);
+	hi = sqlite3_column_int64(st, 1);
+	st = store_q(s, Q_GAP_DEL);
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lo);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, err, "filling a gap");
+	if (gap_add(s, key, lo, seq - 1, err) != 0)
+		return -1;
+	return gap_add(s, key, seq + 1, hi, err);
+}
+
+int
+store_gap_settle(struct store *s, const unsigned char key[KEY_ID_LEN],
+    long long seq, char *err)
+{
+	return gap_fill(s, key, seq, err);
+}
+
+/*
+ * Transactions nest: the outermost is a real transaction (a batch: the
+ * relay groups what one turn of its loop stores), the inner ones are
+ * savepoints, so that one event that fails rolls back alone. After a
+ * storage fault nothing more is written in the transaction, and the
+ * outermost commit fails: the caller rolls the whole batch back and keeps
+ * what it held (relay/fed/storefault.c).
+ */
+int
+store_begin(struct store *s, char *err)
+{
+	if (s->faulted) {
+		snprintf(err, STORE_ERR_MAX, "store: not writable: %s", s->fault);
+		return -1;
+	}
+	if (store_exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT ev", err) != 0)
+		return -1;
+	s->depth++;
+	return 0;
+}
+
+int
+store_commit(struct store *s, char *err)
+{
+	if (s->depth == 0)
+		return 0;
+	if (s->depth > 1) {
+		s->depth--;
+		if (s->faulted) {
+			snprintf(err, STORE_ERR_MAX, "store: not writable: %s", s->fault);
+			return -1;
+		}
+		return store_exec(s, "RELEASE ev", err);
+	}
+	/* SQLite may have rolled the transaction back itself after a failed
+	 * write (a full disk, an I/O error), also one of a sibling module's
+	 * tables: then a COMMIT would only commit what came after. */
+	if (!s->faulted && sqlite3_get_autocommit(s->db)) {
+		s->faulted = true;
+		snprintf(s->fault, sizeof(s->fault), "a write failed and SQLite "
+		    "rolled the transaction back");
+	}
+	if (s->faulted || store_exec(s, "COMMIT", err) != 0) {
+		if (s->faulted)
+			snprintf(err, STORE_ERR_MAX, "store: %s", s->fault);
+		store_rollback(s);
+		return -1;
+	}
+	s->depth = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->depth = 0;
+	s->faulted = false;
+	s->fault[0] = '\0';
+}
+
+/* One savepoint (or, at the outermost level, the transaction) failed. */
+static void
+rollback(struct store *s)
+{
+	if (s->depth == 0)
+		return;
+	if (s->depth > 1) {
+		if (!s->faulted)
+			sqlite3_exec(s->db, "ROLLBACK TO ev; RELEASE ev", NULL, NULL,
+			    NULL);
+		s->depth--;
+		return;
+	}
+	store_rollback(s);
+}
+
+bool
+store_faulted(const struct store *s, char *why, size_t len)
+{
+	if (s->faulted && why && len)
+		snprintf(why, len, "%s", s->fault);
+	return s->faulted;
+}
+
+bool
+store_in_transaction(const struct store *s)
+{
+	return s->depth > 0;
+}
+
+int
+store_put(struct store *s, struct store_put *p, char *err)
+{
+	const struct event *ev = p->ev;
+	sqlite3_stmt *st;
+	long long row, head_seq = 0;
+	unsigned char head_id[KEY_ID_LEN];
+	bool has_head;
+
+	if (store_begin(s, err) != 0)
+		return -1;
+	if (store_head(s, ev->key, &has_head, &head_seq, head_id, err) != 0)
+		goto bad;
+	st = store_q(s, Q_PUT);
+	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ev->seq);
+	if (ev->has_prev)
+		sqlite3_bind_blob(st, 5, ev->prev, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, (int)ev->kind);
+	if (ev->zone[0])
+		sqlite3_bind_text(st, 7, ev->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, ev->ts);
+	if (ev->has_exp)
+		sqlite3_bind_int64(st, 9, ev->exp);
+	sqlite3_bind_blob(st, 10, p->raw, (int)p->rawlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, p->received_at);
+	sqlite3_bind_int(st, 12, p->link);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		store_fail(s, err, "storing an event");
+		goto bad;
+	}
+	row = sqlite3_last_insert_rowid(s->db);
+
+	/* chain: head, gaps */
+	if (!has_head) {
+		st = store_q(s, Q_CHAIN_NEW);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ev->seq);
+		sqlite3_bind_blob(st, 4, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			store_fail(s, err, "creating a chain");
+			goto bad;
+		}
+		/* a row may exist with head 0 (flags only): set it */
+		st = store_q(s, Q_CHAIN_SET);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->seq);
+		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_step(st);
+		if (gap_add(s, ev->key, 1, ev->seq - 1, err) != 0)
+			goto bad;
+	} else if (ev->seq > head_seq) {
+		st = store_q(s, Q_CHAIN_SET);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->seq);
+		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			store_fail(s, err, "advancing a chain");
+			goto bad;
+		}
+		if (gap_add(s, ev->key, head_seq + 1, ev->seq - 1, err) != 0)
+			goto bad;
+	} else if (gap_fill(s, ev->key, ev->seq, err) != 0)
+		goto bad;
+	if (ev->kind == KIND_HEARTBEAT) {
+		st = store_q(s, Q_HEARTBEAT);
+		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->ts);
+		sqlite3_step(st);
+	}
+	for (size_t i = 0; i < p->noutbox; i++) {
+		st = store_q(s, Q_OUTBOX_ADD);
+		sqlite3_bind_int(st, 1, p->outbox[i]);
+		sqlite3_bind_int64(st, 2, row);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			store_fail(s, err, "queueing for a link");
+			goto bad;
+		}
+	}
+	if (store_zone_put(s, ev, row, err) != 0)
+		goto bad;
+	if (store_commit(s, err) != 0)
+		return -1;
+	/* only once it is durable: a crash before COMMIT must let the event
+	 * in again */
+	idset_add(&s->ids, prefix(ev->id));
+	p->row = row;
+	return 0;
+bad:
+	rollback(s);
+	return -1;
+}
+
+int
+store_put_equivocation(struct store *s, const struct event *ev, const char *raw,
+    size_t rawlen, long long now, char *err)
+{
+	sqlite3_stmt *st;
+
+	if (store_begin(s, err) != 0)
+		return -1;
+	st = store_q(s, Q_EQUIV);
+	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ev->seq);
+	sqlite3_bind_blob(st, 4, raw, (int)rawlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		store_fail(s, err, "keeping an equivocation");
+		goto bad;
+	}
+	st = store_q(s, Q_FLAG);
+	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, STORE_FLAG_EQUIVOCATION);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		store_fail(s, err, "flagging a key");
+		goto bad;
+	}
+	if (store_commit(s, err) != 0)
+		return -1;
+	idset_add(&s->ids, prefix(ev->id));
+	return 0;
+bad:
+	rollback(s);
+	return -1;
+}
+
+bool
+store_newer_exists(struct store *s, enum kind kind, const char *zone,
+    const unsigned char origin[KEY_ID_LEN], long long ts)
+{
+	sqlite3_stmt *st = store_q(s, Q_NEWER);
+
+	sqlite3_bind_int(st, 1, (int)kind);
+	if (zone && zone[0])
+		sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ts);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+/* An outbox item from a row of "rowid, id, origin, key, kind, zone, ts,
+ * exp, envelope"; the pointers live until the next step. */
+static void
+row_item(sqlite3_stmt *st, struct store_outbox_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->row = sqlite3_column_int64(st, 0);
+	memcpy(it->id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	memcpy(it->origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
+	memcpy(it->key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
+	it->kind = (enum kind)sqlite3_column_int(st, 4);
+	it->zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+	    (const char *)sqlite3_column_text(st, 5) : "";
+	it->ts = sqlite3_column_int64(st, 6);
+	it->exp = sqlite3_column_int64(st, 7);
+	it->raw = sqlite3_column_blob(st, 8);
+	it->rawlen = (size_t)sqlite3_column_bytes(st, 8);
+}
+
+long
+store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
+    void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	struct store_outbox_item it;
+	long n = 0;
+	int rc;
+
+	/* A separate statement: the callback may use the cached ones. */
+	if (sqlite3_prepare_v2(s->db, sql_text[Q_OUTBOX_EACH], -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading an outbox");
+	sqlite3_bind_int(st, 1, link);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_item(st, &it);
+		cb(arg, &it);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, "reading an outbox");
+	return n;
+}
+
+long
+store_range_each(struct store *s, const unsigned char key[KEY_ID_LEN],
+    long long from, long long to, store_outbox_cb cb, void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	struct store_outbox_item it;
+	long n = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT rowid, id, origin, key, kind, zone, ts, "
+	    "exp, envelope FROM events WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 "
+	    "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading a range");
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_item(st, &it);
+		cb(arg, &it);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading a range");
+}
+
+int
+store_gaps_each(struct store *s, const unsigned char *key,
+    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi), void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT key, lo, hi FROM gaps WHERE ?1 IS NULL "
+	    "OR key = ?1 ORDER BY key, lo", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading gaps");
+	if (key)
+		sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
+			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "reading gaps");
+}
+
+int
+store_outbox_ack(struct store *s, int link, long long row, char *err)
+{
+	sqlite3_stmt *st = store_q(s, Q_OUTBOX_ACK);
+
+	sqlite3_bind_int(st, 1, link);
+	sqlite3_bind_int64(st, 2, row);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "acknowledging");
+}
+
+long
+store_outbox_depth(struct store *s, int link)
+{
+	sqlite3_stmt *st = store_q(s, Q_OUTBOX_DEPTH);
+
+	sqlite3_bind_int(st, 1, link);
+	return sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+}
+
+long long
+store_count(struct store *s)
+{
+	sqlite3_stmt *st = store_q(s, Q_COUNT);
+
+	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+}
+
+int
+store_prune(struct store *s, long long now, long long retention, long *deleted,
+    char *err)
+{
+	sqlite3_stmt *st;
+	char sql[512];
+
+	*deleted = 0;
+	/* never a key_revoke (exp NULL), never what an outbox still needs,
+	 * never a chain's head (acceptance needs its id) */
+	snprintf(sql, sizeof(sql),
+	    "DELETE FROM events WHERE exp IS NOT NULL AND exp < ?1 AND kind != %d "
+	    "AND rowid NOT IN (SELECT event FROM outbox) "
+	    "AND id NOT IN (SELECT head_id FROM chains WHERE head_id IS NOT NULL)",
+	    (int)KIND_KEY_REVOKE);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "pruning");
+	sqlite3_bind_int64(st, 1, now - retention);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(s, err, "pruning");
+	}
+	*deleted = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	if (store_zone_prune(s, now, retention, err) != 0)
+		return -1;
+	/* The id set keeps pruned prefixes: a later copy of a pruned event is
+	 * then checked in SQL, not found, and judged by acceptance (expired
+	 * or stale), which is the right answer. */
+	return 0;
+}
+
+static json_t *
+hex_json(const void *blob, int len)
+{
+	char hex[2 * KEY_ID_LEN + 1];
+
+	if (blob == NULL || len != KEY_ID_LEN)
+		return json_null();
+	return json_string(encoding_hex_encode(blob, KEY_ID_LEN, hex));
+}
+
+json_t *
+store_events_json(struct store *s, const char *zone, int kind, long long since,
+    int limit, const char *(*link_name)(void *, int), void *arg)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array(), *out;
+	int rc;
+
+	if (arr == NULL || sqlite3_prepare_v2(s->db,
+	    "SELECT id, kind, origin, key, seq, zone, ts, exp, received_at, link, "
+	    "envelope FROM events WHERE (?1 IS NULL OR zone = ?1) AND "
+	    "(?2 < 0 OR kind = ?2) AND received_at >= ?3 "
+	    "ORDER BY received_at DESC, rowid DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	if (zone && zone[0])
+		sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int(st, 4, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int link = sqlite3_column_int(st, 9);
+		const char *ln = link == STORE_LINK_OWN || !link_name ? NULL :
+		    link_name(arg, link);
+		json_t *env = json_loadb(sqlite3_column_blob(st, 10),
+		    (size_t)sqlite3_column_bytes(st, 10), 0, NULL);
+		json_t *o = json_pack("{s:o,s:s,s:o,s:o,s:I,s:o,s:I,s:o,s:I,s:o,s:o}",
+		    "id", hex_json(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0)),
+		    "kind", kind_name((enum kind)sqlite3_column_int(st, 1)),
+		    "origin", hex_json(sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2)),
+		    "key", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3)),
+		    "seq", (json_int_t)sqlite3_column_int64(st, 4),
+		    "zone", sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+		    json_string((const char *)sqlite3_column_text(st, 5)) : json_null(),
+		    "ts", (json_int_t)sqlite3_column_int64(st, 6),
+		    "exp", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(st, 7)),
+		    "received_at", (json_int_t)sqlite3_column_int64(st, 8),
+		    "link", ln ? json_string(ln) : json_null(),
+		    "envelope", env ? env : json_null());
+		if (o == NULL || json_array_append_new(arr, o) != 0) {
+			sqlite3_finalize(st);
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	out = json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
+	    "events", arr);
+	return out;
+}
+
+json_t *
+store_keys_json(struct store *s)
+{
+	sqlite3_stmt *st;
+	json_t *obj = json_object();
+	char hex[2 * KEY_ID_LEN + 1];
+
+	if (obj == NULL || sqlite3_prepare_v2(s->db, "SELECT key, origin, head_seq, "
+	    "head_id, last_heartbeat, flags FROM chains", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(obj);
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *flags = json_array();
+		if (sqlite3_column_int(st, 5) & STORE_FLAG_EQUIVOCATION)
+			json_array_append_new(flags, json_string("equivocation"));
+		json_object_set_new(obj, encoding_hex_encode(sqlite3_column_blob(st, 0),
+		    KEY_ID_LEN, hex), json_pack("{s:o,s:o,s:o,s:o}",
+		    "origin", hex_json(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)),
+		    "chain_head", sqlite3_column_int64(st, 2) > 0 ?
+		    json_pack("{s:I,s:o}", "seq", (json_int_t)sqlite3_column_int64(st, 2),
+		    "id", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3))) :
+		    json_null(),
+		    "last_heartbeat", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(st, 4)),
+		    "flags", flags));
+	}
+	sqlite3_finalize(st);
+	return obj;
+}
+
+/* Counters survive restarts: name -> value. */
+static const struct {
+	const char *name;
+	size_t off;
+} scalar_counters[] = {
+	{ "duplicates", offsetof(struct metrics, duplicates) },
+	{ "forwarded", offsetof(struct metrics, forwarded) },
+	{ "seq_gaps", offsetof(struct metrics, seq_gaps) },
+	{ "equivocations", offsetof(struct metrics, equivocations) },
+	{ "own_events", offsetof(struct metrics, own_events) },
+	{ "decisions", offsetof(struct metrics, decisions) },
+	{ "submissions", offsetof(struct metrics, submissions) },
+	{ "submissions_refused", offsetof(struct metrics, submissions_refused) },
+	{ "store_write_failures", offsetof(struct metrics, store_write_failures) },
+	{ "store_held_dropped", offsetof(struct metrics, store_held_dropped) },
+	{ "own_events_refused", offsetof(struct metrics, own_events_refused) },
+};
+
+int
+store_counters_save(struct store *s, const struct metrics *m, char *err)
+{
+	sqlite3_stmt *st;
+	char name[64];
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "saving counters");
+	if (store_begin(s, err) != 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (int i = 1; i < PROTO_E__COUNT + KIND__COUNT +
+	    (int)(sizeof(scalar_counters) / sizeof(scalar_counters[0])); i++) {
+		uint64_t v;
+		if (i < PROTO_E__COUNT) {
+			snprintf(name, sizeof(name), "rejected.%s", proto_errname((enum proto_err)i));
+			v = m->rejected[i];
+		} else if (i < PROTO_E__COUNT + KIND__COUNT) {
+			int k = i - PROTO_E__COUNT;
+			snprintf(name, sizeof(name), "accepted.%s", kind_name((enum kind)k));
+			v = m->accepted[k];
+		} else {
+			size_t j = (size_t)(i - PROTO_E__COUNT - KIND__COUNT);
+			snprintf(name, sizeof(name), "%s", scalar_counters[j].name);
+			memcpy(&v, (const char *)m + scalar_counters[j].off, sizeof(v));
+		}
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)v);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			rollback(s);
+			return store_fail(s, err, "saving counters");
+		}
+	}
+	sqlite3_finalize(st);
+	return store_commit(s, err);
+}
+
+int
+store_counters_load(struct store *s, struct metrics *m, char *err)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT name, value FROM counters", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, err, "loading counters");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		uint64_t v = (uint64_t)sqlite3_column_int64(st, 1);
+		enum proto_err e;
+		enum kind k;
+		if (name == NULL)
+			continue;
+		if (strncmp(name, "rejected.", 9) == 0) {
+			if ((e = proto_err_from_name(name + 9)) < PROTO_E__COUNT)
+				m->rejected[e] = v;
+		} else if (strncmp(name, "accepted.", 9) == 0) {
+			if ((k = kind_from_name(name + 9)) < KIND__COUNT)
+				m->accepted[k] = v;
+		} else
+			for (size_t j = 0; j < sizeof(scalar_counters) / sizeof(scalar_counters[0]); j++)
+				if (strcmp(name, scalar_counters[j].name) == 0)
+					memcpy((char *)m + scalar_counters[j].off, &v, sizeof(v));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_flagged_origins(struct store *s, unsigned char (*out)[KEY_ID_LEN],
+    size_t max, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT origin FROM chains WHERE "
+	    "flags & 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW && *n < max)
+		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
+			memcpy(out[(*n)++], sqlite3_column_blob(st, 0), KEY_ID_LEN);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_clear_equivocation(struct store *s, const unsigned char key[KEY_ID_LEN],
+    char *err)
+{
+	sqlite3_stmt *st;
+	int changed;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE chains SET flags = flags & ~1 WHERE "
+	    "key = ?1 AND flags & 1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "clearing a flag");
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(s, err, "clearing a flag");
+	}
+	changed = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return changed;
+}
+
+long
+store_behind_each(struct store *s, long long hb_after, long long depth,
+    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
+    long long hi), void *arg, char *err)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT g.key, g.lo, g.hi FROM gaps g JOIN "
+	    "chains c ON c.key = g.key WHERE c.last_heartbeat >= ?1 AND "
+	    "g.hi > c.head_seq - ?2 ORDER BY g.key, g.lo", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "reading the chains behind");
+	sqlite3_bind_int64(st, 1, hb_after);
+	sqlite3_bind_int64(st, 2, depth);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN) {
+			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_int64(st, 2));
+			n++;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading the chains behind");
+}
+
+int
+store_salvage_head(const char *path, const unsigned char key[KEY_ID_LEN],
+    bool *found, long long *seq, unsigned char id[KEY_ID_LEN], char *err)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	*found = false;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT head_seq, head_id FROM chains WHERE "
+	    "key = ?1", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path,
+		    db ? sqlite3_errmsg(db) : "cannot open");
+		goto out;
+	}
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
+	    sqlite3_column_bytes(st, 1) == KEY_ID_LEN) {
+		*found = true;
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+store_seed_head(struct store *s, const unsigned char key[KEY_ID_LEN],
+    const unsigned char origin[KEY_ID_LEN], long long seq,
+    const unsigned char id[KEY_ID_LEN], char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO chains (key, origin, head_seq, "
+	    "head_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
+	    "head_seq = ?3, head_id = ?4 WHERE head_seq < ?3", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, err, "seeding a chain head");
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, origin, KEY_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_blob(st, 4, id, KEY_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "seeding a chain head");
+}
