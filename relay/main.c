@@ -64,70 +64,22 @@ static const char usage_text[] =
     "\n"
     "See ntarelayd(8) and ntarelay.conf(5).\n";
 
-long long
-relay_now(void)
-{
-	return (long long)time(NULL);
-}
-
 static void trust_timer(void *arg);
 static void backfill_timer(void *arg);
 
-int
-relay_trust_reload(struct relay *r)
+/* After each rebuild of the trust index (relay/core/trust.c): an operator
+ * that became a member may have trust events waiting in the pool, and a
+ * revocation stops a vote at once. */
+static void
+trust_rebuilt(void *arg, const struct trust_index *old,
+    const struct trust_index *now)
 {
-	unsigned char (*ids)[KEY_ID_LEN] = NULL;
-	struct trust_group groups[CONFIG_GROUPS_MAX];
-	struct trust_params p = { (unsigned)r->cfg.vouch_threshold, groups,
-	    r->cfg.ngroups };
-	struct trust_index *idx = NULL;
-	size_t nids = 0;
-	char reason[256];
-	int rc = -1;
+	struct relay *r = arg;
 
-	for (size_t g = 0; g < r->cfg.ngroups; g++)
-		nids += r->cfg.groups[g].n;
-	if (nids && (ids = calloc(nids, KEY_ID_LEN)) == NULL)
-		return -1;
-	nids = 0;
-	for (size_t g = 0; g < r->cfg.ngroups; g++) {
-		groups[g].ops = (const unsigned char (*)[KEY_ID_LEN])&ids[nids];
-		groups[g].n = r->cfg.groups[g].n;
-		for (size_t i = 0; i < r->cfg.groups[g].n; i++)
-			encoding_hex_decode(r->cfg.groups[g].members[i], ids[nids++],
-			    KEY_ID_LEN);
-	}
-	if (trust_index_build_from_db(r->tdb, &p, relay_now(), &idx, reason) != TRUSTDB_OK) {
-		log_err("trust database %s: %s", r->cfg.trustdb, reason);
-		goto out;
-	}
-	/* an operator that became a member may have trust events waiting */
 	if (r->pool && trustpool_size(r->pool) > 0 &&
-	    !trust_index_same_members(r->tidx, idx))
+	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
-	trust_index_free(r->tidx);
-	r->tidx = idx;
-	r->tidx_next_change = trust_index_next_change(idx);
-	r->tidx_dirty = false;
-	r->metrics.trust_rebuilds++;
-	log_debug("trust index: %zu keys", trust_index_size(idx));
-	decide_all(r);   /* a revocation stops a vote at once */
-	rc = 0;
-out:
-	free(ids);
-	return rc;
-}
-
-void
-relay_trust_dirty(struct relay *r)
-{
-	r->tidx_dirty = true;
-}
-
-bool
-relay_trust_fresh(struct relay *r)
-{
-	return r->tidx_dirty && relay_trust_reload(r) == 0;
+	decide_all(r);
 }
 
 /* The index announced when its answers change without a database change
@@ -137,8 +89,7 @@ trust_timer(void *arg)
 {
 	struct relay *r = arg;
 
-	if (r->tidx_next_change > 0 && relay_now() >= r->tidx_next_change)
-		relay_trust_reload(r);
+	trust_tick(&r->trust, relay_now());
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
 }
 
@@ -276,7 +227,7 @@ commit_turn(void *arg)
 	 * decisions; then the pooled trust events of operators that became
 	 * members (each round imports some, so this ends). */
 	for (;;) {
-		relay_trust_fresh(r);
+		trust_fresh(&r->trust);
 		if (!r->pool_offer)
 			break;
 		r->pool_offer = false;
@@ -427,7 +378,7 @@ load_identity(struct relay *r)
 	while (len > 0 && (r->cert[len - 1] == '\n' || r->cert[len - 1] == '\r'))
 		len--;
 	r->certlen = len;
-	if (open_envelope(r->cert, len, trustdb_lookup_known, r->tdb, 0, &env, &ev,
+	if (open_envelope(r->cert, len, trustdb_lookup_known, r->trust.tdb, 0, &env, &ev,
 	    reason) != PROTO_OK) {
 		log_err("cert %s: %s (is the operator's root pinned in %s?)", r->cfg.cert,
 		    reason, r->cfg.trustdb);
@@ -449,7 +400,7 @@ load_identity(struct relay *r)
 	if (event_int(ev, "not_after") <= relay_now())
 		log_warn("cert %s: expired: renew it (ntactl cert)", r->cfg.cert);
 	memcpy(r->origin, ev->origin, KEY_ID_LEN);
-	if (trustdb_import(r->tdb, r->cert, len, relay_now(), &st, treason) != TRUSTDB_OK) {
+	if (trustdb_import(r->trust.tdb, r->cert, len, relay_now(), &st, treason) != TRUSTDB_OK) {
 		log_err("cert %s: %s", r->cfg.cert, treason);
 		goto out;
 	}
@@ -520,7 +471,7 @@ on_signal(void *arg, int signo)
 		sodium_memzero(cfg.mattermost_webhook, sizeof(cfg.mattermost_webhook));
 		log_set_level(cfg.log_level);
 		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
-		relay_trust_reload(r);
+		trust_reload(&r->trust);
 		log_notice("reloaded %s and the trust database", r->cfg.path);
 		return;
 	}
@@ -603,8 +554,12 @@ main(int argc, char **argv)
 	snprintf(r->version, sizeof(r->version), "ntarelay %s", PACKAGE_VERSION);
 	r->started = relay_now();
 	r->metrics.started = r->started;
+	r->trust.cfg = &r->cfg;
+	r->trust.metrics = &r->metrics;
+	r->trust.rebuilt = trust_rebuilt;
+	r->trust.rebuilt_ctx = r;
 
-	if (trustdb_open(r->cfg.trustdb, TRUSTDB_OPEN_CREATE, 5000, &r->tdb,
+	if (trustdb_open(r->cfg.trustdb, TRUSTDB_OPEN_CREATE, 5000, &r->trust.tdb,
 	    reason) != TRUSTDB_OK) {
 		log_err("trustdb %s: %s", r->cfg.trustdb, reason);
 		goto out;
@@ -612,7 +567,7 @@ main(int argc, char **argv)
 	{
 		char dbnet[64];
 		bool has;
-		if (trustdb_net_get(r->tdb, dbnet, &has, reason) != TRUSTDB_OK) {
+		if (trustdb_net_get(r->trust.tdb, dbnet, &has, reason) != TRUSTDB_OK) {
 			log_err("trustdb %s: %s", r->cfg.trustdb, reason);
 			goto out;
 		}
@@ -621,12 +576,12 @@ main(int argc, char **argv)
 			    r->cfg.trustdb, dbnet, r->cfg.net);
 			goto out;
 		}
-		if (!has && trustdb_net_set(r->tdb, r->cfg.net, reason) != TRUSTDB_OK) {
+		if (!has && trustdb_net_set(r->trust.tdb, r->cfg.net, reason) != TRUSTDB_OK) {
 			log_err("trustdb %s: %s", r->cfg.trustdb, reason);
 			goto out;
 		}
 	}
-	if (load_identity(r) != 0 || relay_trust_reload(r) != 0)
+	if (load_identity(r) != 0 || trust_reload(&r->trust) != 0)
 		goto out;
 	if (rebuild_open_store(r, rebuild) != 0 || storefault_start(r) != 0)
 		goto out;
@@ -671,7 +626,7 @@ main(int argc, char **argv)
 		char topic[TOPIC_MAX];
 		struct envelope *env = NULL;
 		struct event *ev = NULL;
-		if (open_envelope(r->cert, r->certlen, trustdb_lookup_known, r->tdb, 0,
+		if (open_envelope(r->cert, r->certlen, trustdb_lookup_known, r->trust.tdb, 0,
 		    &env, &ev, reason) == PROTO_OK && topic_of(r->cfg.net, ev, topic,
 		    sizeof(topic)))
 			gossip_ingest(r, NULL, topic, r->cert, r->certlen);
@@ -712,8 +667,8 @@ out:
 	quota_free(r->quota);
 	trustpool_free(r->pool);
 	store_close(r->store);
-	trust_index_free(r->tidx);
-	trustdb_close(r->tdb);
+	trust_free(&r->trust);
+	trustdb_close(r->trust.tdb);
 	key_secret_free(r->key);
 	free(r->cert);
 	mosquitto_lib_cleanup();

@@ -12,7 +12,9 @@
 #include <stddef.h>
 
 #include "proto/key.h"
+#include "relay/core/clock.h"
 #include "relay/core/config.h"
+#include "relay/core/trust.h"
 #include "relay/http/http.h"
 #include "relay/fed/link.h"
 #include "relay/core/loop.h"
@@ -28,10 +30,7 @@ struct relay {
 	struct relay_config cfg;
 	struct loop *loop;
 	struct store *store;
-	struct trustdb *tdb;
-	struct trust_index *tidx;
-	long long tidx_next_change;
-	bool tidx_dirty;                        /* trust events imported: rebuild */
+	struct trust trust;                     /* relay/core/trust.c: db and index */
 	struct trustpool *pool;                 /* non-members' trust events */
 	bool pool_offer;                        /* members changed: offer the pool */
 	struct key_secret *key;                 /* the relay's signing key */
@@ -53,21 +52,5 @@ struct relay {
 	struct http_server *control;            /* the control socket */
 	struct storefault *storefault;          /* relay/fed/storefault.c */
 };
-
-/* Rebuild the trust index from the database (at start, on SIGHUP, when it
- * announced a change, and through relay_trust_fresh()). When the members
- * changed, the pool of non-members' trust events is offered again at the
- * end of the loop turn. */
-int relay_trust_reload(struct relay *r);
-
-/* A trust event was imported: the index is stale (rebuilt once per loop
- * turn, before the turn's decisions: N trust events cost one rebuild). */
-void relay_trust_dirty(struct relay *r);
-
-/* Rebuild the index now if it is stale; true when it did. */
-bool relay_trust_fresh(struct relay *r);
-
-/* Unix time. */
-long long relay_now(void);
 
 #endif

@@ -206,7 +206,7 @@ admit(struct relay *r, struct link *from, const char *topic,
 	struct trust_answer a;
 
 	*budget = NULL;
-	if (!trust_index_lookup(r->tidx, key, NULL, relay_now(), &a))
+	if (!trust_index_lookup(r->trust.tidx, key, NULL, relay_now(), &a))
 		return refuse(r, METRICS_BF_KEY, topic,
 		    "the key asked for is not a current member key");
 	for (size_t i = 0; i < r->nlinks && from; i++)

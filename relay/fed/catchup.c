@@ -48,7 +48,7 @@ count_behind(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
 		c->missing += hi - lo + 1;
 		return;
 	}
-	if (c->r->tidx == NULL || !trust_index_lookup(c->r->tidx, key, NULL, relay_now(), &a))
+	if (c->r->trust.tidx == NULL || !trust_index_lookup(c->r->trust.tidx, key, NULL, relay_now(), &a))
 		return;
 	c->missing += hi - lo + 1;
 	memcpy(c->last, key, KEY_ID_LEN);

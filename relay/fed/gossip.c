@@ -72,8 +72,8 @@ check_signer(struct relay *r, struct link *from, const struct envelope *env,
 	bool member;
 	size_t li;
 
-	if (!trust_index_known(r->tidx, env->keyid, &member) &&
-	    !(relay_trust_fresh(r) && trust_index_known(r->tidx, env->keyid,
+	if (!trust_index_known(r->trust.tidx, env->keyid, &member) &&
+	    !(trust_fresh(&r->trust) && trust_index_known(r->trust.tidx, env->keyid,
 	    &member)))
 		return proto_fail(reason, PROTO_E_UNKNOWN_KEY,
 		    "no public key known for keyid %.16s...",
@@ -98,9 +98,9 @@ lookup_author(struct relay *r, const struct event *ev, struct trust_answer *a)
 {
 	long long now = relay_now();
 
-	if (!trust_index_lookup(r->tidx, ev->key, ev->origin, now, a) &&
-	    relay_trust_fresh(r))
-		trust_index_lookup(r->tidx, ev->key, ev->origin, now, a);
+	if (!trust_index_lookup(r->trust.tidx, ev->key, ev->origin, now, a) &&
+	    trust_fresh(&r->trust))
+		trust_index_lookup(r->trust.tidx, ev->key, ev->origin, now, a);
 	return a->authored;
 }
 
@@ -350,7 +350,7 @@ check_response(struct relay *r, const char *topic, const struct envelope *env,
 	if (!topic_of(r->cfg.net, ev, live, sizeof(live)))
 		return proto_fail(reason, PROTO_E_TOPIC_MISMATCH,
 		    "a backfill response must be an event relays publish");
-	if (!trust_index_lookup(r->tidx, ev->key, NULL, relay_now(), &a))
+	if (!trust_index_lookup(r->trust.tidx, ev->key, NULL, relay_now(), &a))
 		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY, "a backfill "
 		    "response signed by key %.16s..., not a current member key: %s",
 		    encoding_hex_encode(ev->key, KEY_ID_LEN, k),
@@ -372,10 +372,10 @@ note_cert_conflict(struct relay *r, const struct event *ev)
 
 	if (ev->kind != KIND_KEY_CERT || sub == NULL ||
 	    encoding_hex_decode(sub, subject, KEY_ID_LEN) != 0 ||
-	    !trust_index_known(r->tidx, subject, &member) || !member)
+	    !trust_index_known(r->trust.tidx, subject, &member) || !member)
 		return;
 	/* a renewal by the same root is no conflict */
-	trust_index_lookup(r->tidx, subject, ev->origin, relay_now(), &a);
+	trust_index_lookup(r->trust.tidx, subject, ev->origin, relay_now(), &a);
 	if (a.authored)
 		return;
 	r->metrics.cert_conflicts++;
@@ -395,7 +395,7 @@ import_trust(struct relay *r, const struct event *ev, const void *payload,
 	struct trustdb_import_stats st;
 	char treason[TRUSTDB_REASON_MAX];
 
-	enum trustdb_err te = trustdb_import(r->tdb, payload, len, now, &st, treason);
+	enum trustdb_err te = trustdb_import(r->trust.tdb, payload, len, now, &st, treason);
 
 	if (te == TRUSTDB_E_SQL || te == TRUSTDB_E_OPEN || te == TRUSTDB_E_LOCKED ||
 	    te == TRUSTDB_E_CORRUPT || te == TRUSTDB_E_NOMEM) {
@@ -411,7 +411,7 @@ import_trust(struct relay *r, const struct event *ev, const void *payload,
 		    PROTO_E_UNTRUSTED_KEY, "%s", treason);
 	if (st.imported) {
 		note_cert_conflict(r, ev);   /* the index is still the old one */
-		relay_trust_dirty(r);
+		trust_dirty(&r->trust);
 	}
 	return PROTO_OK;
 }
@@ -499,7 +499,7 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 	envelope_free(env);
 	env = NULL;
 	/* 5, 6. signature, payload validation */
-	e = open_envelope(payload, len, trust_index_lookup_pk, r->tidx, 0, &env, &ev,
+	e = open_envelope(payload, len, trust_index_lookup_pk, r->trust.tidx, 0, &env, &ev,
 	    reason);
 	/* 7. federation */
 	if (e == PROTO_OK)

@@ -39,7 +39,7 @@
  *      reported and forwarded once; the flag re-evaluates the origin's
  *      zones at once; an expired event in a gap of its chain settles it);
  *  13. trust kinds: import into the trust database (the index is rebuilt
- *      once, at the end of the loop turn: relay_trust_dirty()); a key_cert
+ *      once, at the end of the loop turn: relay/core/trust.h trust_dirty()); a key_cert
  *      for a key another member holds is logged as a possible attack and
  *      counted (ntarelay_cert_conflicts_total);
  *  14. store, with an outbox row for every other link;

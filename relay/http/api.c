@@ -86,7 +86,7 @@ peers(void *ctx)
 
 	if (keys == NULL || out == NULL || (byop = json_object()) == NULL)
 		goto bad;
-	if (trustdb_load(r->tdb, &rec, reason) != TRUSTDB_OK) {
+	if (trustdb_load(r->trust.tdb, &rec, reason) != TRUSTDB_OK) {
 		log_err("peers: %s", reason);
 		json_decref(byop);
 		goto bad;
@@ -108,7 +108,7 @@ peers(void *ctx)
 			json_object_set_new(byop, op, entry);
 		}
 		/* the key as it speaks for this operator (its events' origin) */
-		if (trust_index_lookup(r->tidx, keyid, opid, relay_now(), &a) && a.vote_id)
+		if (trust_index_lookup(r->trust.tidx, keyid, opid, relay_now(), &a) && a.vote_id)
 			json_object_set_new(entry, "vote", hex(a.vote_id));
 		flags = json_deep_copy(json_object_get(v, "flags"));
 		/* a second member root certified it: a possible attack by one

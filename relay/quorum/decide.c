@@ -310,13 +310,13 @@ who_counts(struct relay *r, struct eval *e, const char *zone,
 {
 	struct trust_answer a;
 
-	if (r->tidx && trust_index_lookup(r->tidx, q->key, q->origin, e->now, &a) &&
+	if (r->trust.tidx && trust_index_lookup(r->trust.tidx, q->key, q->origin, e->now, &a) &&
 	    a.vote_id && a.operator_id &&
 	    memcmp(a.operator_id, q->origin, KEY_ID_LEN) == 0 &&
 	    !flagged(r, e, q->origin)) {
 		q->counts = true;
 		memcpy(q->vote, a.vote_id, KEY_ID_LEN);
-		q->zone_operator = trust_index_may_speak(r->tidx, &a, zone);
+		q->zone_operator = trust_index_may_speak(r->trust.tidx, &a, zone);
 	}
 }
 
@@ -458,7 +458,7 @@ gather(struct relay *r, const char *zone, long long now, struct eval *e)
 	memset(e, 0, sizeof(*e));
 	e->now = now;
 	e->pol.quorum = c->quorum;
-	e->pol.members = r->tidx ? (int)trust_index_votes(r->tidx) : 0;
+	e->pol.members = r->trust.tidx ? (int)trust_index_votes(r->trust.tidx) : 0;
 	e->pol.evidence = c->quorum_evidence;
 	e->pol.resolve_after = c->resolve_after;
 	e->pol.max_lifetime = c->nta_max_lifetime;
@@ -1155,7 +1155,7 @@ decide_start(struct relay *r)
 	log_info("quorum engine: %zu zones; quorum %s%d, quorum_evidence %d, "
 	    "resolve_after %d s", r->decide->n,
 	    r->cfg.quorum ? "" : "auto = ", r->cfg.quorum ? r->cfg.quorum :
-	    quorum_default(r->tidx ? (int)trust_index_votes(r->tidx) : 0),
+	    quorum_default(r->trust.tidx ? (int)trust_index_votes(r->trust.tidx) : 0),
 	    r->cfg.quorum_evidence, r->cfg.resolve_after);
 	loop_timer_add(r->loop, TICK_MS, tick, r);
 	return 0;

@@ -27,7 +27,7 @@ cert_signed_at(struct relay *r)
 	long long ts = 0;
 
 	if (r->cert && open_envelope(r->cert, r->certlen, trustdb_lookup_known,
-	    r->tdb, 0, &env, &ev, reason) == PROTO_OK)
+	    r->trust.tdb, 0, &env, &ev, reason) == PROTO_OK)
 		ts = ev->ts;
 	event_free(ev);
 	envelope_free(env);
