@@ -93,6 +93,70 @@ trust_timer(void *arg)
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
 }
 
+/* ----------------------------------------------------------- observers */
+
+/* What the ingest pipeline and the relay's own events announce
+ * (relay/fed/observer.h) reaches the quorum engine and the notifier
+ * through these adapters; fed/ includes neither. */
+static void
+obs_decide_event(void *ctx, const struct event *ev)
+{
+	decide_event(ctx, ev);
+}
+
+static void
+obs_decide_flagged(void *ctx, const unsigned char origin[KEY_ID_LEN])
+{
+	decide_flagged(ctx, origin);
+}
+
+static void
+obs_decide_flush(void *ctx)
+{
+	decide_flush(ctx);
+}
+
+static void
+obs_decide_committed(void *ctx)
+{
+	decide_committed(ctx);
+}
+
+static void
+obs_decide_rolled_back(void *ctx)
+{
+	decide_rollback(ctx);
+}
+
+static void
+obs_notify_event(void *ctx, const struct event *ev)
+{
+	notify_event(ctx, ev);
+}
+
+/* Caught up with the peers (relay/fed/catchup.h): decide every zone. */
+static void
+caught_up(void *ctx)
+{
+	decide_all(ctx);
+}
+
+/* The engine first, then the notifier: the order decide_event() and
+ * notify_event() were called in before. */
+static int
+start_observers(struct relay *r)
+{
+	const struct observer engine = { obs_decide_event, obs_decide_flagged,
+	    obs_decide_flush, obs_decide_committed, obs_decide_rolled_back, r };
+	const struct observer notifier = { obs_notify_event, NULL, NULL, NULL,
+	    NULL, r->notify };
+
+	if (observers_add(&r->observers, &engine) != 0 ||
+	    observers_add(&r->observers, &notifier) != 0)
+		return -1;
+	return 0;
+}
+
 /* ------------------------------------------------------------- timers */
 
 static void
@@ -605,13 +669,13 @@ main(int argc, char **argv)
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
-	if (notify_start(r, &r->notify) != 0)
+	if (notify_start(r, &r->notify) != 0 || start_observers(r) != 0)
 		goto out;
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
 	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
 	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
-	    catchup_start(r) != 0)
+	    catchup_start(r, caught_up, r) != 0)
 		goto out;
 	{
 		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];

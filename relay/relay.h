@@ -17,6 +17,7 @@
 #include "relay/core/trust.h"
 #include "relay/http/http.h"
 #include "relay/fed/link.h"
+#include "relay/fed/observer.h"
 #include "relay/core/loop.h"
 #include "relay/core/metrics.h"
 #include "relay/fed/quota.h"
@@ -51,6 +52,7 @@ struct relay {
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
 	struct storefault *storefault;          /* relay/fed/storefault.c */
+	struct observers observers;             /* hear accepted events: relay/fed/observer.h */
 };
 
 #endif

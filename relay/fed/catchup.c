@@ -9,7 +9,6 @@
 #include "proto/encoding.h"
 #include "relay/fed/backfill.h"
 #include "relay/fed/catchup.h"
-#include "relay/quorum/decide.h"
 #include "relay/core/log.h"
 #include "relay/relay.h"
 
@@ -24,6 +23,8 @@ struct catchup {
 	long long progress_ms;       /* when missing last went down */
 	int asks;
 	long timer;
+	void (*caught_up)(void *ctx);   /* wired by relay/main.c */
+	void *caught_up_ctx;
 };
 
 struct behind_ctx {
@@ -66,7 +67,8 @@ finish(struct relay *r, const char *why)
 	c->done = true;
 	log_notice("caught up: %s after %lld ms; decisions are signed from now on",
 	    why, loop_now_ms() - c->started_ms);
-	decide_all(r);
+	if (c->caught_up)
+		c->caught_up(c->caught_up_ctx);
 }
 
 static void
@@ -123,13 +125,15 @@ tick(void *arg)
 }
 
 int
-catchup_start(struct relay *r)
+catchup_start(struct relay *r, void (*caught_up)(void *ctx), void *ctx)
 {
 	struct catchup *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return -1;
 	r->catchup = c;
+	c->caught_up = caught_up;
+	c->caught_up_ctx = ctx;
 	c->started_ms = loop_now_ms();
 	c->deadline = relay_now() + r->cfg.sync_wait;
 	if (r->nlinks == 0 || r->cfg.sync_wait == 0) {

@@ -42,8 +42,10 @@ struct relay;
 #define CATCHUP_HEARTBEAT_LIVE 180
 #define CATCHUP_STALL_MS 6000     /* no answer brings anything more */
 
-/* Start watching (after the links were created). */
-int catchup_start(struct relay *r);
+/* Start watching (after the links were created). caught_up(ctx) runs
+ * once, when the relay catches up (not when it never needed to): the
+ * quorum engine decides every zone then (wired by relay/main.c). */
+int catchup_start(struct relay *r, void (*caught_up)(void *ctx), void *ctx);
 void catchup_stop(struct relay *r);
 
 /* Caught up (or never needed to)? */
