@@ -31,7 +31,9 @@
 #include "relay/fed/catchup.h"
 #include "relay/core/config.h"
 #include "relay/quorum/decide.h"
-#include "relay/fed/gossip.h"
+#include "relay/fed/fed.h"
+#include "relay/fed/ingest.h"
+#include "relay/fed/publish.h"
 #include "relay/notify/notify.h"
 #include "relay/store/rebuild.h"
 #include "relay/quorum/renew.h"
@@ -141,6 +143,31 @@ caught_up(void *ctx)
 	decide_all(ctx);
 }
 
+/* The federation layer's context (relay/fed/fed.h): what it borrows from
+ * the relay. The links join it in start_links(). */
+static int
+start_fed(struct relay *r)
+{
+	struct fed *f;
+
+	if ((r->fed = f = fed_new()) == NULL)
+		return -1;
+	f->cfg = &r->cfg;
+	f->loop = r->loop;
+	f->store = r->store;
+	f->trust = &r->trust;
+	f->pool = r->pool;
+	f->key = r->key;
+	f->origin = r->origin;
+	f->links = r->links;
+	f->nlinks = r->nlinks;
+	f->metrics = &r->metrics;
+	f->rl = r->rl;
+	f->quota = r->quota;
+	f->observers = &r->observers;
+	return 0;
+}
+
 /* The engine first, then the notifier: the order decide_event() and
  * notify_event() were called in before. */
 static int
@@ -168,8 +195,8 @@ heartbeat(void *arg)
 
 	/* no heartbeat while the store cannot write: its silence is the
 	 * signal peers see */
-	if (!r->draining && storefault_writable(r))
-		gossip_own(r, KIND_HEARTBEAT, f, HEARTBEAT_LIFETIME);
+	if (!r->draining && storefault_writable(r->fed))
+		publish_own(r->fed, KIND_HEARTBEAT, f, HEARTBEAT_LIFETIME);
 	else
 		json_decref(f);
 	loop_timer_add(r->loop, r->cfg.heartbeat_interval * 1000L, heartbeat, r);
@@ -183,7 +210,7 @@ prune(void *arg)
 	long n;
 
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
-	if (!storefault_writable(r))
+	if (!storefault_writable(r->fed))
 		return;   /* the retries write; this waits for them */
 	if (store_counters_save(r->store, &r->metrics, err) != 0)
 		log_err("%s", err);
@@ -200,7 +227,7 @@ backfill_timer(void *arg)
 {
 	struct relay *r = arg;
 
-	backfill_scan(r);
+	backfill_scan(r->fed);
 	loop_timer_add(r->loop, BACKFILL_SCAN_MS, backfill_timer, r);
 }
 
@@ -218,14 +245,14 @@ on_message(void *arg, struct link *l, const char *topic, const void *payload,
 			r->metrics.links[i].received++;
 	/* acknowledged already (libmosquitto sends the PUBACK as it reads):
 	 * while the store cannot write, it is held as it is */
-	if (!storefault_writable(r)) {
-		storefault_hold(r, l, topic, payload, len);
+	if (!storefault_writable(r->fed)) {
+		storefault_hold(r->fed, l, topic, payload, len);
 		return;
 	}
-	gossip_ingest(r, l, topic, payload, len);
+	ingest_message(r->fed, l, topic, payload, len);
 	/* a write of this turn failed: read nothing more */
 	if (store_faulted(r->store, cause, sizeof(cause)))
-		storefault_failed(r, cause);
+		storefault_failed(r->fed, cause);
 }
 
 static void
@@ -236,14 +263,16 @@ on_up(void *arg, struct link *l)
 	for (size_t i = 0; i < r->nlinks; i++)
 		if (r->links[i] == l)
 			r->metrics.links[i].connects++;
-	catchup_link_up(r);
-	gossip_flush(r, l);
+	catchup_link_up(r->fed);
+	publish_flush(r->fed, l);
 }
 
 static void
 on_acked(void *arg, struct link *l, long long row)
 {
-	gossip_acked(arg, l, row);
+	struct relay *r = arg;
+
+	publish_acked(r->fed, l, row);
 }
 
 static int
@@ -277,6 +306,7 @@ start_links(struct relay *r)
 		r->nlinks++;
 	}
 	r->metrics.nlinks = r->nlinks;
+	r->fed->nlinks = r->nlinks;
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_start(r->links[i]);
 	return 0;
@@ -295,9 +325,9 @@ commit_turn(void *arg)
 		if (!r->pool_offer)
 			break;
 		r->pool_offer = false;
-		gossip_offer_pool(r);
+		ingest_offer_pool(r->fed);
 	}
-	gossip_commit(r);
+	publish_commit(r->fed);
 }
 
 /* ---------------------------------------------------------------- HTTP */
@@ -647,14 +677,14 @@ main(int argc, char **argv)
 	}
 	if (load_identity(r) != 0 || trust_reload(&r->trust) != 0)
 		goto out;
-	if (rebuild_open_store(r, rebuild) != 0 || storefault_start(r) != 0)
+	if (rebuild_open_store(r, rebuild) != 0)
 		goto out;
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
 	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
 	    (r->quota = quota_new()) == NULL ||
 	    (r->pool = trustpool_new(TRUSTPOOL_MAX)) == NULL ||
-	    (r->loop = loop_new()) == NULL)
+	    (r->loop = loop_new()) == NULL || start_fed(r) != 0)
 		goto out;
 	if (loop_signal_add(r->loop, SIGHUP, on_signal, r) != 0 ||
 	    loop_signal_add(r->loop, SIGTERM, on_signal, r) != 0 ||
@@ -675,7 +705,7 @@ main(int argc, char **argv)
 	 * memory now, the configuration's copy goes */
 	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
 	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
-	    catchup_start(r, caught_up, r) != 0)
+	    catchup_start(r->fed, caught_up, r) != 0)
 		goto out;
 	{
 		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
@@ -693,13 +723,13 @@ main(int argc, char **argv)
 		if (open_envelope(r->cert, r->certlen, trustdb_lookup_known, r->trust.tdb, 0,
 		    &env, &ev, reason) == PROTO_OK && topic_of(r->cfg.net, ev, topic,
 		    sizeof(topic)))
-			gossip_ingest(r, NULL, topic, r->cert, r->certlen);
+			ingest_message(r->fed, NULL, topic, r->cert, r->certlen);
 		event_free(ev);
 		envelope_free(env);
 	}
 	heartbeat(r);
 	renew_start(r);
-	if (watch_start(r) != 0)
+	if ((r->watch = watch_new(r->fed, &r->draining)) == NULL)
 		goto out;
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
@@ -709,21 +739,19 @@ main(int argc, char **argv)
 		log_err("event loop: %s", strerror(errno));
 		goto out;
 	}
-	gossip_commit(r);
+	publish_commit(r->fed);
 	if (store_counters_save(r->store, &r->metrics, err) != 0)
 		log_err("%s", err);
 	log_notice("stopped");
 	rc = 0;
 out:
-	watch_stop();
+	watch_free(r->watch);
 	http_stop(r->control);
 	http_stop(r->http);
 	notify_stop(r->notify);
 	slash_forget();
-	backfill_forget();
 	decide_stop(r);
-	catchup_stop(r);
-	storefault_stop(r);
+	fed_free(r->fed);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);
 	loop_free(r->loop);

@@ -16,6 +16,7 @@
 #include "relay/core/config.h"
 #include "relay/core/trust.h"
 #include "relay/http/http.h"
+#include "relay/fed/fed.h"
 #include "relay/fed/link.h"
 #include "relay/fed/observer.h"
 #include "relay/core/loop.h"
@@ -48,10 +49,11 @@ struct relay {
 	long long started;                      /* unix time */
 	bool draining;
 	struct decide *decide;                  /* relay/quorum/decide.c */
-	struct catchup *catchup;                /* relay/fed/catchup.c */
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
-	struct storefault *storefault;          /* relay/fed/storefault.c */
+	struct fed *fed;                        /* relay/fed/fed.h: ingest, publish,
+	                                           backfill, catch-up, store faults */
+	struct watch *watch;                    /* relay/fed/watch.c */
 	struct observers observers;             /* hear accepted events: relay/fed/observer.h */
 };
 

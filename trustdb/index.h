@@ -80,7 +80,7 @@ bool trust_index_lookup(const struct trust_index *idx,
  * Is keyid known, and is one of the operators it belongs to (its root's,
  * its certifiers') a member, whatever the time, revocations and
  * certificate windows? A known key for which this is false signs junk: it
- * cannot count, flag or be imported (relay/fed/gossip.c budgets it per link).
+ * cannot count, flag or be imported (relay/fed/ingest.c budgets it per link).
  * No allocation.
  */
 bool trust_index_known(const struct trust_index *idx,

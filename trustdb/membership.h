@@ -45,7 +45,7 @@
  *   another operator's relay key gains nothing and silences nobody.
  *   The key's authorship of an origin (it is O's root, or O's root
  *   certified it, in any window, revoked or not) is what proves an
- *   event's origin before anything else is done with it (relay/fed/gossip.h).
+ *   event's origin before anything else is done with it (relay/fed/ingest.h).
  *
  * This module must never print, exit, read the clock or touch SQL.
  */

@@ -11,7 +11,7 @@
  * key the origin's root certified (TRUSTDB_E_REJECTED with stats->proto
  * PROTO_E_ORIGIN_MISMATCH): the key authors only its certifiers' events
  * (membership.h). Import does not ask who is a member: the relay imports
- * only members' trust events (relay/fed/gossip.h); ntactl imports what the
+ * only members' trust events (relay/fed/ingest.h); ntactl imports what the
  * operator chose. The
  * exact envelope bytes are stored with their parsed columns; an envelope
  * already stored (same event id) is a no-op.

@@ -63,7 +63,7 @@ struct metrics {
 	uint64_t notify_dropped;             /* messages given up (refused, queue
 	                                        full, unreadable) */
 	uint64_t slash[4];                   /* slash commands, by METRICS_SLASH_* */
-	/* ingest integrity (relay/fed/gossip.c, relay/fed/backfill.c) */
+	/* ingest integrity (relay/fed/ingest.c, relay/fed/backfill.c) */
 	uint64_t trust_rebuilds;             /* trust index rebuilds */
 	uint64_t trust_pooled;               /* non-members' trust events kept aside */
 	uint64_t trust_pool;                 /* gauge: envelopes in the pool */

@@ -33,13 +33,15 @@
  * counted by reason (ntarelay_backfill_refused_total). So whatever
  * arrives on a link, a relay sends at most BACKFILL_LINK_BYTES plus
  * BACKFILL_LINK_RATE bytes per second of answers on it.
+ *
+ * Loop thread only; the state lives in struct fed (fed->backfill).
  */
 #ifndef NTARELAY_RELAY_BACKFILL_H
 #define NTARELAY_RELAY_BACKFILL_H
 
 #include <stddef.h>
 
-#include "relay/relay.h"
+#include "relay/fed/fed.h"
 
 #define BACKFILL_MAX 1000       /* seqs asked for or answered per request */
 #define BACKFILL_BYTES 65536    /* envelope bytes answered per request */
@@ -50,22 +52,25 @@
 #define BACKFILL_DELAY_MS 1500  /* wait for stragglers before asking */
 
 /* A gap was recorded for key: ask for it soon (requests are coalesced). */
-void backfill_gap(struct relay *r, const unsigned char key[KEY_ID_LEN]);
+void backfill_gap(struct fed *fed, const unsigned char key[KEY_ID_LEN]);
 
 /* Ask for every recorded gap (at start and periodically). */
-void backfill_scan(struct relay *r);
+void backfill_scan(struct fed *fed);
 
 /* Is topic a backfill request or response of net? */
-bool backfill_is_request(const struct relay *r, const char *topic);
+bool backfill_is_request(const struct fed *fed, const char *topic);
 /* A response: *for_us tells whether it is addressed to this relay. */
-bool backfill_is_response(const struct relay *r, const char *topic, bool *for_us);
+bool backfill_is_response(const struct fed *fed, const char *topic, bool *for_us);
 
 /* Answer a request from another relay, received on link from, on that
  * link (NULL: every link). */
-void backfill_answer(struct relay *r, struct link *from, const char *topic,
+void backfill_answer(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len);
 
-/* Free the requesters' buckets (at exit). */
-void backfill_forget(void);
+/* The state (fed_new() creates it as fed->backfill: the gaps to ask for,
+ * the requesters' and links' budgets); NULL when out of memory. */
+struct backfill *backfill_new(void);
+/* Free fed->backfill (at exit); NULL state allowed. */
+void backfill_free(struct fed *fed);
 
 #endif

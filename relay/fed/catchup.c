@@ -9,8 +9,9 @@
 #include "proto/encoding.h"
 #include "relay/fed/backfill.h"
 #include "relay/fed/catchup.h"
+#include "relay/core/clock.h"
 #include "relay/core/log.h"
-#include "relay/relay.h"
+#include "relay/fed/fed.h"
 
 struct catchup {
 	bool done;
@@ -28,7 +29,7 @@ struct catchup {
 };
 
 struct behind_ctx {
-	struct relay *r;
+	struct fed *fed;
 	unsigned char last[KEY_ID_LEN];
 	bool has_last;
 	long keys;
@@ -49,20 +50,20 @@ count_behind(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
 		c->missing += hi - lo + 1;
 		return;
 	}
-	if (c->r->trust.tidx == NULL || !trust_index_lookup(c->r->trust.tidx, key, NULL, relay_now(), &a))
+	if (c->fed->trust->tidx == NULL || !trust_index_lookup(c->fed->trust->tidx, key, NULL, relay_now(), &a))
 		return;
 	c->missing += hi - lo + 1;
 	memcpy(c->last, key, KEY_ID_LEN);
 	c->has_last = true;
 	c->keys++;
 	if (c->ask)
-		backfill_gap(c->r, key);   /* only what is waited for */
+		backfill_gap(c->fed, key);   /* only what is waited for */
 }
 
 static void
-finish(struct relay *r, const char *why)
+finish(struct fed *fed, const char *why)
 {
-	struct catchup *c = r->catchup;
+	struct catchup *c = fed->catchup;
 
 	c->done = true;
 	log_notice("caught up: %s after %lld ms; decisions are signed from now on",
@@ -74,9 +75,9 @@ finish(struct relay *r, const char *why)
 static void
 tick(void *arg)
 {
-	struct relay *r = arg;
-	struct catchup *c = r->catchup;
-	struct behind_ctx b = { .r = r };
+	struct fed *fed = arg;
+	struct catchup *c = fed->catchup;
+	struct behind_ctx b = { .fed = fed };
 	char err[STORE_ERR_MAX];
 	long long ms = loop_now_ms();
 
@@ -85,9 +86,9 @@ tick(void *arg)
 		return;
 	if (relay_now() >= c->deadline) {
 		log_warn("sync_wait (%d s) passed with %ld member keys still missing "
-		    "recent history: deciding with what is held", r->cfg.sync_wait,
+		    "recent history: deciding with what is held", fed->cfg->sync_wait,
 		    c->behind);
-		finish(r, "sync_wait passed");
+		finish(fed, "sync_wait passed");
 		return;
 	}
 	if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS) {
@@ -96,13 +97,13 @@ tick(void *arg)
 			c->last_ask_ms = ms;
 			c->asks++;
 		}
-		if (store_behind_each(r->store, relay_now() - CATCHUP_HEARTBEAT_LIVE,
+		if (store_behind_each(fed->store, relay_now() - CATCHUP_HEARTBEAT_LIVE,
 		    CATCHUP_DEPTH, count_behind, &b, err) < 0) {
 			log_err("%s", err);
 		} else {
 			c->behind = b.keys;
 			if (b.keys == 0) {
-				finish(r, "every member's recent history is held");
+				finish(fed, "every member's recent history is held");
 				return;
 			}
 			if (c->progress_ms == 0 || b.missing < c->missing)
@@ -116,60 +117,60 @@ tick(void *arg)
 				    "(%ld member keys, %lld seqs) in %d ms", b.keys,
 				    b.missing, CATCHUP_STALL_MS);
 				log_warn("catch-up: %s: deciding with what is held", why);
-				finish(r, why);
+				finish(fed, why);
 				return;
 			}
 		}
 	}
-	c->timer = loop_timer_add(r->loop, 200, tick, r);
+	c->timer = loop_timer_add(fed->loop, 200, tick, fed);
 }
 
 int
-catchup_start(struct relay *r, void (*caught_up)(void *ctx), void *ctx)
+catchup_start(struct fed *fed, void (*caught_up)(void *ctx), void *ctx)
 {
 	struct catchup *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return -1;
-	r->catchup = c;
+	fed->catchup = c;
 	c->caught_up = caught_up;
 	c->caught_up_ctx = ctx;
 	c->started_ms = loop_now_ms();
-	c->deadline = relay_now() + r->cfg.sync_wait;
-	if (r->nlinks == 0 || r->cfg.sync_wait == 0) {
+	c->deadline = relay_now() + fed->cfg->sync_wait;
+	if (fed->nlinks == 0 || fed->cfg->sync_wait == 0) {
 		c->done = true;
 		return 0;
 	}
 	log_info("syncing: waiting up to %d s for the peers' recent history "
-	    "before signing decisions (sync_wait)", r->cfg.sync_wait);
-	c->timer = loop_timer_add(r->loop, 200, tick, r);
+	    "before signing decisions (sync_wait)", fed->cfg->sync_wait);
+	c->timer = loop_timer_add(fed->loop, 200, tick, fed);
 	return 0;
 }
 
 void
-catchup_stop(struct relay *r)
+catchup_stop(struct fed *fed)
 {
-	free(r->catchup);
-	r->catchup = NULL;
+	free(fed->catchup);
+	fed->catchup = NULL;
 }
 
 bool
-catchup_done(const struct relay *r)
+catchup_done(const struct fed *fed)
 {
-	return r->catchup == NULL || r->catchup->done;
+	return fed->catchup == NULL || fed->catchup->done;
 }
 
 void
-catchup_link_up(struct relay *r)
+catchup_link_up(struct fed *fed)
 {
-	if (r->catchup && r->catchup->first_up_ms == 0)
-		r->catchup->first_up_ms = loop_now_ms();
+	if (fed->catchup && fed->catchup->first_up_ms == 0)
+		fed->catchup->first_up_ms = loop_now_ms();
 }
 
 void
-catchup_text(const struct relay *r, char *buf, size_t len)
+catchup_text(const struct fed *fed, char *buf, size_t len)
 {
-	const struct catchup *c = r->catchup;
+	const struct catchup *c = fed->catchup;
 
 	if (c == NULL || c->done) {
 		snprintf(buf, len, "caught up");
@@ -182,14 +183,14 @@ catchup_text(const struct relay *r, char *buf, size_t len)
 }
 
 json_t *
-catchup_json(const struct relay *r)
+catchup_json(const struct fed *fed)
 {
-	const struct catchup *c = r->catchup;
+	const struct catchup *c = fed->catchup;
 	char msg[256];
 
 	if (c == NULL || c->done)
 		return NULL;
-	catchup_text(r, msg, sizeof(msg));
+	catchup_text(fed, msg, sizeof(msg));
 	return json_pack("{s:b,s:s,s:s,s:I,s:I}", "syncing", 1, "error", "syncing",
 	    "message", msg, "behind", (json_int_t)c->behind,
 	    "until", (json_int_t)c->deadline);

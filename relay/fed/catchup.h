@@ -24,7 +24,8 @@
  * stays so: a later partition is repaired by backfill and heartbeats, and
  * the quorum engine's incidents keep their hold meanwhile.
  *
- * Runs on the loop thread only.
+ * Runs on the loop thread only; the state lives in struct fed
+ * (fed->catchup).
  */
 #ifndef NTARELAY_RELAY_CATCHUP_H
 #define NTARELAY_RELAY_CATCHUP_H
@@ -34,7 +35,7 @@
 
 #include <jansson.h>
 
-struct relay;
+struct fed;
 
 #define CATCHUP_SETTLE_MS 1000
 #define CATCHUP_DEPTH 1000        /* BACKFILL_MAX: one request's worth */
@@ -45,20 +46,20 @@ struct relay;
 /* Start watching (after the links were created). caught_up(ctx) runs
  * once, when the relay catches up (not when it never needed to): the
  * quorum engine decides every zone then (wired by relay/main.c). */
-int catchup_start(struct relay *r, void (*caught_up)(void *ctx), void *ctx);
-void catchup_stop(struct relay *r);
+int catchup_start(struct fed *fed, void (*caught_up)(void *ctx), void *ctx);
+void catchup_stop(struct fed *fed);
 
 /* Caught up (or never needed to)? */
-bool catchup_done(const struct relay *r);
+bool catchup_done(const struct fed *fed);
 
 /* A link came up. */
-void catchup_link_up(struct relay *r);
+void catchup_link_up(struct fed *fed);
 
 /* While syncing: {"syncing":true,"error":"syncing","message":TEXT,
  * "behind":KEYS,"until":UNIXTIME}; NULL when caught up. New reference. */
-json_t *catchup_json(const struct relay *r);
+json_t *catchup_json(const struct fed *fed);
 
 /* One line for /healthz while syncing. */
-void catchup_text(const struct relay *r, char *buf, size_t len);
+void catchup_text(const struct fed *fed, char *buf, size_t len);
 
 #endif

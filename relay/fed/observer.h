@@ -9,7 +9,7 @@
  * below quorum/ and notify/ and never calls up into them.
  *
  * Every callback may be NULL. All run on the loop thread, inside the
- * loop turn's store transaction (relay/fed/publish.h gossip_begin/commit),
+ * loop turn's store transaction (relay/fed/publish.h publish_begin/commit),
  * in this order within a turn:
  *   event()      once per accepted event, own or a peer's, after store_put;
  *   flagged()    an origin was flagged for equivocation (or cleared);

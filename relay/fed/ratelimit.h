@@ -8,7 +8,7 @@
  *
  * The table never fails open: it grows to hold every id it is charged for,
  * so callers charge it only for ids whose number the trust database bounds
- * (relay/fed/gossip.c charges origins after the signature, the authorship and
+ * (relay/fed/ingest.c charges origins after the signature, the authorship and
  * the membership checks; relay/fed/backfill.c requesters that are member
  * keys). A bucket that has refilled to its burst is the same as no bucket:
  * only such buckets are dropped, when the table grows, so no bucket is

@@ -7,7 +7,7 @@
  * the struct to the quorum engine and to renewal. sign() signs `fields`
  * (stolen) as an event of `kind` with `lifetime` seconds, appends it to the
  * relay's chain, stores it and queues it for every link inside the loop
- * turn's transaction, exactly as gossip_own_id() did: 0 and the new id in
+ * turn's transaction, exactly as publish_own_id() does: 0 and the new id in
  * id_out (KEY_ID_LEN bytes, may be NULL), or -1 and why in why (may be
  * NULL). Refused (-1, nothing signed) while the store cannot write.
  * begin() opens the turn's transaction if it is not open yet.

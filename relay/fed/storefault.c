@@ -7,9 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "relay/fed/gossip.h"
+#include "relay/core/clock.h"
 #include "relay/core/log.h"
-#include "relay/relay.h"
+#include "relay/fed/fed.h"
+#include "relay/fed/ingest.h"
+#include "relay/fed/publish.h"
 #include "relay/fed/storefault.h"
 
 enum storefault_state {
@@ -108,28 +110,28 @@ queue_move(struct storefault_queue *dst, struct storefault_queue *src)
 /* ------------------------------------------------------------- state */
 
 bool
-storefault_writable(const struct relay *r)
+storefault_writable(const struct fed *fed)
 {
-	return r->storefault == NULL ||
-	    r->storefault->state != STOREFAULT_FAILED;
+	return fed->storefault == NULL ||
+	    fed->storefault->state != STOREFAULT_FAILED;
 }
 
 size_t
-storefault_held(const struct relay *r)
+storefault_held(const struct fed *fed)
 {
-	return r->storefault ? r->storefault->held.n : 0;
+	return fed->storefault ? fed->storefault->held.n : 0;
 }
 
 bool
-storefault_replaying(const struct relay *r)
+storefault_replaying(const struct fed *fed)
 {
-	return r->storefault && r->storefault->replaying;
+	return fed->storefault && fed->storefault->replaying;
 }
 
 void
-storefault_describe(const struct relay *r, char *why, size_t len)
+storefault_describe(const struct fed *fed, char *why, size_t len)
 {
-	const struct storefault *f = r->storefault;
+	const struct storefault *f = fed->storefault;
 	char when[32] = "?";
 	time_t t;
 	struct tm tm;
@@ -147,16 +149,16 @@ storefault_describe(const struct relay *r, char *why, size_t len)
 
 /* Keep a copy of a message in q, unless the held cap is reached. */
 static void
-keep(struct relay *r, struct storefault_queue *q, struct link *from,
+keep(struct fed *fed, struct storefault_queue *q, struct link *from,
     bool charged, const char *topic, const void *payload, size_t len)
 {
-	struct storefault *f = r->storefault;
+	struct storefault *f = fed->storefault;
 	size_t tlen = strlen(topic), bytes = tlen + 1 + len;
 	struct storefault_msg m = { from, charged, NULL, NULL, len };
 
 	if (f->journal.bytes + f->held.bytes + bytes > STOREFAULT_HELD_MAX ||
 	    (m.topic = malloc(bytes)) == NULL) {
-		r->metrics.store_held_dropped++;
+		fed->metrics->store_held_dropped++;
 		if (!f->warned_full)
 			log_err("store: cannot keep more events for a retry (%zu bytes "
 			    "held, at most %d, or out of memory): events are dropped "
@@ -171,37 +173,37 @@ keep(struct relay *r, struct storefault_queue *q, struct link *from,
 	m.payload = m.topic + tlen + 1;
 	if (queue_push(q, &m, bytes) != 0) {
 		free(m.topic);
-		r->metrics.store_held_dropped++;
+		fed->metrics->store_held_dropped++;
 		log_err("store: out of memory keeping an event for a retry");
 	}
 }
 
 void
-storefault_journal(struct relay *r, struct link *from, const char *topic,
+storefault_journal(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len)
 {
-	if (r->storefault)
-		keep(r, &r->storefault->journal, from, true, topic, payload, len);
+	if (fed->storefault)
+		keep(fed, &fed->storefault->journal, from, true, topic, payload, len);
 }
 
 void
-storefault_hold(struct relay *r, struct link *from, const char *topic,
+storefault_hold(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len)
 {
-	if (r->storefault)
-		keep(r, &r->storefault->held, from, false, topic, payload, len);
+	if (fed->storefault)
+		keep(fed, &fed->storefault->held, from, false, topic, payload, len);
 }
 
 static void retry(void *arg);
 
 static void
-schedule(struct relay *r)
+schedule(struct fed *fed)
 {
-	struct storefault *f = r->storefault;
+	struct storefault *f = fed->storefault;
 
 	if (f->timer)
 		return;
-	f->timer = loop_timer_add(r->loop, f->backoff_ms, retry, r);
+	f->timer = loop_timer_add(fed->loop, f->backoff_ms, retry, fed);
 	if (f->timer < 0)
 		f->timer = 0;
 	f->backoff_ms = f->backoff_ms * 2 > STOREFAULT_RETRY_MAX_MS ?
@@ -209,20 +211,20 @@ schedule(struct relay *r)
 }
 
 void
-storefault_failed(struct relay *r, const char *cause)
+storefault_failed(struct fed *fed, const char *cause)
 {
-	struct storefault *f = r->storefault;
+	struct storefault *f = fed->storefault;
 	bool was_writable;
 
 	if (f == NULL || f->state == STOREFAULT_FAILED)
 		return;
-	r->metrics.store_write_failures++;
+	fed->metrics->store_write_failures++;
 	was_writable = f->state == STOREFAULT_WRITABLE;
 	f->state = STOREFAULT_FAILED;
 	snprintf(f->cause, sizeof(f->cause), "%s", cause && cause[0] ? cause :
 	    "a write failed");
-	for (size_t i = 0; i < r->nlinks; i++)
-		link_pause(r->links[i]);
+	for (size_t i = 0; i < fed->nlinks; i++)
+		link_pause(fed->links[i]);
 	if (was_writable) {
 		f->since = relay_now();
 		f->warned_full = false;
@@ -232,13 +234,13 @@ storefault_failed(struct relay *r, const char *cause)
 		    "answers 503 until a write succeeds", f->cause,
 		    STOREFAULT_RETRY_MIN_MS / 1000, STOREFAULT_RETRY_MAX_MS / 1000);
 	}
-	schedule(r);
+	schedule(fed);
 }
 
 void
-storefault_turn_end(struct relay *r, bool committed, const char *cause)
+storefault_turn_end(struct fed *fed, bool committed, const char *cause)
 {
-	struct storefault *f = r->storefault;
+	struct storefault *f = fed->storefault;
 	int lost;
 
 	if (f == NULL)
@@ -251,18 +253,18 @@ storefault_turn_end(struct relay *r, bool committed, const char *cause)
 			log_notice("store: writable again after %lld s (%s); resuming "
 			    "the links", relay_now() - f->since, f->cause);
 			f->cause[0] = '\0';
-			for (size_t i = 0; i < r->nlinks; i++)
-				link_resume(r->links[i]);
+			for (size_t i = 0; i < fed->nlinks; i++)
+				link_resume(fed->links[i]);
 		}
 		return;
 	}
-	storefault_failed(r, cause);
+	storefault_failed(fed, cause);
 	if ((lost = queue_move(&f->held, &f->journal)) > 0) {
-		r->metrics.store_held_dropped += (uint64_t)lost;
+		fed->metrics->store_held_dropped += (uint64_t)lost;
 		log_err("store: out of memory holding %d events for a retry (peers "
 		    "keep them: backfill asks for them later)", lost);
 	}
-	schedule(r);
+	schedule(fed);
 }
 
 /*
@@ -273,8 +275,8 @@ storefault_turn_end(struct relay *r, bool committed, const char *cause)
 static void
 retry(void *arg)
 {
-	struct relay *r = arg;
-	struct storefault *f = r->storefault;
+	struct fed *fed = arg;
+	struct storefault *f = fed->storefault;
 	struct storefault_queue q = f->held, rest = { 0 };
 	char err[STORE_ERR_MAX];
 	size_t i;
@@ -282,52 +284,53 @@ retry(void *arg)
 	f->timer = 0;
 	memset(&f->held, 0, sizeof(f->held));
 	f->state = STOREFAULT_RETRYING;
-	gossip_begin(r);
+	publish_begin(fed);
 	for (i = 0; i < q.n && f->state == STOREFAULT_RETRYING &&
-	    store_in_transaction(r->store) && !store_faulted(r->store, NULL, 0);
+	    store_in_transaction(fed->store) && !store_faulted(fed->store, NULL, 0);
 	    i++) {
 		f->replaying = q.v[i].charged;
-		gossip_ingest(r, q.v[i].from, q.v[i].topic, q.v[i].payload,
+		ingest_message(fed, q.v[i].from, q.v[i].topic, q.v[i].payload,
 		    q.v[i].len);
 		f->replaying = false;
 	}
 	/* With nothing to replay, a write of our own tells whether the store
 	 * writes again. */
-	if (q.n == 0 && store_in_transaction(r->store) &&
-	    store_counters_save(r->store, &r->metrics, err) != 0 &&
-	    !store_faulted(r->store, NULL, 0))
-		storefault_failed(r, err);
-	if (!store_in_transaction(r->store))
-		storefault_failed(r, "cannot begin a transaction");
+	if (q.n == 0 && store_in_transaction(fed->store) &&
+	    store_counters_save(fed->store, fed->metrics, err) != 0 &&
+	    !store_faulted(fed->store, NULL, 0))
+		storefault_failed(fed, err);
+	if (!store_in_transaction(fed->store))
+		storefault_failed(fed, "cannot begin a transaction");
 	for (size_t j = 0; j < i; j++)
 		free(q.v[j].topic);  /* replayed: journaled again if accepted */
 	for (size_t j = i; j < q.n; j++)
 		queue_push(&rest, &q.v[j], strlen(q.v[j].topic) + 1 + q.v[j].len);
 	free(q.v);
-	gossip_commit(r);
+	publish_commit(fed);
 	if (rest.n && queue_move(&f->held, &rest) > 0)
 		log_err("store: out of memory holding events for a retry");
 	queue_free(&rest);
 	if (f->state == STOREFAULT_RETRYING) {
 		/* nothing was written (no transaction): try again later */
 		f->state = STOREFAULT_FAILED;
-		schedule(r);
+		schedule(fed);
 	}
 }
 
-int
-storefault_start(struct relay *r)
+struct storefault *
+storefault_new(void)
 {
-	if ((r->storefault = calloc(1, sizeof(*r->storefault))) == NULL)
-		return -1;
-	r->storefault->backoff_ms = STOREFAULT_RETRY_MIN_MS;
-	return 0;
+	struct storefault *f = calloc(1, sizeof(*f));
+
+	if (f)
+		f->backoff_ms = STOREFAULT_RETRY_MIN_MS;
+	return f;
 }
 
 void
-storefault_stop(struct relay *r)
+storefault_free(struct fed *fed)
 {
-	struct storefault *f = r->storefault;
+	struct storefault *f = fed->storefault;
 
 	if (f == NULL)
 		return;
@@ -336,9 +339,9 @@ storefault_stop(struct relay *r)
 		    "keep them: backfill asks for them after the restart)",
 		    f->held.n);
 	if (f->timer)
-		loop_timer_cancel(r->loop, f->timer);
+		loop_timer_cancel(fed->loop, f->timer);
 	queue_free(&f->journal);
 	queue_free(&f->held);
 	free(f);
-	r->storefault = NULL;
+	fed->storefault = NULL;
 }

@@ -29,7 +29,7 @@
  * It must never drop an acknowledged event without a log line and a
  * counter, and never let a turn that failed to commit publish anything.
  *
- * Loop thread only; the state lives in struct relay (r->storefault).
+ * Loop thread only; the state lives in struct fed (fed->storefault).
  */
 #ifndef NTARELAY_RELAY_STOREFAULT_H
 #define NTARELAY_RELAY_STOREFAULT_H
@@ -41,47 +41,50 @@
 #define STOREFAULT_RETRY_MIN_MS 1000
 #define STOREFAULT_RETRY_MAX_MS 10000
 
-struct relay;
+struct fed;
 struct link;
+struct storefault;
 
-/* Allocate the state (r->storefault); 0 or -1 (out of memory). */
-int storefault_start(struct relay *r);
-/* Free it, with whatever is still held (logged); NULL state allowed. */
-void storefault_stop(struct relay *r);
+/* The state (fed_new() creates it as fed->storefault); NULL when out of
+ * memory. */
+struct storefault *storefault_new(void);
+/* Free fed->storefault, with whatever is still held (logged); NULL state
+ * allowed. */
+void storefault_free(struct fed *fed);
 
 /* False from a write failure until a retry commits. */
-bool storefault_writable(const struct relay *r);
+bool storefault_writable(const struct fed *fed);
 
 /* For /healthz: "the store cannot write since 2026-..Z: CAUSE; N events
  * held for retry; links paused". */
-void storefault_describe(const struct relay *r, char *why, size_t len);
+void storefault_describe(const struct fed *fed, char *why, size_t len);
 
 /* Events held for retry (gauge). */
-size_t storefault_held(const struct relay *r);
+size_t storefault_held(const struct fed *fed);
 
 /*
  * An event of this turn (from link `from`, NULL: local) passed the checks
  * that charge its rate and is about to be stored: keep a copy until the
  * turn commits. Borrowed arguments.
  */
-void storefault_journal(struct relay *r, struct link *from, const char *topic,
+void storefault_journal(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len);
 
 /* A message that arrived while the store cannot write: held as it is (its
  * checks, rate included, run when it is replayed). Borrowed arguments. */
-void storefault_hold(struct relay *r, struct link *from, const char *topic,
+void storefault_hold(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len);
 
 /* True while a held event whose rate was already charged is replayed. */
-bool storefault_replaying(const struct relay *r);
+bool storefault_replaying(const struct fed *fed);
 
 /* A write failed (cause: the store's or the trust database's words):
  * pause the links now, count it, log when the state changes. */
-void storefault_failed(struct relay *r, const char *cause);
+void storefault_failed(struct fed *fed, const char *cause);
 
 /* The turn's transaction ended: committed (the journal is forgotten; a
  * retry that commits makes the store writable again) or rolled back (the
  * journal is held, and a retry is scheduled). */
-void storefault_turn_end(struct relay *r, bool committed, const char *cause);
+void storefault_turn_end(struct fed *fed, bool committed, const char *cause);
 
 #endif

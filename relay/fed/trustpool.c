@@ -3,7 +3,7 @@
  *
  * A linear search for duplicates: the pool is small, and an envelope
  * reaches it only after its signature verified within its link's junk
- * budget (relay/fed/gossip.c), so the search is not the expensive part.
+ * budget (relay/fed/ingest.c), so the search is not the expensive part.
  */
 #include <stdlib.h>
 #include <string.h>

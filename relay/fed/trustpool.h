@@ -5,7 +5,7 @@
  * A vouch, unvouch, key_cert or key_revoke whose signature verified and
  * whose key authors its origin, but whose operator is not a member, cannot
  * count: it is not imported into the trust database, not stored and not
- * forwarded (relay/fed/gossip.h). The operator may become a member later (a
+ * forwarded (relay/fed/ingest.h). The operator may become a member later (a
  * second vouch), so the envelope waits here. The pool is bounded: at most
  * its capacity, the oldest envelope evicted first (counted). When the
  * members change, the relay offers the pool to ingest again, oldest first

@@ -6,23 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "relay/fed/gossip.h"
-#include "relay/core/log.h"
 #include "lib/probe.h"
+#include "relay/core/clock.h"
+#include "relay/core/log.h"
+#include "relay/fed/publish.h"
 #include "relay/fed/watch.h"
 
 struct zone_watch {
-	struct relay *r;
+	struct watch *w;
 	char zone[ZONE_TEXT_MAX + 1];
-	const char *names[CONFIG_WATCH_NAMES_MAX]; /* in r->cfg */
+	const char *names[CONFIG_WATCH_NAMES_MAX]; /* in fed->cfg */
 	size_t nnames;
 	bool probing;
 	char last[512];           /* what the last observation said */
 	long long last_emit;
 };
 
-static struct {
-	struct relay *r;
+struct watch {
+	struct fed *fed;
+	const bool *draining;     /* the relay drains: probe no more */
 	struct probe *probe;
 	int fds[PROBE_FDS_MAX];   /* the probe's descriptors, as watched */
 	int nfds;
@@ -30,7 +32,7 @@ static struct {
 	long long timer_due;      /* loop_now_ms() */
 	struct zone_watch *zones;
 	size_t n;
-} w;
+};
 
 static void on_probe_fd(void *arg, int fd, short revents);
 static void on_probe_timer(void *arg);
@@ -51,26 +53,26 @@ fd_in(int fd, const int *fds, int n)
  * source opens (and watches) one under the same number.
  */
 static void
-watch_sync(void)
+watch_sync(struct watch *w)
 {
-	int fds[PROBE_FDS_MAX], n = probe_fds(w.probe, fds, PROBE_FDS_MAX);
-	int ms = probe_timeout(w.probe);
+	int fds[PROBE_FDS_MAX], n = probe_fds(w->probe, fds, PROBE_FDS_MAX);
+	int ms = probe_timeout(w->probe);
 
-	for (int i = 0; i < w.nfds; i++)
-		if (!fd_in(w.fds[i], fds, n))
-			loop_fd_del(w.r->loop, w.fds[i]);
+	for (int i = 0; i < w->nfds; i++)
+		if (!fd_in(w->fds[i], fds, n))
+			loop_fd_del(w->fed->loop, w->fds[i]);
 	for (int i = 0; i < n; i++)
-		if (!fd_in(fds[i], w.fds, w.nfds))
-			loop_fd_add(w.r->loop, fds[i], POLLIN, on_probe_fd, NULL);
-	memcpy(w.fds, fds, sizeof(fds));
-	w.nfds = n;
-	if (ms >= 0 && (w.timer == 0 || loop_now_ms() + ms < w.timer_due)) {
-		if (w.timer > 0)
-			loop_timer_cancel(w.r->loop, w.timer);
-		w.timer = loop_timer_add(w.r->loop, ms, on_probe_timer, NULL);
-		w.timer_due = loop_now_ms() + ms;
-		if (w.timer < 0)
-			w.timer = 0;
+		if (!fd_in(fds[i], w->fds, w->nfds))
+			loop_fd_add(w->fed->loop, fds[i], POLLIN, on_probe_fd, w);
+	memcpy(w->fds, fds, sizeof(fds));
+	w->nfds = n;
+	if (ms >= 0 && (w->timer == 0 || loop_now_ms() + ms < w->timer_due)) {
+		if (w->timer > 0)
+			loop_timer_cancel(w->fed->loop, w->timer);
+		w->timer = loop_timer_add(w->fed->loop, ms, on_probe_timer, w);
+		w->timer_due = loop_now_ms() + ms;
+		if (w->timer < 0)
+			w->timer = 0;
 	}
 }
 
@@ -112,95 +114,102 @@ on_result(void *arg, json_t *obs)
 		    json_string_value(json_object_get(obs, "reason")));
 	snprintf(z->last, sizeof(z->last), "%s", now_says);
 	z->last_emit = now;
-	gossip_own(z->r, KIND_OBSERVATION, obs, WATCH_OBS_LIFETIME); /* steals */
+	publish_own(z->w->fed, KIND_OBSERVATION, obs, WATCH_OBS_LIFETIME); /* steals */
 }
 
 static void
 on_timer(void *arg)
 {
 	struct zone_watch *z = arg;
+	struct watch *w = z->w;
 
-	loop_timer_add(z->r->loop, z->r->cfg.probe_interval * 1000L, on_timer, z);
-	if (z->probing || z->r->draining)
+	loop_timer_add(w->fed->loop, w->fed->cfg->probe_interval * 1000L, on_timer, z);
+	if (z->probing || *w->draining)
 		return;
-	if (probe_zone(w.probe, z->zone, z->names, z->nnames, on_result, z) != 0)
+	if (probe_zone(w->probe, z->zone, z->names, z->nnames, on_result, z) != 0)
 		log_warn("watch %s: the probe could not start", z->zone);
 	else
 		z->probing = true;
-	watch_sync();
+	watch_sync(w);
 }
 
 static void
 on_probe_fd(void *arg, int fd, short revents)
 {
-	(void)arg;
+	struct watch *w = arg;
+
 	(void)fd;
 	(void)revents;
-	probe_process(w.probe);
-	watch_sync();
+	probe_process(w->probe);
+	watch_sync(w);
 }
 
 /* A retransmission or the end of an SOA phase is due. */
 static void
 on_probe_timer(void *arg)
 {
-	(void)arg;
-	w.timer = 0;
-	probe_process(w.probe);
-	watch_sync();
+	struct watch *w = arg;
+
+	w->timer = 0;
+	probe_process(w->probe);
+	watch_sync(w);
 }
 
-int
-watch_start(struct relay *r)
+struct watch *
+watch_new(struct fed *fed, const bool *draining)
 {
+	const struct relay_config *cfg = fed->cfg;
+	struct watch *w = calloc(1, sizeof(*w));
 	char err[256];
 
-	if (r->cfg.nwatch == 0)
-		return 0;
-	w.probe = probe_new(r->cfg.probe_trust_anchor[0] ? r->cfg.probe_trust_anchor :
-	    NULL, r->cfg.probe_forward[0] ? r->cfg.probe_forward : NULL, err,
+	if (w == NULL)
+		return NULL;
+	w->fed = fed;
+	w->draining = draining;
+	if (cfg->nwatch == 0)
+		return w;
+	w->probe = probe_new(cfg->probe_trust_anchor[0] ? cfg->probe_trust_anchor :
+	    NULL, cfg->probe_forward[0] ? cfg->probe_forward : NULL, err,
 	    sizeof(err));
-	if (w.probe == NULL) {
+	if (w->probe == NULL) {
 		log_err("probe: %s", err);
-		return -1;
+		watch_free(w);
+		return NULL;
 	}
-	probe_set_vantage(w.probe, key_secret_public(r->key)->name);
-	if ((w.zones = calloc(r->cfg.nwatch, sizeof(*w.zones))) == NULL)
-		return -1;
-	w.n = r->cfg.nwatch;
-	w.r = r;
-	w.nfds = 0;
-	w.timer = 0;
-	watch_sync();
-	for (size_t i = 0; i < w.n; i++) {
-		struct zone_watch *z = &w.zones[i];
-		z->r = r;
-		snprintf(z->zone, sizeof(z->zone), "%s", r->cfg.watch[i]);
-		for (size_t k = 0; k < r->cfg.watch_nnames[i] &&
+	probe_set_vantage(w->probe, key_secret_public(fed->key)->name);
+	if ((w->zones = calloc(cfg->nwatch, sizeof(*w->zones))) == NULL) {
+		watch_free(w);
+		return NULL;
+	}
+	w->n = cfg->nwatch;
+	watch_sync(w);
+	for (size_t i = 0; i < w->n; i++) {
+		struct zone_watch *z = &w->zones[i];
+		z->w = w;
+		snprintf(z->zone, sizeof(z->zone), "%s", cfg->watch[i]);
+		for (size_t k = 0; k < cfg->watch_nnames[i] &&
 		    k < CONFIG_WATCH_NAMES_MAX; k++)
 			z->names[z->nnames++] =
-			    r->cfg.watch_names[r->cfg.watch_name0[i] + k];
+			    cfg->watch_names[cfg->watch_name0[i] + k];
 		/* spread the first probes over the first interval */
-		loop_timer_add(r->loop, (long)(i * 1000L * r->cfg.probe_interval / w.n) + 100,
-		    on_timer, z);
+		loop_timer_add(fed->loop, (long)(i * 1000L * cfg->probe_interval / w->n) +
+		    100, on_timer, z);
 	}
-	log_info("watching %zu zones every %d s%s%s", w.n, r->cfg.probe_interval,
-	    r->cfg.probe_forward[0] ? " through " : "", r->cfg.probe_forward);
-	return 0;
+	log_info("watching %zu zones every %d s%s%s", w->n, cfg->probe_interval,
+	    cfg->probe_forward[0] ? " through " : "", cfg->probe_forward);
+	return w;
 }
 
 void
-watch_stop(void)
+watch_free(struct watch *w)
 {
-	for (int i = 0; w.r != NULL && i < w.nfds; i++)
-		loop_fd_del(w.r->loop, w.fds[i]);
-	w.nfds = 0;
-	if (w.r != NULL && w.timer > 0)
-		loop_timer_cancel(w.r->loop, w.timer);
-	w.timer = 0;
-	probe_free(w.probe);
-	w.probe = NULL;
-	free(w.zones);
-	w.zones = NULL;
-	w.n = 0;
+	if (w == NULL)
+		return;
+	for (int i = 0; i < w->nfds; i++)
+		loop_fd_del(w->fed->loop, w->fds[i]);
+	if (w->timer > 0)
+		loop_timer_cancel(w->fed->loop, w->timer);
+	probe_free(w->probe);
+	free(w->zones);
+	free(w);
 }

@@ -25,14 +25,14 @@ healthy(void *ctx, char *why, size_t len)
 
 	/* first: a store that cannot write is why the links are down, and
 	 * what to fix */
-	if (!storefault_writable(r)) {
-		storefault_describe(r, why, len);
+	if (!storefault_writable(r->fed)) {
+		storefault_describe(r->fed, why, len);
 		return false;
 	}
 	/* then not caught up: it is what a resolver must not act on, and its
 	 * text says when no link came up yet */
-	if (!catchup_done(r)) {
-		catchup_text(r, why, len);
+	if (!catchup_done(r->fed)) {
+		catchup_text(r->fed, why, len);
 		return false;
 	}
 	for (size_t i = 0; i < r->nlinks; i++)
@@ -156,8 +156,8 @@ metrics(void *ctx)
 	/* the last count known while the store cannot answer */
 	if (n >= 0)
 		r->metrics.stored_events = (uint64_t)n;
-	r->metrics.store_writable = storefault_writable(r) ? 1 : 0;
-	r->metrics.store_held = storefault_held(r);
+	r->metrics.store_writable = storefault_writable(r->fed) ? 1 : 0;
+	r->metrics.store_held = storefault_held(r->fed);
 	r->metrics.nlinks = r->nlinks;
 	for (size_t i = 0; i < r->nlinks; i++) {
 		long d = store_outbox_depth(r->store, link_store_id(r->links[i]));

@@ -44,7 +44,7 @@
 #include "proto/kind.h"
 #include "relay/http/control.h"
 #include "relay/quorum/decide.h"
-#include "relay/fed/gossip.h"
+#include "relay/fed/publish.h"
 #include "relay/core/log.h"
 #include "relay/quorum/renew.h"
 #include "relay/fed/storefault.h"
@@ -90,7 +90,7 @@ unwritable(struct relay *r, json_t **reply)
 {
 	char why[STORE_ERR_MAX + 64];
 
-	storefault_describe(r, why, sizeof(why));
+	storefault_describe(r->fed, why, sizeof(why));
 	return refuse(r, reply, 503, "store_unwritable", "%s; nothing was signed "
 	    "or kept: submit again when GET /healthz answers ok", why);
 }
@@ -116,18 +116,18 @@ clear_equivocation(struct relay *r, const char *body, size_t len, json_t **reply
 		return refuse(r, reply, 400, "bad_request", "%s", "expected "
 		    "{\"key\": KEYID} (64 hex digits)");
 	}
-	if (!storefault_writable(r)) {
+	if (!storefault_writable(r->fed)) {
 		json_decref(f);
 		return unwritable(r, reply);
 	}
-	gossip_begin(r);
+	publish_begin(r->fed);
 	if ((rc = store_clear_equivocation(r->store, key, err)) < 0) {
 		json_decref(f);
-		if (gossip_commit(r) != 0)
+		if (publish_commit(r->fed) != 0)
 			return unwritable(r, reply);
 		return refuse(r, reply, 500, "internal", "%s", err);
 	}
-	if (gossip_commit(r) != 0) {
+	if (publish_commit(r->fed) != 0) {
 		json_decref(f);
 		return unwritable(r, reply);
 	}
@@ -167,7 +167,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		return refuse(r, reply, 404, "not_found", "'%s' cannot be "
 		    "submitted (assessment, zone_statement, withdraw, observation)",
 		    what);
-	if (!storefault_writable(r))
+	if (!storefault_writable(r->fed))
 		return unwritable(r, reply);
 	f = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(f)) {
@@ -248,7 +248,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	}
 	if (lifetime > kind_max_lifetime(kind))
 		lifetime = (long)kind_max_lifetime(kind);
-	gossip_begin(r);
+	publish_begin(r->fed);
 	zone = json_string_value(json_object_get(f, "zone"));
 	/* an assessment or statement counts for the failure it judged: the
 	 * relay names it in refs unless the submitter did */
@@ -263,13 +263,13 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	if (kind == KIND_WITHDRAW && json_is_string(json_object_get(f, "target")))
 		snprintf(target, sizeof(target), "%s",
 		    json_string_value(json_object_get(f, "target")));
-	if (gossip_own_id(r, kind, f, lifetime, id, why, sizeof(why)) != 0) {
+	if (publish_own_id(r->fed, kind, f, lifetime, id, why, sizeof(why)) != 0) {
 		json_decref(judged);
 		/* why is "name: text" for a protocol refusal, "" otherwise */
 		char name[40] = "refused";
 		const char *colon = strchr(why, ':');
 
-		if (gossip_commit(r) != 0 || !storefault_writable(r))
+		if (publish_commit(r->fed) != 0 || !storefault_writable(r->fed))
 			return unwritable(r, reply);
 		if (why[0] == '\0')
 			return refuse(r, reply, 500, "internal", "%s",
@@ -287,7 +287,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	if (kind == KIND_WITHDRAW && target[0])
 		renew_withdrawn(r, target);
 	/* stored for good before the answer says so */
-	if (gossip_commit(r) != 0)
+	if (publish_commit(r->fed) != 0)
 		return unwritable(r, reply);
 	r->metrics.submissions++;
 	encoding_hex_encode(id, KEY_ID_LEN, idhex);

@@ -10,7 +10,7 @@
  * and every call below accepts NULL and does nothing.
  *
  * Runs on the loop thread only; the queue rows are written in the loop
- * turn's transaction (relay/fed/gossip.h), so a message is queued if and only
+ * turn's transaction (relay/fed/publish.h), so a message is queued if and only
  * if the event or decision behind it was stored.
  */
 #ifndef NTARELAY_RELAY_NOTIFY_H

@@ -25,7 +25,7 @@
 #include "proto/event.h"
 #include "relay/fed/catchup.h"
 #include "relay/quorum/decide.h"
-#include "relay/fed/gossip.h"
+#include "relay/fed/publish.h"
 #include "relay/quorum/incident.h"
 #include "relay/core/log.h"
 #include "relay/notify/notify.h"
@@ -787,7 +787,7 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
 	z->recovering = e->res.recovering && st == QS_NTA_RECOMMENDED;
 	z->lifetime = st == QS_NTA_RECOMMENDED ? e->res.lifetime : 0;
 	z->nta_until = st == QS_NTA_RECOMMENDED ? e->res.nta_until : 0;
-	if (gossip_own_id(r, KIND_DECISION, json_incref(fields),
+	if (publish_own_id(r->fed, KIND_DECISION, json_incref(fields),
 	    DECISION_LIFETIME, id, NULL, 0) == 0) {
 		memcpy(z->event, id, KEY_ID_LEN);
 		z->has_event = true;
@@ -911,7 +911,7 @@ flush(struct relay *r, bool force)
 
 	/* syncing, or the store cannot write: nothing is signed; the zones
 	 * stay marked until it can (relay/fed/catchup.h, relay/fed/storefault.h) */
-	if (d == NULL || !catchup_done(r) || !storefault_writable(r))
+	if (d == NULL || !catchup_done(r->fed) || !storefault_writable(r->fed))
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = d->v[i];
@@ -967,8 +967,8 @@ tick(void *arg)
 	struct relay *r = arg;
 
 	/* no transaction when there is nothing to do */
-	if (catchup_done(r) && anything_due(r)) {
-		gossip_begin(r);
+	if (catchup_done(r->fed) && anything_due(r)) {
+		publish_begin(r->fed);
 		decide_flush(r);
 	}
 	loop_timer_add(r->loop, TICK_MS, tick, r);
@@ -1355,7 +1355,7 @@ decide_zones_json(struct relay *r)
 	long long now = relay_now();
 	json_t *zones = json_array(), *out, *sync;
 
-	if ((sync = catchup_json(r)) != NULL) {
+	if ((sync = catchup_json(r->fed)) != NULL) {
 		json_object_set_new(sync, "now", json_integer(now));
 		json_object_set_new(sync, "relay", hexj(r->origin));
 		json_object_set_new(sync, "count", json_integer(0));
@@ -1365,7 +1365,7 @@ decide_zones_json(struct relay *r)
 	/* zones that wait for their evaluation (the budget, the tick) are
 	 * evaluated now: the list agrees with GET /v1/zones/{zone}; the others
 	 * are served from their last evaluation */
-	gossip_begin(r);
+	publish_begin(r->fed);
 	flush(r, true);
 	for (size_t i = 0; d && zones && i < d->n; i++)
 		if (d->v[i]->summary != NULL)
@@ -1452,7 +1452,7 @@ decide_zone_json(struct relay *r, const char *zone)
 	json_t *doc, *hist, *incs, *stmt = json_null(), *sync;
 	long long now = relay_now();
 
-	if ((sync = catchup_json(r)) != NULL) {
+	if ((sync = catchup_json(r->fed)) != NULL) {
 		json_object_set_new(sync, "zone", json_string(zone));
 		json_object_set_new(sync, "state", json_string("syncing"));
 		return sync;

@@ -23,7 +23,7 @@
 #include "proto/encoding.h"
 #include "proto/envelope.h"
 #include "relay/quorum/decide.h"
-#include "relay/fed/gossip.h"
+#include "relay/fed/publish.h"
 #include "relay/core/log.h"
 #include "relay/quorum/renew.h"
 #include "relay/fed/storefault.h"
@@ -145,7 +145,7 @@ renew_one(struct relay *r, struct event *ev, void *arg)
 	    "lifetime", (json_int_t)left, "refs", refs, "x_renewal_of", orighex);
 	if ((note = event_str(ev, "note")) != NULL)
 		json_object_set_new(f, "note", json_string(note));
-	if (gossip_own_id(r, KIND_ASSESSMENT, f, left < kind_max_lifetime(
+	if (publish_own_id(r->fed, KIND_ASSESSMENT, f, left < kind_max_lifetime(
 	    KIND_ASSESSMENT) ? (long)left : (long)kind_max_lifetime(KIND_ASSESSMENT),
 	    NULL, why, sizeof(why)) != 0)
 		log_err("renew: assessment of %s (%.16s...): %s", ev->zone, orighex,
@@ -163,9 +163,9 @@ tick(void *arg)
 
 	loop_timer_add(r->loop, RENEW_TICK_MS, tick, r);
 	/* what is due now is due at the first tick the store writes again */
-	if (!storefault_writable(r))
+	if (!storefault_writable(r->fed))
 		return;
-	gossip_begin(r);
+	publish_begin(r->fed);
 	each_own(r, NULL, renew_one, &s);
 }
 
@@ -191,7 +191,7 @@ withdraw_renewal(struct relay *r, struct event *ev, void *arg)
 	    memcmp(ev->id, c->target, KEY_ID_LEN) == 0 ||
 	    decide_withdrawn(r, ev->id, ev->origin))
 		return;
-	if (gossip_own(r, KIND_WITHDRAW, json_pack("{s:s,s:s}", "target",
+	if (publish_own(r->fed, KIND_WITHDRAW, json_pack("{s:s,s:s}", "target",
 	    encoding_hex_encode(ev->id, KEY_ID_LEN, h), "note",
 	    "withdrawn with the assessment it renews"), 7 * 86400) == 0)
 		log_info("renew: withdrew the renewal %s with its original", h);

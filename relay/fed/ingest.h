@@ -1,8 +1,8 @@
 /*
- * relay/fed/gossip.h — what the relay does with events: receive, check,
- * store, forward.
+ * relay/fed/ingest.h — the receive pipeline: check, store, announce and
+ * forward what a link (or the relay itself) hands in.
  *
- * Incoming (gossip_ingest), in this order, each step counted and each
+ * Incoming (ingest_message()), in this order, each step counted and each
  * rejection logged with the event id and reason. Nothing is charged,
  * flagged, stored or forwarded before the event's origin is proven by its
  * key (steps 9 and 10):
@@ -43,61 +43,44 @@
  *      for a key another member holds is logged as a possible attack and
  *      counted (ntarelay_cert_conflicts_total);
  *  14. store, with an outbox row for every other link;
- *  15. forward the identical bytes once to every other link (never back
- *      to the link it came from).
+ *  15. announce it to the observers (relay/fed/observer.h: the quorum
+ *      engine, the notifier) and forward the identical bytes once to every
+ *      other link (never back to the link it came from), when the turn
+ *      commits (relay/fed/publish.h).
+ * A gap in the signer's chain (and every backfill response) makes
+ * backfill ask for the rest (relay/fed/backfill.h).
+ *
+ * Loop thread only; the state lives in struct fed (relay/fed/fed.h).
  */
-#ifndef NTARELAY_RELAY_GOSSIP_H
-#define NTARELAY_RELAY_GOSSIP_H
+#ifndef NTARELAY_RELAY_FED_INGEST_H
+#define NTARELAY_RELAY_FED_INGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "relay/relay.h"
+#include "proto/event.h"
+#include "proto/kind.h"
+#include "relay/fed/fed.h"
 
 /* A message from link `from` (NULL: submitted locally). */
-void gossip_ingest(struct relay *r, struct link *from, const char *topic,
+void ingest_message(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len);
 
 /* Offer the kept-aside trust events again (the members changed; called
  * at the end of the loop turn). */
-void gossip_offer_pool(struct relay *r);
+void ingest_offer_pool(struct fed *fed);
 
-/* Publish link l's outbox (it just came up). */
-void gossip_flush(struct relay *r, struct link *l);
-
-/* The broker of l acknowledged row: drop it from l's outbox. */
-void gossip_acked(struct relay *r, struct link *l, long long row);
+/* vouch, unvouch, key_cert, key_revoke: the kinds the trust database
+ * imports. */
+bool ingest_is_trust_kind(enum kind k);
 
 /*
- * Sign a payload of the relay's own (kind fields in `fields`, stolen; the
- * header is filled here: v, net, kind, origin, key, seq, prev, ts, exp,
- * refs), append it to the relay's chain, store it with an outbox row for
- * every link and publish it. lifetime in seconds (0 for key_revoke).
- * Returns 0, or -1 (logged). Refused (-1, nothing signed) while the store
- * cannot write.
+ * A withdraw must name an event of its own origin (PROTOCOL.md 6.4): a
+ * target not held yet is let through, a held one lends the withdraw its
+ * zone. PROTO_OK, or PROTO_E_... with the reason. Used for own events too
+ * (relay/fed/publish.c).
  */
-int gossip_own(struct relay *r, enum kind kind, json_t *fields, long lifetime);
-/* The same, giving the new event's id in id_out (KEY_ID_LEN bytes) and,
- * on -1, why the protocol refuses it in why (whylen bytes: "name: text";
- * "store_unwritable: ..." while the store cannot write); both may be
- * NULL. */
-int gossip_own_id(struct relay *r, enum kind kind, json_t *fields,
-    long lifetime, unsigned char *id_out, char *why, size_t whylen);
-
-/*
- * The loop turn's transaction: gossip_begin() opens it (ingest, own events
- * and acknowledgements call it), gossip_commit() commits it and only then
- * publishes what the turn stored. main.c calls gossip_commit() before every
- * poll; a submission calls it before it answers. A turn that cannot commit
- * is rolled back whole, publishes nothing, and what it accepted is held for
- * a retry (relay/fed/storefault.h): gossip_commit() returns 0 committed, -1
- * rolled back.
- */
-void gossip_begin(struct relay *r);
-int gossip_commit(struct relay *r);
-
-/* Queue a stored envelope (own or accepted), as-is, for every link but
- * `except`; it leaves at gossip_commit(). */
-void gossip_publish_all(struct relay *r, const struct event *ev, const char *raw,
-    size_t rawlen, long long row, struct link *except);
+enum proto_err ingest_check_withdraw(struct fed *fed, struct event *ev,
+    char *reason);
 
 #endif
