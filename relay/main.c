@@ -494,7 +494,8 @@ load_identity(struct relay *r)
 	if (event_int(ev, "not_after") <= relay_now())
 		log_warn("cert %s: expired: renew it (ntactl cert)", r->cfg.cert);
 	memcpy(r->origin, ev->origin, KEY_ID_LEN);
-	if (trustdb_import(r->trust.tdb, r->cert, len, relay_now(), &st, treason) != TRUSTDB_OK) {
+	if (trustdb_import_verified(r->trust.tdb, ev, r->cert, len, relay_now(), &st,
+	    treason) != TRUSTDB_OK) {
 		log_err("cert %s: %s", r->cfg.cert, treason);
 		goto out;
 	}

@@ -352,60 +352,67 @@ is_stored(struct trustdb *db, const unsigned char id[KEY_ID_LEN], bool *yes,
 	return e;
 }
 
+/* Check and store one event whose envelope was parsed and verified
+ * (inside the caller's transaction): its kind, net, author, expiry and
+ * date; a duplicate is counted, not stored again. */
+static enum trustdb_err
+import_checked(struct trustdb *db, const struct event *ev, const char *buf,
+    size_t len, long long now, struct trustdb_import_stats *stats, char *reason)
+{
+	char hex[KEY_ID_HEX_LEN + 1];
+	enum trustdb_err e;
+	bool dup;
+
+	switch (ev->kind) {
+	case KIND_VOUCH: case KIND_UNVOUCH: case KIND_KEY_CERT: case KIND_KEY_REVOKE:
+		break;
+	default:
+		return trustdb_fail(reason, TRUSTDB_E_WRONG_KIND,
+		    "a %s envelope does not belong in the trust database "
+		    "(vouch, unvouch, key_cert, key_revoke only)", kind_name(ev->kind));
+	}
+	if ((e = check_net(db, ev, reason)) != TRUSTDB_OK)
+		return e;
+	if ((e = check_author(db, ev, stats, reason)) != TRUSTDB_OK)
+		return e;
+	if (ev->has_exp && ev->exp <= now)
+		return trustdb_fail(reason, TRUSTDB_E_EXPIRED,
+		    "%s %s expired at %lld (now %lld)", kind_name(ev->kind),
+		    HEX(hex, ev->id), ev->exp, now);
+	if (ev->ts > now + TRUSTDB_SKEW)
+		return trustdb_fail(reason, TRUSTDB_E_FUTURE,
+		    "%s %s is dated %lld, more than %d s after now (%lld)",
+		    kind_name(ev->kind), HEX(hex, ev->id), ev->ts, TRUSTDB_SKEW, now);
+	if ((e = is_stored(db, ev->id, &dup, reason)) != TRUSTDB_OK)
+		return e;
+	if (dup) {
+		stats->duplicates++;
+		return TRUSTDB_OK;
+	}
+	if ((e = store_event(db, ev, buf, len, now, reason)) != TRUSTDB_OK)
+		return e;
+	stats->imported++;
+	return TRUSTDB_OK;
+}
+
 /* Verify, check and store one envelope (inside the caller's transaction). */
 static enum trustdb_err
 import_one(struct trustdb *db, const char *buf, size_t len, long long now,
     struct trustdb_import_stats *stats, char *reason)
 {
-	char preason[PROTO_REASON_MAX], hex[KEY_ID_HEX_LEN + 1];
+	char preason[PROTO_REASON_MAX];
 	struct envelope *env = NULL;
 	struct event *ev = NULL;
 	enum trustdb_err e;
 	enum proto_err pe;
-	bool dup;
 
 	pe = open_envelope(buf, len, trustdb_lookup_known, db, 0, &env, &ev,
 	    preason);
 	if (pe != PROTO_OK) {
 		stats->proto = pe;
 		e = map_open_error(pe, preason, reason);
-		goto out;
-	}
-	switch (ev->kind) {
-	case KIND_VOUCH: case KIND_UNVOUCH: case KIND_KEY_CERT: case KIND_KEY_REVOKE:
-		break;
-	default:
-		e = trustdb_fail(reason, TRUSTDB_E_WRONG_KIND,
-		    "a %s envelope does not belong in the trust database "
-		    "(vouch, unvouch, key_cert, key_revoke only)", kind_name(ev->kind));
-		goto out;
-	}
-	if ((e = check_net(db, ev, reason)) != TRUSTDB_OK)
-		goto out;
-	if ((e = check_author(db, ev, stats, reason)) != TRUSTDB_OK)
-		goto out;
-	if (ev->has_exp && ev->exp <= now) {
-		e = trustdb_fail(reason, TRUSTDB_E_EXPIRED,
-		    "%s %s expired at %lld (now %lld)", kind_name(ev->kind),
-		    HEX(hex, ev->id), ev->exp, now);
-		goto out;
-	}
-	if (ev->ts > now + TRUSTDB_SKEW) {
-		e = trustdb_fail(reason, TRUSTDB_E_FUTURE,
-		    "%s %s is dated %lld, more than %d s after now (%lld)",
-		    kind_name(ev->kind), HEX(hex, ev->id), ev->ts, TRUSTDB_SKEW, now);
-		goto out;
-	}
-	if ((e = is_stored(db, ev->id, &dup, reason)) != TRUSTDB_OK)
-		goto out;
-	if (dup) {
-		stats->duplicates++;
-		goto out;
-	}
-	if ((e = store_event(db, ev, buf, len, now, reason)) != TRUSTDB_OK)
-		goto out;
-	stats->imported++;
-out:
+	} else
+		e = import_checked(db, ev, buf, len, now, stats, reason);
 	event_free(ev);
 	envelope_free(env);
 	return e;
@@ -466,6 +473,40 @@ out:
 		stats->imported = stats->duplicates = 0;
 	}
 	envelope_free(whole);
+	return e;
+}
+
+enum trustdb_err
+trustdb_import_verified(struct trustdb *db, const struct event *ev,
+    const char *buf, size_t len, long long now,
+    struct trustdb_import_stats *stats, char *reason)
+{
+	struct trustdb_import_stats local;
+	unsigned char pk[KEY_PUBLIC_LEN];
+	char hex[KEY_ID_HEX_LEN + 1];
+	enum trustdb_err e;
+
+	if (stats == NULL)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	stats->line = 1;
+	/* the signer must be a key the database knows, as for an import
+	 * that verifies (the caller verified with that key) */
+	if (!trustdb_lookup_known(db, ev->key, pk)) {
+		stats->proto = PROTO_E_UNKNOWN_KEY;
+		return trustdb_fail(reason, TRUSTDB_E_UNKNOWN_SIGNER,
+		    "no public key known for keyid %s (pin its operator's root, or "
+		    "import the vouch or key_cert that introduces it, first)",
+		    HEX(hex, ev->key));
+	}
+	if ((e = trustdb_exec(db, "BEGIN IMMEDIATE", reason)) != TRUSTDB_OK)
+		return e;
+	if ((e = import_checked(db, ev, buf, len, now, stats, reason)) == TRUSTDB_OK)
+		e = trustdb_exec(db, "COMMIT", reason);
+	if (e != TRUSTDB_OK) {
+		trustdb_rollback(db);
+		stats->imported = stats->duplicates = 0;
+	}
 	return e;
 }
 

@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "proto/error.h"
+#include "proto/event.h"
 #include "proto/key.h"
 #include "trustdb/db.h"
 #include "trustdb/records.h"
@@ -66,6 +67,19 @@ struct trustdb_import_stats {
  */
 enum trustdb_err trustdb_import(struct trustdb *db, const char *buf, size_t len,
     long long now, struct trustdb_import_stats *stats, char *reason);
+
+/*
+ * Import one event that the caller parsed from buf and whose signature it
+ * verified with the key the database (or an index built from it) holds for
+ * ev->key: the same as trustdb_import() of buf without parsing or
+ * verifying again. The signer must still be a key the database knows
+ * (TRUSTDB_E_UNKNOWN_SIGNER), and every other check applies: kind, net,
+ * author, expiry, date; a duplicate is counted. ev and buf are borrowed;
+ * buf's bytes are what is stored. stats may be NULL.
+ */
+enum trustdb_err trustdb_import_verified(struct trustdb *db,
+    const struct event *ev, const char *buf, size_t len, long long now,
+    struct trustdb_import_stats *stats, char *reason);
 
 /*
  * Call fn for every stored envelope, in import order (so that importing the

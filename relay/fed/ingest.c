@@ -278,7 +278,10 @@ import_trust(struct fed *fed, const struct event *ev, const void *payload,
 	struct trustdb_import_stats st;
 	char treason[TRUSTDB_REASON_MAX];
 
-	enum trustdb_err te = trustdb_import(fed->trust->tdb, payload, len, now, &st, treason);
+	/* verified in step 5 already: imported without a second parse or
+	 * signature check (the trust database's other checks apply) */
+	enum trustdb_err te = trustdb_import_verified(fed->trust->tdb, ev, payload,
+	    len, now, &st, treason);
 
 	if (te == TRUSTDB_E_SQL || te == TRUSTDB_E_OPEN || te == TRUSTDB_E_LOCKED ||
 	    te == TRUSTDB_E_CORRUPT || te == TRUSTDB_E_NOMEM) {
@@ -388,11 +391,10 @@ check(struct fed *fed, struct msg *m)
 	bool pool = false;
 	enum proto_err e;
 
-	envelope_free(m->env);
-	m->env = NULL;
-	/* 5, 6. signature, payload validation */
-	e = open_envelope(m->payload, m->len, trust_index_lookup_pk,
-	    fed->trust->tidx, 0, &m->env, &m->ev, m->reason);
+	/* 5, 6. signature, payload validation, on the envelope parsed in
+	 * step 2 (parsed once, verified once) */
+	e = open_envelope_parsed(m->env, trust_index_lookup_pk, fed->trust->tidx,
+	    0, &m->ev, m->reason);
 	/* 7. federation */
 	if (e == PROTO_OK)
 		e = event_check_net(m->ev, fed->cfg->net, m->reason);
