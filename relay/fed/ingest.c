@@ -45,7 +45,7 @@ ingest_is_trust_kind(enum kind k)
 
 /*
  * Verifications a link may spend per second on events signed by known keys
- * of non-members (they cannot count: gossip.h step 4), and how many at
+ * of non-members (they cannot count: ingest.h step 4), and how many at
  * once. Over it, such events are dropped before their signature is
  * checked, and counted per link.
  */
