@@ -14,6 +14,7 @@
 #include "client/cli.h"
 #include "client/httpc.h"
 #include "client/ntactl.h"
+#include "lib/duration.h"
 #include "proto/kind.h"
 #include "proto/zone.h"
 
@@ -42,37 +43,21 @@ static const char usage_text[] =
     "Exit status: 0 success, 1 the relay answered an error (printed),\n"
     "2 usage error or relay not reachable.\n";
 
-/* Unix seconds, or an age ("30m") counted back from now; -1 if neither. */
+#define EVENTS_AGE_MAX (100000LL * 365 * 86400)  /* ~100000 years */
+
+/* Unix seconds, or an age ("30m", a duration with its unit) counted back
+ * from now; -1 if neither. */
 static long long
 events_parse_since(const char *s)
 {
-	unsigned long long v = 0;
-	long long mult = 0;
-	size_t i;
+	long long v, now = (long long)time(NULL);
+	size_t n = strlen(s);
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 12)
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	if (i == 0)
+	if (n > 0 && s[n - 1] >= '0' && s[n - 1] <= '9')
+		return duration_parse(s, 0, KIND_TIME_MAX, false, &v) == 0 ? v : -1;
+	if (duration_parse(s, 0, EVENTS_AGE_MAX, true, &v) != 0)
 		return -1;
-	if (s[i] == '\0')
-		return v <= (unsigned long long)KIND_TIME_MAX ? (long long)v : -1;
-	if (s[i + 1] != '\0')
-		return -1;
-	switch (s[i]) {
-	case 's': mult = 1; break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	default: return -1;
-	}
-	if (v > 100000ULL * 365) /* no ages beyond ~100000 years */
-		return -1;
-	v *= (unsigned long long)mult;
-	return (long long)time(NULL) > (long long)v ?
-	    (long long)time(NULL) - (long long)v : 0;
+	return now > v ? now - v : 0;
 }
 
 static int

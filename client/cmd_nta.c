@@ -22,6 +22,7 @@
 #include "client/nta_run.h"
 #include "client/nta_state.h"
 #include "client/nta_sync.h"
+#include "lib/duration.h"
 
 #define NTA_INTERVAL_DEFAULT 30
 #define NTA_PATH_MAX 4096
@@ -81,33 +82,13 @@ struct nta_opts {
 	bool as_json;
 };
 
-/* "30", "90s", "30m", "12h", "7d" into seconds in [lo, hi]; -1 if not. */
+/* A duration (lib/duration.h) in [lo, hi]; -1 if not. */
 static long long
 nta_parse_seconds(const char *s, long long lo, long long hi)
 {
-	long long v = 0, mult = 1;
-	size_t i;
+	long long v;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 9)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (i == 0)
-		return -1;
-	if (s[i] != '\0') {
-		if (s[i + 1] != '\0')
-			return -1;
-		switch (s[i]) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		default: return -1;
-		}
-	}
-	v *= mult;
-	return v >= lo && v <= hi ? v : -1;
+	return duration_parse(s, lo, hi, false, &v) == 0 ? v : -1;
 }
 
 /* ---------------------------------------------------------------- output */

@@ -21,7 +21,7 @@
 
 #include "client/cli.h"
 #include "client/httpc.h"
-#include "client/strbuf.h"
+#include "lib/buf.h"
 
 #ifdef PACKAGE_VERSION
 #define HTTPC_USER_AGENT "ntactl/" PACKAGE_VERSION
@@ -34,7 +34,7 @@
 
 /* RFC 3986 2.3: unreserved characters are never encoded. */
 static void
-httpc_str_encode(struct strbuf *b, const char *s)
+httpc_str_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char pct[3];
@@ -44,13 +44,13 @@ httpc_str_encode(struct strbuf *b, const char *s)
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
 		    c == '~') {
-			strbuf_add(b, s, 1);
+			buf_add(b, s, 1);
 			continue;
 		}
 		pct[0] = '%';
 		pct[1] = hex[c >> 4];
 		pct[2] = hex[c & 15];
-		strbuf_add(b, pct, 3);
+		buf_add(b, pct, 3);
 	}
 }
 
@@ -58,7 +58,7 @@ char *
 httpc_build_url(const char *base, const char *path,
     const struct httpc_param *params, size_t nparams, char *err, size_t errlen)
 {
-	struct strbuf b = { 0 };
+	struct buf b = { 0 };
 	const char *host, *end;
 	size_t n, i;
 	bool first = true;
@@ -90,25 +90,25 @@ httpc_build_url(const char *base, const char *path,
 	}
 	for (n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
 		;
-	strbuf_add(&b, base, n);
+	buf_add(&b, base, n);
 	if (path[0] != '/')
-		strbuf_add(&b, "/", 1);
-	strbuf_add(&b, path, strlen(path));
+		buf_add(&b, "/", 1);
+	buf_add(&b, path, strlen(path));
 	for (i = 0; i < nparams; i++) {
 		if (params[i].value == NULL)
 			continue;
-		strbuf_add(&b, first ? "?" : "&", 1);
+		buf_add(&b, first ? "?" : "&", 1);
 		first = false;
 		httpc_str_encode(&b, params[i].name);
-		strbuf_add(&b, "=", 1);
+		buf_add(&b, "=", 1);
 		httpc_str_encode(&b, params[i].value);
 	}
-	if (b.failed || b.s == NULL) {
-		free(b.s);
+	if (b.failed || b.data == NULL) {
+		free(b.data);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	return b.s;
+	return b.data;
 }
 
 /* ---------------------------------------------------------------- token */
@@ -223,7 +223,7 @@ httpc_token_free(char *token)
 /* ---------------------------------------------------------------- GET */
 
 struct httpc_sink {
-	struct strbuf body;
+	struct buf body;
 	bool too_large;
 };
 
@@ -237,7 +237,7 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 		k->too_large = true;
 		return 0;   /* aborts the transfer */
 	}
-	strbuf_add(&k->body, ptr, n);
+	buf_add(&k->body, ptr, n);
 	return k->body.failed ? 0 : n;
 }
 
@@ -311,18 +311,18 @@ httpc_request(const char *method, const char *url, const char *unix_path,
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	if (k.body.s == NULL)
-		strbuf_add(&k.body, "", 0);
+	if (k.body.data == NULL)
+		buf_add(&k.body, "", 0);
 	if (k.body.failed) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	r->body = k.body.s;
+	r->body = k.body.data;
 	r->len = k.body.len;
-	k.body.s = NULL;
+	k.body.data = NULL;
 	rc = 0;
 out:
-	free(k.body.s);
+	free(k.body.data);
 	curl_slist_free_all(hs);
 	if (c)
 		curl_easy_cleanup(c);

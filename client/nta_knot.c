@@ -24,37 +24,37 @@
 #include <unistd.h>
 
 #include "client/nta_driver.h"
-#include "client/strbuf.h"
+#include "lib/buf.h"
 
 #define NTA_KNOT_REPLY_MAX (1024 * 1024)
 #define NTA_KNOT_OK "ntactl-ok"
 
 
 static void
-nta_knot_str(struct strbuf *b, const char *s)
+nta_knot_str(struct buf *b, const char *s)
 {
-	strbuf_add(b, s, strlen(s));
+	buf_add(b, s, strlen(s));
 }
 
 /* s as a Lua string literal: safe characters as they are, the rest as
  * decimal escapes (the console reads one line: no newline may pass). */
 static void
-nta_knot_quote(struct strbuf *b, const char *s)
+nta_knot_quote(struct buf *b, const char *s)
 {
 	char esc[8];
 
-	strbuf_add(b, "'", 1);
+	buf_add(b, "'", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
-			strbuf_add(b, s, 1);
+			buf_add(b, s, 1);
 		else {
 			snprintf(esc, sizeof(esc), "\\%03u", c);
-			strbuf_add(b, esc, 4);
+			buf_add(b, esc, 4);
 		}
 	}
-	strbuf_add(b, "'", 1);
+	buf_add(b, "'", 1);
 }
 
 static int
@@ -200,7 +200,7 @@ nta_knot_set(const char *socket_path, int timeout,
     const struct nta_present *want, const char *flush_zone, bool dry_run,
     json_t *commands, char *why, size_t whylen)
 {
-	struct strbuf call = { 0 }, show = { 0 };
+	struct buf call = { 0 }, show = { 0 };
 	char *reply = NULL;
 	int rc = -1;
 
@@ -216,7 +216,7 @@ nta_knot_set(const char *socket_path, int timeout,
 	nta_knot_str(&show, ")");
 	/* What is sent: the same, in pcall, answering ntactl-ok or the error. */
 	nta_knot_str(&call, "return (function() local ok, e = pcall(function() ");
-	strbuf_add(&call, show.s ? show.s : "", show.len);
+	buf_add(&call, show.data ? show.data : "", show.len);
 	nta_knot_str(&call, " end) if ok then return '" NTA_KNOT_OK "' end "
 	    "return 'error: ' .. tostring(e) end)()");
 	if (call.failed || show.failed) {
@@ -224,20 +224,20 @@ nta_knot_set(const char *socket_path, int timeout,
 		goto out;
 	}
 	if (commands != NULL) {
-		struct strbuf line = { 0 };
+		struct buf line = { 0 };
 		nta_knot_str(&line, "kresd ");
 		nta_knot_str(&line, socket_path);
 		nta_knot_str(&line, ": ");
-		strbuf_add(&line, show.s, show.len);
+		buf_add(&line, show.data, show.len);
 		if (!line.failed)
-			json_array_append_new(commands, json_string(line.s));
-		free(line.s);
+			json_array_append_new(commands, json_string(line.data));
+		free(line.data);
 	}
 	if (dry_run) {
 		rc = 0;
 		goto out;
 	}
-	if ((reply = nta_knot_call(socket_path, timeout, call.s, why,
+	if ((reply = nta_knot_call(socket_path, timeout, call.data, why,
 	    whylen)) == NULL)
 		goto out;
 	if (strcmp(reply, NTA_KNOT_OK) != 0) {
@@ -247,7 +247,7 @@ nta_knot_set(const char *socket_path, int timeout,
 	rc = 0;
 out:
 	free(reply);
-	free(call.s);
-	free(show.s);
+	free(call.data);
+	free(show.data);
 	return rc;
 }

@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include "client/nta_run.h"
-#include "client/strbuf.h"
+#include "lib/buf.h"
 
 extern char **environ;
 
 /* Output of a command: at most NTA_RUN_OUT_MAX bytes kept. */
 struct nta_run_buf {
-	struct strbuf b;
+	struct buf b;
 	bool truncated;
 };
 
@@ -33,7 +33,7 @@ nta_run_buf_add(struct nta_run_buf *b, const char *s, size_t n)
 		b->truncated = true;
 		n = NTA_RUN_OUT_MAX - b->b.len;
 	}
-	strbuf_add(&b->b, s, n);
+	buf_add(&b->b, s, n);
 }
 
 static long long
@@ -182,19 +182,19 @@ nta_run(char *const argv[], char *const envp[], int timeout,
 		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
 	r->truncated = bo.truncated || be.truncated;
-	if (bo.b.s == NULL)
+	if (bo.b.data == NULL)
 		nta_run_buf_add(&bo, "", 0);
-	if (be.b.s == NULL)
+	if (be.b.data == NULL)
 		nta_run_buf_add(&be, "", 0);
 	if (bo.b.failed || be.b.failed) {
 		snprintf(why, whylen, "out of memory");
 		goto out;
 	}
-	r->out = bo.b.s;
+	r->out = bo.b.data;
 	r->out_len = bo.b.len;
-	r->err = be.b.s;
+	r->err = be.b.data;
 	r->err_len = be.b.len;
-	bo.b.s = be.b.s = NULL;
+	bo.b.data = be.b.data = NULL;
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -205,8 +205,8 @@ out:
 	}
 	if (rc != 0)
 		memset(r, 0, sizeof(*r));
-	free(bo.b.s);
-	free(be.b.s);
+	free(bo.b.data);
+	free(be.b.data);
 	return rc;
 }
 
