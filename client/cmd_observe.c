@@ -20,7 +20,7 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
-#include "relay/core/config.h"
+#include "lib/conf.h"
 #include "lib/probe.h"
 
 #define OBSERVE_TIMEOUT_MS 60000
@@ -212,7 +212,7 @@ cmd_observe(int argc, char **argv)
 		return CLI_ERR;
 	}
 	for (size_t i = 0; i < nnames; i++) {
-		if (config_watch_name(zone, name_arg[i], names[i], &why) != 0) {
+		if (conf_watch_name(zone, name_arg[i], names[i], &why) != 0) {
 			cli_err("--name '%s': %s (names are relative to %s, or "
 			    "absolute below it)", name_arg[i], why, zone);
 			return CLI_ERR;

@@ -18,7 +18,7 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
-#include "relay/quorum/incident_text.h"
+#include "lib/incident_text.h"
 
 static const char status_usage[] =
     "usage: ntactl status [ZONE] [-c FILE | --relay URL] [--json]\n"
