@@ -242,22 +242,13 @@ nta_parse(int argc, char **argv, bool watch, struct nta_opts *o,
 		return cli_usage(usage_text, 0);
 	d = o->drv.driver;
 	if (d == NULL || !nta_driver_known(d)) {
-		cli_err("nta %s: --driver must be unbound, bind, knot, powerdns or "
-		    "exec", cmd);
+		char names[128];
+		cli_err("nta %s: --driver must be %s", cmd,
+		    nta_driver_names(names, sizeof(names)));
 		return CLI_ERR;
 	}
 	/* An option for another driver is a mistake worth stopping for. */
-	if ((o->program_opt && !((strcmp(d, "unbound") == 0 &&
-	    strcmp(o->program_opt, "unbound-control") == 0) ||
-	    (strcmp(d, "bind") == 0 && strcmp(o->program_opt, "rndc") == 0) ||
-	    (strcmp(d, "powerdns") == 0 &&
-	    strcmp(o->program_opt, "rec-control") == 0) ||
-	    (strcmp(d, "exec") == 0 && strcmp(o->program_opt, "exec") == 0))) ||
-	    (o->drv.control_config && strcmp(d, "unbound") != 0 &&
-	    strcmp(d, "bind") != 0) ||
-	    ((o->drv.config_dir || o->drv.socket_dir) &&
-	    strcmp(d, "powerdns") != 0) ||
-	    (o->drv.control_socket && strcmp(d, "knot") != 0)) {
+	if (!nta_driver_accepts(&o->drv, o->program_opt)) {
 		cli_err("nta %s: an option given is not one of driver %s (see "
 		    "'ntactl nta --help')", cmd, d);
 		return CLI_ERR;
@@ -503,8 +494,6 @@ nta_cmd_list(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const drivers[] = { "unbound", "bind", "knot",
-	    "powerdns", "exec" };
 	const char *state = NULL, *driver = NULL;
 	char path[NTA_PATH_MAX], added[32], until[32];
 	json_t *all = json_array(), *e;
@@ -528,19 +517,20 @@ nta_cmd_list(int argc, char **argv)
 		return cli_usage(usage_text, 0);
 	}
 	if (driver && !nta_driver_known(driver)) {
-		cli_err("nta list: --driver must be unbound, bind, knot, powerdns "
-		    "or exec");
+		char names[128];
+		cli_err("nta list: --driver must be %s",
+		    nta_driver_names(names, sizeof(names)));
 		goto out;
 	}
 	if (state) {
 		if (nta_list_file(state, all) != 0)
 			goto out;
 	} else
-		for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
-			if (driver && strcmp(driver, drivers[i]) != 0)
+		for (i = 0; nta_driver_at(i) != NULL; i++) {
+			if (driver && strcmp(driver, nta_driver_at(i)) != 0)
 				continue;
 			snprintf(path, sizeof(path), "%s/nta-%s.json", NTA_STATE_DIR,
-			    drivers[i]);
+			    nta_driver_at(i));
 			if (nta_list_file(path, all) != 0)
 				goto out;
 		}
