@@ -241,6 +241,47 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return k->body.failed ? 0 : n;
 }
 
+/* Every option of one request on c (headers into *hs, the caller's to
+ * free). 0, or -1 when libcurl refuses one. */
+static int
+httpc_setup(CURL *c, const char *method, const char *url,
+    const char *unix_path, const char *token, const char *body,
+    size_t bodylen, struct curl_slist **hs, char *cerr, struct httpc_sink *k)
+{
+	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+#if LIBCURL_VERSION_NUM >= 0x075500
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+#else
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+	        (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+#endif
+	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)HTTPC_CONNECT_TIMEOUT) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTPC_TIMEOUT) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	        (curl_off_t)HTTPC_BODY_MAX) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_USERAGENT, HTTPC_USER_AGENT) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, httpc_write) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, k) != CURLE_OK ||
+	    (token != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, token) != CURLE_OK)) ||
+	    (unix_path != NULL &&
+	    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, unix_path) != CURLE_OK) ||
+	    (body != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+	        (curl_off_t)bodylen) != CURLE_OK ||
+	    (*hs = curl_slist_append(*hs, "Content-Type: application/json")) == NULL ||
+	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hs) != CURLE_OK)) ||
+	    (method != NULL &&
+	    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK))
+		return -1;
+	return 0;
+}
+
 int
 httpc_request(const char *method, const char *url, const char *unix_path,
     const char *token, const char *body, size_t bodylen,
@@ -262,36 +303,8 @@ httpc_request(const char *method, const char *url, const char *unix_path,
 		snprintf(err, errlen, "libcurl failed to initialise");
 		goto out;
 	}
-	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
-#if LIBCURL_VERSION_NUM >= 0x075500
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-#else
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS,
-	        (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
-#endif
-	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)HTTPC_CONNECT_TIMEOUT) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTPC_TIMEOUT) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-	        (curl_off_t)HTTPC_BODY_MAX) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USERAGENT, HTTPC_USER_AGENT) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, httpc_write) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &k) != CURLE_OK ||
-	    (token != NULL &&
-	    (curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, token) != CURLE_OK)) ||
-	    (unix_path != NULL &&
-	    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, unix_path) != CURLE_OK) ||
-	    (body != NULL &&
-	    (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-	        (curl_off_t)bodylen) != CURLE_OK ||
-	    (hs = curl_slist_append(hs, "Content-Type: application/json")) == NULL ||
-	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs) != CURLE_OK)) ||
-	    (method != NULL &&
-	    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK)) {
+	if (httpc_setup(c, method, url, unix_path, token, body, bodylen, &hs,
+	    cerr, &k) != 0) {
 		snprintf(err, errlen, "libcurl refused an option (URL too long or "
 		    "malformed?)");
 		goto out;
