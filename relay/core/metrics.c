@@ -15,60 +15,6 @@
 
 #include "relay/core/metrics.h"
 
-void
-metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	size_t need, cap;
-	char *nd;
-	int n;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->data ? b->data + b->len : NULL,
-	    b->data ? b->cap - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if (b->data && (size_t)n < b->cap - b->len) {
-		b->len += (size_t)n;
-		return;
-	}
-	/* Grow to fit, then format again. */
-	need = b->len + (size_t)n + 1;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < need)
-		cap *= 2;
-	if ((nd = realloc(b->data, cap)) == NULL) {
-		b->failed = 1;
-		return;
-	}
-	b->data = nd;
-	b->cap = cap;
-	va_start(ap, fmt);
-	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->cap - b->len) {
-		b->failed = 1;
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-void
-metrics_buf_free(struct metrics_buf *b)
-{
-	if (b == NULL)
-		return;
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-	b->failed = 0;
-}
-
 /* Append s as a label value: \ " and newline escaped (format 0.0.4). */
 static void
 metrics_label_value(struct metrics_buf *b, const char *s)

@@ -13,7 +13,7 @@
 
 #include "proto/encoding.h"
 #include "relay/quorum/decide.h"
-#include "relay/quorum/incident_text.h"
+#include "lib/incident_text.h"
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"

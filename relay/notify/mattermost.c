@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "relay/quorum/incident_text.h"
+#include "lib/incident_text.h"
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 

@@ -22,7 +22,7 @@
  *  - the incident a decision is about is named in every message about it
  *    (the attachment's pretext "Incident `ID`, opened T, about failure
  *    `FP`", the text's "· incident `ID`"); the recovery phase reads
- *    "validating again: V of M operators, E s of W s" (relay/quorum/incident_text.h);
+ *    "validating again: V of M operators, E s of W s" (lib/incident_text.h);
  *    vantage points that got no answer are "unreachable from `OP`", a
  *    field of their own, never counted as failures.
  *  - verified event payloads (event_payload_json()) with their event id.

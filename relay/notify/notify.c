@@ -29,7 +29,7 @@
 
 #include "proto/encoding.h"
 #include "relay/quorum/decide.h"
-#include "relay/quorum/incident_text.h"
+#include "lib/incident_text.h"
 #include "relay/core/log.h"
 #include "relay/notify/mattermost.h"
 #include "relay/notify/notify.h"
