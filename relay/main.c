@@ -435,44 +435,49 @@ drain_check(void *arg)
 	loop_timer_add(r->loop, 100, drain_check, r);
 }
 
+/*
+ * SIGHUP: read the configuration file again into a fresh one (on the heap:
+ * it is large), take from it the keys the key table marks as applied at a
+ * reload, name each other key that changed, then apply what the copied
+ * keys drive and rebuild the trust index (which evaluates every zone
+ * again, with the new quorum policy).
+ */
+static void
+reload(struct relay *r)
+{
+	struct relay_config *cfg = malloc(sizeof(*cfg));
+	char err[CONFIG_ERR_MAX];
+	const char *changed[64];
+	size_t n;
+
+	if (cfg == NULL) {
+		log_err("reload: out of memory (keeping the running configuration)");
+		return;
+	}
+	if (config_load(r->cfg.path, cfg, err, sizeof(err)) != 0) {
+		log_err("reload: %s (keeping the running configuration)", err);
+		goto out;
+	}
+	n = config_reload(&r->cfg, cfg, changed, 64);
+	for (size_t i = 0; i < n && i < 64; i++)
+		log_warn("reload: %s changed: restart needed", changed[i]);
+	log_set_level(r->cfg.log_level);
+	ratelimit_set(r->rl, r->cfg.rate_limit, r->cfg.rate_burst);
+	trust_reload(&r->trust);
+	log_notice("reloaded %s and the trust database", r->cfg.path);
+out:
+	/* the webhook URL, a credential, is not applied at a reload */
+	sodium_memzero(cfg, sizeof(*cfg));
+	free(cfg);
+}
+
 static void
 on_signal(void *arg, int signo)
 {
 	struct relay *r = arg;
 
 	if (signo == SIGHUP) {
-		struct relay_config cfg;
-		char err[CONFIG_ERR_MAX];
-		config_defaults(&cfg);
-		if (config_load(r->cfg.path, &cfg, err, sizeof(err)) != 0) {
-			log_err("reload: %s (keeping the running configuration)", err);
-			return;
-		}
-		if (cfg.nlinks != r->cfg.nlinks || strcmp(cfg.net, r->cfg.net) != 0 ||
-		    strcmp(cfg.store, r->cfg.store) != 0 || strcmp(cfg.key, r->cfg.key) != 0)
-			log_warn("reload: net, key, store and links change only at a restart");
-		r->cfg.log_level = cfg.log_level;
-		r->cfg.rate_limit = cfg.rate_limit;
-		r->cfg.rate_burst = cfg.rate_burst;
-		r->cfg.vouch_threshold = cfg.vouch_threshold;
-		r->cfg.skew = cfg.skew;
-		r->cfg.retention = cfg.retention;
-		memcpy(r->cfg.groups, cfg.groups, sizeof(cfg.groups));
-		r->cfg.ngroups = cfg.ngroups;
-		/* the quorum policy: every zone is evaluated again below */
-		r->cfg.quorum = cfg.quorum;
-		r->cfg.quorum_evidence = cfg.quorum_evidence;
-		r->cfg.resolve_after = cfg.resolve_after;
-		r->cfg.nta_max_lifetime = cfg.nta_max_lifetime;
-		r->cfg.veto_attack_assessment = cfg.veto_attack_assessment;
-		r->cfg.veto_unbacked = cfg.veto_unbacked;
-		r->cfg.veto_zone_statement = cfg.veto_zone_statement;
-		/* not applied at a reload; a credential, not left on the stack */
-		sodium_memzero(cfg.mattermost_webhook, sizeof(cfg.mattermost_webhook));
-		log_set_level(cfg.log_level);
-		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
-		trust_reload(&r->trust);
-		log_notice("reloaded %s and the trust database", r->cfg.path);
+		reload(r);
 		return;
 	}
 	if (r->draining)
