@@ -68,6 +68,46 @@ hostname_valid(const char *h)
 	return true;
 }
 
+/* A host that is not an IPv6 literal: dotted digits must make an IPv4
+ * address (*ip set), anything else a host name. */
+static int
+check_host(struct parser *p, const char *key, const char *host, bool *ip)
+{
+	unsigned char bin[4];
+
+	if (strspn(host, "0123456789.") == strlen(host)) {
+		if (inet_pton(AF_INET, host, bin) != 1)
+			return config_fail(p, p->line, "%s: '%s' is not an IPv4 "
+			    "address", key, host);
+		*ip = true;
+	} else if (!hostname_valid(host)) {
+		return config_fail(p, p->line, "%s: '%.80s' is not a host name",
+		    key, host);
+	}
+	return 0;
+}
+
+/* The PORT after "HOST:": 1-65535. */
+static int
+parse_port(struct parser *p, const char *key, const char *ps, int *port)
+{
+	size_t plen = strlen(ps);
+	long v = 0;
+
+	if (plen == 0)
+		return config_fail(p, p->line, "%s: missing port after ':'", key);
+	if (!config_all_digits(ps, plen))
+		return config_fail(p, p->line, "%s: port '%.20s' is not a number",
+		    key, ps);
+	for (size_t i = 0; i < plen && v <= 65535; i++)
+		v = v * 10 + (ps[i] - '0');
+	if (v < 1 || v > 65535)
+		return config_fail(p, p->line, "%s: port %.20s out of range "
+		    "(1-65535)", key, ps);
+	*port = (int)v;
+	return 0;
+}
+
 /*
  * Split HOST[:PORT] or [IPV6][:PORT] from s. The host goes to host (cap
  * bytes, brackets removed); *port is -1 when no port was written. Sets *ip
@@ -123,41 +163,10 @@ config_parse_hostport(struct parser *p, const char *key, const char *s,
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
 
-	if (!*ip) {
-		bool dotted = true;
-		unsigned char bin[4];
-
-		for (size_t i = 0; i < hlen; i++)
-			if (!(isdigit((unsigned char)host[i]) || host[i] == '.'))
-				dotted = false;
-		if (dotted) {
-			if (inet_pton(AF_INET, host, bin) != 1)
-				return config_fail(p, p->line, "%s: '%s' is not an IPv4 "
-				    "address", key, host);
-			*ip = true;
-		} else if (!hostname_valid(host)) {
-			return config_fail(p, p->line, "%s: '%.80s' is not a host name",
-			    key, host);
-		}
-	}
-
-	if (*rest == ':') {
-		const char *ps = rest + 1;
-		size_t plen = strlen(ps);
-		long v = 0;
-
-		if (plen == 0)
-			return config_fail(p, p->line, "%s: missing port after ':'", key);
-		if (!config_all_digits(ps, plen))
-			return config_fail(p, p->line, "%s: port '%.20s' is not a number",
-			    key, ps);
-		for (size_t i = 0; i < plen && v <= 65535; i++)
-			v = v * 10 + (ps[i] - '0');
-		if (v < 1 || v > 65535)
-			return config_fail(p, p->line, "%s: port %.20s out of range "
-			    "(1-65535)", key, ps);
-		*port = (int)v;
-	}
+	if (!*ip && check_host(p, key, host, ip) != 0)
+		return -1;
+	if (*rest == ':')
+		return parse_port(p, key, rest + 1, port);
 	return 0;
 }
 
