@@ -42,6 +42,7 @@
 
 #include "proto/encoding.h"
 #include "proto/kind.h"
+#include "relay/fed/kinds.h"
 #include "relay/http/control.h"
 #include "relay/quorum/decide.h"
 #include "relay/fed/gossip.h"
@@ -162,8 +163,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 
 	if (strcmp(what, "clear_equivocation") == 0)
 		return clear_equivocation(r, body, len, reply);
-	if (kind != KIND_ASSESSMENT && kind != KIND_ZONE_STATEMENT &&
-	    kind != KIND_WITHDRAW && kind != KIND_OBSERVATION)
+	if (!kinds_submittable(kind))
 		return refuse(r, reply, 404, "not_found", "'%s' cannot be "
 		    "submitted (assessment, zone_statement, withdraw, observation)",
 		    what);
