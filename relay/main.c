@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,25 +237,6 @@ commit_turn(void *arg)
 
 /* ---------------------------------------------------------------- HTTP */
 
-static void
-on_http(void *arg, int fd, short revents)
-{
-	(void)fd;
-	(void)revents;
-	http_run(arg);
-}
-
-static void
-http_tick(void *arg)
-{
-	struct relay *r = arg;
-
-	http_run(r->http);
-	if (r->control)
-		http_run(r->control);
-	loop_timer_add(r->loop, 250, http_tick, r);
-}
-
 /* The token's first line, read straight into locked memory (no stdio
  * buffer keeps a copy); NULL when unreadable. Free with sodium_free(). */
 static char *
@@ -309,8 +289,10 @@ start_http(struct relay *r)
 		log_err("http_listen %s: %s", r->cfg.http_listen, err);
 		return -1;
 	}
-	loop_fd_add(r->loop, http_fd(r->http), POLLIN, on_http, r->http);
-	loop_timer_add(r->loop, 250, http_tick, r);
+	if (http_attach(r->http, r->loop) != 0) {
+		log_err("http_listen %s: the loop has no room for it", r->cfg.http_listen);
+		return -1;
+	}
 	log_info("HTTP API on %s", r->cfg.http_listen);
 	return 0;
 }
@@ -332,7 +314,10 @@ start_control(struct relay *r)
 		log_err("control_socket: %s", err);
 		return -1;
 	}
-	loop_fd_add(r->loop, http_fd(r->control), POLLIN, on_http, r->control);
+	if (http_attach(r->control, r->loop) != 0) {
+		log_err("control_socket: the loop has no room for it");
+		return -1;
+	}
 	log_info("control socket %s", r->cfg.control_socket);
 	return 0;
 }
