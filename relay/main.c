@@ -34,7 +34,6 @@
 #include "relay/notify/notify.h"
 #include "relay/store/rebuild.h"
 #include "relay/quorum/renew.h"
-#include "relay/http/slash.h"
 #include "relay/core/log.h"
 #include "relay/relay.h"
 #include "relay/fed/storefault.h"
@@ -270,12 +269,31 @@ read_token(const char *path)
 	return buf;
 }
 
+/* What the HTTP answers work with (relay/http/api_env.h): made once,
+ * shared by the API and the control socket. */
+static int
+start_api(struct relay *r)
+{
+	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
+	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
+	    .nlinks = &r->nlinks, .origin = r->origin, .owner = r };
+
+	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
+		log_err("http: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 start_http(struct relay *r)
 {
-	struct http_handlers h = api_handlers(r);
+	struct http_handlers h;
 	char err[256], *token = NULL;
 
+	if (start_api(r) != 0)
+		return -1;
+	h = api_handlers(r->api, false);
 	if (r->cfg.http_token_file[0] &&
 	    (token = read_token(r->cfg.http_token_file)) == NULL) {
 		log_err("http_token_file %s: cannot read a token", r->cfg.http_token_file);
@@ -301,14 +319,16 @@ start_http(struct relay *r)
 static int
 start_control(struct relay *r)
 {
-	struct http_handlers h = api_handlers(r);
+	struct http_handlers h;
 	char err[256];
 
 	if (r->cfg.control_socket[0] == '\0') {
 		log_info("control socket off (control_socket is empty)");
 		return 0;
 	}
-	h.submit = api_submit;
+	if (start_api(r) != 0)
+		return -1;
+	h = api_handlers(r->api, true);
 	if ((r->control = http_start_unix(r->cfg.control_socket, &h, err,
 	    sizeof(err))) == NULL) {
 		log_err("control_socket: %s", err);
@@ -640,7 +660,7 @@ out:
 	http_stop(r->control);
 	http_stop(r->http);
 	notify_stop(r->notify);
-	slash_forget();
+	api_env_free(r->api);
 	backfill_forget();
 	decide_stop(r);
 	catchup_stop(r);

@@ -12,12 +12,10 @@
 #include <time.h>
 
 #include "proto/encoding.h"
-#include "relay/quorum/decide.h"
 #include "relay/quorum/incident_text.h"
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"
-#include "relay/relay.h"
 
 #define PAGE_TEXT_MAX 1024        /* bytes of one event-sourced string */
 #define PAGE_LIST_MAX 32          /* operators, events, fingerprints */
@@ -664,35 +662,4 @@ page_html(const struct page_info *in, const json_t *zones,
 	}
 	*len = b.len;
 	return b.data;
-}
-
-char *
-page_render(struct relay *r, size_t *len)
-{
-	char hex[KEY_ID_HEX_LEN + 1], base[512];
-	json_t *zones, *details[PAGE_ZONES_MAX] = { 0 }, *z;
-	struct page_info in;
-	size_t i, n = 0, bl;
-	char *html;
-
-	if ((zones = decide_zones_json(r)) == NULL)
-		return NULL;
-	json_array_foreach(json_object_get(zones, "zones"), i, z) {
-		const char *zone = pstr(z, "zone");
-		if (i == PAGE_ZONES_MAX)
-			break;
-		details[i] = zone ? decide_zone_json(r, zone) : NULL;
-		n = i + 1;
-	}
-	bl = strlen(r->cfg.public_url);
-	while (bl > 0 && r->cfg.public_url[bl - 1] == '/')
-		bl--;
-	snprintf(base, sizeof(base), "%.*s", (int)bl, r->cfg.public_url);
-	in = (struct page_info){ r->cfg.net, encoding_hex_encode(r->origin,
-	    KEY_ID_LEN, hex), base, relay_now() };
-	html = page_html(&in, zones, details, n, len);
-	for (i = 0; i < n; i++)
-		json_decref(details[i]);
-	json_decref(zones);
-	return html;
 }
