@@ -7,7 +7,7 @@
  * refuses it otherwise).
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I. -I build \
- *     tests/fuzz/fuzz_mattermost.c relay/http/form.c relay/notify/mattermost.c \
+ *     tests/fuzz/fuzz_mattermost.c relay/http/form.c relay/notify/mattermost*.c \
  *     relay/core/metrics.c relay/http/page.c relay/quorum/incident_text.c build/proto/libproto.a \
  *     $(pkg-config --cflags --libs jansson libsodium nettle) -o fuzz_mattermost
  *   ./fuzz_mattermost -max_total_time=60
