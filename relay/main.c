@@ -610,7 +610,9 @@ main(int argc, char **argv)
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
-	if (notify_start(r, &r->notify) != 0)
+	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
+	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
+	    .owner = r }, &r->notify) != 0)
 		goto out;
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
