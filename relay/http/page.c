@@ -505,14 +505,43 @@ page_not_counted(struct metrics_buf *b, const struct page_info *in,
 	metrics_buf_printf(b, "</ul>");
 }
 
+/* The failures seen (fingerprints), and the warning when operators see
+ * different ones. */
+static void
+page_fingerprints(struct metrics_buf *b, const json_t *z)
+{
+	json_t *fps, *f;
+	size_t i;
+
+	fps = json_object_get(z, "fingerprints");
+	if (json_array_size(fps)) {
+		metrics_buf_printf(b, "<dt>Failure</dt><dd>");
+		json_array_foreach(fps, i, f) {
+			if (i == PAGE_LIST_MAX)
+				break;
+			metrics_buf_printf(b, "%s<code title=\"failure fingerprint\">",
+			    i ? "<br>" : "");
+			page_esc(b, page_id_of(f), 16);
+			metrics_buf_printf(b, "</code>");
+			if (json_is_integer(json_object_get(f, "operators")))
+				metrics_buf_printf(b, " seen by %lld operators", (long long)
+				    json_integer_value(json_object_get(f, "operators")));
+		}
+		if (json_array_size(fps) > 1)
+			metrics_buf_printf(b, "<br><strong>Operators see different "
+			    "failures: this may be an attack on the path, not an "
+			    "accident at the source.</strong>");
+		metrics_buf_printf(b, "</dd>");
+	}
+}
+
 static void
 page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 {
 	const char *state = pstr(z, "state"), *zone = pstr(z, "zone");
-	json_t *veto = json_object_get(z, "veto"), *fps, *f;
+	json_t *veto = json_object_get(z, "veto");
 	char phase[INCIDENT_TEXT_MAX];
 	long long t;
-	size_t i;
 
 	metrics_buf_printf(b, "<article id=\"zone-");
 	page_esc(b, zone ? zone : "", 256);
@@ -546,26 +575,7 @@ page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 		page_esc(b, pstr(z, "reason"), PAGE_TEXT_MAX);
 		metrics_buf_printf(b, "</dd>");
 	}
-	fps = json_object_get(z, "fingerprints");
-	if (json_array_size(fps)) {
-		metrics_buf_printf(b, "<dt>Failure</dt><dd>");
-		json_array_foreach(fps, i, f) {
-			if (i == PAGE_LIST_MAX)
-				break;
-			metrics_buf_printf(b, "%s<code title=\"failure fingerprint\">",
-			    i ? "<br>" : "");
-			page_esc(b, page_id_of(f), 16);
-			metrics_buf_printf(b, "</code>");
-			if (json_is_integer(json_object_get(f, "operators")))
-				metrics_buf_printf(b, " seen by %lld operators", (long long)
-				    json_integer_value(json_object_get(f, "operators")));
-		}
-		if (json_array_size(fps) > 1)
-			metrics_buf_printf(b, "<br><strong>Operators see different "
-			    "failures: this may be an attack on the path, not an "
-			    "accident at the source.</strong>");
-		metrics_buf_printf(b, "</dd>");
-	}
+	page_fingerprints(b, z);
 	if (page_is_id(pstr(z, "decision_event"))) {
 		metrics_buf_printf(b, "<dt>Decision</dt><dd>");
 		page_event(b, in, pstr(z, "decision_event"));

@@ -19,15 +19,80 @@
 #include "relay/notify/mattermost_md.h"
 #include "relay/quorum/incident_text.h"
 
+/* The fields of a decision's attachment, in the order people read them:
+ * state, since, quorum, recovery, unreachable, NTA until and lifetime,
+ * evidence, veto, operators, the zone operator. 0, or -1 (no memory). */
+static int
+mm_decision_fields(json_t *fields, struct metrics_buf *b, const json_t *doc,
+    const char *prev, const char *base)
+{
+	const char *state = mm_jstr(doc, "state");
+	char t[32];
+	long long n;
+	json_t *v;
+
+	metrics_buf_printf(b, "%s", mattermost_state_label(state));
+	mm_phase(b, doc);
+	mm_was(b, prev, state);
+	if (mm_field(fields, "State", b, true) != 0)
+		return -1;
+	if (mm_jint(doc, "since", &n)) {
+		metrics_buf_printf(b, "%s", mattermost_time(n, t, sizeof(t)));
+		if (mm_field(fields, "Since", b, true) != 0)
+			return -1;
+	}
+	mm_count_line(b, doc);
+	if (b->len && mm_field(fields, "Quorum", b, false) != 0)
+		return -1;
+	if (mm_recovery(b, doc, NULL) &&
+	    mm_field(fields, "Recovery", b, false) != 0)
+		return -1;
+	if (mm_unreachable(b, doc) &&
+	    mm_field(fields, "Unreachable", b, false) != 0)
+		return -1;
+	if (mm_jint(doc, "nta_until", &n)) {
+		metrics_buf_printf(b, "%s", mattermost_time(n, t, sizeof(t)));
+		if (mm_field(fields, "NTA until", b, true) != 0)
+			return -1;
+	}
+	if (mm_jint(doc, "lifetime", &n)) {
+		mm_duration(n, t, sizeof(t));
+		metrics_buf_printf(b, "%s", t);
+		if (mm_field(fields, "NTA lifetime", b, true) != 0)
+			return -1;
+	}
+	if (json_array_size(json_object_get(doc, "fingerprints"))) {
+		mm_fingerprints(b, json_object_get(doc, "fingerprints"));
+		if (mm_field(fields, "Evidence (failure fingerprints)", b, false) != 0)
+			return -1;
+	}
+	if (json_is_object(v = json_object_get(doc, "veto"))) {
+		mm_veto(b, v, base);
+		if (mm_field(fields, "Veto", b, false) != 0)
+			return -1;
+	}
+	if (json_array_size(v = json_object_get(doc, "operators"))) {
+		mm_operators(b, v, base);
+		if (mm_field(fields, "Operators", b, false) != 0)
+			return -1;
+	}
+	if (json_is_object(v = json_object_get(doc, "statement"))) {
+		mm_statement(b, v, base);
+		if (mm_field(fields, "Zone operator", b, false) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 json_t *
 mattermost_decision_attachment(const json_t *doc, const char *prev,
     const struct mattermost_style *st)
 {
 	struct metrics_buf b = { 0 };
 	const char *state = mm_jstr(doc, "state"), *zone = mm_zone(doc), *ev;
-	char title[400], fallback[400], link[700], basebuf[512], t[32];
+	char title[400], fallback[400], link[700], basebuf[512];
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
-	json_t *fields = json_array(), *a = NULL, *v;
+	json_t *fields = json_array(), *a = NULL;
 	long long n;
 	char *text = NULL, *pretext = NULL;
 
@@ -45,56 +110,8 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 		snprintf(fallback, sizeof(fallback), "%.254s: %s", zone,
 		    mattermost_state_label(state));
 
-	metrics_buf_printf(&b, "%s", mattermost_state_label(state));
-	mm_phase(&b, doc);
-	mm_was(&b, prev, state);
-	if (mm_field(fields, "State", &b, true) != 0)
+	if (mm_decision_fields(fields, &b, doc, prev, base) != 0)
 		goto out;
-	if (mm_jint(doc, "since", &n)) {
-		metrics_buf_printf(&b, "%s", mattermost_time(n, t, sizeof(t)));
-		if (mm_field(fields, "Since", &b, true) != 0)
-			goto out;
-	}
-	mm_count_line(&b, doc);
-	if (b.len && mm_field(fields, "Quorum", &b, false) != 0)
-		goto out;
-	if (mm_recovery(&b, doc, NULL) &&
-	    mm_field(fields, "Recovery", &b, false) != 0)
-		goto out;
-	if (mm_unreachable(&b, doc) &&
-	    mm_field(fields, "Unreachable", &b, false) != 0)
-		goto out;
-	if (mm_jint(doc, "nta_until", &n)) {
-		metrics_buf_printf(&b, "%s", mattermost_time(n, t, sizeof(t)));
-		if (mm_field(fields, "NTA until", &b, true) != 0)
-			goto out;
-	}
-	if (mm_jint(doc, "lifetime", &n)) {
-		mm_duration(n, t, sizeof(t));
-		metrics_buf_printf(&b, "%s", t);
-		if (mm_field(fields, "NTA lifetime", &b, true) != 0)
-			goto out;
-	}
-	if (json_array_size(json_object_get(doc, "fingerprints"))) {
-		mm_fingerprints(&b, json_object_get(doc, "fingerprints"));
-		if (mm_field(fields, "Evidence (failure fingerprints)", &b, false) != 0)
-			goto out;
-	}
-	if (json_is_object(v = json_object_get(doc, "veto"))) {
-		mm_veto(&b, v, base);
-		if (mm_field(fields, "Veto", &b, false) != 0)
-			goto out;
-	}
-	if (json_array_size(v = json_object_get(doc, "operators"))) {
-		mm_operators(&b, v, base);
-		if (mm_field(fields, "Operators", &b, false) != 0)
-			goto out;
-	}
-	if (json_is_object(v = json_object_get(doc, "statement"))) {
-		mm_statement(&b, v, base);
-		if (mm_field(fields, "Zone operator", &b, false) != 0)
-			goto out;
-	}
 	if (mm_jstr(doc, "reason")) {
 		md_code(&b, mm_jstr(doc, "reason"), MATTERMOST_NOTE_MAX);
 		if ((text = mm_take(&b)) == NULL)
@@ -326,6 +343,76 @@ mattermost_event_text_in(const json_t *p, const char *incident)
 	return mm_take(&b);
 }
 
+/* The fields that only events of p's kind have (verdict, status, the
+ * observation's validation, what a withdrawal withdraws...). 0, or -1
+ * (no memory). */
+static int
+mm_event_kind_fields(json_t *fields, struct metrics_buf *b, const json_t *p,
+    const char *base)
+{
+	const char *kind = mm_jstr(p, "kind");
+	char t[32];
+	long long n;
+	json_t *v;
+
+	if (kind && strcmp(kind, "assessment") == 0) {
+		md_text(b, mm_jstr(p, "verdict"), 32, false);
+		if (mm_field(fields, "Verdict", b, true) != 0)
+			return -1;
+		metrics_buf_printf(b, "%s", json_is_true(json_object_get(p,
+		    "recommend_nta")) ? "yes" : "no");
+		if (mm_jint(p, "lifetime", &n))
+			metrics_buf_printf(b, ", for %s", mm_duration(n, t, sizeof(t)));
+		if (mm_field(fields, "Recommends an NTA", b, true) != 0)
+			return -1;
+	} else if (kind && strcmp(kind, "zone_statement") == 0) {
+		md_text(b, mm_jstr(p, "status"), 32, false);
+		if (mm_field(fields, "Status", b, true) != 0)
+			return -1;
+	} else if (kind && strcmp(kind, "observation") == 0) {
+		md_text(b, mm_jstr(p, "state"), 32, false);
+		if (mm_field(fields, "Validation", b, true) != 0)
+			return -1;
+		md_code(b, mm_jstr(p, "vantage"), 64);
+		metrics_buf_printf(b, " / ");
+		md_code(b, mm_jstr(p, "validator"), 64);
+		if (mm_field(fields, "Vantage / validator", b, true) != 0)
+			return -1;
+		if (mm_jstr(p, "reason") && mm_jstr(p, "reason")[0]) {
+			md_code(b, mm_jstr(p, "reason"), MATTERMOST_NOTE_MAX);
+			if (mm_field(fields, "Reason", b, false) != 0)
+				return -1;
+		}
+		if (json_array_size(v = json_object_get(p, "ede"))) {
+			size_t i;
+			json_t *e;
+			json_array_foreach(v, i, e)
+				metrics_buf_printf(b, "%s%lld", i ? ", " : "",
+				    (long long)json_integer_value(e));
+			if (mm_field(fields, "EDE", b, true) != 0)
+				return -1;
+		}
+		if (mm_jstr(p, "fingerprint")) {
+			md_short(b, mm_jstr(p, "fingerprint"));
+			if (mm_field(fields, "Fingerprint", b, true) != 0)
+				return -1;
+		}
+	} else if (kind && strcmp(kind, "withdraw") == 0) {
+		md_id(b, mm_jstr(p, "target"), base);
+		if (mm_field(fields, "Withdraws", b, true) != 0)
+			return -1;
+	} else if (kind && strcmp(kind, "decision") == 0) {
+		metrics_buf_printf(b, "%s", mattermost_state_label(mm_jstr(p, "state")));
+		if (mm_field(fields, "State", b, true) != 0)
+			return -1;
+	} else if (mm_jstr(p, "subject")) {
+		md_short(b, mm_jstr(p, "subject"));
+		if (mm_field(fields, "Subject", b, true) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 json_t *
 mattermost_event_attachment(const json_t *p, const char *id,
     const struct mattermost_style *st)
@@ -334,7 +421,7 @@ mattermost_event_attachment(const json_t *p, const char *id,
 	const char *kind = mm_jstr(p, "kind"), *zone = mm_jstr(p, "zone");
 	char title[400], link[700], basebuf[512], t[32];
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
-	json_t *fields = json_array(), *a = NULL, *v;
+	json_t *fields = json_array(), *a = NULL;
 	long long n, ts = 0;
 	char *fallback = NULL;
 
@@ -354,61 +441,8 @@ mattermost_event_attachment(const json_t *p, const char *id,
 	if (mm_field(fields, kind && strcmp(kind, "zone_statement") == 0 ?
 	    "Zone operator" : "Operator", &b, true) != 0)
 		goto out;
-	if (kind && strcmp(kind, "assessment") == 0) {
-		md_text(&b, mm_jstr(p, "verdict"), 32, false);
-		if (mm_field(fields, "Verdict", &b, true) != 0)
-			goto out;
-		metrics_buf_printf(&b, "%s", json_is_true(json_object_get(p,
-		    "recommend_nta")) ? "yes" : "no");
-		if (mm_jint(p, "lifetime", &n))
-			metrics_buf_printf(&b, ", for %s", mm_duration(n, t, sizeof(t)));
-		if (mm_field(fields, "Recommends an NTA", &b, true) != 0)
-			goto out;
-	} else if (kind && strcmp(kind, "zone_statement") == 0) {
-		md_text(&b, mm_jstr(p, "status"), 32, false);
-		if (mm_field(fields, "Status", &b, true) != 0)
-			goto out;
-	} else if (kind && strcmp(kind, "observation") == 0) {
-		md_text(&b, mm_jstr(p, "state"), 32, false);
-		if (mm_field(fields, "Validation", &b, true) != 0)
-			goto out;
-		md_code(&b, mm_jstr(p, "vantage"), 64);
-		metrics_buf_printf(&b, " / ");
-		md_code(&b, mm_jstr(p, "validator"), 64);
-		if (mm_field(fields, "Vantage / validator", &b, true) != 0)
-			goto out;
-		if (mm_jstr(p, "reason") && mm_jstr(p, "reason")[0]) {
-			md_code(&b, mm_jstr(p, "reason"), MATTERMOST_NOTE_MAX);
-			if (mm_field(fields, "Reason", &b, false) != 0)
-				goto out;
-		}
-		if (json_array_size(v = json_object_get(p, "ede"))) {
-			size_t i;
-			json_t *e;
-			json_array_foreach(v, i, e)
-				metrics_buf_printf(&b, "%s%lld", i ? ", " : "",
-				    (long long)json_integer_value(e));
-			if (mm_field(fields, "EDE", &b, true) != 0)
-				goto out;
-		}
-		if (mm_jstr(p, "fingerprint")) {
-			md_short(&b, mm_jstr(p, "fingerprint"));
-			if (mm_field(fields, "Fingerprint", &b, true) != 0)
-				goto out;
-		}
-	} else if (kind && strcmp(kind, "withdraw") == 0) {
-		md_id(&b, mm_jstr(p, "target"), base);
-		if (mm_field(fields, "Withdraws", &b, true) != 0)
-			goto out;
-	} else if (kind && strcmp(kind, "decision") == 0) {
-		metrics_buf_printf(&b, "%s", mattermost_state_label(mm_jstr(p, "state")));
-		if (mm_field(fields, "State", &b, true) != 0)
-			goto out;
-	} else if (mm_jstr(p, "subject")) {
-		md_short(&b, mm_jstr(p, "subject"));
-		if (mm_field(fields, "Subject", &b, true) != 0)
-			goto out;
-	}
+	if (mm_event_kind_fields(fields, &b, p, base) != 0)
+		goto out;
 	if (mm_jstr(p, "note") && mm_jstr(p, "note")[0]) {
 		md_code(&b, mm_jstr(p, "note"), MATTERMOST_NOTE_MAX);
 		if (mm_field(fields, "Note", &b, false) != 0)

@@ -21,9 +21,10 @@
  * turns, after the turn's transaction committed the rows it reads.
  *
  * Secrets: the webhook URL and the bot token are borrowed from
- * relay/notify/notify.c (sodium_malloc'd there); libcurl gets copies, the header
- * list's is zeroed at stop. Logs name the channel ("webhook") or the API
- * path ("PUT /api/v4/posts/{id}"), never the URL or the token.
+ * relay/notify/mattermost_notify.c (sodium_malloc'd there); libcurl gets
+ * copies, the header list's is zeroed at stop. Logs name the channel
+ * ("webhook") or the API path ("PUT /api/v4/posts/{id}"), never the URL
+ * or the token.
  */
 #include <poll.h>
 #include <stdio.h>
