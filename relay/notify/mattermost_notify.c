@@ -2,9 +2,10 @@
  * relay/notify/mattermost_notify.c — the Mattermost notifier
  * (relay/notify/notifier.h): what the relay tells Mattermost, and when: a
  * message for each decision change and each first-seen verified event of
- * the selected kinds (mattermost_kinds), formatted by relay/notify/mattermost.c, queued in the store
- * (relay/notify/notify_queue.h) in the transaction of the event or decision
- * behind it, delivered by relay/notify/notify_send.c.
+ * the selected kinds (mattermost_kinds), formatted by
+ * relay/notify/mattermost*.c, queued in the store
+ * (relay/notify/mattermost_queue.h) in the transaction of the event or
+ * decision behind it, delivered by relay/notify/mattermost_send.c.
  *
  * Webhook mode: one message each, naming the zone's incident. Bot mode:
  * one thread per incident of the quorum engine (relay/quorum/incident.h; the
@@ -34,8 +35,8 @@
 #include "relay/core/log.h"
 #include "relay/notify/mattermost.h"
 #include "relay/notify/notifier.h"
-#include "relay/notify/notify_queue.h"
-#include "relay/notify/notify_send.h"
+#include "relay/notify/mattermost_queue.h"
+#include "relay/notify/mattermost_send.h"
 #include "relay/core/clock.h"
 #include "relay/core/config.h"
 #include "relay/core/loop.h"

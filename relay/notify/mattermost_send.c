@@ -1,6 +1,7 @@
 /*
- * relay/notify/notify_send.c — delivering the notifier's queue: libcurl's multi
- * interface driven by the relay's loop (relay/notify/notify_send.h).
+ * relay/notify/mattermost_send.c — delivering the Mattermost notifier's
+ * queue: libcurl's multi interface driven by the relay's loop
+ * (relay/notify/mattermost_send.h).
  *
  * Two channels, each with at most one request in flight, so that messages
  * arrive in the order they were queued:
@@ -36,9 +37,9 @@
 
 #include "build_config.h"
 #include "relay/core/log.h"
-#include "relay/notify/notify_queue.h"
+#include "relay/notify/mattermost_queue.h"
 #include "relay/notify/notify_env.h"
-#include "relay/notify/notify_send.h"
+#include "relay/notify/mattermost_send.h"
 #include "relay/core/config.h"
 #include "relay/core/loop.h"
 #include "relay/core/metrics.h"

@@ -1,6 +1,6 @@
 /*
- * relay/notify/notify_send.h — delivering the notifier's queue
- * (relay/notify/notify_queue.h) to Mattermost, without ever blocking the loop.
+ * relay/notify/mattermost_send.h — delivering the Mattermost notifier's
+ * queue (relay/notify/mattermost_queue.h), without ever blocking the loop.
  *
  * Part of the Mattermost notifier (relay/notify/mattermost_notify.c), which
  * decides what to say; this module only
@@ -8,8 +8,8 @@
  * Retry-After and a rate limit, and records the root post ids of bot mode.
  * Runs on the loop thread only.
  */
-#ifndef NTARELAY_RELAY_NOTIFY_SEND_H
-#define NTARELAY_RELAY_NOTIFY_SEND_H
+#ifndef NTARELAY_RELAY_MATTERMOST_SEND_H
+#define NTARELAY_RELAY_MATTERMOST_SEND_H
 
 struct notify_env;
 struct notify_queue;
