@@ -100,6 +100,18 @@ notify_decision(struct notify *n, const json_t *doc, const char *prev_state,
 			    prev_phase);
 }
 
+static void
+notify_observe(void *ctx, const struct event *ev)
+{
+	notify_event(ctx, ev);
+}
+
+struct observer
+notify_observer(struct notify *n)
+{
+	return (struct observer){ .event = n ? notify_observe : NULL, .ctx = n };
+}
+
 void
 notify_event(struct notify *n, const struct event *ev)
 {

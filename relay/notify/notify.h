@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "proto/event.h"
+#include "relay/fed/observer.h"
 #include "relay/notify/notify_env.h"
 
 struct notify;
@@ -43,5 +44,10 @@ void notify_decision(struct notify *n, const json_t *doc, const char *prev_state
  * peer's). Each notifier chooses what it tells (Mattermost: the kinds of
  * mattermost_kinds). */
 void notify_event(struct notify *n, const struct event *ev);
+
+/* The notifier as an observer of accepted events (relay/fed/observer.h),
+ * for relay/main.c to register: its event() is notify_event(). n may be
+ * NULL (nothing configured): an observer with no callback. */
+struct observer notify_observer(struct notify *n);
 
 #endif
