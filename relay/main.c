@@ -8,7 +8,6 @@
  * pruning, trust index changes. Signals: SIGHUP reloads, SIGTERM drains.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +35,6 @@
 #include "relay/notify/notify.h"
 #include "relay/store/rebuild.h"
 #include "relay/quorum/renew.h"
-#include "relay/http/slash.h"
 #include "relay/core/log.h"
 #include "relay/relay.h"
 #include "relay/fed/storefault.h"
@@ -222,31 +220,31 @@ commit_turn(void *arg)
 
 /* ---------------------------------------------------------------- HTTP */
 
-static void
-on_http(void *arg, int fd, short revents)
+/* What the HTTP answers work with (relay/http/api_env.h): made once,
+ * shared by the API and the control socket. */
+static int
+start_api(struct relay *r)
 {
-	(void)fd;
-	(void)revents;
-	http_run(arg);
-}
+	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
+	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
+	    .nlinks = &r->nlinks, .origin = r->origin, .owner = r };
 
-static void
-http_tick(void *arg)
-{
-	struct relay *r = arg;
-
-	http_run(r->http);
-	if (r->control)
-		http_run(r->control);
-	loop_timer_add(r->loop, 250, http_tick, r);
+	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
+		log_err("http: out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static int
 start_http(struct relay *r)
 {
-	struct http_handlers h = api_handlers(r);
+	struct http_handlers h;
 	char err[256], *token = NULL;
 
+	if (start_api(r) != 0)
+		return -1;
+	h = api_handlers(r->api, false);
 	if (r->cfg.http_token_file[0] &&
 	    (token = secretfile_read_line(r->cfg.http_token_file,
 	    CONFIG_TOKEN_MAX)) == NULL) {
@@ -260,8 +258,10 @@ start_http(struct relay *r)
 		log_err("http_listen %s: %s", r->cfg.http_listen, err);
 		return -1;
 	}
-	loop_fd_add(r->loop, http_fd(r->http), POLLIN, on_http, r->http);
-	loop_timer_add(r->loop, 250, http_tick, r);
+	if (http_attach(r->http, r->loop) != 0) {
+		log_err("http_listen %s: the loop has no room for it", r->cfg.http_listen);
+		return -1;
+	}
 	log_info("HTTP API on %s", r->cfg.http_listen);
 	return 0;
 }
@@ -270,20 +270,25 @@ start_http(struct relay *r)
 static int
 start_control(struct relay *r)
 {
-	struct http_handlers h = api_handlers(r);
+	struct http_handlers h;
 	char err[256];
 
 	if (r->cfg.control_socket[0] == '\0') {
 		log_info("control socket off (control_socket is empty)");
 		return 0;
 	}
-	h.submit = api_submit;
+	if (start_api(r) != 0)
+		return -1;
+	h = api_handlers(r->api, true);
 	if ((r->control = http_start_unix(r->cfg.control_socket, &h, err,
 	    sizeof(err))) == NULL) {
 		log_err("control_socket: %s", err);
 		return -1;
 	}
-	loop_fd_add(r->loop, http_fd(r->control), POLLIN, on_http, r->control);
+	if (http_attach(r->control, r->loop) != 0) {
+		log_err("control_socket: the loop has no room for it");
+		return -1;
+	}
 	log_info("control socket %s", r->cfg.control_socket);
 	return 0;
 }
@@ -465,7 +470,9 @@ main(int argc, char **argv)
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
-	if (notify_start(r, &r->notify) != 0)
+	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
+	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
+	    .owner = r }, &r->notify) != 0)
 		goto out;
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
@@ -515,7 +522,7 @@ out:
 	http_stop(r->control);
 	http_stop(r->http);
 	notify_stop(r->notify);
-	slash_forget();
+	api_env_free(r->api);
 	backfill_forget();
 	decide_stop(r);
 	catchup_stop(r);

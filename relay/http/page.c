@@ -12,12 +12,10 @@
 #include <time.h>
 
 #include "proto/encoding.h"
-#include "relay/quorum/decide.h"
 #include "lib/incident_text.h"
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"
-#include "relay/relay.h"
 
 #define PAGE_TEXT_MAX 1024        /* bytes of one event-sourced string */
 #define PAGE_LIST_MAX 32          /* operators, events, fingerprints */
@@ -507,14 +505,43 @@ page_not_counted(struct metrics_buf *b, const struct page_info *in,
 	metrics_buf_printf(b, "</ul>");
 }
 
+/* The failures seen (fingerprints), and the warning when operators see
+ * different ones. */
+static void
+page_fingerprints(struct metrics_buf *b, const json_t *z)
+{
+	json_t *fps, *f;
+	size_t i;
+
+	fps = json_object_get(z, "fingerprints");
+	if (json_array_size(fps)) {
+		metrics_buf_printf(b, "<dt>Failure</dt><dd>");
+		json_array_foreach(fps, i, f) {
+			if (i == PAGE_LIST_MAX)
+				break;
+			metrics_buf_printf(b, "%s<code title=\"failure fingerprint\">",
+			    i ? "<br>" : "");
+			page_esc(b, page_id_of(f), 16);
+			metrics_buf_printf(b, "</code>");
+			if (json_is_integer(json_object_get(f, "operators")))
+				metrics_buf_printf(b, " seen by %lld operators", (long long)
+				    json_integer_value(json_object_get(f, "operators")));
+		}
+		if (json_array_size(fps) > 1)
+			metrics_buf_printf(b, "<br><strong>Operators see different "
+			    "failures: this may be an attack on the path, not an "
+			    "accident at the source.</strong>");
+		metrics_buf_printf(b, "</dd>");
+	}
+}
+
 static void
 page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 {
 	const char *state = pstr(z, "state"), *zone = pstr(z, "zone");
-	json_t *veto = json_object_get(z, "veto"), *fps, *f;
+	json_t *veto = json_object_get(z, "veto");
 	char phase[INCIDENT_TEXT_MAX];
 	long long t;
-	size_t i;
 
 	metrics_buf_printf(b, "<article id=\"zone-");
 	page_esc(b, zone ? zone : "", 256);
@@ -548,26 +575,7 @@ page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 		page_esc(b, pstr(z, "reason"), PAGE_TEXT_MAX);
 		metrics_buf_printf(b, "</dd>");
 	}
-	fps = json_object_get(z, "fingerprints");
-	if (json_array_size(fps)) {
-		metrics_buf_printf(b, "<dt>Failure</dt><dd>");
-		json_array_foreach(fps, i, f) {
-			if (i == PAGE_LIST_MAX)
-				break;
-			metrics_buf_printf(b, "%s<code title=\"failure fingerprint\">",
-			    i ? "<br>" : "");
-			page_esc(b, page_id_of(f), 16);
-			metrics_buf_printf(b, "</code>");
-			if (json_is_integer(json_object_get(f, "operators")))
-				metrics_buf_printf(b, " seen by %lld operators", (long long)
-				    json_integer_value(json_object_get(f, "operators")));
-		}
-		if (json_array_size(fps) > 1)
-			metrics_buf_printf(b, "<br><strong>Operators see different "
-			    "failures: this may be an attack on the path, not an "
-			    "accident at the source.</strong>");
-		metrics_buf_printf(b, "</dd>");
-	}
+	page_fingerprints(b, z);
 	if (page_is_id(pstr(z, "decision_event"))) {
 		metrics_buf_printf(b, "<dt>Decision</dt><dd>");
 		page_event(b, in, pstr(z, "decision_event"));
@@ -664,35 +672,4 @@ page_html(const struct page_info *in, const json_t *zones,
 	}
 	*len = b.len;
 	return b.data;
-}
-
-char *
-page_render(struct relay *r, size_t *len)
-{
-	char hex[KEY_ID_HEX_LEN + 1], base[512];
-	json_t *zones, *details[PAGE_ZONES_MAX] = { 0 }, *z;
-	struct page_info in;
-	size_t i, n = 0, bl;
-	char *html;
-
-	if ((zones = decide_zones_json(r)) == NULL)
-		return NULL;
-	json_array_foreach(json_object_get(zones, "zones"), i, z) {
-		const char *zone = pstr(z, "zone");
-		if (i == PAGE_ZONES_MAX)
-			break;
-		details[i] = zone ? decide_zone_json(r, zone) : NULL;
-		n = i + 1;
-	}
-	bl = strlen(r->cfg.public_url);
-	while (bl > 0 && r->cfg.public_url[bl - 1] == '/')
-		bl--;
-	snprintf(base, sizeof(base), "%.*s", (int)bl, r->cfg.public_url);
-	in = (struct page_info){ r->cfg.net, encoding_hex_encode(r->origin,
-	    KEY_ID_LEN, hex), base, relay_now() };
-	html = page_html(&in, zones, details, n, len);
-	for (i = 0; i < n; i++)
-		json_decref(details[i]);
-	json_decref(zones);
-	return html;
 }
