@@ -16,11 +16,11 @@
 static int
 http_dump_cb(const char *buffer, size_t size, void *data)
 {
-	struct metrics_buf *b = data;
+	struct buf *b = data;
 
 	if (size > INT_MAX)
 		return -1;
-	metrics_buf_printf(b, "%.*s", (int)size, buffer);
+	buf_printf(b, "%.*s", (int)size, buffer);
 	return b->failed ? -1 : 0;
 }
 
@@ -52,19 +52,19 @@ enum MHD_Result
 http_queue_json(struct MHD_Connection *con, unsigned int status,
     const json_t *j, const char *xname, const char *xvalue)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	static const char fallback[] =
 	    "{\"error\":\"internal\",\"message\":\"out of memory\"}\n";
 	char *copy;
 
 	if (json_dump_callback(j, http_dump_cb, &b, JSON_COMPACT) == 0)
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	else
 		b.failed = 1;
 	if (!b.failed)
 		return http_queue(con, status, HTTP_TYPE_JSON, b.data, b.len,
 		    xname, xvalue);
-	metrics_buf_free(&b);
+	buf_free(&b);
 	log_warn("http: cannot serialise a response");
 	if ((copy = strdup(fallback)) == NULL)
 		return MHD_NO;

@@ -91,7 +91,7 @@ static enum MHD_Result
 http_metrics(struct http_server *s, struct MHD_Connection *con,
     const char *rest, const struct http_req *req)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const struct metrics *m;
 
 	(void)rest;
@@ -100,7 +100,7 @@ http_metrics(struct http_server *s, struct MHD_Connection *con,
 		return http_internal(con, "the metrics");
 	metrics_render(m, &b);
 	if (b.failed || b.data == NULL) {
-		metrics_buf_free(&b);
+		buf_free(&b);
 		return http_internal(con, "the metrics");
 	}
 	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_METRICS, b.data, b.len,

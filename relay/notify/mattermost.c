@@ -23,7 +23,7 @@
  * state, since, quorum, recovery, unreachable, NTA until and lifetime,
  * evidence, veto, operators, the zone operator. 0, or -1 (no memory). */
 static int
-mm_decision_fields(json_t *fields, struct metrics_buf *b, const json_t *doc,
+mm_decision_fields(json_t *fields, struct buf *b, const json_t *doc,
     const char *prev, const char *base)
 {
 	const char *state = mm_jstr(doc, "state");
@@ -31,13 +31,13 @@ mm_decision_fields(json_t *fields, struct metrics_buf *b, const json_t *doc,
 	long long n;
 	json_t *v;
 
-	metrics_buf_printf(b, "%s", mattermost_state_label(state));
+	buf_printf(b, "%s", mattermost_state_label(state));
 	mm_phase(b, doc);
 	mm_was(b, prev, state);
 	if (mm_field(fields, "State", b, true) != 0)
 		return -1;
 	if (mm_jint(doc, "since", &n)) {
-		metrics_buf_printf(b, "%s", mattermost_time(n, t, sizeof(t)));
+		buf_printf(b, "%s", mattermost_time(n, t, sizeof(t)));
 		if (mm_field(fields, "Since", b, true) != 0)
 			return -1;
 	}
@@ -51,13 +51,13 @@ mm_decision_fields(json_t *fields, struct metrics_buf *b, const json_t *doc,
 	    mm_field(fields, "Unreachable", b, false) != 0)
 		return -1;
 	if (mm_jint(doc, "nta_until", &n)) {
-		metrics_buf_printf(b, "%s", mattermost_time(n, t, sizeof(t)));
+		buf_printf(b, "%s", mattermost_time(n, t, sizeof(t)));
 		if (mm_field(fields, "NTA until", b, true) != 0)
 			return -1;
 	}
 	if (mm_jint(doc, "lifetime", &n)) {
 		mm_duration(n, t, sizeof(t));
-		metrics_buf_printf(b, "%s", t);
+		buf_printf(b, "%s", t);
 		if (mm_field(fields, "NTA lifetime", b, true) != 0)
 			return -1;
 	}
@@ -88,7 +88,7 @@ json_t *
 mattermost_decision_attachment(const json_t *doc, const char *prev,
     const struct mattermost_style *st)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *state = mm_jstr(doc, "state"), *zone = mm_zone(doc), *ev;
 	char title[400], fallback[400], link[700], basebuf[512];
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
@@ -114,7 +114,7 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 		goto out;
 	if (mm_jstr(doc, "reason")) {
 		md_code(&b, mm_jstr(doc, "reason"), MATTERMOST_NOTE_MAX);
-		if ((text = mm_take(&b)) == NULL)
+		if ((text = buf_take(&b)) == NULL)
 			goto out;
 	}
 	ev = mm_jstr(doc, "decision_event");
@@ -130,14 +130,14 @@ mattermost_decision_attachment(const json_t *doc, const char *prev,
 	/* the incident it is about, above the attachment */
 	mm_incident(&b, doc, true, "Incident");
 	if (a && b.len) {
-		if ((pretext = mm_take(&b)) == NULL ||
+		if ((pretext = buf_take(&b)) == NULL ||
 		    json_object_set_new(a, "pretext", json_string(pretext)) != 0) {
 			json_decref(a);
 			a = NULL;
 		}
 	}
 out:
-	metrics_buf_free(&b);
+	buf_free(&b);
 	json_decref(fields);
 	free(text);
 	free(pretext);
@@ -147,7 +147,7 @@ out:
 /* " (was: failing)" for a change of phase within nta_recommended, else as
  * mm_was(). */
 static void
-mm_was_phase(struct metrics_buf *b, const char *prev, const char *prev_phase,
+mm_was_phase(struct buf *b, const char *prev, const char *prev_phase,
     const json_t *doc)
 {
 	const char *state = mm_jstr(doc, "state"), *phase = mm_jstr(doc, "phase");
@@ -155,7 +155,7 @@ mm_was_phase(struct metrics_buf *b, const char *prev, const char *prev_phase,
 	if (prev && state && strcmp(prev, state) == 0 && prev_phase && phase &&
 	    strcmp(prev_phase, phase) != 0 &&
 	    strspn(prev_phase, "abcdefghijklmnopqrstuvwxyz_") == strlen(prev_phase))
-		metrics_buf_printf(b, " (was: %.16s)", prev_phase);
+		buf_printf(b, " (was: %.16s)", prev_phase);
 	else
 		mm_was(b, prev, state);
 }
@@ -170,19 +170,19 @@ char *
 mattermost_change_text(const json_t *doc, const char *prev,
     const char *prev_phase)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *state = mm_jstr(doc, "state");
 	size_t before;
 	long long n;
 	char t[32];
 
-	metrics_buf_printf(&b, "%s ", mm_state_emoji(state));
+	buf_printf(&b, "%s ", mm_state_emoji(state));
 	md_code(&b, mm_zone(doc), 256);
-	metrics_buf_printf(&b, ": **%s**", mattermost_state_label(state));
+	buf_printf(&b, ": **%s**", mattermost_state_label(state));
 	mm_phase(&b, doc);
 	mm_was_phase(&b, prev, prev_phase, doc);
 	before = b.len;
-	metrics_buf_printf(&b, " — ");
+	buf_printf(&b, " — ");
 	if (mm_recovery(&b, doc, prev_phase)) {
 		/* the progress says it all */
 	} else if (mm_jcount(doc, "recommending") >= 0 ||
@@ -192,23 +192,23 @@ mattermost_change_text(const json_t *doc, const char *prev,
 		mm_cut(&b, before);
 	}
 	if (mm_jint(doc, "nta_until", &n))
-		metrics_buf_printf(&b, "; NTA until %s", mattermost_time(n, t,
+		buf_printf(&b, "; NTA until %s", mattermost_time(n, t,
 		    sizeof(t)));
 	if (json_is_object(json_object_get(doc, "veto"))) {
-		metrics_buf_printf(&b, "; **veto** by ");
+		buf_printf(&b, "; **veto** by ");
 		md_short(&b, mm_jstr(json_object_get(doc, "veto"), "origin"));
 	}
 	before = b.len;
-	metrics_buf_printf(&b, "; ");
+	buf_printf(&b, "; ");
 	if (!mm_unreachable(&b, doc))
 		mm_cut(&b, before);
 	if (incident_text_incident(doc)) {
-		metrics_buf_printf(&b, " · ");
+		buf_printf(&b, " · ");
 		mm_incident(&b, doc, false, "incident");
 		if (state && strcmp(state, "resolved") == 0)
-			metrics_buf_printf(&b, " closed");
+			buf_printf(&b, " closed");
 	}
-	return mm_take(&b);
+	return buf_take(&b);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -271,7 +271,7 @@ mm_event_color(const json_t *p)
 /* The short description after the kind: "accident, recommends an NTA for
  * 1 h" (markdown); empty when there is none. */
 static void
-mm_event_summary(struct metrics_buf *b, const json_t *p)
+mm_event_summary(struct buf *b, const json_t *p)
 {
 	const char *kind = mm_jstr(p, "kind");
 	long long n;
@@ -282,26 +282,26 @@ mm_event_summary(struct metrics_buf *b, const json_t *p)
 	if (strcmp(kind, "assessment") == 0) {
 		md_text(b, mm_jstr(p, "verdict"), 32, false);
 		if (json_is_true(json_object_get(p, "recommend_nta"))) {
-			metrics_buf_printf(b, ", recommends an NTA");
+			buf_printf(b, ", recommends an NTA");
 			if (mm_jint(p, "lifetime", &n))
-				metrics_buf_printf(b, " for %s", mm_duration(n, t, sizeof(t)));
+				buf_printf(b, " for %s", mm_duration(n, t, sizeof(t)));
 		} else
-			metrics_buf_printf(b, ", no NTA");
+			buf_printf(b, ", no NTA");
 	} else if (strcmp(kind, "zone_statement") == 0) {
 		md_text(b, mm_jstr(p, "status"), 32, false);
 	} else if (strcmp(kind, "observation") == 0) {
 		md_text(b, mm_jstr(p, "state"), 32, false);
 		if (mm_jstr(p, "reason") && mm_jstr(p, "reason")[0]) {
-			metrics_buf_printf(b, ": ");
+			buf_printf(b, ": ");
 			md_code(b, mm_jstr(p, "reason"), 120);
 		}
 	} else if (strcmp(kind, "withdraw") == 0) {
-		metrics_buf_printf(b, "of ");
+		buf_printf(b, "of ");
 		md_short(b, mm_jstr(p, "target"));
 	} else if (strcmp(kind, "decision") == 0) {
 		md_text(b, mattermost_state_label(mm_jstr(p, "state")), 40, false);
 	} else if (mm_jstr(p, "subject")) {
-		metrics_buf_printf(b, "of ");
+		buf_printf(b, "of ");
 		md_short(b, mm_jstr(p, "subject"));
 	}
 }
@@ -315,39 +315,39 @@ mattermost_event_text(const json_t *p)
 char *
 mattermost_event_text_in(const json_t *p, const char *incident)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *kind = mm_jstr(p, "kind"), *zone = mm_jstr(p, "zone");
 	size_t before;
 
-	metrics_buf_printf(&b, "%s **%s**", kind && strcmp(kind, "assessment") == 0 ?
+	buf_printf(&b, "%s **%s**", kind && strcmp(kind, "assessment") == 0 ?
 	    ":memo:" : kind && strcmp(kind, "zone_statement") == 0 ?
 	    ":loudspeaker:" : kind && strcmp(kind, "withdraw") == 0 ?
 	    ":leftwards_arrow_with_hook:" : ":information_source:",
 	    mm_kind_title(kind));
 	if (zone) {
-		metrics_buf_printf(&b, " %s ", kind && strcmp(kind,
+		buf_printf(&b, " %s ", kind && strcmp(kind,
 		    "zone_statement") == 0 ? "for" : "of");
 		md_code(&b, zone, 256);
 	}
-	metrics_buf_printf(&b, " by ");
+	buf_printf(&b, " by ");
 	md_short(&b, mm_jstr(p, "origin"));
 	before = b.len;
-	metrics_buf_printf(&b, ": ");
+	buf_printf(&b, ": ");
 	mm_event_summary(&b, p);
 	if (b.len == before + 2)   /* nothing to say: no colon */
 		mm_cut(&b, before);
 	if (incident && *incident) {
-		metrics_buf_printf(&b, " · incident ");
+		buf_printf(&b, " · incident ");
 		md_short16(&b, incident);
 	}
-	return mm_take(&b);
+	return buf_take(&b);
 }
 
 /* The fields that only events of p's kind have (verdict, status, the
  * observation's validation, what a withdrawal withdraws...). 0, or -1
  * (no memory). */
 static int
-mm_event_kind_fields(json_t *fields, struct metrics_buf *b, const json_t *p,
+mm_event_kind_fields(json_t *fields, struct buf *b, const json_t *p,
     const char *base)
 {
 	const char *kind = mm_jstr(p, "kind");
@@ -359,10 +359,10 @@ mm_event_kind_fields(json_t *fields, struct metrics_buf *b, const json_t *p,
 		md_text(b, mm_jstr(p, "verdict"), 32, false);
 		if (mm_field(fields, "Verdict", b, true) != 0)
 			return -1;
-		metrics_buf_printf(b, "%s", json_is_true(json_object_get(p,
+		buf_printf(b, "%s", json_is_true(json_object_get(p,
 		    "recommend_nta")) ? "yes" : "no");
 		if (mm_jint(p, "lifetime", &n))
-			metrics_buf_printf(b, ", for %s", mm_duration(n, t, sizeof(t)));
+			buf_printf(b, ", for %s", mm_duration(n, t, sizeof(t)));
 		if (mm_field(fields, "Recommends an NTA", b, true) != 0)
 			return -1;
 	} else if (kind && strcmp(kind, "zone_statement") == 0) {
@@ -374,7 +374,7 @@ mm_event_kind_fields(json_t *fields, struct metrics_buf *b, const json_t *p,
 		if (mm_field(fields, "Validation", b, true) != 0)
 			return -1;
 		md_code(b, mm_jstr(p, "vantage"), 64);
-		metrics_buf_printf(b, " / ");
+		buf_printf(b, " / ");
 		md_code(b, mm_jstr(p, "validator"), 64);
 		if (mm_field(fields, "Vantage / validator", b, true) != 0)
 			return -1;
@@ -387,7 +387,7 @@ mm_event_kind_fields(json_t *fields, struct metrics_buf *b, const json_t *p,
 			size_t i;
 			json_t *e;
 			json_array_foreach(v, i, e)
-				metrics_buf_printf(b, "%s%lld", i ? ", " : "",
+				buf_printf(b, "%s%lld", i ? ", " : "",
 				    (long long)json_integer_value(e));
 			if (mm_field(fields, "EDE", b, true) != 0)
 				return -1;
@@ -402,7 +402,7 @@ mm_event_kind_fields(json_t *fields, struct metrics_buf *b, const json_t *p,
 		if (mm_field(fields, "Withdraws", b, true) != 0)
 			return -1;
 	} else if (kind && strcmp(kind, "decision") == 0) {
-		metrics_buf_printf(b, "%s", mattermost_state_label(mm_jstr(p, "state")));
+		buf_printf(b, "%s", mattermost_state_label(mm_jstr(p, "state")));
 		if (mm_field(fields, "State", b, true) != 0)
 			return -1;
 	} else if (mm_jstr(p, "subject")) {
@@ -417,7 +417,7 @@ json_t *
 mattermost_event_attachment(const json_t *p, const char *id,
     const struct mattermost_style *st)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *kind = mm_jstr(p, "kind"), *zone = mm_jstr(p, "zone");
 	char title[400], link[700], basebuf[512], t[32];
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
@@ -450,25 +450,25 @@ mattermost_event_attachment(const json_t *p, const char *id,
 	}
 	md_id(&b, id, base);
 	if (mm_jint(p, "seq", &n))
-		metrics_buf_printf(&b, " (seq %lld)", n);
+		buf_printf(&b, " (seq %lld)", n);
 	if (mm_field(fields, "Event", &b, true) != 0)
 		goto out;
 	if (mm_jint(p, "ts", &ts)) {
-		metrics_buf_printf(&b, "%s", mattermost_time(ts, t, sizeof(t)));
+		buf_printf(&b, "%s", mattermost_time(ts, t, sizeof(t)));
 		if (mm_field(fields, "Signed", &b, true) != 0)
 			goto out;
 	}
 	/* fallback: the text without markdown */
-	metrics_buf_printf(&b, "%s", title);
+	buf_printf(&b, "%s", title);
 	if (mm_jstr(p, "origin"))
-		metrics_buf_printf(&b, " by %.12s", mm_jstr(p, "origin"));
-	if ((fallback = mm_take(&b)) == NULL)
+		buf_printf(&b, " by %.12s", mm_jstr(p, "origin"));
+	if ((fallback = buf_take(&b)) == NULL)
 		goto out;
 	a = mm_attachment(fallback, mm_event_color(p), title,
 	    link[0] ? link : NULL, NULL, fields, ts, st);
 	fields = NULL;
 out:
-	metrics_buf_free(&b);
+	buf_free(&b);
 	json_decref(fields);
 	free(fallback);
 	return a;

@@ -156,98 +156,80 @@ mm_utf8_cut(const char *s, size_t n, size_t max)
 /* s with control characters and backticks replaced, at most max bytes
  * (then "…"); in a code span when code. */
 void
-md_text(struct metrics_buf *b, const char *s, size_t max, bool code)
+md_text(struct buf *b, const char *s, size_t max, bool code)
 {
 	size_t n, cut;
 
 	if (s == NULL || *s == '\0') {
-		metrics_buf_printf(b, "%s", code ? "`-`" : "-");
+		buf_printf(b, "%s", code ? "`-`" : "-");
 		return;
 	}
 	n = strlen(s);
 	cut = mm_utf8_cut(s, n, max);
 	if (code)
-		metrics_buf_printf(b, "`");
+		buf_printf(b, "`");
 	for (size_t i = 0; i < cut; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
 			c = ' ';
 		else if (c == '`')
 			c = '\'';
-		metrics_buf_printf(b, "%c", c);
+		buf_printf(b, "%c", c);
 	}
 	if (cut < n)
-		metrics_buf_printf(b, "…");
+		buf_printf(b, "…");
 	if (code)
-		metrics_buf_printf(b, "`");
+		buf_printf(b, "`");
 }
 
 void
-md_code(struct metrics_buf *b, const char *s, size_t max)
+md_code(struct buf *b, const char *s, size_t max)
 {
 	md_text(b, s, max, true);
 }
 
 /* The first digits of an id (or any short word), as code. */
 void
-md_short(struct metrics_buf *b, const char *id)
+md_short(struct buf *b, const char *id)
 {
 	size_t n;
 
 	if (id == NULL || *id == '\0') {
-		metrics_buf_printf(b, "`-`");
+		buf_printf(b, "`-`");
 		return;
 	}
 	n = strlen(id) > MM_ID_SHORT ? MM_ID_SHORT : strlen(id);
 	if (strspn(id, "0123456789abcdef") >= n)
-		metrics_buf_printf(b, "`%.*s`", (int)n, id);
+		buf_printf(b, "`%.*s`", (int)n, id);
 	else
 		md_code(b, id, MM_ID_SHORT);
 }
 
 /* An incident id (16 hex digits) shown whole, as code. */
 void
-md_short16(struct metrics_buf *b, const char *id)
+md_short16(struct buf *b, const char *id)
 {
 	if (id && strlen(id) <= 16 && strspn(id, "0123456789abcdef") == strlen(id)
 	    && *id)
-		metrics_buf_printf(b, "`%s`", id);
+		buf_printf(b, "`%s`", id);
 	else
 		md_code(b, id, 16);
 }
 
 /* An id shown short, as code; linked to its envelope when base is set. */
 void
-md_id(struct metrics_buf *b, const char *id, const char *base)
+md_id(struct buf *b, const char *id, const char *base)
 {
 	if (id == NULL) {
-		metrics_buf_printf(b, "`-`");
+		buf_printf(b, "`-`");
 		return;
 	}
 	if (base && *base && strlen(id) == 64 &&
 	    strspn(id, "0123456789abcdef") == 64)
-		metrics_buf_printf(b, "[`%.*s`](%s/v1/events/%s)", MM_ID_SHORT, id,
+		buf_printf(b, "[`%.*s`](%s/v1/events/%s)", MM_ID_SHORT, id,
 		    base, id);
 	else
 		md_short(b, id);
-}
-
-/* Detach the buffer's text as a malloc'd string; NULL when it failed. */
-char *
-mm_take(struct metrics_buf *b)
-{
-	char *s;
-
-	if (b->failed) {
-		metrics_buf_free(b);
-		return NULL;
-	}
-	if (b->data == NULL)
-		return strdup("");
-	s = b->data;
-	b->data = NULL;
-	b->len = b->cap = 0;
-	return s;
 }
 
 /* The base URL without a final slash, into out. */
@@ -271,10 +253,10 @@ mm_base(const struct mattermost_style *st, char *out, size_t len)
 /* ---------------------------------------------------------- attachments */
 
 int
-mm_field(json_t *fields, const char *title, struct metrics_buf *value,
+mm_field(json_t *fields, const char *title, struct buf *value,
     bool isshort)
 {
-	char *v = mm_take(value);
+	char *v = buf_take(value);
 	json_t *f;
 
 	if (v == NULL)
@@ -326,7 +308,7 @@ bad:
 
 /* "2 operators recommend an NTA (quorum 3)" and friends, for one count. */
 void
-mm_count_line(struct metrics_buf *b, const json_t *doc)
+mm_count_line(struct buf *b, const json_t *doc)
 {
 	long long rec = mm_jcount(doc, "recommending"), q = mm_jcount(doc, "quorum"),
 	    obs = mm_jcount(doc, "observing"), ev = mm_jcount(doc, "evidence"),
@@ -335,25 +317,25 @@ mm_count_line(struct metrics_buf *b, const json_t *doc)
 
 	if (rec >= 0) {
 		if (q >= 0)
-			metrics_buf_printf(b, "%lld operators recommend an NTA "
+			buf_printf(b, "%lld operators recommend an NTA "
 			    "(quorum %lld)", rec, q);
 		else
-			metrics_buf_printf(b, "%lld operators recommend an NTA", rec);
+			buf_printf(b, "%lld operators recommend an NTA", rec);
 		sep = "; ";
 	}
 	if (obs >= 0) {
-		metrics_buf_printf(b, "%s%lld observe one failure", sep, obs);
+		buf_printf(b, "%s%lld observe one failure", sep, obs);
 		if (ev >= 0)
-			metrics_buf_printf(b, " (%lld needed)", ev);
+			buf_printf(b, " (%lld needed)", ev);
 		sep = "; ";
 	}
 	if (val > 0)
-		metrics_buf_printf(b, "%s%lld see it validate", sep, val);
+		buf_printf(b, "%s%lld see it validate", sep, val);
 }
 
 /* Lines "`op` roles" for the operators that count. */
 void
-mm_operators(struct metrics_buf *b, const json_t *ops, const char *base)
+mm_operators(struct buf *b, const json_t *ops, const char *base)
 {
 	size_t i;
 	json_t *o;
@@ -364,95 +346,95 @@ mm_operators(struct metrics_buf *b, const json_t *ops, const char *base)
 		size_t j;
 
 		if (i == MM_LIST_MAX) {
-			metrics_buf_printf(b, "… and %zu more\n", json_array_size(ops) - i);
+			buf_printf(b, "… and %zu more\n", json_array_size(ops) - i);
 			break;
 		}
 		if (vote == NULL)
 			vote = mm_jstr(o, "origin");
 		if (vote == NULL)
 			vote = mm_jstr(o, "operator");
-		metrics_buf_printf(b, "- ");
+		buf_printf(b, "- ");
 		md_short(b, vote);
 		if (mm_jstr(o, "name")) {
-			metrics_buf_printf(b, " ");
+			buf_printf(b, " ");
 			md_code(b, mm_jstr(o, "name"), 64);
 		}
 		members = json_object_get(o, "origins");
 		if (members == NULL)
 			members = json_object_get(o, "operators");
 		if (json_array_size(members) > 1)
-			metrics_buf_printf(b, " (%zu affiliated operators)",
+			buf_printf(b, " (%zu affiliated operators)",
 			    json_array_size(members));
 		if (json_is_string(roles)) {
-			metrics_buf_printf(b, " ");
+			buf_printf(b, " ");
 			md_text(b, json_string_value(roles), 64, false);
 		}
 		json_array_foreach(roles, j, r) {
 			if (!json_is_string(r))
 				continue;
-			metrics_buf_printf(b, "%s", j ? ", " : " ");
+			buf_printf(b, "%s", j ? ", " : " ");
 			md_text(b, json_string_value(r), 64, false);
 		}
 		evs = json_object_get(o, "events");
 		json_array_foreach(evs, j, r) {
 			if (j == 4)
 				break;
-			metrics_buf_printf(b, "%s", j ? " " : " — ");
+			buf_printf(b, "%s", j ? " " : " — ");
 			md_id(b, mm_jid(r), base);
 		}
-		metrics_buf_printf(b, "\n");
+		buf_printf(b, "\n");
 	}
 }
 
 void
-mm_veto(struct metrics_buf *b, const json_t *veto, const char *base)
+mm_veto(struct buf *b, const json_t *veto, const char *base)
 {
 	md_short(b, mm_jstr(veto, "origin"));
-	metrics_buf_printf(b, ": ");
+	buf_printf(b, ": ");
 	md_code(b, mm_jstr(veto, "reason"), MATTERMOST_NOTE_MAX);
 	if (mm_jid(veto)) {
-		metrics_buf_printf(b, " ");
+		buf_printf(b, " ");
 		md_id(b, mm_jid(veto), base);
 	}
 }
 
 void
-mm_statement(struct metrics_buf *b, const json_t *s, const char *base)
+mm_statement(struct buf *b, const json_t *s, const char *base)
 {
 	const char *status = mm_jstr(s, "status");
 
-	metrics_buf_printf(b, "**%s**", status &&
+	buf_printf(b, "**%s**", status &&
 	    strspn(status, "abcdefghijklmnopqrstuvwxyz_") == strlen(status) ?
 	    status : "unknown");
 	if (mm_jstr(s, "origin")) {
-		metrics_buf_printf(b, " by ");
+		buf_printf(b, " by ");
 		md_short(b, mm_jstr(s, "origin"));
 	}
 	if (mm_jstr(s, "note")) {
-		metrics_buf_printf(b, ": ");
+		buf_printf(b, ": ");
 		md_code(b, mm_jstr(s, "note"), MATTERMOST_NOTE_MAX);
 	}
 	if (mm_jid(s)) {
-		metrics_buf_printf(b, " ");
+		buf_printf(b, " ");
 		md_id(b, mm_jid(s), base);
 	}
 }
 
 void
-mm_fingerprints(struct metrics_buf *b, const json_t *fps)
+mm_fingerprints(struct buf *b, const json_t *fps)
 {
 	size_t i;
 	json_t *f;
 
 	json_array_foreach(fps, i, f) {
 		if (i == MM_LIST_MAX) {
-			metrics_buf_printf(b, " …");
+			buf_printf(b, " …");
 			break;
 		}
-		metrics_buf_printf(b, "%s", i ? " " : "");
+		buf_printf(b, "%s", i ? " " : "");
 		md_short(b, mm_jid(f));
 		if (json_is_integer(json_object_get(f, "operators")))
-			metrics_buf_printf(b, " (%lld operators)", (long long)
+			buf_printf(b, " (%lld operators)", (long long)
 			    json_integer_value(json_object_get(f, "operators")));
 	}
 }
@@ -469,14 +451,14 @@ mm_zone(const json_t *o)
 /* " (was: Observed)", or " (updated)" when only the operators, the
  * fingerprints or the lifetime changed. */
 void
-mm_was(struct metrics_buf *b, const char *prev, const char *state)
+mm_was(struct buf *b, const char *prev, const char *state)
 {
 	if (prev == NULL || *prev == '\0')
 		return;
 	if (state && strcmp(prev, state) == 0)
-		metrics_buf_printf(b, " (updated)");
+		buf_printf(b, " (updated)");
 	else
-		metrics_buf_printf(b, " (was: %s)", mattermost_state_label(prev));
+		buf_printf(b, " (was: %s)", mattermost_state_label(prev));
 }
 
 /* ------------------------------------------------------------- incidents */
@@ -484,7 +466,7 @@ mm_was(struct metrics_buf *b, const char *prev, const char *state)
 /* "incident `ID`" and, when full, ", opened T, about failure `FP`" and
  * its end. Nothing when doc names no incident. */
 void
-mm_incident(struct metrics_buf *b, const json_t *doc, bool full,
+mm_incident(struct buf *b, const json_t *doc, bool full,
     const char *word)
 {
 	const json_t *inc = incident_text_incident(doc);
@@ -494,22 +476,22 @@ mm_incident(struct metrics_buf *b, const json_t *doc, bool full,
 
 	if (inc == NULL)
 		return;
-	metrics_buf_printf(b, "%s ", word);
+	buf_printf(b, "%s ", word);
 	md_short16(b, mm_jstr(inc, "id"));
 	if (!full)
 		return;
 	if (mm_jint(inc, "opened", &n))
-		metrics_buf_printf(b, ", opened %s", mattermost_time(n, t, sizeof(t)));
+		buf_printf(b, ", opened %s", mattermost_time(n, t, sizeof(t)));
 	if (mm_jstr(inc, "lead")) {
-		metrics_buf_printf(b, ", about failure ");
+		buf_printf(b, ", about failure ");
 		md_short(b, mm_jstr(inc, "lead"));
 	}
 	outcome = mm_jstr(inc, "outcome");
 	if (mm_jint(inc, "closed", &n) && outcome && strcmp(outcome, "open") != 0) {
-		metrics_buf_printf(b, ", closed %s (", mattermost_time(n, t,
+		buf_printf(b, ", closed %s (", mattermost_time(n, t,
 		    sizeof(t)));
 		md_text(b, outcome, 16, false);
-		metrics_buf_printf(b, ")");
+		buf_printf(b, ")");
 	}
 }
 
@@ -517,7 +499,7 @@ void
 mm_put(void *arg, const char *text, const char *op)
 {
 	if (text)
-		metrics_buf_printf(arg, "%s", text);
+		buf_printf(arg, "%s", text);
 	else
 		md_short(arg, op);
 }
@@ -525,14 +507,14 @@ mm_put(void *arg, const char *text, const char *op)
 /* "unreachable from `op`, `op` (no answer to judge: not a failure)";
  * nothing when every vantage point got an answer. */
 bool
-mm_unreachable(struct metrics_buf *b, const json_t *doc)
+mm_unreachable(struct buf *b, const json_t *doc)
 {
 	return incident_text_say_unreachable(doc, NULL, MM_UNREACH_MAX, mm_put, b);
 }
 
 /* Cut b back to len bytes (what was written after is dropped). */
 void
-mm_cut(struct metrics_buf *b, size_t len)
+mm_cut(struct buf *b, size_t len)
 {
 	b->len = len;
 	if (b->data)
@@ -541,29 +523,29 @@ mm_cut(struct metrics_buf *b, size_t len)
 
 /* ", recovering" or ", failing again (N relapses)" after the state. */
 void
-mm_phase(struct metrics_buf *b, const json_t *doc)
+mm_phase(struct buf *b, const json_t *doc)
 {
 	char ph[INCIDENT_TEXT_MAX];
 
 	if (incident_text_phase(doc, ph, sizeof(ph))[0])
-		metrics_buf_printf(b, ", %s", ph);
+		buf_printf(b, ", %s", ph);
 }
 
 /* What the decision says of the recovery: "validating again: ...; the
  * NTA holds until then", or a relapse; false when neither applies. */
 bool
-mm_recovery(struct metrics_buf *b, const json_t *doc, const char *prev_phase)
+mm_recovery(struct buf *b, const json_t *doc, const char *prev_phase)
 {
 	char rec[INCIDENT_TEXT_MAX];
 	const char *phase = mm_jstr(doc, "phase");
 
 	if (incident_text_recovery(doc, rec, sizeof(rec))) {
-		metrics_buf_printf(b, "%s; the NTA holds until then", rec);
+		buf_printf(b, "%s; the NTA holds until then", rec);
 		return true;
 	}
 	if (prev_phase && strcmp(prev_phase, "recovering") == 0 && phase &&
 	    strcmp(phase, "failing") == 0) {
-		metrics_buf_printf(b, "relapse: the failure is back while "
+		buf_printf(b, "relapse: the failure is back while "
 		    "recovering; the NTA holds and the window starts again");
 		return true;
 	}

@@ -7,8 +7,8 @@
  * that several messages share (counts, operators, veto, statement,
  * fingerprints, the incident, unreachable vantage points, the recovery).
  *
- * Markdown is built in a metrics_buf (relay/core/metrics.h's growing text
- * buffer); mm_take() detaches it. Pure: no I/O, no clock, no globals.
+ * Markdown is built in a struct buf (lib/buf.h, the growing text
+ * buffer); buf_take() detaches it. Pure: no I/O, no clock, no globals.
  */
 #ifndef NTARELAY_RELAY_NOTIFY_MATTERMOST_MD_H
 #define NTARELAY_RELAY_NOTIFY_MATTERMOST_MD_H
@@ -53,26 +53,24 @@ size_t mm_utf8_cut(const char *s, size_t n, size_t max);
 
 /* s with control characters and backticks replaced, at most max bytes
  * (then "…"); in a code span when code. */
-void md_text(struct metrics_buf *b, const char *s, size_t max, bool code);
+void md_text(struct buf *b, const char *s, size_t max, bool code);
 
-void md_code(struct metrics_buf *b, const char *s, size_t max);
+void md_code(struct buf *b, const char *s, size_t max);
 
 /* The first digits of an id (or any short word), as code. */
-void md_short(struct metrics_buf *b, const char *id);
+void md_short(struct buf *b, const char *id);
 
 /* An incident id (16 hex digits) shown whole, as code. */
-void md_short16(struct metrics_buf *b, const char *id);
+void md_short16(struct buf *b, const char *id);
 
 /* An id shown short, as code; linked to its envelope when base is set. */
-void md_id(struct metrics_buf *b, const char *id, const char *base);
+void md_id(struct buf *b, const char *id, const char *base);
 
-/* Detach the buffer's text as a malloc'd string; NULL when it failed. */
-char *mm_take(struct metrics_buf *b);
 
 /* The base URL without a final slash, into out. */
 const char *mm_base(const struct mattermost_style *st, char *out, size_t len);
 
-int mm_field(json_t *fields, const char *title, struct metrics_buf *value,
+int mm_field(json_t *fields, const char *title, struct buf *value,
     bool isshort);
 
 void mm_footer(char *out, size_t len, const struct mattermost_style *st);
@@ -83,43 +81,43 @@ json_t *mm_attachment(const char *fallback, const char *color, const char *title
     const struct mattermost_style *st);
 
 /* "2 operators recommend an NTA (quorum 3)" and friends, for one count. */
-void mm_count_line(struct metrics_buf *b, const json_t *doc);
+void mm_count_line(struct buf *b, const json_t *doc);
 
 /* Lines "`op` roles" for the operators that count. */
-void mm_operators(struct metrics_buf *b, const json_t *ops, const char *base);
+void mm_operators(struct buf *b, const json_t *ops, const char *base);
 
-void mm_veto(struct metrics_buf *b, const json_t *veto, const char *base);
+void mm_veto(struct buf *b, const json_t *veto, const char *base);
 
-void mm_statement(struct metrics_buf *b, const json_t *s, const char *base);
+void mm_statement(struct buf *b, const json_t *s, const char *base);
 
-void mm_fingerprints(struct metrics_buf *b, const json_t *fps);
+void mm_fingerprints(struct buf *b, const json_t *fps);
 
 /* A zone name, checked (as code) */
 const char *mm_zone(const json_t *o);
 
 /* " (was: Observed)", or " (updated)" when only the operators, the
  * fingerprints or the lifetime changed. */
-void mm_was(struct metrics_buf *b, const char *prev, const char *state);
+void mm_was(struct buf *b, const char *prev, const char *state);
 
 /* "incident `ID`" and, when full, ", opened T, about failure `FP`" and
  * its end. Nothing when doc names no incident. */
-void mm_incident(struct metrics_buf *b, const json_t *doc, bool full,
+void mm_incident(struct buf *b, const json_t *doc, bool full,
     const char *word);
 
 void mm_put(void *arg, const char *text, const char *op);
 
 /* "unreachable from `op`, `op` (no answer to judge: not a failure)";
  * nothing when every vantage point got an answer. */
-bool mm_unreachable(struct metrics_buf *b, const json_t *doc);
+bool mm_unreachable(struct buf *b, const json_t *doc);
 
 /* Cut b back to len bytes (what was written after is dropped). */
-void mm_cut(struct metrics_buf *b, size_t len);
+void mm_cut(struct buf *b, size_t len);
 
 /* ", recovering" or ", failing again (N relapses)" after the state. */
-void mm_phase(struct metrics_buf *b, const json_t *doc);
+void mm_phase(struct buf *b, const json_t *doc);
 
 /* What the decision says of the recovery: "validating again: ...; the
  * NTA holds until then", or a relapse; false when neither applies. */
-bool mm_recovery(struct metrics_buf *b, const json_t *doc, const char *prev_phase);
+bool mm_recovery(struct buf *b, const json_t *doc, const char *prev_phase);
 
 #endif

@@ -115,72 +115,72 @@ mattermost_root_post(const char *channel_id, const json_t *doc, const char *zone
     const char *fingerprint, const char *first, const char *key,
     const struct mattermost_style *st)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *state = doc ? mm_jstr(doc, "state") : NULL;
 	json_t *att = NULL, *post = NULL;
 	char *msg = NULL, t[32];
 	long long n;
 
-	metrics_buf_printf(&b, "#### %s Incident ", doc ? mm_state_emoji(state) :
+	buf_printf(&b, "#### %s Incident ", doc ? mm_state_emoji(state) :
 	    ":mag:");
 	md_code(&b, zone, 256);
-	metrics_buf_printf(&b, " — %s\n", doc ? mattermost_state_label(state) :
+	buf_printf(&b, " — %s\n", doc ? mattermost_state_label(state) :
 	    "opened");
 	if (doc && incident_text_incident(doc)) {
 		/* which incident this thread is: one thread, one incident */
 		mm_incident(&b, doc, true, "Incident");
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	}
 	if (doc) {
-		metrics_buf_printf(&b, "State **%s**", mattermost_state_label(state));
+		buf_printf(&b, "State **%s**", mattermost_state_label(state));
 		mm_phase(&b, doc);
 		if (mm_jint(doc, "since", &n))
-			metrics_buf_printf(&b, " since %s", mattermost_time(n, t,
+			buf_printf(&b, " since %s", mattermost_time(n, t,
 			    sizeof(t)));
 		if (mm_jcount(doc, "recommending") >= 0 || mm_jcount(doc, "observing") >= 0) {
-			metrics_buf_printf(&b, " · ");
+			buf_printf(&b, " · ");
 			mm_count_line(&b, doc);
 		}
 		if (mm_jint(doc, "nta_until", &n))
-			metrics_buf_printf(&b, " · NTA until %s", mattermost_time(n, t,
+			buf_printf(&b, " · NTA until %s", mattermost_time(n, t,
 			    sizeof(t)));
 	} else {
-		metrics_buf_printf(&b, "First signal: ");
+		buf_printf(&b, "First signal: ");
 		md_text(&b, first ? first : "an event", 64, false);
-		metrics_buf_printf(&b, ". The relay has no decision for the zone "
+		buf_printf(&b, ". The relay has no decision for the zone "
 		    "yet.");
 	}
 	if (fingerprint && *fingerprint) {
-		metrics_buf_printf(&b, " · failure ");
+		buf_printf(&b, " · failure ");
 		md_short(&b, fingerprint);
 	}
 	if (doc) {
 		size_t before = b.len;
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 		if (mm_recovery(&b, doc, NULL))
-			metrics_buf_printf(&b, ".");
+			buf_printf(&b, ".");
 		else
 			mm_cut(&b, before);
 		before = b.len;
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 		if (!mm_unreachable(&b, doc))
 			mm_cut(&b, before);
 	}
 	if (doc && state && (strcmp(state, "resolved") == 0 ||
 	    strcmp(state, "clear") == 0))
-		metrics_buf_printf(&b, "\n_This incident is over and its thread "
+		buf_printf(&b, "\n_This incident is over and its thread "
 		    "closed: a new failure of the zone opens a new incident and a "
 		    "new thread._");
 	else
-		metrics_buf_printf(&b, "\n_This post is edited as the relay's "
+		buf_printf(&b, "\n_This post is edited as the relay's "
 		    "decision changes; the thread tells the story._");
-	if ((msg = mm_take(&b)) == NULL)
+	if ((msg = buf_take(&b)) == NULL)
 		goto out;
 	if (doc && (att = mattermost_decision_attachment(doc, NULL, st)) == NULL)
 		goto out;
 	post = mattermost_post(channel_id, msg, att, NULL, key);
 out:
-	metrics_buf_free(&b);
+	buf_free(&b);
 	free(msg);
 	return post;
 }

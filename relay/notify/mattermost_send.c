@@ -67,7 +67,7 @@ struct notify_channel {
 	char what[96];                /* "POST /api/v4/posts", for logs */
 	bool creates_root;            /* it creates an incident's root post */
 	bool edits_root;              /* it edits one */
-	struct metrics_buf resp;      /* the response body (bounded) */
+	struct buf resp;      /* the response body (bounded) */
 	long long not_before;         /* loop ms: backoff, Retry-After */
 	long wake;                    /* timer for not_before; 0: none */
 	double tokens;                /* rate limit bucket */
@@ -105,7 +105,7 @@ notify_on_body(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (ch->resp.len + n <= NOTIFY_RESPONSE_MAX)
-		metrics_buf_printf(&ch->resp, "%.*s", (int)n, data);
+		buf_printf(&ch->resp, "%.*s", (int)n, data);
 	return n;
 }
 
@@ -150,7 +150,7 @@ notify_wake_at(struct notify_channel *ch)
 /* A word from Mattermost's JSON error ({"id":"api.post...app_error"}),
  * safe to log; "" when there is none. */
 static void
-notify_error_id(const struct metrics_buf *resp, char *out, size_t len)
+notify_error_id(const struct buf *resp, char *out, size_t len)
 {
 	json_t *j;
 	const char *id;
@@ -280,7 +280,7 @@ notify_finish(struct notify_channel *ch, CURLcode code)
 	} else
 		notify_drop(ch, status);
 	notify_item_clear(&ch->item);
-	metrics_buf_free(&ch->resp);
+	buf_free(&ch->resp);
 	ch->creates_root = ch->edits_root = false;
 }
 
@@ -395,7 +395,7 @@ notify_send(struct notify_channel *ch)
 	curl_easy_setopt(ch->easy, CURLOPT_WRITEFUNCTION, notify_on_body);
 	curl_easy_setopt(ch->easy, CURLOPT_WRITEDATA, ch);
 	free(body);
-	metrics_buf_free(&ch->resp);
+	buf_free(&ch->resp);
 	if ((mc = curl_multi_add_handle(n->multi, ch->easy)) != CURLM_OK) {
 		log_err("mattermost %s: %s", ch->name, curl_multi_strerror(mc));
 		notify_retry(ch, 0, "cannot start the request");
@@ -647,7 +647,7 @@ notify_send_stop(struct notify_send *n)
 		}
 		notify_headers_free(ch->headers);
 		notify_item_clear(&ch->item);
-		metrics_buf_free(&ch->resp);
+		buf_free(&ch->resp);
 		if (ch->wake)
 			loop_timer_cancel(n->env->loop, ch->wake);
 	}

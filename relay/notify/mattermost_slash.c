@@ -20,22 +20,22 @@
 /* A relay that has not caught up says so, and nothing else: an empty
  * list from it would read as "all clear". */
 static void
-mm_syncing(struct metrics_buf *b, const json_t *doc)
+mm_syncing(struct buf *b, const json_t *doc)
 {
-	metrics_buf_printf(b, ":hourglass_flowing_sand: This relay has not caught "
+	buf_printf(b, ":hourglass_flowing_sand: This relay has not caught "
 	    "up with its peers yet (syncing): it signs no decision and shows "
 	    "none until it has");
 	if (mm_jstr(doc, "message")) {
-		metrics_buf_printf(b, ": ");
+		buf_printf(b, ": ");
 		md_code(b, mm_jstr(doc, "message"), MATTERMOST_NOTE_MAX);
 	}
-	metrics_buf_printf(b, ". Ask again in a moment.");
+	buf_printf(b, ". Ask again in a moment.");
 }
 
 char *
 mattermost_zones_table(const json_t *zones, const struct mattermost_style *st)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	json_t *list = json_object_get(zones, "zones"), *z;
 	size_t i;
 	char t[32];
@@ -44,56 +44,56 @@ mattermost_zones_table(const json_t *zones, const struct mattermost_style *st)
 	(void)st;
 	if (incident_text_syncing(zones)) {
 		mm_syncing(&b, zones);
-		return mm_take(&b);
+		return buf_take(&b);
 	}
 	if (json_array_size(list) == 0) {
-		metrics_buf_printf(&b, ":white_check_mark: No zone is in incident "
+		buf_printf(&b, ":white_check_mark: No zone is in incident "
 		    "on this relay.");
-		return mm_take(&b);
+		return buf_take(&b);
 	}
-	metrics_buf_printf(&b, "| Zone | State | Since | Recommending | "
+	buf_printf(&b, "| Zone | State | Since | Recommending | "
 	    "Observing | NTA until |\n|:--|:--|:--|--:|--:|:--|\n");
 	json_array_foreach(list, i, z) {
 		long long rec = mm_jcount(z, "recommending"), q = mm_jcount(z, "quorum"),
 		    obs = mm_jcount(z, "observing");
 		if (i == MM_TABLE_MAX) {
-			metrics_buf_printf(&b, "\n… and %zu more zones",
+			buf_printf(&b, "\n… and %zu more zones",
 			    json_array_size(list) - i);
 			break;
 		}
-		metrics_buf_printf(&b, "| ");
+		buf_printf(&b, "| ");
 		md_code(&b, mm_zone(z), 256);
 		if (incident_text_id(z)) {
-			metrics_buf_printf(&b, " (");
+			buf_printf(&b, " (");
 			mm_incident(&b, z, false, "incident");
-			metrics_buf_printf(&b, ")");
+			buf_printf(&b, ")");
 		}
-		metrics_buf_printf(&b, " | %s %s", mm_state_emoji(mm_jstr(z, "state")),
+		buf_printf(&b, " | %s %s", mm_state_emoji(mm_jstr(z, "state")),
 		    mattermost_state_label(mm_jstr(z, "state")));
 		mm_phase(&b, z);
-		metrics_buf_printf(&b, " | ");
-		metrics_buf_printf(&b, "%s | ", mm_jint(z, "since", &n) ?
+		buf_printf(&b, " | ");
+		buf_printf(&b, "%s | ", mm_jint(z, "since", &n) ?
 		    mattermost_time(n, t, sizeof(t)) : "-");
 		if (rec >= 0 && q >= 0)
-			metrics_buf_printf(&b, "%lld (quorum %lld) | ", rec, q);
+			buf_printf(&b, "%lld (quorum %lld) | ", rec, q);
 		else if (rec >= 0)
-			metrics_buf_printf(&b, "%lld | ", rec);
+			buf_printf(&b, "%lld | ", rec);
 		else
-			metrics_buf_printf(&b, "- | ");
+			buf_printf(&b, "- | ");
 		if (obs >= 0)
-			metrics_buf_printf(&b, "%lld | ", obs);
+			buf_printf(&b, "%lld | ", obs);
 		else
-			metrics_buf_printf(&b, "- | ");
-		metrics_buf_printf(&b, "%s |\n", mm_jint(z, "nta_until", &n) ?
+			buf_printf(&b, "- | ");
+		buf_printf(&b, "%s |\n", mm_jint(z, "nta_until", &n) ?
 		    mattermost_time(n, t, sizeof(t)) : "-");
 	}
-	return mm_take(&b);
+	return buf_take(&b);
 }
 
 char *
 mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *state = mm_jstr(doc, "state");
 	char basebuf[512], t[32];
 	const char *base = mm_base(st, basebuf, sizeof(basebuf));
@@ -103,93 +103,93 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 
 	if (incident_text_syncing(doc)) {
 		mm_syncing(&b, doc);
-		return mm_take(&b);
+		return buf_take(&b);
 	}
-	metrics_buf_printf(&b, "#### %s ", mm_state_emoji(state));
+	buf_printf(&b, "#### %s ", mm_state_emoji(state));
 	md_code(&b, mm_zone(doc), 256);
-	metrics_buf_printf(&b, " — %s", mattermost_state_label(state));
+	buf_printf(&b, " — %s", mattermost_state_label(state));
 	mm_phase(&b, doc);
-	metrics_buf_printf(&b, "\n");
+	buf_printf(&b, "\n");
 	if (incident_text_incident(doc)) {
 		mm_incident(&b, doc, true, "Incident");
-		metrics_buf_printf(&b, ".\n");
+		buf_printf(&b, ".\n");
 	}
 	if (mm_jint(doc, "since", &n))
-		metrics_buf_printf(&b, "Since %s. ", mattermost_time(n, t, sizeof(t)));
+		buf_printf(&b, "Since %s. ", mattermost_time(n, t, sizeof(t)));
 	mm_count_line(&b, doc);
-	metrics_buf_printf(&b, "\n");
+	buf_printf(&b, "\n");
 	if (mm_recovery(&b, doc, NULL))
-		metrics_buf_printf(&b, ".\n");
+		buf_printf(&b, ".\n");
 	before = b.len;
-	metrics_buf_printf(&b, "\n");
+	buf_printf(&b, "\n");
 	if (mm_unreachable(&b, doc))
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	else
 		mm_cut(&b, before);
 	if (mm_jint(doc, "nta_until", &n))
-		metrics_buf_printf(&b, "\n**NTA until %s**\n", mattermost_time(n, t,
+		buf_printf(&b, "\n**NTA until %s**\n", mattermost_time(n, t,
 		    sizeof(t)));
 	if (json_is_object(v = json_object_get(doc, "veto"))) {
-		metrics_buf_printf(&b, "\n**Veto**: ");
+		buf_printf(&b, "\n**Veto**: ");
 		mm_veto(&b, v, base);
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	}
 	if (mm_jstr(doc, "reason")) {
-		metrics_buf_printf(&b, "\nWhy: ");
+		buf_printf(&b, "\nWhy: ");
 		md_code(&b, mm_jstr(doc, "reason"), MATTERMOST_NOTE_MAX);
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	}
 	if (json_array_size(v = json_object_get(doc, "fingerprints"))) {
-		metrics_buf_printf(&b, "\nFailure fingerprints: ");
+		buf_printf(&b, "\nFailure fingerprints: ");
 		mm_fingerprints(&b, v);
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	}
 	if (json_array_size(v = json_object_get(doc, "operators"))) {
-		metrics_buf_printf(&b, "\n**Operators that count**\n");
+		buf_printf(&b, "\n**Operators that count**\n");
 		mm_operators(&b, v, base);
 	}
 	if (json_is_object(v = json_object_get(doc, "statement"))) {
-		metrics_buf_printf(&b, "\n**Zone operator**: ");
+		buf_printf(&b, "\n**Zone operator**: ");
 		mm_statement(&b, v, base);
-		metrics_buf_printf(&b, "\n");
+		buf_printf(&b, "\n");
 	}
 	if (json_array_size(v = json_object_get(doc, "history"))) {
-		metrics_buf_printf(&b, "\n| Time | State | Decision |\n|:--|:--|:--|\n");
+		buf_printf(&b, "\n| Time | State | Decision |\n|:--|:--|:--|\n");
 		start = json_array_size(v) > MM_HISTORY_MAX ?
 		    json_array_size(v) - MM_HISTORY_MAX : 0;
 		for (i = start; i < json_array_size(v); i++) {
 			h = json_array_get(v, i);
-			metrics_buf_printf(&b, "| %s | %s%s | ", mm_jint(h, "ts", &n) ?
+			buf_printf(&b, "| %s | %s%s | ", mm_jint(h, "ts", &n) ?
 			    mattermost_time(n, t, sizeof(t)) : "-",
 			    mattermost_state_label(mm_jstr(h, "state")),
 			    mm_jstr(h, "phase") && strcmp(mm_jstr(h, "phase"),
 			    "recovering") == 0 ? ", recovering" : "");
 			md_id(&b, mm_jstr(h, "event"), base);
-			metrics_buf_printf(&b, " |\n");
+			buf_printf(&b, " |\n");
 		}
 	}
-	return mm_take(&b);
+	return buf_take(&b);
 }
 
 char *
 mattermost_peers_table(const json_t *peers)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	json_t *list = json_object_get(peers, "peers"), *p, *k;
 	size_t i, j;
 
 	if (json_array_size(list) == 0) {
-		metrics_buf_printf(&b, "No peers known to this relay.");
-		return mm_take(&b);
+		buf_printf(&b, "No peers known to this relay.");
+		return buf_take(&b);
 	}
-	metrics_buf_printf(&b, "| Operator | Name | Member | Keys | Status |\n"
+	buf_printf(&b, "| Operator | Name | Member | Keys | Status |\n"
 	    "|:--|:--|:--|--:|:--|\n");
 	json_array_foreach(list, i, p) {
 		json_t *keys = json_object_get(p, "keys");
 		bool flagged = false, member = false;
 
 		if (i == MM_TABLE_MAX) {
-			metrics_buf_printf(&b, "\n… and %zu more operators",
+			buf_printf(&b, "\n… and %zu more operators",
 			    json_array_size(list) - i);
 			break;
 		}
@@ -200,20 +200,20 @@ mattermost_peers_table(const json_t *peers)
 			if (json_array_size(json_object_get(k, "flags")))
 				flagged = true;
 		}
-		metrics_buf_printf(&b, "| ");
+		buf_printf(&b, "| ");
 		md_short(&b, mm_jstr(p, "operator"));
-		metrics_buf_printf(&b, " | ");
+		buf_printf(&b, " | ");
 		if (mm_jstr(p, "name"))
 			md_code(&b, mm_jstr(p, "name"), 64);
 		else
-			metrics_buf_printf(&b, "-");
-		metrics_buf_printf(&b, " | %s | %zu | %s |\n",
+			buf_printf(&b, "-");
+		buf_printf(&b, " | %s | %zu | %s |\n",
 		    json_is_true(json_object_get(p, "pinned")) ? "pinned" :
 		    member ? "vouched" : "no", json_array_size(keys),
 		    flagged ? ":warning: flagged (equivocation)" : member ||
 		    json_is_true(json_object_get(p, "pinned")) ? "ok" : "-");
 	}
-	return mm_take(&b);
+	return buf_take(&b);
 }
 
 const char *

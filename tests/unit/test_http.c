@@ -956,7 +956,7 @@ static void
 test_metrics_render(void **state)
 {
 	struct metrics m;
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	char line[256];
 
 	memset(&m, 0, sizeof(m));
@@ -1015,8 +1015,8 @@ test_metrics_render(void **state)
 		snprintf(line, sizeof(line), "# TYPE %s ", fams[i]);
 		assert_non_null(strstr(b.data, line));
 	}
-	metrics_buf_free(&b);
-	metrics_buf_free(NULL);
+	buf_free(&b);
+	buf_free(NULL);
 }
 
 static void
