@@ -55,6 +55,8 @@ struct relay {
 	                                           backfill, catch-up, store faults */
 	struct watch *watch;                    /* relay/fed/watch.c */
 	struct observers observers;             /* hear accepted events: relay/fed/observer.h */
+	struct api_env *api;                    /* relay/http/api_env.h: what both
+	                                           servers' handlers work with */
 };
 
 #endif
