@@ -15,6 +15,7 @@
 #include "relay/core/log.h"
 #include "relay/fed/backfill.h"
 #include "relay/fed/ingest.h"
+#include "relay/fed/kinds.h"
 #include "relay/fed/observer.h"
 #include "relay/fed/publish.h"
 #include "relay/fed/quota.h"
@@ -36,12 +37,6 @@ reject(struct fed *fed, const char *link, const struct envelope *env,
 	log_notice("reject %s from %s: %s: %s", id, link, proto_errname(e), reason);
 }
 
-bool
-ingest_is_trust_kind(enum kind k)
-{
-	return k == KIND_VOUCH || k == KIND_UNVOUCH || k == KIND_KEY_CERT ||
-	    k == KIND_KEY_REVOKE;
-}
 
 /*
  * Verifications a link may spend per second on events signed by known keys
@@ -122,14 +117,14 @@ check_author(struct fed *fed, const struct event *ev, bool *pool, char *reason)
 		return proto_fail(reason, PROTO_E_REVOKED_KEY, "key %.16s...: %s",
 		    encoding_hex_encode(ev->key, KEY_ID_LEN, k),
 		    trust_reason_text(a.reason));
-	if (ingest_is_trust_kind(ev->kind) && !a.op_member) {
+	if (kinds_is_trust(ev->kind) && !a.op_member) {
 		*pool = true;
 		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY, "operator "
 		    "%.16s... is not a member: its %s is kept aside, not imported",
 		    encoding_hex_encode(ev->origin, KEY_ID_LEN, o),
 		    kind_name(ev->kind));
 	}
-	if (!ingest_is_trust_kind(ev->kind) && !counts)
+	if (!kinds_is_trust(ev->kind) && !counts)
 		return proto_fail(reason, PROTO_E_UNTRUSTED_KEY, "key %.16s...: %s",
 		    encoding_hex_encode(ev->key, KEY_ID_LEN, k),
 		    trust_reason_text(a.reason));
@@ -526,7 +521,7 @@ accept(struct fed *fed, struct msg *m)
 		return;
 	}
 	/* 13. trust events into the trust database */
-	if (ingest_is_trust_kind(m->ev->kind) && (e = import_trust(fed, m->ev,
+	if (kinds_is_trust(m->ev->kind) && (e = import_trust(fed, m->ev,
 	    m->payload, m->len, m->now, m->reason)) != PROTO_OK) {
 		reject(fed, m->name, m->env, e, m->reason);
 		return;

@@ -70,10 +70,6 @@ void ingest_message(struct fed *fed, struct link *from, const char *topic,
  * at the end of the loop turn). */
 void ingest_offer_pool(struct fed *fed);
 
-/* vouch, unvouch, key_cert, key_revoke: the kinds the trust database
- * imports. */
-bool ingest_is_trust_kind(enum kind k);
-
 /*
  * A withdraw must name an event of its own origin (PROTOCOL.md 6.4): a
  * target not held yet is let through, a held one lends the withdraw its

@@ -13,6 +13,7 @@
 #include "relay/core/clock.h"
 #include "relay/core/log.h"
 #include "relay/fed/ingest.h"
+#include "relay/fed/kinds.h"
 #include "relay/fed/observer.h"
 #include "relay/fed/publish.h"
 #include "relay/fed/quota.h"
@@ -87,8 +88,7 @@ publish_all(struct fed *fed, const struct event *ev, const char *raw,
 	p->len = rawlen;
 	p->retain = topic_retained(ev->kind);
 	/* A late copy must not replace a newer retained message. */
-	if (p->retain && ev->kind != KIND_WITHDRAW && !ingest_is_trust_kind(ev->kind) &&
-	    ev->kind != KIND_HEARTBEAT &&
+	if (p->retain && kinds_get(ev->kind)->latest &&
 	    store_newer_exists(fed->store, ev->kind, ev->zone, ev->origin, ev->ts))
 		p->retain = false;
 	p->expiry = expiry < 0 ? 1 : expiry;
