@@ -587,7 +587,10 @@ nta_sync_pass(struct nta_driver *d, const struct nta_sync_opts *o,
 	p.relay_ok = nta_pass_fetch(&p, why, sizeof(why));
 	json_object_set_new(p.report, "relay_ok", json_boolean(p.relay_ok));
 	if (!p.relay_ok) {
-		snprintf(msg, sizeof(msg), "%s; no NTA added or removed", why);
+		char stale[NTA_MSG_MAX];
+		snprintf(msg, sizeof(msg), "%s; %s", why, nta_pass_stale(&p, stale,
+		    sizeof(stale)) ? "silent longer than --stale-after: every NTA "
+		    "of ours removed" : "no NTA added or removed");
 		nta_pass_error(&p, NULL, msg);
 	}
 	if (nta_driver_list(d, &p.present, why, sizeof(why)) != 0) {
