@@ -4,7 +4,6 @@
 #define _GNU_SOURCE   /* asprintf */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,28 @@ nta_state_int(const json_t *o, const char *name, long long lo, long long hi,
 	return *v >= lo && *v <= hi ? 0 : -1;
 }
 
+/* The members of the file beside its records: version, relay_ok_at. */
+static int
+nta_state_top(const json_t *root, const char *path, struct nta_state *s,
+    char *why, size_t whylen)
+{
+	if (!json_is_object(root) || !json_is_array(json_object_get(root, "ntas")) ||
+	    !json_is_integer(json_object_get(root, "version")) ||
+	    json_integer_value(json_object_get(root, "version")) !=
+	    NTA_STATE_VERSION) {
+		snprintf(why, whylen, "%s: not an ntactl nta state file "
+		    "(version %d)", path, NTA_STATE_VERSION);
+		return -1;
+	}
+	if (json_object_get(root, "relay_ok_at") != NULL &&
+	    nta_state_int(root, "relay_ok_at", 0, KIND_TIME_MAX,
+	    &s->relay_ok_at) != 0) {
+		snprintf(why, whylen, "%s: \"relay_ok_at\" is not a time", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 nta_state_load(const char *path, struct nta_state *s, char *why,
     size_t whylen)
@@ -78,20 +99,8 @@ nta_state_load(const char *path, struct nta_state *s, char *why,
 		goto out;
 	}
 	ntas = json_object_get(root, "ntas");
-	if (!json_is_object(root) || !json_is_array(ntas) ||
-	    !json_is_integer(json_object_get(root, "version")) ||
-	    json_integer_value(json_object_get(root, "version")) !=
-	    NTA_STATE_VERSION) {
-		snprintf(why, whylen, "%s: not an ntactl nta state file "
-		    "(version %d)", path, NTA_STATE_VERSION);
+	if (nta_state_top(root, path, s, why, whylen) != 0)
 		goto out;
-	}
-	if (json_object_get(root, "relay_ok_at") != NULL &&
-	    nta_state_int(root, "relay_ok_at", 0, KIND_TIME_MAX,
-	    &s->relay_ok_at) != 0) {
-		snprintf(why, whylen, "%s: \"relay_ok_at\" is not a time", path);
-		goto out;
-	}
 	json_array_foreach(ntas, i, e) {
 		memset(&rec, 0, sizeof(rec));
 		z = json_object_get(e, "zone");
