@@ -38,7 +38,8 @@
 #include "proto/zone.h"
 
 struct nta_driver_conf {
-	const char *driver;          /* unbound, bind, knot, powerdns, exec */
+	const char *driver;          /* unbound, bind, knot, powerdns, exec,
+	                                feedzone */
 	const char *program;         /* control program (NULL: the default) */
 	const char *control_config;  /* unbound-control / rndc -c FILE */
 	const char *config_dir;      /* rec_control --config-dir */
