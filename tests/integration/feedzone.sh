@@ -90,12 +90,17 @@ serial() { axfr_tsig | awk '$4 == "SOA" { print $7; exit }'; }
 # ntas: the NTA RRs of the transfer: "OWNER TYPE HEX" a line
 ntas() { axfr_tsig | awk '$4 ~ /^TYPE/ { print $1, $4, $7 }' | sort -u; }
 
-# fsync ARGS: one pass of ntactl with the feedzone driver against relay A;
+# fsync ARGS: one pass of ntactl with the feedzone driver against relay A,
+# NSD reloaded with the built-in nsd-control (or $FCMD, a command line);
 # $T/out (JSON), $T/err, $T/rc
 fsync() {
+	if [ -n "${FCMD:-}" ]; then
+		set -- --reload-cmd "$FCMD" "$@"
+	else
+		set -- --reload-cmd nsd-control --control-config "$FD/nsd.conf" "$@"
+	fi
 	"$NTACTL" nta sync --driver feedzone --feed-zone "$FEED" \
-	    --feed-file "$FD/feed.zone" --reload-cmd nsd-control \
-	    --control-config "$FD/nsd.conf" --relay "http://127.0.0.1:$A_http" \
+	    --feed-file "$FD/feed.zone" --relay "http://127.0.0.1:$A_http" \
 	    --state "$T/feed.json" --stale-after 4s --json "$@" \
 	    >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
@@ -141,6 +146,9 @@ fsync
 t_is "first pass: zskroll. added (the reload fails: NSD is not up yet)" \
     "$(js '[.actions[] | "\(.action) \(.zone)"] | join(",")')" "add zskroll."
 t_ok "... the feed file is written" grep -q '^zskroll\.feed\.test\. 60 IN TYPE65280 ' "$FD/feed.zone"
+t_is "... the failed reload is an error (exit 2)" "$(rc)" 2
+t_ok "... which says the command" grep -q "nsd-control -c $FD/nsd.conf reload $FEED" "$T/err"
+t_is "... the state file follows the file written" "$(jq -r '[.ntas[] | .zone] | join(",")' "$T/feed.json")" "zskroll."
 t_ok "the feed's NSD starts on it" feed_nsd
 until1=$(js '.actions[0].until')
 
@@ -186,8 +194,15 @@ t_ok "the serial increased ($s1 -> $s2)" test "$s2" -gt "$s1"
 # Recommended again, then the relay goes silent: the feed is emptied.
 idB=$(submit B assessment "$assess")
 t_ok "B assesses again: nta_recommended on A" t_wait 30 zstate_is nta_recommended
-fsync
-t_is "the pass adds zskroll. again" "$(rc) $(js '[.actions[] | .action] | join(",")')" "0 add"
+cp "$FD/feed.zone" "$T/feed.before"
+fsync --dry-run
+t_is "--dry-run: would add, would write and reload" \
+    "$(rc) $(js '[.actions[] | .action] | join(",")') $(js '.commit | length')" "0 add 2"
+t_ok "... the file is unchanged" cmp -s "$FD/feed.zone" "$T/feed.before"
+FCMD="nsd-control -c $FD/nsd.conf reload $FEED" fsync
+t_is "the pass adds zskroll. again (a --reload-cmd command line)" \
+    "$(rc) $(js '[.actions[] | .action] | join(",")') $(js '.commit[1]')" \
+    "0 add nsd-control -c $FD/nsd.conf reload $FEED"
 t_ok "the feed has it" t_wait 10 sh -c "dig -p $feed_port @127.0.0.1 $FEED AXFR -y 'hmac-sha256:$TSIG_NAME:$TSIG_SECRET' | grep -q '^zskroll.feed.test.*TYPE65280'"
 s3=$(serial)
 t_ok "the serial increased ($s2 -> $s3)" test "$s3" -gt "$s2"
