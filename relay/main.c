@@ -93,6 +93,54 @@ trust_timer(void *arg)
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
 }
 
+/* ------------------------------------------------------------- signer */
+
+/* The struct signer (relay/fed/signer.h) the engine and renewal sign
+ * through. Until relay/fed/publish.c provides publish_signer(), it is this
+ * adapter over gossip_own_id() and gossip_begin(). */
+static int
+signer_sign(void *ctx, enum kind kind, json_t *fields, long lifetime,
+    unsigned char *id_out, char *why, size_t whylen)
+{
+	return gossip_own_id(ctx, kind, fields, lifetime, id_out, why, whylen);
+}
+
+static void
+signer_begin(void *ctx)
+{
+	gossip_begin(ctx);
+}
+
+static struct signer
+relay_signer(struct relay *r)
+{
+	struct signer sg = { signer_sign, signer_begin, r };
+
+	return sg;
+}
+
+/* May the relay write its store now (relay/fed/storefault.h)? */
+static bool
+store_writable(void *ctx)
+{
+	return storefault_writable(ctx);
+}
+
+static int
+start_renew(struct relay *r)
+{
+	struct renew_deps rd = {
+		.loop = r->loop, .store = r->store, .signer = relay_signer(r),
+		.writable = store_writable, .ctx = r,
+	};
+
+	memcpy(rd.key, key_secret_public(r->key)->id, KEY_ID_LEN);
+	if ((r->renew = renew_new(&rd)) == NULL)
+		return -1;
+	renew_start(r->renew);
+	return 0;
+}
+
 /* ------------------------------------------------------------- timers */
 
 static void
@@ -634,8 +682,7 @@ main(int argc, char **argv)
 		envelope_free(env);
 	}
 	heartbeat(r);
-	renew_start(r);
-	if (watch_start(r) != 0)
+	if (start_renew(r) != 0 || watch_start(r) != 0)
 		goto out;
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
@@ -657,6 +704,7 @@ out:
 	notify_stop(r->notify);
 	slash_forget();
 	backfill_forget();
+	renew_free(r->renew);
 	decide_stop(r);
 	catchup_stop(r);
 	storefault_stop(r);

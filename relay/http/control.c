@@ -285,7 +285,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 		return refuse(r, reply, 400, name, "%s", text);
 	}
 	if (kind == KIND_WITHDRAW && target[0])
-		renew_withdrawn(r, target);
+		renew_withdrawn(r->renew, target);
 	/* stored for good before the answer says so */
 	if (gossip_commit(r) != 0)
 		return unwritable(r, reply);

@@ -939,19 +939,18 @@ store_prune(struct store *s, long long now, long long retention, long *deleted,
     char *err)
 {
 	sqlite3_stmt *st;
-	char sql[512];
 
 	*deleted = 0;
 	/* never a key_revoke (exp NULL), never what an outbox still needs,
 	 * never a chain's head (acceptance needs its id) */
-	snprintf(sql, sizeof(sql),
-	    "DELETE FROM events WHERE exp IS NOT NULL AND exp < ?1 AND kind != %d "
+	if (sqlite3_prepare_v2(s->db,
+	    "DELETE FROM events WHERE exp IS NOT NULL AND exp < ?1 AND kind != ?2 "
 	    "AND rowid NOT IN (SELECT event FROM outbox) "
 	    "AND id NOT IN (SELECT head_id FROM chains WHERE head_id IS NOT NULL)",
-	    (int)KIND_KEY_REVOKE);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, err, "pruning");
 	sqlite3_bind_int64(st, 1, now - retention);
+	sqlite3_bind_int(st, 2, (int)KIND_KEY_REVOKE);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return store_fail(s, err, "pruning");

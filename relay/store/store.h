@@ -173,9 +173,17 @@ int store_prune(struct store *s, long long now, long long retention,
 
 long long store_count(struct store *s);
 
-/* The SQLite handle, for the store's sibling modules that keep tables of
- * their own in the same file and transaction (relay/notify/notify.c); they
- * create their tables with CREATE TABLE IF NOT EXISTS. */
+/*
+ * The SQLite handle: the escape hatch for a module that keeps tables of its
+ * own in the same file and transaction (today relay/notify/notify_queue.c
+ * only, on its notify_* tables, created with CREATE TABLE IF NOT EXISTS).
+ * It is not a way to read or write the store's own tables (events, chains,
+ * gaps, outbox, views, withdrawals, incidents...): those are queried
+ * through functions of relay/store/, which own every such SQL string. Any
+ * SQL that names an event kind binds it as a KIND_* parameter (proto/kind.h),
+ * never as a literal number: the numbers are the protocol's, the SQL must
+ * not restate them.
+ */
 struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *s);
 
