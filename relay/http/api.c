@@ -7,6 +7,7 @@
 
 #include "proto/encoding.h"
 #include "relay/http/api.h"
+#include "relay/http/api_store.h"
 #include "relay/fed/catchup.h"
 #include "relay/http/control.h"
 #include "relay/quorum/decide.h"
@@ -60,7 +61,7 @@ events(void *ctx, const struct http_events_query *q)
 {
 	struct relay *r = ctx;
 
-	return store_events_json(r->store, q->zone,
+	return api_store_events_json(r->store, q->zone,
 	    q->kind == KIND__COUNT ? -1 : (int)q->kind, q->since, q->limit,
 	    link_name, r);
 }
@@ -79,7 +80,7 @@ peers(void *ctx)
 {
 	struct relay *r = ctx;
 	struct trust_records *rec = NULL;
-	json_t *keys = store_keys_json(r->store), *out = json_array(), *byop;
+	json_t *keys = api_store_keys_json(r->store), *out = json_array(), *byop;
 	char reason[256];
 	const char *k;
 	json_t *v;

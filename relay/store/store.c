@@ -965,102 +965,86 @@ store_prune(struct store *s, long long now, long long retention, long *deleted,
 	return 0;
 }
 
-static json_t *
-hex_json(const void *blob, int len)
-{
-	char hex[2 * KEY_ID_LEN + 1];
-
-	if (blob == NULL || len != KEY_ID_LEN)
-		return json_null();
-	return json_string(encoding_hex_encode(blob, KEY_ID_LEN, hex));
-}
-
-json_t *
-store_events_json(struct store *s, const char *zone, int kind, long long since,
-    int limit, const char *(*link_name)(void *, int), void *arg)
+int
+store_events_each(struct store *s, const struct store_events_filter *f,
+    store_event_cb cb, void *arg, char *err)
 {
 	sqlite3_stmt *st;
-	json_t *arr = json_array(), *out;
 	int rc;
 
-	if (arr == NULL || sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(s->db,
 	    "SELECT id, kind, origin, key, seq, zone, ts, exp, received_at, link, "
 	    "envelope FROM events WHERE (?1 IS NULL OR zone = ?1) AND "
 	    "(?2 < 0 OR kind = ?2) AND received_at >= ?3 "
-	    "ORDER BY received_at DESC, rowid DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK) {
-		json_decref(arr);
-		return NULL;
-	}
-	if (zone && zone[0])
-		sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, kind);
-	sqlite3_bind_int64(st, 3, since);
-	sqlite3_bind_int(st, 4, limit);
+	    "ORDER BY received_at DESC, rowid DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "listing events");
+	if (f->zone && f->zone[0])
+		sqlite3_bind_text(st, 1, f->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, f->kind);
+	sqlite3_bind_int64(st, 3, f->since);
+	sqlite3_bind_int(st, 4, f->limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int link = sqlite3_column_int(st, 9);
-		const char *ln = link == STORE_LINK_OWN || !link_name ? NULL :
-		    link_name(arg, link);
-		json_t *env = json_loadb(sqlite3_column_blob(st, 10),
-		    (size_t)sqlite3_column_bytes(st, 10), 0, NULL);
-		json_t *o = json_pack("{s:o,s:s,s:o,s:o,s:I,s:o,s:I,s:o,s:I,s:o,s:o}",
-		    "id", hex_json(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0)),
-		    "kind", kind_name((enum kind)sqlite3_column_int(st, 1)),
-		    "origin", hex_json(sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2)),
-		    "key", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3)),
-		    "seq", (json_int_t)sqlite3_column_int64(st, 4),
-		    "zone", sqlite3_column_type(st, 5) == SQLITE_TEXT ?
-		    json_string((const char *)sqlite3_column_text(st, 5)) : json_null(),
-		    "ts", (json_int_t)sqlite3_column_int64(st, 6),
-		    "exp", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() :
-		    json_integer(sqlite3_column_int64(st, 7)),
-		    "received_at", (json_int_t)sqlite3_column_int64(st, 8),
-		    "link", ln ? json_string(ln) : json_null(),
-		    "envelope", env ? env : json_null());
-		if (o == NULL || json_array_append_new(arr, o) != 0) {
+		struct store_event_row row;
+
+		memset(&row, 0, sizeof(row));
+		if (sqlite3_column_bytes(st, 0) != KEY_ID_LEN ||
+		    sqlite3_column_bytes(st, 2) != KEY_ID_LEN ||
+		    sqlite3_column_bytes(st, 3) != KEY_ID_LEN)
+			continue;   /* the schema says they are ids */
+		memcpy(row.id, sqlite3_column_blob(st, 0), KEY_ID_LEN);
+		row.kind = (enum kind)sqlite3_column_int(st, 1);
+		memcpy(row.origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
+		memcpy(row.key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
+		row.seq = sqlite3_column_int64(st, 4);
+		row.zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
+		    (const char *)sqlite3_column_text(st, 5) : NULL;
+		row.ts = sqlite3_column_int64(st, 6);
+		row.has_exp = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		row.exp = sqlite3_column_int64(st, 7);
+		row.received_at = sqlite3_column_int64(st, 8);
+		row.link = sqlite3_column_int(st, 9);
+		row.raw = sqlite3_column_blob(st, 10);
+		row.rawlen = (size_t)sqlite3_column_bytes(st, 10);
+		if (cb(arg, &row) != 0) {
 			sqlite3_finalize(st);
-			json_decref(arr);
-			return NULL;
+			snprintf(err, STORE_ERR_MAX, "store: listing events: stopped");
+			return -1;
 		}
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	out = json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
-	    "events", arr);
-	return out;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "listing events");
 }
 
-json_t *
-store_keys_json(struct store *s)
+int
+store_keys_each(struct store *s, store_key_cb cb, void *arg, char *err)
 {
 	sqlite3_stmt *st;
-	json_t *obj = json_object();
-	char hex[2 * KEY_ID_LEN + 1];
+	int rc;
 
-	if (obj == NULL || sqlite3_prepare_v2(s->db, "SELECT key, origin, head_seq, "
-	    "head_id, last_heartbeat, flags FROM chains", -1, &st, NULL) != SQLITE_OK) {
-		json_decref(obj);
-		return NULL;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *flags = json_array();
-		if (sqlite3_column_int(st, 5) & STORE_FLAG_EQUIVOCATION)
-			json_array_append_new(flags, json_string("equivocation"));
-		json_object_set_new(obj, encoding_hex_encode(sqlite3_column_blob(st, 0),
-		    KEY_ID_LEN, hex), json_pack("{s:o,s:o,s:o,s:o}",
-		    "origin", hex_json(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)),
-		    "chain_head", sqlite3_column_int64(st, 2) > 0 ?
-		    json_pack("{s:I,s:o}", "seq", (json_int_t)sqlite3_column_int64(st, 2),
-		    "id", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3))) :
-		    json_null(),
-		    "last_heartbeat", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null() :
-		    json_integer(sqlite3_column_int64(st, 4)),
-		    "flags", flags));
+	if (sqlite3_prepare_v2(s->db, "SELECT key, origin, head_seq, "
+	    "head_id, last_heartbeat, flags FROM chains", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "listing keys");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_key_row row;
+
+		memset(&row, 0, sizeof(row));
+		if (sqlite3_column_bytes(st, 0) != KEY_ID_LEN)
+			continue;
+		memcpy(row.key, sqlite3_column_blob(st, 0), KEY_ID_LEN);
+		row.has_origin = sqlite3_column_bytes(st, 1) == KEY_ID_LEN;
+		if (row.has_origin)
+			memcpy(row.origin, sqlite3_column_blob(st, 1), KEY_ID_LEN);
+		row.head_seq = sqlite3_column_int64(st, 2);
+		row.has_head_id = sqlite3_column_bytes(st, 3) == KEY_ID_LEN;
+		if (row.has_head_id)
+			memcpy(row.head_id, sqlite3_column_blob(st, 3), KEY_ID_LEN);
+		row.has_heartbeat = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		row.last_heartbeat = sqlite3_column_int64(st, 4);
+		row.flags = sqlite3_column_int(st, 5);
+		cb(arg, &row);
 	}
 	sqlite3_finalize(st);
-	return obj;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "listing keys");
 }
 
 /* Counters survive restarts: name -> value. */
