@@ -79,7 +79,7 @@ trust_rebuilt(void *arg, const struct trust_index *old,
 	if (r->pool && trustpool_size(r->pool) > 0 &&
 	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
-	decide_all(r);
+	decide_all(r->decide);
 }
 
 /* The index announced when its answers change without a database change
@@ -124,6 +124,45 @@ static bool
 store_writable(void *ctx)
 {
 	return storefault_writable(ctx);
+}
+
+static bool
+caught_up(void *ctx)
+{
+	return catchup_done(ctx);
+}
+
+static json_t *
+syncing_json(void *ctx)
+{
+	return catchup_json(ctx);
+}
+
+static void
+decision_changed(void *ctx, const json_t *doc, const char *prev_state,
+    const char *prev_phase)
+{
+	struct relay *r = ctx;
+
+	if (r->notify)
+		notify_decision(r->notify, doc, prev_state, prev_phase);
+}
+
+/* The quorum engine (relay/quorum/decide.h), wired to the relay. */
+static int
+start_decide(struct relay *r)
+{
+	struct decide_deps dd = {
+		.cfg = &r->cfg, .store = r->store, .trust = &r->trust,
+		.metrics = &r->metrics, .loop = r->loop, .signer = relay_signer(r),
+		.hooks = { caught_up, syncing_json, store_writable, r },
+		.notify = { decision_changed, r },
+	};
+
+	memcpy(dd.origin, r->origin, KEY_ID_LEN);
+	if ((r->decide = decide_new(&dd)) == NULL)
+		return -1;
+	return decide_start(r->decide);
 }
 
 static int
@@ -649,7 +688,7 @@ main(int argc, char **argv)
 	/* First of the prepare hooks: commit the turn's transaction and
 	 * publish, before the links compute what they want to write. */
 	loop_prepare_add(r->loop, commit_turn, r);
-	if (decide_start(r) != 0) {
+	if (start_decide(r) != 0) {
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
@@ -705,7 +744,8 @@ out:
 	slash_forget();
 	backfill_forget();
 	renew_free(r->renew);
-	decide_stop(r);
+	decide_free(r->decide);
+	r->decide = NULL;
 	catchup_stop(r);
 	storefault_stop(r);
 	for (size_t i = 0; i < r->nlinks; i++)

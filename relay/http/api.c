@@ -172,13 +172,13 @@ metrics(void *ctx)
 static json_t *
 zones(void *ctx)
 {
-	return decide_zones_json(ctx);
+	return decide_zones_json(((struct relay *)ctx)->decide);
 }
 
 static json_t *
 zone(void *ctx, const char *name)
 {
-	return decide_zone_json(ctx, name);
+	return decide_zone_json(((struct relay *)ctx)->decide, name);
 }
 
 static char *

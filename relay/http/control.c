@@ -139,7 +139,7 @@ clear_equivocation(struct relay *r, const char *body, size_t len, json_t **reply
 	}
 	log_notice("control: the equivocation flag of key %s was cleared by a "
 	    "person; its operator counts again", k);
-	decide_all(r);
+	decide_all(r->decide);
 	*reply = json_pack("{s:s,s:b}", "key", k, "cleared", 1);
 	json_decref(f);
 	return 200;
@@ -255,7 +255,7 @@ control_submit(struct relay *r, const char *what, const char *body, size_t len,
 	if ((kind == KIND_ASSESSMENT || kind == KIND_ZONE_STATEMENT) && zone &&
 	    json_object_get(f, "refs") == NULL) {
 		json_t *refs = NULL;
-		judged = decide_judged(r, zone, &refs);
+		judged = decide_judged(r->decide, zone, &refs);
 		if (refs)
 			json_object_set_new(f, "refs", refs);
 	}

@@ -675,13 +675,13 @@ page_render(struct relay *r, size_t *len)
 	size_t i, n = 0, bl;
 	char *html;
 
-	if ((zones = decide_zones_json(r)) == NULL)
+	if ((zones = decide_zones_json(r->decide)) == NULL)
 		return NULL;
 	json_array_foreach(json_object_get(zones, "zones"), i, z) {
 		const char *zone = pstr(z, "zone");
 		if (i == PAGE_ZONES_MAX)
 			break;
-		details[i] = zone ? decide_zone_json(r, zone) : NULL;
+		details[i] = zone ? decide_zone_json(r->decide, zone) : NULL;
 		n = i + 1;
 	}
 	bl = strlen(r->cfg.public_url);

@@ -150,7 +150,7 @@ slash_status(struct relay *r, char **w, size_t nw, bool public, json_t **reply)
 		return 200;
 	}
 	if (nw == 1) {
-		if ((doc = decide_zones_json(r)) == NULL) {
+		if ((doc = decide_zones_json(r->decide)) == NULL) {
 			*reply = slash_answer(false, "The relay could not list the "
 			    "zones (see its log).");
 			return 200;
@@ -164,7 +164,7 @@ slash_status(struct relay *r, char **w, size_t nw, bool public, json_t **reply)
 			*reply = slash_answer(false, msg);
 			return 200;
 		}
-		if ((doc = decide_zone_json(r, zone)) == NULL) {
+		if ((doc = decide_zone_json(r->decide, zone)) == NULL) {
 			*reply = slash_answer(false, "The relay could not evaluate the "
 			    "zone (see its log).");
 			return 200;

@@ -207,7 +207,7 @@ notify_event(struct notify *n, const struct event *ev)
 			log_warn("mattermost: %s", err);
 	}
 	if (zone[0])
-		decide_open_incident(n->r, zone, ref);
+		decide_open_incident(n->r->decide, zone, ref);
 	if ((payload = event_payload_json(ev)) == NULL ||
 	    (text = mattermost_event_text_in(payload, ref)) == NULL) {
 		log_err("mattermost: out of memory formatting event %s", id);

@@ -17,22 +17,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "proto/encoding.h"
 #include "proto/envelope.h"
 #include "proto/event.h"
-#include "relay/fed/catchup.h"
-#include "relay/quorum/decide.h"
-#include "relay/fed/gossip.h"
-#include "relay/quorum/incident.h"
+#include "relay/core/clock.h"
 #include "relay/core/log.h"
-#include "relay/notify/notify.h"
+#include "relay/quorum/decide.h"
+#include "relay/quorum/incident.h"
 #include "relay/quorum/quorum.h"
-#include "relay/relay.h"
 #include "relay/store/store_zone.h"
-#include "relay/fed/storefault.h"
 
 #define VOTES_MAX 128             /* the decision schema's limit */
 #define DECISION_LIFETIME 86400   /* exp of a decision event */
@@ -86,6 +83,19 @@ struct dzone {
 };
 
 struct decide {
+	/* what the engine works with (decide_new(): struct decide_deps) */
+	const struct relay_config *cfg;
+	struct store *store;
+	const struct trust *trust;
+	struct metrics *metrics;
+	struct loop *loop;
+	unsigned char origin[KEY_ID_LEN];
+	struct signer signer;
+	struct decide_hooks hooks;
+	struct decide_notifier notify;
+	bool armed;                       /* the tick's timer is set: */
+	long timer;                       /* its id, */
+	long long timer_at;               /* when it fires (loop_now_ms) */
 	struct dzone **v;                 /* every zone held, in no order */
 	size_t n, cap;
 	struct dzone **slots;             /* hash table by name */
@@ -111,6 +121,29 @@ struct eval {
 	struct flag { unsigned char origin[KEY_ID_LEN]; bool flagged; } *flags;
 	size_t nflags;
 };
+
+static void arm(struct decide *d, long long at);
+static void schedule(struct decide *d);
+
+/* While syncing: the document the zone endpoints answer instead (new);
+ * NULL when caught up. */
+static json_t *
+syncing_json(const struct decide *d)
+{
+	return d->hooks.syncing_json ? d->hooks.syncing_json(d->hooks.ctx) : NULL;
+}
+
+static bool
+caught_up(const struct decide *d)
+{
+	return d->hooks.caught_up == NULL || d->hooks.caught_up(d->hooks.ctx);
+}
+
+static bool
+writable(const struct decide *d)
+{
+	return d->hooks.writable == NULL || d->hooks.writable(d->hooks.ctx);
+}
 
 /* ------------------------------------------------------------ zones */
 
@@ -157,9 +190,8 @@ zone_rehash(struct decide *d, size_t nslots)
 /* zone's entry, created (with its incidents read from the store) when
  * new; NULL on allocation failure (logged). */
 static struct dzone *
-zone_get(struct relay *r, const char *zone)
+zone_get(struct decide *d, const char *zone)
 {
-	struct decide *d = r->decide;
 	struct dzone *z = zone_find(d, zone);
 	char err[STORE_ERR_MAX];
 	size_t h;
@@ -181,11 +213,11 @@ zone_get(struct relay *r, const char *zone)
 		goto nomem;
 	snprintf(z->zone, sizeof(z->zone), "%s", zone);
 	z->state = QS_CLEAR;
-	if (store_incident_open(r->store, zone, &z->inc, err) == 1)
+	if (store_incident_open(d->store, zone, &z->inc, err) == 1)
 		z->has_inc = true;
-	if (store_incident_last_closed(r->store, zone, &z->last, err) == 1)
+	if (store_incident_last_closed(d->store, zone, &z->last, err) == 1)
 		z->has_last = true;
-	if ((z->resolved_end = store_incident_resolved_end(r->store, zone)) < 0)
+	if ((z->resolved_end = store_incident_resolved_end(d->store, zone)) < 0)
 		z->resolved_end = 0;
 	z->index = d->n;
 	d->v[d->n++] = z;
@@ -197,6 +229,7 @@ nomem:
 	/* the event is stored; the tick's full pass finds its zone later */
 	log_err("decide: out of memory adding zone %s", zone);
 	d->all = true;
+	arm(d, 0);
 	return NULL;
 }
 
@@ -282,7 +315,7 @@ eval_free(struct eval *e)
 
 /* Is origin flagged for equivocation? Asked once per origin. */
 static bool
-flagged(struct relay *r, struct eval *e, const unsigned char origin[KEY_ID_LEN])
+flagged(struct decide *d, struct eval *e, const unsigned char origin[KEY_ID_LEN])
 {
 	struct flag *f;
 
@@ -294,7 +327,7 @@ flagged(struct relay *r, struct eval *e, const unsigned char origin[KEY_ID_LEN])
 	e->flags = f;
 	f = &e->flags[e->nflags++];
 	memcpy(f->origin, origin, KEY_ID_LEN);
-	f->flagged = store_origin_flagged(r->store, origin);
+	f->flagged = store_origin_flagged(d->store, origin);
 	return f->flagged;
 }
 
@@ -305,23 +338,23 @@ flagged(struct relay *r, struct eval *e, const unsigned char origin[KEY_ID_LEN])
  * counting until a person clears the flag: docs/PROTOCOL.md §10.3).
  */
 static void
-who_counts(struct relay *r, struct eval *e, const char *zone,
+who_counts(struct decide *d, struct eval *e, const char *zone,
     struct quorum_event *q)
 {
 	struct trust_answer a;
 
-	if (r->trust.tidx && trust_index_lookup(r->trust.tidx, q->key, q->origin, e->now, &a) &&
+	if (d->trust->tidx && trust_index_lookup(d->trust->tidx, q->key, q->origin, e->now, &a) &&
 	    a.vote_id && a.operator_id &&
 	    memcmp(a.operator_id, q->origin, KEY_ID_LEN) == 0 &&
-	    !flagged(r, e, q->origin)) {
+	    !flagged(d, e, q->origin)) {
 		q->counts = true;
 		memcpy(q->vote, a.vote_id, KEY_ID_LEN);
-		q->zone_operator = trust_index_may_speak(r->trust.tidx, &a, zone);
+		q->zone_operator = trust_index_may_speak(d->trust->tidx, &a, zone);
 	}
 }
 
 struct gather_ctx {
-	struct relay *r;
+	struct decide *d;
 	struct eval *e;
 	const char *zone;
 	int failed;
@@ -378,8 +411,8 @@ gather_view(void *arg, const struct store_view *v)
 	memcpy(q->ds, v->ds, KEY_ID_LEN);
 	q->run_start = v->run_start;
 	g->e->fail_start[g->e->n - 1] = v->fail_start;
-	q->withdrawn = store_withdrawn(g->r->store, v->id, v->origin);
-	who_counts(g->r, g->e, g->zone, q);
+	q->withdrawn = store_withdrawn(g->d->store, v->id, v->origin);
+	who_counts(g->d, g->e, g->zone, q);
 	if (q->counts && !q->withdrawn) {
 		add_run(g, q->vote, v->run_start, 0);
 		add_run(g, q->vote, v->prev_run_start, v->prev_run_end);
@@ -397,11 +430,11 @@ enum_index(const char *const *names, const char *v)
 
 /* What the word's refs say it judged: the bogus observations held. */
 static void
-resolve_refs(struct relay *r, const struct event *ev, struct incident_refs *rf)
+resolve_refs(struct decide *d, const struct event *ev, struct incident_refs *rf)
 {
 	for (size_t i = 0; i < ev->nrefs; i++) {
 		struct store_obs o;
-		if (store_observation(r->store, ev->refs[i], &o) != 1 ||
+		if (store_observation(d->store, ev->refs[i], &o) != 1 ||
 		    o.state != STORE_OBS_BOGUS || !o.has_fp ||
 		    strcmp(o.zone, ev->zone) != 0)
 			continue;
@@ -442,31 +475,31 @@ gather_word(void *arg, const char *raw, size_t len)
 		q->status = (enum quorum_status)enum_index(kind_statement_status,
 		    event_str(ev, "status"));
 	}
-	q->withdrawn = store_withdrawn(g->r->store, ev->id, ev->origin);
-	resolve_refs(g->r, ev, &g->e->refs[g->e->n - 1]);
-	who_counts(g->r, g->e, g->zone, q);
+	q->withdrawn = store_withdrawn(g->d->store, ev->id, ev->origin);
+	resolve_refs(g->d, ev, &g->e->refs[g->e->n - 1]);
+	who_counts(g->d, g->e, g->zone, q);
 }
 
 /* Read zone's views and words at now into *e (eval_free it). */
 static int
-gather(struct relay *r, const char *zone, long long now, struct eval *e)
+gather(struct decide *d, const char *zone, long long now, struct eval *e)
 {
-	const struct relay_config *c = &r->cfg;
-	struct gather_ctx g = { r, e, zone, 0 };
+	const struct relay_config *c = d->cfg;
+	struct gather_ctx g = { d, e, zone, 0 };
 	char err[STORE_ERR_MAX];
 
 	memset(e, 0, sizeof(*e));
 	e->now = now;
 	e->pol.quorum = c->quorum;
-	e->pol.members = r->trust.tidx ? (int)trust_index_votes(r->trust.tidx) : 0;
+	e->pol.members = d->trust->tidx ? (int)trust_index_votes(d->trust->tidx) : 0;
 	e->pol.evidence = c->quorum_evidence;
 	e->pol.resolve_after = c->resolve_after;
 	e->pol.max_lifetime = c->nta_max_lifetime;
 	e->pol.veto_assessment = c->veto_attack_assessment;
 	e->pol.veto_unbacked = c->veto_unbacked;
 	e->pol.veto_statement = c->veto_zone_statement;
-	if (store_views_each(r->store, zone, now, gather_view, &g, err) < 0 ||
-	    store_words_each(r->store, zone, now - c->resolve_after, gather_word,
+	if (store_views_each(d->store, zone, now, gather_view, &g, err) < 0 ||
+	    store_words_each(d->store, zone, now - c->resolve_after, gather_word,
 	    &g, err) < 0) {
 		log_err("decide: %s", err);
 		return -1;
@@ -501,9 +534,9 @@ bind_words(const struct dzone *z, struct eval *e)
 }
 
 static void
-run_rule(const struct relay *r, const struct dzone *z, struct eval *e)
+run_rule(const struct decide *d, const struct dzone *z, struct eval *e)
 {
-	(void)r;
+	(void)d;
 	bind_words(z, e);
 	/* a vote per entry at most: every vote is counted, whatever the
 	 * decision schema lists (VOTES_MAX) */
@@ -543,13 +576,13 @@ incident_start(const struct eval *e)
  * once more: the incident's leading fingerprint binds the words).
  */
 static int
-evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
+evaluate(struct decide *d, struct dzone *z, long long now, struct eval *e,
     bool *opened)
 {
 	*opened = false;
-	if (gather(r, z->zone, now, e) != 0)
+	if (gather(d, z->zone, now, e) != 0)
 		return -1;
-	run_rule(r, z, e);
+	run_rule(d, z, e);
 	if (e->n && e->votes == NULL)
 		return -1;   /* out of memory: counting fewer votes fails open */
 	if (!z->has_inc && e->res.material) {
@@ -565,7 +598,7 @@ evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
 		}
 		z->has_inc = true;
 		*opened = true;
-		run_rule(r, z, e);
+		run_rule(d, z, e);
 	}
 	return 0;
 }
@@ -573,7 +606,7 @@ evaluate(struct relay *r, struct dzone *z, long long now, struct eval *e,
 /* Evaluate a zone that is not held (GET /v1/zones/{zone} of a quiet
  * zone): the same, without touching any incident. */
 static int
-evaluate_detached(struct relay *r, const char *zone, long long now,
+evaluate_detached(struct decide *d, const char *zone, long long now,
     struct eval *e, struct dzone *tmp)
 {
 	char err[STORE_ERR_MAX];
@@ -581,13 +614,13 @@ evaluate_detached(struct relay *r, const char *zone, long long now,
 
 	memset(tmp, 0, sizeof(*tmp));
 	snprintf(tmp->zone, sizeof(tmp->zone), "%s", zone);
-	if (store_incident_open(r->store, zone, &tmp->inc, err) == 1)
+	if (store_incident_open(d->store, zone, &tmp->inc, err) == 1)
 		tmp->has_inc = true;
-	if (store_incident_last_closed(r->store, zone, &tmp->last, err) == 1)
+	if (store_incident_last_closed(d->store, zone, &tmp->last, err) == 1)
 		tmp->has_last = true;
-	if ((tmp->resolved_end = store_incident_resolved_end(r->store, zone)) < 0)
+	if ((tmp->resolved_end = store_incident_resolved_end(d->store, zone)) < 0)
 		tmp->resolved_end = 0;
-	return evaluate(r, tmp, now, e, &opened);
+	return evaluate(d, tmp, now, e, &opened);
 }
 
 /* ------------------------------------------------------------ decisions */
@@ -696,15 +729,15 @@ decision_fields(const struct eval *e, const struct dzone *z,
 	return f;
 }
 
-static json_t *summary(struct relay *r, const struct dzone *z,
+static json_t *summary(struct decide *d, const struct dzone *z,
     const struct eval *e, enum quorum_state st);
 
 static void
-persist_incident(struct relay *r, const struct store_incident *inc)
+persist_incident(struct decide *d, const struct store_incident *inc)
 {
 	char err[STORE_ERR_MAX];
 
-	if (store_incident_put(r->store, inc, err) != 0)
+	if (store_incident_put(d->store, inc, err) != 0)
 		log_err("%s", err);
 }
 
@@ -731,7 +764,7 @@ log_incident(const struct dzone *z, const struct store_incident *inc,
 
 /* Step z's incident after an evaluation; the state to show. */
 static enum quorum_state
-step_incident(struct relay *r, struct dzone *z, const struct eval *e,
+step_incident(struct decide *d, struct dzone *z, const struct eval *e,
     bool opened)
 {
 	enum quorum_state st = e->res.state;
@@ -743,7 +776,7 @@ step_incident(struct relay *r, struct dzone *z, const struct eval *e,
 		if (opened)
 			ch |= INC_OPENED;
 		if (ch || opened || memcmp(&before, &z->inc, sizeof(before)) != 0)
-			persist_incident(r, &z->inc);
+			persist_incident(d, &z->inc);
 		log_incident(z, &z->inc, ch, &e->res);
 		if (z->inc.closed) {
 			z->last = z->inc;
@@ -767,7 +800,7 @@ step_incident(struct relay *r, struct dzone *z, const struct eval *e,
 }
 
 static void
-publish(struct relay *r, struct dzone *z, const struct eval *e,
+publish(struct decide *d, struct dzone *z, const struct eval *e,
     enum quorum_state st, json_t *fields, bool changed, enum quorum_state prev)
 {
 	unsigned char id[KEY_ID_LEN];
@@ -787,15 +820,15 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
 	z->recovering = e->res.recovering && st == QS_NTA_RECOMMENDED;
 	z->lifetime = st == QS_NTA_RECOMMENDED ? e->res.lifetime : 0;
 	z->nta_until = st == QS_NTA_RECOMMENDED ? e->res.nta_until : 0;
-	if (gossip_own_id(r, KIND_DECISION, json_incref(fields),
-	    DECISION_LIFETIME, id, NULL, 0) == 0) {
+	if (d->signer.sign != NULL && d->signer.sign(d->signer.ctx, KIND_DECISION,
+	    json_incref(fields), DECISION_LIFETIME, id, NULL, 0) == 0) {
 		memcpy(z->event, id, KEY_ID_LEN);
 		z->has_event = true;
 		z->published = e->now;
 	}
 	if (!changed)
 		return;
-	r->metrics.decisions++;
+	d->metrics->decisions++;
 	if (prev != z->state)
 		log_notice("decision %s: %s -> %s (%s)", z->zone,
 		    quorum_state_name(prev), quorum_state_name(z->state),
@@ -804,11 +837,11 @@ publish(struct relay *r, struct dzone *z, const struct eval *e,
 		log_notice("decision %s: still %s, its phase, incident, operators, "
 		    "fingerprints or lifetime changed (%s)", z->zone,
 		    quorum_state_name(z->state), e->res.reason);
-	if (r->notify) {
-		json_t *doc = decide_zone_json(r, z->zone);
+	if (d->notify.decision) {
+		json_t *doc = decide_zone_json(d, z->zone);
 		if (doc)
-			notify_decision(r->notify, doc, quorum_state_name(prev),
-			    prev_phase);
+			d->notify.decision(d->notify.ctx, doc,
+			    quorum_state_name(prev), prev_phase);
 		json_decref(doc);
 	}
 }
@@ -856,7 +889,7 @@ touched(const struct dzone *z)
 /* Re-evaluate one zone; publish and notify when its decision changed.
  * Returns false when the zone may be forgotten. */
 static bool
-decide_zone(struct relay *r, struct dzone *z, long long now)
+decide_zone(struct decide *d, struct dzone *z, long long now)
 {
 	unsigned char digest[32];
 	struct eval e;
@@ -865,16 +898,16 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 	bool changed, refresh, opened;
 	long long t0 = loop_now_ms();
 
-	remember(r->decide, z);
+	remember(d, z);
 	z->dirty = false;
-	if (evaluate(r, z, now, &e, &opened) != 0) {
+	if (evaluate(d, z, now, &e, &opened) != 0) {
 		eval_free(&e);
 		z->dirty = true;   /* try again at the next tick */
 		z->next_eval_ms = t0 + 1000;
 		return true;
 	}
 	z->next_change = e.res.next_change;
-	st = step_incident(r, z, &e, opened);
+	st = step_incident(d, z, &e, opened);
 	fields = decision_fields(&e, z, st, st == prev ? z->since : now);
 	if (fields == NULL) {
 		eval_free(&e);
@@ -888,13 +921,13 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 	refresh = z->has_event && st != QS_CLEAR &&
 	    now - z->published >= DECISION_REFRESH;
 	if (changed || refresh) {
-		publish(r, z, &e, st, fields, changed, prev);
+		publish(d, z, &e, st, fields, changed, prev);
 	} else {
 		z->lifetime = st == QS_NTA_RECOMMENDED ? e.res.lifetime : 0;
 		z->nta_until = st == QS_NTA_RECOMMENDED ? e.res.nta_until : 0;
 	}
 	json_decref(z->summary);
-	z->summary = st == QS_CLEAR ? NULL : summary(r, z, &e, st);
+	z->summary = st == QS_CLEAR ? NULL : summary(d, z, &e, st);
 	json_decref(fields);
 	eval_free(&e);
 	z->next_eval_ms = loop_now_ms() + BUDGET * (loop_now_ms() - t0);
@@ -903,15 +936,14 @@ decide_zone(struct relay *r, struct dzone *z, long long now)
 
 /* Evaluate the zones that wait for it; within the budget unless force. */
 static void
-flush(struct relay *r, bool force)
+flush(struct decide *d, bool force)
 {
-	struct decide *d = r->decide;
 	long long now = relay_now();
 	long long ms = loop_now_ms();
 
 	/* syncing, or the store cannot write: nothing is signed; the zones
 	 * stay marked until it can (relay/fed/catchup.h, relay/fed/storefault.h) */
-	if (d == NULL || !catchup_done(r) || !storefault_writable(r))
+	if (d == NULL || !caught_up(d) || !writable(d))
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = d->v[i];
@@ -926,7 +958,7 @@ flush(struct relay *r, bool force)
 			continue;
 		}
 		/* a zone dropped in this turn must have nothing to roll back */
-		if (!decide_zone(r, z, now) && (!z->has_event ||
+		if (!decide_zone(d, z, now) && (!z->has_event ||
 		    z->state == QS_CLEAR) && !touched(z)) {
 			zone_drop(d, z);
 			i--;   /* another zone moved into slot i */
@@ -936,64 +968,134 @@ flush(struct relay *r, bool force)
 }
 
 void
-decide_flush(struct relay *r)
+decide_flush(struct decide *d)
 {
-	flush(r, false);
+	if (d == NULL)
+		return;
+	flush(d, false);
+	schedule(d);
 }
 
-static bool
-anything_due(struct relay *r)
+/* Unix time now, in ms, as relay_now() counts seconds. */
+static long long
+wall_ms(void)
 {
-	struct decide *d = r->decide;
-	long long now = relay_now();
+	struct timespec ts;
 
-	if (d == NULL)
-		return false;
-	if (d->all)
-		return true;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The earliest loop_now_ms() at which a zone needs the tick (marked and
+ * its budget spent, an answer that changes with time, a decision due for
+ * its refresh), or -1: none, nothing happens until an event marks one. */
+static long long
+next_due(const struct decide *d)
+{
+	long long ms = loop_now_ms(), wall = wall_ms(), at = -1, t;
+
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dzone *z = d->v[i];
-		if (z->dirty || (z->next_change && z->next_change <= now) ||
-		    (z->has_event && z->state != QS_CLEAR &&
-		    now - z->published >= DECISION_REFRESH))
-			return true;
+		if (d->all || z->dirty) {
+			t = z->next_eval_ms > ms ? z->next_eval_ms : ms;
+			at = at < 0 || t < at ? t : at;
+		}
+		/* when relay_now() reaches a unix time T: T * 1000 - wall ms */
+		if (z->next_change) {
+			t = ms + (z->next_change * 1000 - wall);
+			at = at < 0 || t < at ? t : at;
+		}
+		if (z->has_event && z->state != QS_CLEAR) {
+			t = ms + ((z->published + DECISION_REFRESH) * 1000 - wall);
+			at = at < 0 || t < at ? t : at;
+		}
 	}
-	return false;
+	return at;
+}
+
+static void tick(void *arg);
+
+/* Have the tick run at loop_now_ms() time at (not sooner than a TICK_MS
+ * from now: at most one tick per TICK_MS, as when it polled), unless it
+ * runs sooner already. */
+static void
+arm(struct decide *d, long long at)
+{
+	long long ms = loop_now_ms();
+	long id;
+
+	if (d->loop == NULL)
+		return;
+	if (at < ms + TICK_MS)
+		at = ms + TICK_MS;
+	if (d->armed && d->timer_at <= at)
+		return;
+	if (d->armed)
+		loop_timer_cancel(d->loop, d->timer);
+	d->armed = false;
+	if ((id = loop_timer_add(d->loop, (long)(at - ms), tick, d)) < 0) {
+		log_err("decide: no timer left");
+		return;
+	}
+	d->timer = id;
+	d->timer_at = at;
+	d->armed = true;
+}
+
+/* Set the timer at the next deadline: an idle engine sleeps until an
+ * event, a trust change or the end of the catch-up marks a zone. */
+static void
+schedule(struct decide *d)
+{
+	long long at;
+
+	/* syncing: the end of the catch-up calls decide_all() */
+	if (!caught_up(d))
+		return;
+	if ((at = next_due(d)) < 0)
+		return;
+	/* the store cannot write: look again every tick (no transaction) */
+	arm(d, writable(d) ? at : 0);
 }
 
 static void
 tick(void *arg)
 {
-	struct relay *r = arg;
+	struct decide *d = arg;
 
+	d->armed = false;
 	/* no transaction when there is nothing to do */
-	if (catchup_done(r) && anything_due(r)) {
-		gossip_begin(r);
-		decide_flush(r);
+	if (caught_up(d) && writable(d) && next_due(d) >= 0 &&
+	    next_due(d) <= loop_now_ms()) {
+		if (d->signer.begin)
+			d->signer.begin(d->signer.ctx);
+		flush(d, false);
 	}
-	loop_timer_add(r->loop, TICK_MS, tick, r);
+	schedule(d);
 }
 
 static void
-mark(struct relay *r, const char *zone)
+mark(struct decide *d, const char *zone)
 {
 	struct dzone *z;
 
-	if (zone[0] && (z = zone_get(r, zone)) != NULL)
+	if (zone[0] && (z = zone_get(d, zone)) != NULL) {
 		z->dirty = true;
+		arm(d, 0);
+	}
 }
 
 void
-decide_event(struct relay *r, const struct event *ev)
+decide_event(struct decide *d, const struct event *ev)
 {
-	if (r->decide == NULL)
+	if (d == NULL)
 		return;
 	switch (ev->kind) {
 	case KIND_OBSERVATION:
 	case KIND_ASSESSMENT:
 	case KIND_ZONE_STATEMENT:
 	case KIND_WITHDRAW:      /* its zone is the target's, when held */
-		mark(r, ev->zone);
+		mark(d, ev->zone);
 		break;
 	default:
 		break;
@@ -1007,27 +1109,29 @@ mark_zone(void *arg, const char *zone)
 }
 
 void
-decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN])
+decide_flagged(struct decide *d, const unsigned char origin[KEY_ID_LEN])
 {
 	char err[STORE_ERR_MAX];
 
-	if (r->decide == NULL)
+	if (d == NULL)
 		return;
 	/* its views' zones; its words' zones are those of its observations
 	 * or, failing that, found by the full pass */
-	if (store_origin_zones_each(r->store, origin, mark_zone, r, err) < 0) {
+	if (store_origin_zones_each(d->store, origin, mark_zone, d, err) < 0) {
 		log_err("%s", err);
-		r->decide->all = true;
+		d->all = true;
+		arm(d, 0);
 		return;
 	}
-	r->decide->all = true;
+	d->all = true;
+	arm(d, 0);
 }
 
 bool
-decide_open_incident(struct relay *r, const char *zone,
+decide_open_incident(struct decide *d, const char *zone,
     char id[STORE_INCIDENT_ID_LEN + 1])
 {
-	struct dzone *z = r->decide ? zone_find(r->decide, zone) : NULL;
+	struct dzone *z = d ? zone_find(d, zone) : NULL;
 
 	id[0] = '\0';
 	if (z == NULL || !z->has_inc)
@@ -1037,16 +1141,15 @@ decide_open_incident(struct relay *r, const char *zone,
 }
 
 bool
-decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
+decide_withdrawn(struct decide *d, const unsigned char id[KEY_ID_LEN],
     const unsigned char origin[KEY_ID_LEN])
 {
-	return store_withdrawn(r->store, id, origin);
+	return store_withdrawn(d->store, id, origin);
 }
 
 void
-decide_committed(struct relay *r)
+decide_committed(struct decide *d)
 {
-	struct decide *d = r->decide;
 
 	if (d == NULL || !d->saved)
 		return;
@@ -1056,9 +1159,8 @@ decide_committed(struct relay *r)
 }
 
 void
-decide_rollback(struct relay *r)
+decide_rollback(struct decide *d)
 {
-	struct decide *d = r->decide;
 
 	if (d == NULL || !d->saved)
 		return;
@@ -1086,13 +1188,16 @@ decide_rollback(struct relay *r)
 		z->dirty = true;   /* signed again once the store writes */
 	}
 	d->saved = false;
+	arm(d, 0);
 }
 
 void
-decide_all(struct relay *r)
+decide_all(struct decide *d)
 {
-	if (r->decide)
-		r->decide->all = true;
+	if (d) {
+		d->all = true;
+		arm(d, 0);
+	}
 }
 
 /* ------------------------------------------------------------ start */
@@ -1100,9 +1205,9 @@ decide_all(struct relay *r)
 static void
 load_decision(void *arg, const char *raw, size_t len)
 {
-	struct relay *r = arg;
+	struct decide *d = arg;
 	struct event *ev = parse_stored(raw, len);
-	struct dzone *z = ev ? zone_get(r, ev->zone) : NULL;
+	struct dzone *z = ev ? zone_get(d, ev->zone) : NULL;
 	json_t *f = ev && z ? event_payload_json(ev) : NULL;
 
 	/* oldest first: the last one read is the relay's current decision */
@@ -1133,47 +1238,65 @@ load_incident(void *arg, const struct store_incident *inc)
 }
 
 int
-decide_start(struct relay *r)
+decide_start(struct decide *d)
 {
 	long long now = relay_now();
 	char err[STORE_ERR_MAX];
 
-	if ((r->decide = calloc(1, sizeof(*r->decide))) == NULL)
-		return -1;
-	if (store_decisions_each(r->store, r->origin, load_decision, r, err) < 0 ||
-	    store_incidents_each(r->store, NULL, 0, load_incident, r, err) < 0 ||
-	    store_zones_live_each(r->store, now - r->cfg.resolve_after, mark_zone,
-	    r, err) < 0) {
+	if (store_decisions_each(d->store, d->origin, load_decision, d, err) < 0 ||
+	    store_incidents_each(d->store, NULL, 0, load_incident, d, err) < 0 ||
+	    store_zones_live_each(d->store, now - d->cfg->resolve_after, mark_zone,
+	    d, err) < 0) {
 		log_err("%s", err);
 		return -1;
 	}
 	/* every zone with a decision, an incident or live events: evaluate
 	 * (once caught up), publish only what changed while the relay was
 	 * down */
-	for (size_t i = 0; i < r->decide->n; i++)
-		r->decide->v[i]->dirty = true;
+	for (size_t i = 0; i < d->n; i++)
+		d->v[i]->dirty = true;
 	log_info("quorum engine: %zu zones; quorum %s%d, quorum_evidence %d, "
-	    "resolve_after %d s", r->decide->n,
-	    r->cfg.quorum ? "" : "auto = ", r->cfg.quorum ? r->cfg.quorum :
-	    quorum_default(r->trust.tidx ? (int)trust_index_votes(r->trust.tidx) : 0),
-	    r->cfg.quorum_evidence, r->cfg.resolve_after);
-	loop_timer_add(r->loop, TICK_MS, tick, r);
+	    "resolve_after %d s", d->n,
+	    d->cfg->quorum ? "" : "auto = ", d->cfg->quorum ? d->cfg->quorum :
+	    quorum_default(d->trust->tidx ? (int)trust_index_votes(d->trust->tidx) : 0),
+	    d->cfg->quorum_evidence, d->cfg->resolve_after);
+	arm(d, 0);
 	return 0;
 }
 
-void
-decide_stop(struct relay *r)
+struct decide *
+decide_new(const struct decide_deps *deps)
 {
-	if (r->decide == NULL)
+	struct decide *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		return NULL;
+	d->cfg = deps->cfg;
+	d->store = deps->store;
+	d->trust = deps->trust;
+	d->metrics = deps->metrics;
+	d->loop = deps->loop;
+	memcpy(d->origin, deps->origin, KEY_ID_LEN);
+	d->signer = deps->signer;
+	d->hooks = deps->hooks;
+	d->notify = deps->notify;
+	return d;
+}
+
+void
+decide_free(struct decide *d)
+{
+	if (d == NULL)
 		return;
-	for (size_t i = 0; i < r->decide->n; i++) {
-		json_decref(r->decide->v[i]->summary);
-		free(r->decide->v[i]);
+	if (d->armed)
+		loop_timer_cancel(d->loop, d->timer);
+	for (size_t i = 0; i < d->n; i++) {
+		json_decref(d->v[i]->summary);
+		free(d->v[i]);
 	}
-	free(r->decide->v);
-	free(r->decide->slots);
-	free(r->decide);
-	r->decide = NULL;
+	free(d->v);
+	free(d->slots);
+	free(d);
 }
 
 /* ------------------------------------------------------------ JSON */
@@ -1222,7 +1345,7 @@ recovery_json(const struct eval *e, enum quorum_state st)
 }
 
 static json_t *
-summary(struct relay *r, const struct dzone *z, const struct eval *e,
+summary(struct decide *d, const struct dzone *z, const struct eval *e,
     enum quorum_state st)
 {
 	const struct quorum_result *q = &e->res;
@@ -1230,7 +1353,7 @@ summary(struct relay *r, const struct dzone *z, const struct eval *e,
 	json_t *fps = json_array();
 	char shown[sizeof(q->reason)];
 
-	(void)r;
+	(void)d;
 	/* a zone that shows `resolved` after its incident closed is clear
 	 * to the rule: say why it shows resolved, not "no assessment" */
 	if (st == QS_RESOLVED && q->state != QS_RESOLVED && inc)
@@ -1301,12 +1424,12 @@ event_json(const struct event *ev, const struct quorum_event *q)
 /* Entry i of e as an event object: a word is parsed already, a view's
  * observation is read from the store. */
 static json_t *
-entry_json(struct relay *r, struct eval *e, size_t i)
+entry_json(struct decide *d, struct eval *e, size_t i)
 {
 	if (e->ev[i] == NULL) {
 		char *raw = NULL;
 		size_t len = 0;
-		if (store_lookup(r->store, e->qe[i].id, NULL, NULL, 0, &raw, &len) != 1 ||
+		if (store_lookup(d->store, e->qe[i].id, NULL, NULL, 0, &raw, &len) != 1 ||
 		    (e->ev[i] = parse_stored(raw, len)) == NULL) {
 			free(raw);
 			return json_pack("{s:o,s:s}", "id", hexj(e->qe[i].id),
@@ -1349,15 +1472,14 @@ sort_zones(json_t *zones)
 }
 
 json_t *
-decide_zones_json(struct relay *r)
+decide_zones_json(struct decide *d)
 {
-	struct decide *d = r->decide;
 	long long now = relay_now();
 	json_t *zones = json_array(), *out, *sync;
 
-	if ((sync = catchup_json(r)) != NULL) {
+	if ((sync = syncing_json(d)) != NULL) {
 		json_object_set_new(sync, "now", json_integer(now));
-		json_object_set_new(sync, "relay", hexj(r->origin));
+		json_object_set_new(sync, "relay", hexj(d->origin));
 		json_object_set_new(sync, "count", json_integer(0));
 		json_object_set_new(sync, "zones", zones);
 		return sync;
@@ -1365,8 +1487,10 @@ decide_zones_json(struct relay *r)
 	/* zones that wait for their evaluation (the budget, the tick) are
 	 * evaluated now: the list agrees with GET /v1/zones/{zone}; the others
 	 * are served from their last evaluation */
-	gossip_begin(r);
-	flush(r, true);
+	if (d->signer.begin)
+		d->signer.begin(d->signer.ctx);
+	flush(d, true);
+	schedule(d);
 	for (size_t i = 0; d && zones && i < d->n; i++)
 		if (d->v[i]->summary != NULL)
 			json_array_append(zones, d->v[i]->summary);
@@ -1374,7 +1498,7 @@ decide_zones_json(struct relay *r)
 		return NULL;
 	sort_zones(zones);
 	out = json_pack("{s:I,s:o,s:b,s:I,s:o}", "now", (json_int_t)now,
-	    "relay", hexj(r->origin), "syncing", 0,
+	    "relay", hexj(d->origin), "syncing", 0,
 	    "count", (json_int_t)json_array_size(zones), "zones", zones);
 	return out;
 }
@@ -1406,7 +1530,7 @@ incident_add(void *arg, const struct store_incident *inc)
 
 /* The vote entries of the audit trail. */
 static json_t *
-operators_json(struct relay *r, struct eval *e, json_t **stmt)
+operators_json(struct decide *d, struct eval *e, json_t **stmt)
 {
 	json_t *ops = json_array();
 
@@ -1423,7 +1547,7 @@ operators_json(struct relay *r, struct eval *e, json_t **stmt)
 			char oh[KEY_ID_HEX_LEN + 1];
 			bool have = false;
 			size_t j;
-			json_t *x, *ej = entry_json(r, e, idx);
+			json_t *x, *ej = entry_json(d, e, idx);
 
 			json_array_append_new(evs, ej);
 			encoding_hex_encode(q->origin, KEY_ID_LEN, oh);
@@ -1443,23 +1567,23 @@ operators_json(struct relay *r, struct eval *e, json_t **stmt)
 }
 
 json_t *
-decide_zone_json(struct relay *r, const char *zone)
+decide_zone_json(struct decide *d, const char *zone)
 {
-	struct dzone *z = r->decide ? zone_find(r->decide, zone) : NULL, tmp;
+	struct dzone *z = d ? zone_find(d, zone) : NULL, tmp;
 	struct eval e;
 	char err[STORE_ERR_MAX];
 	enum quorum_state st;
 	json_t *doc, *hist, *incs, *stmt = json_null(), *sync;
 	long long now = relay_now();
 
-	if ((sync = catchup_json(r)) != NULL) {
+	if ((sync = syncing_json(d)) != NULL) {
 		json_object_set_new(sync, "zone", json_string(zone));
 		json_object_set_new(sync, "state", json_string("syncing"));
 		return sync;
 	}
 	/* evaluated now, from the store; a held zone's incident is read,
 	 * never changed, here */
-	if (evaluate_detached(r, zone, now, &e, &tmp) != 0) {
+	if (evaluate_detached(d, zone, now, &e, &tmp) != 0) {
 		eval_free(&e);
 		return NULL;
 	}
@@ -1482,8 +1606,8 @@ decide_zone_json(struct relay *r, const char *zone)
 		tmp.has_last = true;
 		tmp.has_inc = false;
 	}
-	doc = summary(r, &tmp, &e, st);
-	json_object_set_new(doc, "operators", operators_json(r, &e, &stmt));
+	doc = summary(d, &tmp, &e, st);
+	json_object_set_new(doc, "operators", operators_json(d, &e, &stmt));
 	json_object_set_new(doc, "statement", stmt);
 	/* events that do not count (not a member, revoked, withdrawn, a
 	 * statement by someone not the zone's operator, a word that judged
@@ -1496,17 +1620,17 @@ decide_zone_json(struct relay *r, const char *zone)
 			    KIND_ZONE_STATEMENT && !q->zone_operator) ||
 			    (q->kind != KIND_OBSERVATION && !q->bound)) &&
 			    json_array_size(ignored) < 32)
-				json_array_append_new(ignored, entry_json(r, &e, i));
+				json_array_append_new(ignored, entry_json(d, &e, i));
 		}
 		json_object_set_new(doc, "not_counted", ignored);
 	}
 	hist = json_array();
-	if (store_decisions_of(r->store, zone, r->origin, HISTORY_MAX, history_add,
+	if (store_decisions_of(d->store, zone, d->origin, HISTORY_MAX, history_add,
 	    hist, err) < 0)
 		log_err("%s", err);
 	json_object_set_new(doc, "history", hist);
 	incs = json_array();
-	if (store_incidents_each(r->store, zone, INCIDENTS_SHOWN, incident_add, incs,
+	if (store_incidents_each(d->store, zone, INCIDENTS_SHOWN, incident_add, incs,
 	    err) < 0)
 		log_err("%s", err);
 	json_object_set_new(doc, "incidents", incs);
@@ -1515,7 +1639,7 @@ decide_zone_json(struct relay *r, const char *zone)
 }
 
 json_t *
-decide_judged(struct relay *r, const char *zone, json_t **refs)
+decide_judged(struct decide *d, const char *zone, json_t **refs)
 {
 	struct dzone tmp;
 	struct eval e;
@@ -1523,7 +1647,7 @@ decide_judged(struct relay *r, const char *zone, json_t **refs)
 	int lead;
 
 	*refs = json_array();
-	if (evaluate_detached(r, zone, relay_now(), &e, &tmp) != 0) {
+	if (evaluate_detached(d, zone, relay_now(), &e, &tmp) != 0) {
 		eval_free(&e);
 		json_decref(fps);
 		return NULL;
