@@ -148,6 +148,20 @@ decision_changed(void *ctx, const json_t *doc, const char *prev_state,
 		notify_decision(r->notify, doc, prev_state, prev_phase);
 }
 
+/* The store, rebuilt when damaged and allowed (relay/store/rebuild.h). */
+static int
+open_store(struct relay *r, bool rebuild)
+{
+	struct rebuild_identity id = {
+		.path = r->cfg.store, .cert = r->cert, .certlen = r->certlen,
+		.tdb = r->trust.tdb,
+	};
+
+	memcpy(id.key, key_secret_public(r->key)->id, KEY_ID_LEN);
+	memcpy(id.origin, r->origin, KEY_ID_LEN);
+	return rebuild_open_store(&id, rebuild, &r->store);
+}
+
 /* The quorum engine (relay/quorum/decide.h), wired to the relay. */
 static int
 start_decide(struct relay *r)
@@ -670,7 +684,7 @@ main(int argc, char **argv)
 	}
 	if (load_identity(r) != 0 || trust_reload(&r->trust) != 0)
 		goto out;
-	if (rebuild_open_store(r, rebuild) != 0 || storefault_start(r) != 0)
+	if (open_store(r, rebuild) != 0 || storefault_start(r) != 0)
 		goto out;
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
