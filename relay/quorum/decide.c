@@ -13,6 +13,12 @@
  * incident, lifetime, fingerprints, veto and the set of votes: the list of
  * events behind a vote changes every time a vantage point refreshes its
  * observation, and that is not news.
+ *
+ * This file is the engine itself: the zones held, marking them, flushing
+ * the marked ones inside the turn's transaction, the tick (set at the next
+ * deadline), the turn's commit and rollback, and start-up. The evaluation
+ * is in evaluate.c, the decisions in decision.c, the documents in
+ * zone_json.c (relay/quorum/decide_int.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
