@@ -334,11 +334,12 @@ static void
 tick(void *arg)
 {
 	struct decide *d = arg;
+	long long due;
 
 	d->armed = false;
 	/* no transaction when there is nothing to do */
-	if (engine_caught_up(d) && engine_writable(d) && next_due(d) >= 0 &&
-	    next_due(d) <= loop_now_ms()) {
+	if (engine_caught_up(d) && engine_writable(d) &&
+	    (due = next_due(d)) >= 0 && due <= loop_now_ms()) {
 		if (d->signer.begin)
 			d->signer.begin(d->signer.ctx);
 		flush(d, false);
