@@ -142,10 +142,7 @@ static void
 decision_changed(void *ctx, const json_t *doc, const char *prev_state,
     const char *prev_phase)
 {
-	struct relay *r = ctx;
-
-	if (r->notify)
-		notify_decision(r->notify, doc, prev_state, prev_phase);
+	notify_decision(ctx, doc, prev_state, prev_phase);
 }
 
 /* The store, rebuilt when damaged and allowed (relay/store/rebuild.h). */
@@ -170,7 +167,8 @@ start_decide(struct relay *r)
 		.cfg = &r->cfg, .store = r->store, .trust = &r->trust,
 		.metrics = &r->metrics, .loop = r->loop, .signer = relay_signer(r),
 		.hooks = { caught_up, syncing_json, store_writable, r },
-		.notify = { decision_changed, r },
+		/* the notifier, once started (notify_start()) */
+		.notify = { NULL, NULL },
 	};
 
 	memcpy(dd.origin, r->origin, KEY_ID_LEN);
@@ -708,6 +706,12 @@ main(int argc, char **argv)
 	}
 	if (notify_start(r, &r->notify) != 0)
 		goto out;
+	if (r->notify) {
+		/* the engine builds a decision's document for the notifier only
+		 * when there is one: it is a live evaluation of the zone */
+		struct decide_notifier dn = { decision_changed, r->notify };
+		decide_set_notifier(r->decide, &dn);
+	}
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
 	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));

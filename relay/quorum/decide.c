@@ -557,6 +557,12 @@ decide_new(const struct decide_deps *deps)
 }
 
 void
+decide_set_notifier(struct decide *d, const struct decide_notifier *n)
+{
+	d->notify = *n;
+}
+
+void
 decide_free(struct decide *d)
 {
 	if (d == NULL)

@@ -89,6 +89,12 @@ struct decide *decide_new(const struct decide_deps *deps);
 /* NULL allowed; cancels the timer. */
 void decide_free(struct decide *d);
 
+/* Who hears decision changes from now on (replaces deps->notify). With no
+ * notifier (decision NULL) the engine builds no document for it: the
+ * document is a live evaluation of the zone, too dear to build for
+ * nobody. */
+void decide_set_notifier(struct decide *d, const struct decide_notifier *n);
+
 /* Load the zones with live events and the relay's last decisions from the
  * store, evaluate them (without publishing what did not change). */
 int decide_start(struct decide *d);
