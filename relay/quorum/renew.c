@@ -200,7 +200,7 @@ withdraw_renewal(struct renew *rn, struct event *ev, void *arg)
 {
 	struct wd_ctx *c = arg;
 	unsigned char orig[KEY_ID_LEN];
-	char h[KEY_ID_HEX_LEN + 1], why[PROTO_REASON_MAX];
+	char h[KEY_ID_HEX_LEN + 1], why[PROTO_REASON_MAX] = "";
 
 	original_of(ev, orig);
 	if (memcmp(orig, c->target, KEY_ID_LEN) != 0 ||
@@ -212,6 +212,9 @@ withdraw_renewal(struct renew *rn, struct event *ev, void *arg)
 	    "withdrawn with the assessment it renews"), 7 * 86400, why,
 	    sizeof(why)) == 0)
 		log_info("renew: withdrew the renewal %s with its original", h);
+	else
+		log_err("renew: withdrawing the renewal %s: %s", h,
+		    why[0] ? why : "not signed");
 }
 
 void
