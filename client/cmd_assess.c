@@ -15,6 +15,7 @@
 #include "client/cli.h"
 #include "client/relayc.h"
 #include "client/ntactl.h"
+#include "lib/duration.h"
 #include "proto/zone.h"
 
 static const char assess_usage[] =
@@ -76,31 +77,6 @@ static const char withdraw_usage[] =
     "\n"
     "Exit status: 0 signed and published, 1 refused, 2 usage error or relay\n"
     "unreachable.\n";
-
-/* "3600", "90m", "6h", "2d", "1w" -> seconds in [60, 604800]; -1. */
-long
-cli_parse_duration(const char *s)
-{
-	char *end;
-	long long v, mul = 1;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (end[0] != '\0' && end[1] != '\0')
-		return -1;
-	switch (*end) {
-	case '\0': case 's': mul = 1; break;
-	case 'm': mul = 60; break;
-	case 'h': mul = 3600; break;
-	case 'd': mul = 86400; break;
-	case 'w': mul = 604800; break;
-	default: return -1;
-	}
-	if (v < 0 || v > 604800 || v * mul < 60 || v * mul > 604800)
-		return -1;
-	return (long)(v * mul);
-}
 
 struct common {
 	const char *config, *note;
@@ -231,7 +207,7 @@ cmd_assess(int argc, char **argv)
 	struct common c = { 0 };
 	const char *verdict = NULL, *refs = NULL;
 	char zone[ZONE_TEXT_MAX + 1];
-	long lifetime = 6 * 3600;
+	long long lifetime = 6 * 3600;
 	bool nta = false;
 	json_t *body, *ra;
 	int o;
@@ -242,7 +218,7 @@ cmd_assess(int argc, char **argv)
 		case O_VERDICT: verdict = optarg; break;
 		case O_NTA: nta = true; break;
 		case O_LIFETIME:
-			if ((lifetime = cli_parse_duration(optarg)) < 0) {
+			if (duration_parse(optarg, 60, 604800, false, &lifetime) != 0) {
 				cli_err("assess: --lifetime '%s': seconds or 90m, 6h, "
 				    "2d, 1w; 60 s to 7 days", optarg);
 				return CLI_ERR;
@@ -300,7 +276,7 @@ cmd_statement(int argc, char **argv)
 	struct common c = { 0 };
 	const char *status = NULL;
 	char zone[ZONE_TEXT_MAX + 1];
-	long expires = 0;
+	long long expires = 0;
 	json_t *body;
 	int o;
 
@@ -310,8 +286,7 @@ cmd_statement(int argc, char **argv)
 		case O_STATUS: status = optarg; break;
 		case O_NOTE: c.note = optarg; break;
 		case O_EXPIRES:
-			if ((expires = cli_parse_duration(optarg)) < 0 ||
-			    expires > 86400) {
+			if (duration_parse(optarg, 60, 86400, false, &expires) != 0) {
 				cli_err("statement: --expires-in '%s': seconds or 90m, "
 				    "6h, 1d; 60 s to 1 day", optarg);
 				return CLI_ERR;

@@ -14,6 +14,7 @@
 #include "client/cli.h"
 #include "client/httpc.h"
 #include "client/ntactl.h"
+#include "lib/duration.h"
 #include "proto/kind.h"
 #include "proto/zone.h"
 
@@ -42,37 +43,21 @@ static const char usage_text[] =
     "Exit status: 0 success, 1 the relay answered an error (printed),\n"
     "2 usage error or relay not reachable.\n";
 
-/* Unix seconds, or an age ("30m") counted back from now; -1 if neither. */
+#define EVENTS_AGE_MAX (100000LL * 365 * 86400)  /* ~100000 years */
+
+/* Unix seconds, or an age ("30m", a duration with its unit) counted back
+ * from now; -1 if neither. */
 static long long
 events_parse_since(const char *s)
 {
-	unsigned long long v = 0;
-	long long mult = 0;
-	size_t i;
+	long long v, now = (long long)time(NULL);
+	size_t n = strlen(s);
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 12)
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	if (i == 0)
+	if (n > 0 && s[n - 1] >= '0' && s[n - 1] <= '9')
+		return duration_parse(s, 0, KIND_TIME_MAX, false, &v) == 0 ? v : -1;
+	if (duration_parse(s, 0, EVENTS_AGE_MAX, true, &v) != 0)
 		return -1;
-	if (s[i] == '\0')
-		return v <= (unsigned long long)KIND_TIME_MAX ? (long long)v : -1;
-	if (s[i + 1] != '\0')
-		return -1;
-	switch (s[i]) {
-	case 's': mult = 1; break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	default: return -1;
-	}
-	if (v > 100000ULL * 365) /* no ages beyond ~100000 years */
-		return -1;
-	v *= (unsigned long long)mult;
-	return (long long)time(NULL) > (long long)v ?
-	    (long long)time(NULL) - (long long)v : 0;
+	return now > v ? now - v : 0;
 }
 
 static int
@@ -118,6 +103,50 @@ events_print_table(const json_t *root)
 	return CLI_OK;
 }
 
+struct events_opts {
+	const char *relay, *token_file;
+	const char *zone_arg, *kind_arg, *since_arg, *limit_arg;
+	bool as_json;
+	char zone[ZONE_TEXT_MAX + 1], since[24];   /* the query's values */
+};
+
+/* Check here what the relay would refuse, to give exit status 2: -1 to
+ * go on, or CLI_ERR (said). Fills o->zone and o->since. */
+static int
+events_check(struct events_opts *o)
+{
+	const char *why = NULL;
+	long long v;
+	char *end;
+
+	if (o->zone_arg && zone_name_normalise(o->zone_arg, o->zone, &why) != 0) {
+		cli_err("events: --zone '%s': %s", o->zone_arg, why);
+		return CLI_ERR;
+	}
+	if (o->kind_arg && kind_from_name(o->kind_arg) == KIND__COUNT) {
+		cli_err("events: --kind '%s': not a message kind", o->kind_arg);
+		return CLI_ERR;
+	}
+	if (o->since_arg) {
+		if ((v = events_parse_since(o->since_arg)) < 0) {
+			cli_err("events: --since '%s': unix seconds or an age "
+			    "(90s, 30m, 6h, 7d)", o->since_arg);
+			return CLI_ERR;
+		}
+		snprintf(o->since, sizeof(o->since), "%lld", v);
+	}
+	if (o->limit_arg) {
+		v = strtoll(o->limit_arg, &end, 10);
+		if (o->limit_arg[0] < '0' || o->limit_arg[0] > '9' || *end != '\0' ||
+		    v < 1 || v > 1000) {
+			cli_err("events: --limit '%s': an integer, 1..1000",
+			    o->limit_arg);
+			return CLI_ERR;
+		}
+	}
+	return -1;
+}
+
 int
 cmd_events(int argc, char **argv)
 {
@@ -132,72 +161,42 @@ cmd_events(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *relay = HTTPC_RELAY_DEFAULT, *token_file = NULL, *why = NULL;
-	const char *zone_arg = NULL, *kind_arg = NULL, *since_arg = NULL;
-	const char *limit_arg = NULL;
-	char zone[ZONE_TEXT_MAX + 1], since[24];
+	struct events_opts o;
 	struct httpc_response r = { 0 };
-	bool as_json = false;
-	long long v;
-	char *end;
 	int c, rc;
 
+	memset(&o, 0, sizeof(o));
+	o.relay = HTTPC_RELAY_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': relay = optarg; break;
-		case 'z': zone_arg = optarg; break;
-		case 'k': kind_arg = optarg; break;
-		case 's': since_arg = optarg; break;
-		case 'l': limit_arg = optarg; break;
-		case 'j': as_json = true; break;
-		case 't': token_file = optarg; break;
+		case 'r': o.relay = optarg; break;
+		case 'z': o.zone_arg = optarg; break;
+		case 'k': o.kind_arg = optarg; break;
+		case 's': o.since_arg = optarg; break;
+		case 'l': o.limit_arg = optarg; break;
+		case 'j': o.as_json = true; break;
+		case 't': o.token_file = optarg; break;
 		case 'h': return cli_usage(usage_text, 1);
 		default: return cli_usage(usage_text, 0);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage_text, 0);
-	/* Check here what the relay would refuse, to give exit status 2. */
-	if (zone_arg && zone_name_normalise(zone_arg, zone, &why) != 0) {
-		cli_err("events: --zone '%s': %s", zone_arg, why);
-		return CLI_ERR;
-	}
-	if (kind_arg && kind_from_name(kind_arg) == KIND__COUNT) {
-		cli_err("events: --kind '%s': not a message kind", kind_arg);
-		return CLI_ERR;
-	}
-	if (since_arg) {
-		if ((v = events_parse_since(since_arg)) < 0) {
-			cli_err("events: --since '%s': unix seconds or an age "
-			    "(90s, 30m, 6h, 7d)", since_arg);
-			return CLI_ERR;
-		}
-		snprintf(since, sizeof(since), "%lld", v);
-	}
-	if (limit_arg) {
-		v = strtoll(limit_arg, &end, 10);
-		if (limit_arg[0] < '0' || limit_arg[0] > '9' || *end != '\0' ||
-		    v < 1 || v > 1000) {
-			cli_err("events: --limit '%s': an integer, 1..1000",
-			    limit_arg);
-			return CLI_ERR;
-		}
-	}
+	if ((rc = events_check(&o)) >= 0)
+		return rc;
 	{
 		const struct httpc_param params[] = {
-			{ "zone", zone_arg ? zone : NULL },
-			{ "kind", kind_arg },
-			{ "since", since_arg ? since : NULL },
-			{ "limit", limit_arg },
+			{ "zone", o.zone_arg ? o.zone : NULL },
+			{ "kind", o.kind_arg },
+			{ "since", o.since_arg ? o.since : NULL },
+			{ "limit", o.limit_arg },
 		};
-		rc = httpc_api_get("events", relay, "/v1/events", params,
-		    sizeof(params) / sizeof(params[0]), token_file, &r);
+		rc = httpc_api_get("events", o.relay, "/v1/events", params,
+		    sizeof(params) / sizeof(params[0]), o.token_file, &r);
 	}
-	if (rc != CLI_OK)
-		goto out;
-	rc = httpc_show_json("events", &r, as_json, events_print_table);
-out:
+	if (rc == CLI_OK)
+		rc = httpc_show_json("events", &r, o.as_json, events_print_table);
 	httpc_response_free(&r);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include "client/nta_run.h"
 #include "client/nta_state.h"
 #include "client/nta_sync.h"
+#include "lib/duration.h"
 
 #define NTA_INTERVAL_DEFAULT 30
 #define NTA_PATH_MAX 4096
@@ -81,33 +82,13 @@ struct nta_opts {
 	bool as_json;
 };
 
-/* "30", "90s", "30m", "12h", "7d" into seconds in [lo, hi]; -1 if not. */
+/* A duration (lib/duration.h) in [lo, hi]; -1 if not. */
 static long long
 nta_parse_seconds(const char *s, long long lo, long long hi)
 {
-	long long v = 0, mult = 1;
-	size_t i;
+	long long v;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 9)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (i == 0)
-		return -1;
-	if (s[i] != '\0') {
-		if (s[i + 1] != '\0')
-			return -1;
-		switch (s[i]) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		default: return -1;
-		}
-	}
-	v *= mult;
-	return v >= lo && v <= hi ? v : -1;
+	return duration_parse(s, lo, hi, false, &v) == 0 ? v : -1;
 }
 
 /* ---------------------------------------------------------------- output */
@@ -189,6 +170,35 @@ nta_print_json(const json_t *rep)
 
 /* ---------------------------------------------------------------- options */
 
+/* The option values nta_check() reads as durations. */
+struct nta_args {
+	const char *max, *interval, *timeout;
+};
+
+static int nta_check(const char *cmd, bool watch, const struct nta_args *a,
+    struct nta_opts *o, char *state_buf, size_t state_len);
+
+/* What can only be wrong in the command line is a usage error now, not a
+ * relay error every pass: the relay URL and the token. 0, or -1 said. */
+static int
+nta_check_relay(const char *cmd, const struct nta_opts *o)
+{
+	char err[HTTPC_ERR_MAX], *url, *token = NULL;
+
+	if ((url = httpc_build_url(o->sync.relay, "/v1/zones", NULL, 0, err,
+	    sizeof(err))) == NULL) {
+		cli_err("nta %s: --relay: %s", cmd, err);
+		return -1;
+	}
+	free(url);
+	if (httpc_token_load(o->sync.token_file, &token, err, sizeof(err)) != 0) {
+		cli_err("nta %s: %s", cmd, err);
+		return -1;
+	}
+	httpc_token_free(token);
+	return 0;
+}
+
 /*
  * Parse the options of sync and watch into o. Returns -1 to go on, or the
  * exit status (usage error, --help).
@@ -218,9 +228,8 @@ nta_parse(int argc, char **argv, bool watch, struct nta_opts *o,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = watch ? "watch" : "sync", *d;
-	const char *max_arg = NULL, *interval_arg = NULL, *timeout_arg = NULL;
-	long long v;
+	const char *cmd = watch ? "watch" : "sync";
+	struct nta_args a = { NULL, NULL, NULL };
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -235,9 +244,9 @@ nta_parse(int argc, char **argv, bool watch, struct nta_opts *o,
 		case 'r': o->sync.relay = optarg; break;
 		case 't': o->sync.token_file = optarg; break;
 		case 'S': o->state = optarg; break;
-		case 'L': max_arg = optarg; break;
-		case 'i': interval_arg = optarg; break;
-		case 'T': timeout_arg = optarg; break;
+		case 'L': a.max = optarg; break;
+		case 'i': a.interval = optarg; break;
+		case 'T': a.timeout = optarg; break;
 		case 'n': o->sync.dry_run = true; break;
 		case 'j': o->as_json = true; break;
 		case 'u': case 'b': case 'p': case 'x':
@@ -259,66 +268,53 @@ nta_parse(int argc, char **argv, bool watch, struct nta_opts *o,
 	}
 	if (optind != argc)
 		return cli_usage(usage_text, 0);
-	d = o->drv.driver;
+	return nta_check(cmd, watch, &a, o, state_buf, state_len);
+}
+
+/* The options of sync and watch that getopt cannot check; the state
+ * file's default. Returns -1 to go on, or the exit status. */
+static int
+nta_check(const char *cmd, bool watch, const struct nta_args *a,
+    struct nta_opts *o, char *state_buf, size_t state_len)
+{
+	const char *d = o->drv.driver;
+	long long v;
+
 	if (d == NULL || !nta_driver_known(d)) {
-		cli_err("nta %s: --driver must be unbound, bind, knot, powerdns or "
-		    "exec", cmd);
+		char names[128];
+		cli_err("nta %s: --driver must be %s", cmd,
+		    nta_driver_names(names, sizeof(names)));
 		return CLI_ERR;
 	}
 	/* An option for another driver is a mistake worth stopping for. */
-	if ((o->program_opt && !((strcmp(d, "unbound") == 0 &&
-	    strcmp(o->program_opt, "unbound-control") == 0) ||
-	    (strcmp(d, "bind") == 0 && strcmp(o->program_opt, "rndc") == 0) ||
-	    (strcmp(d, "powerdns") == 0 &&
-	    strcmp(o->program_opt, "rec-control") == 0) ||
-	    (strcmp(d, "exec") == 0 && strcmp(o->program_opt, "exec") == 0))) ||
-	    (o->drv.control_config && strcmp(d, "unbound") != 0 &&
-	    strcmp(d, "bind") != 0) ||
-	    ((o->drv.config_dir || o->drv.socket_dir) &&
-	    strcmp(d, "powerdns") != 0) ||
-	    (o->drv.control_socket && strcmp(d, "knot") != 0)) {
+	if (!nta_driver_accepts(&o->drv, o->program_opt)) {
 		cli_err("nta %s: an option given is not one of driver %s (see "
 		    "'ntactl nta --help')", cmd, d);
 		return CLI_ERR;
 	}
-	if (max_arg && (o->sync.max_lifetime = nta_parse_seconds(max_arg, 1,
+	if (a->max && (o->sync.max_lifetime = nta_parse_seconds(a->max, 1,
 	    NTA_LIFETIME_MAX)) < 0) {
 		cli_err("nta %s: --max-lifetime '%s': seconds (or 90m, 12h, 7d), at "
-		    "most 7 days", cmd, max_arg);
+		    "most 7 days", cmd, a->max);
 		return CLI_ERR;
 	}
-	if (interval_arg && (!watch || (o->interval = nta_parse_seconds(
-	    interval_arg, 1, 86400)) < 0)) {
+	if (a->interval && (!watch || (o->interval = nta_parse_seconds(
+	    a->interval, 1, 86400)) < 0)) {
 		cli_err("nta %s: --interval %s", cmd, watch ?
 		    "takes seconds (or 30s, 5m, 1h), 1 s to 1 day" :
 		    "is for nta watch");
 		return CLI_ERR;
 	}
-	if (timeout_arg) {
-		if ((v = nta_parse_seconds(timeout_arg, 1, 3600)) < 0) {
+	if (a->timeout) {
+		if ((v = nta_parse_seconds(a->timeout, 1, 3600)) < 0) {
 			cli_err("nta %s: --timeout '%s': seconds, 1 to 3600", cmd,
-			    timeout_arg);
+			    a->timeout);
 			return CLI_ERR;
 		}
 		o->drv.timeout = (int)v;
 	}
-	/* What can only be wrong in the command line is a usage error now,
-	 * not a relay error every pass. */
-	{
-		char err[HTTPC_ERR_MAX], *url, *token = NULL;
-		if ((url = httpc_build_url(o->sync.relay, "/v1/zones", NULL, 0, err,
-		    sizeof(err))) == NULL) {
-			cli_err("nta %s: --relay: %s", cmd, err);
-			return CLI_ERR;
-		}
-		free(url);
-		if (httpc_token_load(o->sync.token_file, &token, err,
-		    sizeof(err)) != 0) {
-			cli_err("nta %s: %s", cmd, err);
-			return CLI_ERR;
-		}
-		httpc_token_free(token);
-	}
+	if (nta_check_relay(cmd, o) != 0)
+		return CLI_ERR;
 	if (o->state == NULL) {
 		snprintf(state_buf, state_len, "%s/nta-%s.json", NTA_STATE_DIR, d);
 		o->state = state_buf;
@@ -522,8 +518,6 @@ nta_cmd_list(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const drivers[] = { "unbound", "bind", "knot",
-	    "powerdns", "exec" };
 	const char *state = NULL, *driver = NULL;
 	char path[NTA_PATH_MAX], added[32], until[32];
 	json_t *all = json_array(), *e;
@@ -547,19 +541,20 @@ nta_cmd_list(int argc, char **argv)
 		return cli_usage(usage_text, 0);
 	}
 	if (driver && !nta_driver_known(driver)) {
-		cli_err("nta list: --driver must be unbound, bind, knot, powerdns "
-		    "or exec");
+		char names[128];
+		cli_err("nta list: --driver must be %s",
+		    nta_driver_names(names, sizeof(names)));
 		goto out;
 	}
 	if (state) {
 		if (nta_list_file(state, all) != 0)
 			goto out;
 	} else
-		for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
-			if (driver && strcmp(driver, drivers[i]) != 0)
+		for (i = 0; nta_driver_at(i) != NULL; i++) {
+			if (driver && strcmp(driver, nta_driver_at(i)) != 0)
 				continue;
 			snprintf(path, sizeof(path), "%s/nta-%s.json", NTA_STATE_DIR,
-			    drivers[i]);
+			    nta_driver_at(i));
 			if (nta_list_file(path, all) != 0)
 				goto out;
 		}

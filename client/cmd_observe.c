@@ -20,7 +20,7 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
-#include "relay/core/config.h"
+#include "lib/conf.h"
 #include "lib/probe.h"
 
 #define OBSERVE_TIMEOUT_MS 60000
@@ -157,8 +157,45 @@ print_summary(json_t *o)
 	}
 }
 
-int
-cmd_observe(int argc, char **argv)
+struct observe_opts {
+	const char *server, *ta, *vantage, *config;
+	bool publish, json;
+	char zone[ZONE_TEXT_MAX + 1];
+	char names[PROBE_NAMES_MAX][ZONE_TEXT_MAX + 1];
+	const char *namev[PROBE_NAMES_MAX];
+	size_t nnames;
+};
+
+/* The zone and the --name values, in protocol form, into o. */
+static int
+observe_names(const char *zone_arg, const char *const *name_arg,
+    struct observe_opts *o)
+{
+	const char *why = NULL;
+
+	if (zone_name_normalise(zone_arg, o->zone, &why) != 0) {
+		cli_err("bad zone '%s': %s", zone_arg, why);
+		return CLI_ERR;
+	}
+	for (size_t i = 0; i < o->nnames; i++) {
+		if (conf_watch_name(o->zone, name_arg[i], o->names[i], &why) != 0) {
+			cli_err("--name '%s': %s (names are relative to %s, or "
+			    "absolute below it)", name_arg[i], why, o->zone);
+			return CLI_ERR;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(o->names[k], o->names[i]) == 0) {
+				cli_err("--name: %s given twice", o->names[i]);
+				return CLI_ERR;
+			}
+		o->namev[i] = o->names[i];
+	}
+	return -1;
+}
+
+/* The command line into o: -1 to go on, or the exit status. */
+static int
+observe_args(int argc, char **argv, struct observe_opts *o)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -171,75 +208,50 @@ cmd_observe(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *server = NULL, *ta = NULL, *vantage = NULL, *why = NULL;
-	const char *config = NULL;
 	const char *name_arg[PROBE_NAMES_MAX];
-	char names[PROBE_NAMES_MAX][ZONE_TEXT_MAX + 1];
-	const char *namev[PROBE_NAMES_MAX];
-	size_t nnames = 0;
-	bool publish = false;
-	char zone[ZONE_TEXT_MAX + 1], err[256];
-	int json = 0, ch, rc;
-	struct probe *p;
-	struct observe_ctx c = { NULL, 0 };
-	long long deadline;
-	const char *state;
+	int ch, rc;
 
+	memset(o, 0, sizeof(*o));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "n:s:t:v:jhpc:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if (nnames == PROBE_NAMES_MAX) {
+			if (o->nnames == PROBE_NAMES_MAX) {
 				cli_err("--name: at most %d names", PROBE_NAMES_MAX);
 				return CLI_ERR;
 			}
-			name_arg[nnames++] = optarg;
+			name_arg[o->nnames++] = optarg;
 			break;
-		case 'p': publish = true; break;
-		case 'c': config = optarg; break;
-		case 's': server = optarg; break;
-		case 't': ta = optarg; break;
-		case 'v': vantage = optarg; break;
-		case 'j': json = 1; break;
+		case 'p': o->publish = true; break;
+		case 'c': o->config = optarg; break;
+		case 's': o->server = optarg; break;
+		case 't': o->ta = optarg; break;
+		case 'v': o->vantage = optarg; break;
+		case 'j': o->json = true; break;
 		case 'h': return cli_usage(observe_usage, 1);
 		default: return cli_usage(observe_usage, 0);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage(observe_usage, 0);
-	if (zone_name_normalise(argv[optind], zone, &why) != 0) {
-		cli_err("bad zone '%s': %s", argv[optind], why);
-		return CLI_ERR;
-	}
-	for (size_t i = 0; i < nnames; i++) {
-		if (config_watch_name(zone, name_arg[i], names[i], &why) != 0) {
-			cli_err("--name '%s': %s (names are relative to %s, or "
-			    "absolute below it)", name_arg[i], why, zone);
-			return CLI_ERR;
-		}
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(names[k], names[i]) == 0) {
-				cli_err("--name: %s given twice", names[i]);
-				return CLI_ERR;
-			}
-		namev[i] = names[i];
-	}
-	if (vantage != NULL && (strlen(vantage) == 0 || strlen(vantage) > 64)) {
+	if ((rc = observe_names(argv[optind], name_arg, o)) >= 0)
+		return rc;
+	if (o->vantage != NULL && (strlen(o->vantage) == 0 ||
+	    strlen(o->vantage) > 64)) {
 		cli_err("--vantage must be 1-64 bytes");
 		return CLI_ERR;
 	}
-	if ((p = probe_new(ta, server, err, sizeof(err))) == NULL) {
-		cli_err("%s", err);
-		return CLI_ERR;
-	}
-	probe_set_vantage(p, vantage);
-	if (probe_zone(p, zone, namev, nnames, observe_done, &c) != 0) {
-		cli_err("cannot start the queries for %s", zone);
-		probe_free(p);
-		return CLI_ERR;
-	}
-	deadline = now_ms() + OBSERVE_TIMEOUT_MS;
-	while (!c.done) {
+	return -1;
+}
+
+/* Wait for p's observation into c, at most OBSERVE_TIMEOUT_MS. -1 when
+ * it came, or the exit status (said). */
+static int
+observe_wait(struct probe *p, const char *zone, struct observe_ctx *c)
+{
+	long long deadline = now_ms() + OBSERVE_TIMEOUT_MS;
+
+	while (!c->done) {
 		struct pollfd pf[PROBE_FDS_MAX];
 		int fds[PROBE_FDS_MAX], n = probe_fds(p, fds, PROBE_FDS_MAX);
 		int wait = probe_timeout(p);
@@ -257,52 +269,97 @@ cmd_observe(int argc, char **argv)
 		if (left <= 0) {
 			cli_err("%s: no answer within %d s", zone, OBSERVE_TIMEOUT_MS / 1000);
 			printf("state indeterminate\n");
-			probe_free(p);
 			return CLI_NO;
 		}
 		if (poll(pf, (nfds_t)n, wait) < 0 && errno != EINTR) {
 			cli_err("poll: %s", strerror(errno));
-			probe_free(p);
 			return CLI_ERR;
 		}
 		probe_process(p);
 	}
+	return -1;
+}
+
+/* Probe o's zone: CLI_OK with *obs (the caller's), or the exit status. */
+static int
+observe_probe(const struct observe_opts *o, json_t **obs)
+{
+	struct observe_ctx c = { NULL, 0 };
+	struct probe *p;
+	char err[256];
+	int rc;
+
+	if ((p = probe_new(o->ta, o->server, err, sizeof(err))) == NULL) {
+		cli_err("%s", err);
+		return CLI_ERR;
+	}
+	probe_set_vantage(p, o->vantage);
+	if (probe_zone(p, o->zone, o->namev, o->nnames, observe_done, &c) != 0) {
+		cli_err("cannot start the queries for %s", o->zone);
+		probe_free(p);
+		return CLI_ERR;
+	}
+	rc = observe_wait(p, o->zone, &c);
 	probe_free(p);
+	if (rc >= 0)
+		return rc;
 	if (c.obs == NULL) {
 		cli_err("out of memory");
 		return CLI_ERR;
 	}
-	if (json) {
-		char *s = json_dumps(c.obs, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	*obs = c.obs;
+	return CLI_OK;
+}
+
+/* --publish: the relay of o->config signs obs and publishes it. */
+static int
+observe_publish(const struct observe_opts *o, json_t *obs)
+{
+	struct httpc_response r;
+	struct relayc relay;
+	json_t *ans;
+	const char *id;
+
+	if (relayc_resolve("observe", NULL, o->config, NULL, true, &relay) !=
+	    CLI_OK || relayc_post("observe", &relay, "/v1/submit/observation",
+	    obs, &r) != CLI_OK)
+		return CLI_ERR;
+	ans = json_loadb(r.body, r.len, 0, NULL);
+	id = json_string_value(json_object_get(ans, "id"));
+	fprintf(o->json ? stderr : stdout, "observation %s signed by the relay "
+	    "and published\n", id ? id : "?");
+	json_decref(ans);
+	httpc_response_free(&r);
+	return CLI_OK;
+}
+
+int
+cmd_observe(int argc, char **argv)
+{
+	struct observe_opts o;
+	json_t *obs = NULL;
+	const char *state;
+	int rc;
+
+	if ((rc = observe_args(argc, argv, &o)) >= 0)
+		return rc;
+	if ((rc = observe_probe(&o, &obs)) != CLI_OK)
+		return rc;
+	if (o.json) {
+		char *s = json_dumps(obs, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (s == NULL) {
-			json_decref(c.obs);
+			json_decref(obs);
 			return CLI_ERR;
 		}
 		printf("%s\n", s);
 		free(s);
 	} else {
-		print_summary(c.obs);
+		print_summary(obs);
 	}
-	state = json_string_value(json_object_get(c.obs, "state"));
+	state = json_string_value(json_object_get(obs, "state"));
 	rc = state != NULL && strcmp(state, "secure") == 0 ? CLI_OK : CLI_NO;
-	if (publish) {
-		struct httpc_response r;
-		struct relayc relay;
-		json_t *ans;
-
-		if (relayc_resolve("observe", NULL, config, NULL, true, &relay) !=
-		    CLI_OK || relayc_post("observe", &relay,
-		    "/v1/submit/observation", c.obs, &r) != CLI_OK) {
-			json_decref(c.obs);
-			return CLI_ERR;
-		}
-		ans = json_loadb(r.body, r.len, 0, NULL);
-		fprintf(json ? stderr : stdout, "observation %s signed by the relay "
-		    "and published\n", json_string_value(json_object_get(ans, "id")) ?
-		    json_string_value(json_object_get(ans, "id")) : "?");
-		json_decref(ans);
-		httpc_response_free(&r);
-	}
-	json_decref(c.obs);
+	if (o.publish && observe_publish(&o, obs) != CLI_OK)
+		rc = CLI_ERR;
+	json_decref(obs);
 	return rc;
 }

@@ -18,7 +18,7 @@
 #include "client/ntactl.h"
 #include "client/relayc.h"
 #include "proto/zone.h"
-#include "relay/quorum/incident_text.h"
+#include "lib/incident_text.h"
 
 static const char status_usage[] =
     "usage: ntactl status [ZONE] [-c FILE | --relay URL] [--json]\n"
@@ -264,13 +264,109 @@ unreachable_line(const json_t *z)
 	putchar('\n');
 }
 
+/* The fingerprints, a veto and the zone operator's statement. */
+static void
+detail_evidence(const json_t *z)
+{
+	const json_t *v;
+	char buf[200];
+	size_t i;
+
+	json_array_foreach(json_object_get(z, "fingerprints"), i, v) {
+		cli_json_text(v, "fingerprint", 64, buf, sizeof(buf));
+		printf("fingerprint:  %s seen by %lld operators\n", buf,
+		    num(v, "operators"));
+	}
+	if (json_is_object(v = json_object_get(z, "veto"))) {
+		cli_json_text(v, "reason", 150, buf, sizeof(buf));
+		printf("VETO:         %s\n", buf);
+		cli_json_text(v, "origin", 64, buf, sizeof(buf));
+		printf("              by operator %s\n", buf);
+		cli_json_text(v, "event", 64, buf, sizeof(buf));
+		printf("              event %s\n", buf);
+	}
+	if (json_is_object(v = json_object_get(z, "statement"))) {
+		char note[120];
+		cli_json_text(v, "status", 40, buf, sizeof(buf));
+		cli_json_text(v, "note", 100, note, sizeof(note));
+		printf("statement:    %s (zone operator) %s\n", buf, note);
+	}
+}
+
+/* One operator: its vote and roles, then the events that count. */
+static void
+detail_operator(const json_t *o, long long now)
+{
+	const json_t *v, *e;
+	char buf[200], t[32], roles[120] = "";
+	size_t k;
+
+	json_array_foreach(json_object_get(o, "roles"), k, v) {
+		size_t n = strlen(roles);
+		snprintf(roles + n, sizeof(roles) - n, "%s%s", n ? "," : "",
+		    json_string_value(v) ? json_string_value(v) : "?");
+	}
+	cli_json_text(o, "vote", 16, buf, sizeof(buf));
+	printf("  %s  %s\n", buf, roles[0] ? roles : "-");
+	json_array_foreach(json_object_get(o, "events"), k, e) {
+		char kind[20], id[17], what[80] = "";
+		cli_json_text(e, "kind", 16, kind, sizeof(kind));
+		cli_json_text(e, "id", 16, id, sizeof(id));
+		if (strcmp(kind, "observation") == 0)
+			cli_json_text(e, "state", 20, what, sizeof(what));
+		else if (strcmp(kind, "assessment") == 0) {
+			char vv[24];
+			cli_json_text(e, "verdict", 20, vv, sizeof(vv));
+			snprintf(what, sizeof(what), "%s%s", vv,
+			    json_is_true(json_object_get(e, "recommend_nta")) ?
+			    " +nta" : "");
+		} else
+			cli_json_text(e, "status", 24, what, sizeof(what));
+		span(now - num(e, "ts"), t, sizeof(t));
+		printf("      %-12s %s  %-22s %s ago\n", kind, id, what, t);
+	}
+}
+
+/* The events not counted, and the zone's history. */
+static void
+detail_tail(const json_t *z)
+{
+	const json_t *v, *e;
+	char buf[200], t[32];
+	size_t i;
+
+	if (json_array_size(json_object_get(z, "not_counted")) > 0) {
+		printf("not counted:\n");
+		json_array_foreach(json_object_get(z, "not_counted"), i, e) {
+			char kind[20], id[17], origin[17];
+			cli_json_text(e, "kind", 16, kind, sizeof(kind));
+			cli_json_text(e, "id", 16, id, sizeof(id));
+			cli_json_text(e, "origin", 16, origin, sizeof(origin));
+			printf("  %-12s %s  by %s  %s\n", kind, id, origin,
+			    incident_text_why_not(e));
+		}
+	}
+	if (json_array_size(json_object_get(z, "history")) > 0) {
+		printf("history:\n");
+		json_array_foreach(json_object_get(z, "history"), i, v) {
+			char phase[16], inc[20];
+			cli_json_text(v, "state", 40, buf, sizeof(buf));
+			cli_json_text(v, "phase", 12, phase, sizeof(phase));
+			cli_json_text(v, "incident", 16, inc, sizeof(inc));
+			utc(num(v, "ts"), t, sizeof(t));
+			printf("  %s  %-22s %-10s incident %s\n", t, buf,
+			    strcmp(phase, "-") ? phase : "", inc);
+		}
+	}
+}
+
 static int
 zone_detail(const json_t *z)
 {
-	const json_t *v, *ops = json_object_get(z, "operators"), *o, *e;
+	const json_t *o;
 	char buf[200], t[32];
 	long long now = time(NULL);
-	size_t i, k;
+	size_t i;
 
 	if (!json_is_object(z))
 		return CLI_ERR;
@@ -297,76 +393,11 @@ zone_detail(const json_t *z)
 		printf("nta:          lifetime %lld s, until %s\n",
 		    num(z, "lifetime"), t);
 	}
-	json_array_foreach(json_object_get(z, "fingerprints"), i, v) {
-		cli_json_text(v, "fingerprint", 64, buf, sizeof(buf));
-		printf("fingerprint:  %s seen by %lld operators\n", buf,
-		    num(v, "operators"));
-	}
-	if (json_is_object(v = json_object_get(z, "veto"))) {
-		cli_json_text(v, "reason", 150, buf, sizeof(buf));
-		printf("VETO:         %s\n", buf);
-		cli_json_text(v, "origin", 64, buf, sizeof(buf));
-		printf("              by operator %s\n", buf);
-		cli_json_text(v, "event", 64, buf, sizeof(buf));
-		printf("              event %s\n", buf);
-	}
-	if (json_is_object(v = json_object_get(z, "statement"))) {
-		char note[120];
-		cli_json_text(v, "status", 40, buf, sizeof(buf));
-		cli_json_text(v, "note", 100, note, sizeof(note));
-		printf("statement:    %s (zone operator) %s\n", buf, note);
-	}
+	detail_evidence(z);
 	printf("operators:\n");
-	json_array_foreach(ops, i, o) {
-		char roles[120] = "";
-		json_array_foreach(json_object_get(o, "roles"), k, v) {
-			size_t n = strlen(roles);
-			snprintf(roles + n, sizeof(roles) - n, "%s%s", n ? "," : "",
-			    json_string_value(v) ? json_string_value(v) : "?");
-		}
-		cli_json_text(o, "vote", 16, buf, sizeof(buf));
-		printf("  %s  %s\n", buf, roles[0] ? roles : "-");
-		json_array_foreach(json_object_get(o, "events"), k, e) {
-			char kind[20], id[17], what[80] = "";
-			cli_json_text(e, "kind", 16, kind, sizeof(kind));
-			cli_json_text(e, "id", 16, id, sizeof(id));
-			if (strcmp(kind, "observation") == 0)
-				cli_json_text(e, "state", 20, what, sizeof(what));
-			else if (strcmp(kind, "assessment") == 0) {
-				char vv[24];
-				cli_json_text(e, "verdict", 20, vv, sizeof(vv));
-				snprintf(what, sizeof(what), "%s%s", vv,
-				    json_is_true(json_object_get(e, "recommend_nta")) ?
-				    " +nta" : "");
-			} else
-				cli_json_text(e, "status", 24, what, sizeof(what));
-			span(now - num(e, "ts"), t, sizeof(t));
-			printf("      %-12s %s  %-22s %s ago\n", kind, id, what, t);
-		}
-	}
-	if (json_array_size(json_object_get(z, "not_counted")) > 0) {
-		printf("not counted:\n");
-		json_array_foreach(json_object_get(z, "not_counted"), i, e) {
-			char kind[20], id[17], origin[17];
-			cli_json_text(e, "kind", 16, kind, sizeof(kind));
-			cli_json_text(e, "id", 16, id, sizeof(id));
-			cli_json_text(e, "origin", 16, origin, sizeof(origin));
-			printf("  %-12s %s  by %s  %s\n", kind, id, origin,
-			    incident_text_why_not(e));
-		}
-	}
-	if (json_array_size(json_object_get(z, "history")) > 0) {
-		printf("history:\n");
-		json_array_foreach(json_object_get(z, "history"), i, v) {
-			char phase[16], inc[20];
-			cli_json_text(v, "state", 40, buf, sizeof(buf));
-			cli_json_text(v, "phase", 12, phase, sizeof(phase));
-			cli_json_text(v, "incident", 16, inc, sizeof(inc));
-			utc(num(v, "ts"), t, sizeof(t));
-			printf("  %s  %-22s %-10s incident %s\n", t, buf,
-			    strcmp(phase, "-") ? phase : "", inc);
-		}
-	}
+	json_array_foreach(json_object_get(z, "operators"), i, o)
+		detail_operator(o, now);
+	detail_tail(z);
 	return CLI_OK;
 }
 

@@ -310,10 +310,96 @@ zones_json(const char *list)
 	return a;
 }
 
+/* The keys of operator i (relay and root keys), under it. */
+static void
+list_keys(const struct trust_opts *o, const struct trust_records *r,
+    const struct trust_membership *m, size_t i, json_t *jkeys)
+{
+	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
+
+	for (size_t k = 0; k < m->nkeys; k++) {
+		const struct trust_keystate *ks = &m->keys[k];
+		enum trust_reason why = trust_keystate_at(ks, o->now);
+		/* a window exists only for keys a member certified */
+		bool win = !ks->is_root && ks->reason == TRUST_MEMBER;
+
+		if (ks->op != i)
+			continue;
+		if (o->json)
+			json_array_append_new(jkeys, json_pack(
+			    "{s:s,s:s,s:b,s:s,s:I,s:I}", "id", hex(ks->id, h),
+			    "name", name_of(r, ks->id), "root", ks->is_root,
+			    "status", trust_reason_name(why),
+			    "not_before", (json_int_t)(win ? ks->not_before : 0),
+			    "not_after", (json_int_t)(win ? ks->not_after : 0)));
+		else
+			printf("  %s %s %s: %s%s%s%s%s\n", ks->is_root ? "root " : "relay",
+			    hex(ks->id, h), *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
+			    trust_reason_name(why), win ? ", certified " : "",
+			    win ? fmt_time(ks->not_before, t1) : "",
+			    win ? " to " : "", win ? fmt_time(ks->not_after, t2) : "");
+	}
+}
+
+/* Operator i and its keys: a line each, or an object appended to ops. */
+static void
+list_operator(const struct trust_opts *o, const struct trust_records *r,
+    const struct trust_membership *m, size_t i, json_t *ops)
+{
+	char h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1];
+	const struct trust_op *op = &m->ops[i];
+	json_t *jo, *jkeys = NULL;
+	const char *status = op->member ? (op->pinned ? "member (pinned)" :
+	    "member (vouched)") : op->revoked ? "not a member (root revoked)" :
+	    op->unvouched ? "not a member (unvouched)" : "not a member";
+
+	if (o->json) {
+		jo = json_pack("{s:s,s:s,s:b,s:b,s:b,s:i,s:o,s:o}",
+		    "id", hex(op->id, h), "name", name_of(r, op->id),
+		    "member", op->member, "pinned", op->pinned,
+		    "revoked", op->revoked, "vouches", (json_int_t)op->vouches,
+		    "vote", op->member ? json_string(hex(m->ops[op->vote].id, h2)) :
+		    json_null(), "zones", zones_json(op->zones));
+		json_object_set_new(jo, "keys", jkeys = json_array());
+		json_array_append_new(ops, jo);
+	} else {
+		printf("operator %s %s: %s, %u vouch%s", hex(op->id, h),
+		    *name_of(r, op->id) ? name_of(r, op->id) : "-", status,
+		    op->vouches, op->vouches == 1 ? "" : "es");
+		if (op->member && op->vote != i)
+			printf(", one vote with %s", hex(m->ops[op->vote].id, h2));
+		if (op->zones && *op->zones)
+			printf(", zones %s", op->zones);
+		putchar('\n');
+	}
+	list_keys(o, r, m, i, jkeys);
+}
+
+/* The keys of no operator. */
+static void
+list_loose(const struct trust_opts *o, const struct trust_records *r,
+    const struct trust_membership *m, json_t *loose)
+{
+	char h[KEY_ID_HEX_LEN + 1];
+
+	for (size_t k = 0; k < m->nkeys; k++) {
+		const struct trust_keystate *ks = &m->keys[k];
+		if (ks->op != TRUST_NONE)
+			continue;
+		if (o->json)
+			json_array_append_new(loose, json_pack("{s:s,s:s,s:s}",
+			    "id", hex(ks->id, h), "name", name_of(r, ks->id),
+			    "status", trust_reason_name(trust_keystate_at(ks, o->now))));
+		else
+			printf("key %s %s: %s\n", hex(ks->id, h),
+			    *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
+			    trust_reason_name(trust_keystate_at(ks, o->now)));
+	}
+}
+
 static int
 do_list(const struct trust_opts *o)
 {
-	char h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
 	char net[TRUSTDB_NET_MAX + 1], reason[TRUSTDB_REASON_MAX];
 	struct trust_records *r = NULL;
 	struct trust_membership *m = NULL;
@@ -340,69 +426,9 @@ do_list(const struct trust_opts *o)
 	} else
 		printf("federation %s, threshold %u, %zu operators, %zu keys\n",
 		    has_net ? net : "(not set)", m->threshold, m->nops, m->nkeys);
-	for (size_t i = 0; i < m->nops; i++) {
-		const struct trust_op *op = &m->ops[i];
-		json_t *jo = NULL, *jkeys = NULL;
-		const char *status = op->member ? (op->pinned ? "member (pinned)" :
-		    "member (vouched)") : op->revoked ? "not a member (root revoked)" :
-		    op->unvouched ? "not a member (unvouched)" : "not a member";
-		if (o->json) {
-			jo = json_pack("{s:s,s:s,s:b,s:b,s:b,s:i,s:o,s:o}",
-			    "id", hex(op->id, h), "name", name_of(r, op->id),
-			    "member", op->member, "pinned", op->pinned,
-			    "revoked", op->revoked, "vouches", (json_int_t)op->vouches,
-			    "vote", op->member ? json_string(hex(m->ops[op->vote].id, h2)) :
-			    json_null(), "zones", zones_json(op->zones));
-			json_object_set_new(jo, "keys", jkeys = json_array());
-			json_array_append_new(ops, jo);
-		} else {
-			printf("operator %s %s: %s, %u vouch%s", hex(op->id, h),
-			    *name_of(r, op->id) ? name_of(r, op->id) : "-", status,
-			    op->vouches, op->vouches == 1 ? "" : "es");
-			if (op->member && op->vote != i)
-				printf(", one vote with %s", hex(m->ops[op->vote].id, h2));
-			if (op->zones && *op->zones)
-				printf(", zones %s", op->zones);
-			putchar('\n');
-		}
-		for (size_t k = 0; k < m->nkeys; k++) {
-			const struct trust_keystate *ks = &m->keys[k];
-			enum trust_reason why = trust_keystate_at(ks, o->now);
-			if (ks->op != i)
-				continue;
-			if (o->json)
-				json_array_append_new(jkeys, json_pack(
-				    "{s:s,s:s,s:b,s:s,s:I,s:I}", "id", hex(ks->id, h),
-				    "name", name_of(r, ks->id), "root", ks->is_root,
-				    "status", trust_reason_name(why),
-				    "not_before", (json_int_t)(ks->is_root ||
-				    ks->reason != TRUST_MEMBER ? 0 : ks->not_before),
-				    "not_after", (json_int_t)(ks->is_root ||
-				    ks->reason != TRUST_MEMBER ? 0 : ks->not_after)));
-			else {
-				/* a window exists only for keys a member certified */
-				bool win = !ks->is_root && ks->reason == TRUST_MEMBER;
-				printf("  %s %s %s: %s%s%s%s%s\n", ks->is_root ? "root " : "relay",
-				    hex(ks->id, h), *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
-				    trust_reason_name(why), win ? ", certified " : "",
-				    win ? fmt_time(ks->not_before, t1) : "",
-				    win ? " to " : "", win ? fmt_time(ks->not_after, t2) : "");
-			}
-		}
-	}
-	for (size_t k = 0; k < m->nkeys; k++) {
-		const struct trust_keystate *ks = &m->keys[k];
-		if (ks->op != TRUST_NONE)
-			continue;
-		if (o->json)
-			json_array_append_new(loose, json_pack("{s:s,s:s,s:s}",
-			    "id", hex(ks->id, h), "name", name_of(r, ks->id),
-			    "status", trust_reason_name(trust_keystate_at(ks, o->now))));
-		else
-			printf("key %s %s: %s\n", hex(ks->id, h),
-			    *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
-			    trust_reason_name(trust_keystate_at(ks, o->now)));
-	}
+	for (size_t i = 0; i < m->nops; i++)
+		list_operator(o, r, m, i, ops);
+	list_loose(o, r, m, loose);
 	if (o->json && json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
 		putchar('\n');
 	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
@@ -472,11 +498,73 @@ fact_json(const struct trust_fact *f)
 	    "affiliation", f->affiliation ? json_string(f->affiliation) : json_null());
 }
 
+/* trust why --json: the explanation as one object. */
+static void
+why_json(const struct trust_explanation *x)
+{
+	char h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1];
+	json_t *facts = json_array(), *j;
+
+	j = json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:o,s:o,s:b,s:b,s:i,s:i,s:o}",
+	    "key", hex(x->key, h), "name", x->key_name, "known", x->known,
+	    "root", x->is_root, "status", trust_reason_name(x->reason),
+	    "text", trust_reason_text(x->reason),
+	    "operator", x->has_operator ? json_string(hex(x->op, h)) : json_null(),
+	    "vote", x->has_vote ? json_string(hex(x->vote, h2)) : json_null(),
+	    "operator_member", x->op_member, "operator_pinned", x->op_pinned,
+	    "vouches", (json_int_t)x->vouches, "threshold", (json_int_t)x->threshold,
+	    "zones", zones_json(x->zones));
+	json_object_set_new(j, "conflict", json_boolean(x->conflict));
+	for (size_t i = 0; i < x->nfacts; i++)
+		json_array_append_new(facts, fact_json(&x->facts[i]));
+	json_object_set_new(j, "facts", facts);
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(j);
+}
+
+/* trust why: the explanation as text. */
+static void
+why_text(const struct trust_explanation *x)
+{
+	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
+
+	printf("key %s %s\n", hex(x->key, h), x->key_name[0] ? x->key_name : "-");
+	printf("  %s: %s\n", x->reason == TRUST_MEMBER ? "trusted" : "not trusted",
+	    trust_reason_text(x->reason));
+	if (x->known && !x->is_root && x->has_operator &&
+	    (x->reason == TRUST_MEMBER || x->reason == TRUST_CERT_EXPIRED ||
+	    x->reason == TRUST_CERT_NOT_YET_VALID))
+		printf("  relay key of operator %s %s, certified %s to %s\n",
+		    hex(x->op, h), x->op_name[0] ? x->op_name : "-",
+		    fmt_time(x->not_before, t1), fmt_time(x->not_after, t2));
+	else if (x->known && !x->is_root && x->has_operator)
+		printf("  relay key of operator %s %s\n", hex(x->op, h),
+		    x->op_name[0] ? x->op_name : "-");
+	else if (x->has_operator)
+		printf("  root key of operator %s %s\n", hex(x->op, h),
+		    x->op_name[0] ? x->op_name : "-");
+	if (x->has_operator)
+		printf("  operator: %s, %s, %u of %u vouches from pinned members\n",
+		    x->op_member ? "member" : "not a member",
+		    x->op_pinned ? "pinned" : "not pinned", x->vouches, x->threshold);
+	if (x->has_vote)
+		printf("  counts for vote %s\n", hex(x->vote, h));
+	if (x->zones && *x->zones)
+		printf("  may speak for zones %s\n", x->zones);
+	if (x->conflict)
+		printf("  certified by more than one member root: each "
+		    "certificate counts only in the events signed for its "
+		    "own operator (a root certifying another operator's "
+		    "key may be an attack by that root)\n");
+	for (size_t i = 0; i < x->nfacts; i++)
+		print_fact(&x->facts[i]);
+}
+
 static int
 do_why(const struct trust_opts *o, const char *arg)
 {
-	char reason[TRUSTDB_REASON_MAX], h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1];
-	char t1[32], t2[32];
+	char reason[TRUSTDB_REASON_MAX];
 	struct trust_records *r = NULL;
 	struct trust_membership *m = NULL;
 	struct trust_explanation *x = NULL;
@@ -497,56 +585,10 @@ do_why(const struct trust_opts *o, const char *arg)
 		cli_err("trust why: %s", reason);
 		goto out;
 	}
-	if (o->json) {
-		json_t *j = json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:o,s:o,s:b,s:b,s:i,s:i,s:o}",
-		    "key", hex(x->key, h), "name", x->key_name, "known", x->known,
-		    "root", x->is_root, "status", trust_reason_name(x->reason),
-		    "text", trust_reason_text(x->reason),
-		    "operator", x->has_operator ? json_string(hex(x->op, h)) : json_null(),
-		    "vote", x->has_vote ? json_string(hex(x->vote, h2)) : json_null(),
-		    "operator_member", x->op_member, "operator_pinned", x->op_pinned,
-		    "vouches", (json_int_t)x->vouches, "threshold", (json_int_t)x->threshold,
-		    "zones", zones_json(x->zones));
-		json_t *facts = json_array();
-		json_object_set_new(j, "conflict", json_boolean(x->conflict));
-		for (size_t i = 0; i < x->nfacts; i++)
-			json_array_append_new(facts, fact_json(&x->facts[i]));
-		json_object_set_new(j, "facts", facts);
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(j);
-	} else {
-		printf("key %s %s\n", hex(x->key, h), x->key_name[0] ? x->key_name : "-");
-		printf("  %s: %s\n", x->reason == TRUST_MEMBER ? "trusted" : "not trusted",
-		    trust_reason_text(x->reason));
-		if (x->known && !x->is_root && x->has_operator &&
-		    (x->reason == TRUST_MEMBER || x->reason == TRUST_CERT_EXPIRED ||
-		    x->reason == TRUST_CERT_NOT_YET_VALID))
-			printf("  relay key of operator %s %s, certified %s to %s\n",
-			    hex(x->op, h), x->op_name[0] ? x->op_name : "-",
-			    fmt_time(x->not_before, t1), fmt_time(x->not_after, t2));
-		else if (x->known && !x->is_root && x->has_operator)
-			printf("  relay key of operator %s %s\n", hex(x->op, h),
-			    x->op_name[0] ? x->op_name : "-");
-		else if (x->has_operator)
-			printf("  root key of operator %s %s\n", hex(x->op, h),
-			    x->op_name[0] ? x->op_name : "-");
-		if (x->has_operator)
-			printf("  operator: %s, %s, %u of %u vouches from pinned members\n",
-			    x->op_member ? "member" : "not a member",
-			    x->op_pinned ? "pinned" : "not pinned", x->vouches, x->threshold);
-		if (x->has_vote)
-			printf("  counts for vote %s\n", hex(x->vote, h));
-		if (x->zones && *x->zones)
-			printf("  may speak for zones %s\n", x->zones);
-		if (x->conflict)
-			printf("  certified by more than one member root: each "
-			    "certificate counts only in the events signed for its "
-			    "own operator (a root certifying another operator's "
-			    "key may be an attack by that root)\n");
-		for (size_t i = 0; i < x->nfacts; i++)
-			print_fact(&x->facts[i]);
-	}
+	if (o->json)
+		why_json(x);
+	else
+		why_text(x);
 	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
 out:
 	trust_explanation_free(x);
@@ -592,8 +634,9 @@ out:
 	return rc;
 }
 
-int
-cmd_trust(int argc, char **argv)
+/* The options into o: -1 to go on, or the exit status. */
+static int
+trust_args(int argc, char **argv, struct trust_opts *o)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -606,18 +649,10 @@ cmd_trust(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trust_opts *o;
-	const char *sub;
 	char *end;
 	long v;
-	int c, rc = CLI_ERR, nargs;
+	int c;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL) {
-		cli_err("out of memory");
-		return CLI_ERR;
-	}
-	o->now = (long long)time(NULL);
-	o->params.groups = o->groups;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -625,7 +660,7 @@ cmd_trust(int argc, char **argv)
 		case 'n':
 			if (!trustdb_net_valid(optarg)) {
 				cli_err("trust: --net '%s': use 1-63 of a-z 0-9 -", optarg);
-				goto out;
+				return CLI_ERR;
 			}
 			o->net = optarg;
 			break;
@@ -633,13 +668,13 @@ cmd_trust(int argc, char **argv)
 			v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1000) {
 				cli_err("trust: --threshold: give 1 to 1000");
-				goto out;
+				return CLI_ERR;
 			}
 			o->params.threshold = (unsigned)v;
 			break;
 		case 'g':
 			if (parse_group(o, optarg) != 0)
-				goto out;
+				return CLI_ERR;
 			break;
 		case 'z': o->zones = optarg; break;
 		case 'j': o->json = true; break;
@@ -648,54 +683,73 @@ cmd_trust(int argc, char **argv)
 			if (*optarg == '\0' || *end != '\0' || o->now < 0 ||
 			    o->now > TRUST_FOREVER) {
 				cli_err("trust: --now: seconds since the epoch");
-				goto out;
+				return CLI_ERR;
 			}
 			break;
-		case 'h': rc = cli_usage(usage_text, 1); goto out;
-		default: rc = cli_usage(usage_text, 0); goto out;
+		case 'h': return cli_usage(usage_text, 1);
+		default: return cli_usage(usage_text, 0);
 		}
 	}
-	if (optind >= argc || o->db == NULL) {
-		rc = cli_usage(usage_text, 0);
-		goto out;
-	}
-	sub = argv[optind];
-	nargs = argc - optind - 1;
+	if (optind >= argc || o->db == NULL)
+		return cli_usage(usage_text, 0);
+	return -1;
+}
+
+/* The commands: name, operands, and the call (one of the two). */
+static const struct {
+	const char *name;
+	int nargs;
+	int (*run0)(const struct trust_opts *o);
+	int (*run1)(const struct trust_opts *o, const char *arg);
+} trust_cmds[] = {
+	{ "pin", 1, NULL, do_pin },
+	{ "unpin", 1, NULL, do_unpin },
+	{ "import", 1, NULL, do_import },
+	{ "export", 0, do_export, NULL },
+	{ "list", 0, do_list, NULL },
+	{ "why", 1, NULL, do_why },
+	{ "check", 1, NULL, do_check },
+};
+
+/* Run command sub with its operands args[0..nargs-1]. */
+static int
+trust_run(const struct trust_opts *o, const char *sub, int nargs,
+    char **args)
+{
 	if (o->zones != NULL && strcmp(sub, "pin") != 0) {
 		cli_err("trust: --zones belongs to pin");
-		goto out;
+		return CLI_ERR;
 	}
 	if (o->json && strcmp(sub, "list") != 0 && strcmp(sub, "why") != 0) {
 		cli_err("trust: --json belongs to list and why");
-		goto out;
+		return CLI_ERR;
 	}
-#define ARGS(n) do { if (nargs != (n)) { rc = cli_usage(usage_text, 0); goto out; } } while (0)
-	if (strcmp(sub, "pin") == 0) {
-		ARGS(1);
-		rc = do_pin(o, argv[optind + 1]);
-	} else if (strcmp(sub, "unpin") == 0) {
-		ARGS(1);
-		rc = do_unpin(o, argv[optind + 1]);
-	} else if (strcmp(sub, "import") == 0) {
-		ARGS(1);
-		rc = do_import(o, argv[optind + 1]);
-	} else if (strcmp(sub, "export") == 0) {
-		ARGS(0);
-		rc = do_export(o);
-	} else if (strcmp(sub, "list") == 0) {
-		ARGS(0);
-		rc = do_list(o);
-	} else if (strcmp(sub, "why") == 0) {
-		ARGS(1);
-		rc = do_why(o, argv[optind + 1]);
-	} else if (strcmp(sub, "check") == 0) {
-		ARGS(1);
-		rc = do_check(o, argv[optind + 1]);
-	} else {
-		cli_err("trust: unknown command '%s' (see 'ntactl trust --help')", sub);
+	for (size_t i = 0; i < sizeof(trust_cmds) / sizeof(trust_cmds[0]); i++) {
+		if (strcmp(sub, trust_cmds[i].name) != 0)
+			continue;
+		if (nargs != trust_cmds[i].nargs)
+			return cli_usage(usage_text, 0);
+		return trust_cmds[i].run0 ? trust_cmds[i].run0(o) :
+		    trust_cmds[i].run1(o, args[0]);
 	}
-#undef ARGS
-out:
+	cli_err("trust: unknown command '%s' (see 'ntactl trust --help')", sub);
+	return CLI_ERR;
+}
+
+int
+cmd_trust(int argc, char **argv)
+{
+	struct trust_opts *o;
+	int rc;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL) {
+		cli_err("out of memory");
+		return CLI_ERR;
+	}
+	o->now = (long long)time(NULL);
+	o->params.groups = o->groups;
+	if ((rc = trust_args(argc, argv, o)) < 0)
+		rc = trust_run(o, argv[optind], argc - optind - 1, argv + optind + 1);
 	free(o);
 	return rc;
 }

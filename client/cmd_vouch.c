@@ -75,8 +75,15 @@ fail:
 	return NULL;
 }
 
-int
-cmd_vouch(int argc, char **argv)
+struct vouch_opts {
+	const char *rootpath, *subarg, *zonesarg, *aff, *netopt, *dbopt;
+	bool withdraw;
+	long days;
+};
+
+/* The command line into o: -1 to go on, or the exit status. */
+static int
+vouch_args(int argc, char **argv, struct vouch_opts *o)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
@@ -90,97 +97,140 @@ cmd_vouch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *rootpath = NULL, *subarg = NULL, *zonesarg = NULL, *aff = NULL;
-	const char *netopt = NULL, *dbopt = NULL;
-	char reason[PROTO_REASON_MAX], net[CHAIN_NET_MAX + 1], *json = NULL, *end;
-	char b64[ENCODING_B64_LEN(KEY_PUBLIC_LEN)], hex[KEY_ID_HEX_LEN + 1];
-	struct key_secret *sk = NULL;
-	struct key_public sub;
-	json_t *p = NULL, *zones = NULL;
-	bool withdraw = false, has_pk;
-	long days = 90;
-	long long now = (long long)time(NULL);
-	int c, rc = CLI_ERR;
+	char *end;
+	int c;
 
+	memset(o, 0, sizeof(*o));
+	o->days = 90;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': rootpath = optarg; break;
-		case 's': subarg = optarg; break;
-		case 'z': zonesarg = optarg; break;
-		case 'a': aff = optarg; break;
+		case 'r': o->rootpath = optarg; break;
+		case 's': o->subarg = optarg; break;
+		case 'z': o->zonesarg = optarg; break;
+		case 'a': o->aff = optarg; break;
 		case 'd':
-			days = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || days < 1 || days > 90) {
+			o->days = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || o->days < 1 ||
+			    o->days > 90) {
 				cli_err("vouch: --days: give 1 to 90");
 				return CLI_ERR;
 			}
 			break;
-		case 'w': withdraw = true; break;
-		case 'n': netopt = optarg; break;
-		case 'b': dbopt = optarg; break;
+		case 'w': o->withdraw = true; break;
+		case 'n': o->netopt = optarg; break;
+		case 'b': o->dbopt = optarg; break;
 		case 'h': return cli_usage(usage_text, 1);
 		default: return cli_usage(usage_text, 0);
 		}
 	}
-	if (optind != argc || rootpath == NULL || subarg == NULL)
+	if (optind != argc || o->rootpath == NULL || o->subarg == NULL)
 		return cli_usage(usage_text, 0);
-	if (withdraw && (zonesarg || aff)) {
+	if (o->withdraw && (o->zonesarg || o->aff)) {
 		cli_err("vouch: --withdraw takes no --zones or --affiliation");
 		return CLI_ERR;
 	}
-	if (aff != NULL && (strlen(aff) < 1 || strlen(aff) > 64)) {
+	if (o->aff != NULL && (strlen(o->aff) < 1 || strlen(o->aff) > 64)) {
 		cli_err("vouch: --affiliation: 1 to 64 characters");
 		return CLI_ERR;
 	}
-	if (chain_resolve_net("vouch", netopt, dbopt, net) != 0)
+	return -1;
+}
+
+/* The root key of o, checked (a root key, not the subject's); NULL when
+ * not (said). */
+static struct key_secret *
+vouch_root(const struct vouch_opts *o, const struct key_public *sub)
+{
+	char reason[PROTO_REASON_MAX];
+	struct key_secret *sk = NULL;
+
+	if (key_secret_load(o->rootpath, &sk, reason) != PROTO_OK) {
+		cli_err("vouch: --root: %s", reason);
+		return NULL;
+	}
+	if (!key_secret_is_root(sk)) {
+		cli_err("vouch: --root %s is not a root key (made with keygen --root)",
+		    o->rootpath);
+	} else if (memcmp(sub->id, key_secret_public(sk)->id, KEY_ID_LEN) == 0) {
+		cli_err("vouch: an operator cannot vouch for itself");
+	} else {
+		return sk;
+	}
+	key_secret_free(sk);
+	return NULL;
+}
+
+/* The vouch (or unvouch) payload; takes zones. NULL: out of memory. */
+static json_t *
+vouch_payload(const struct vouch_opts *o, const char *net,
+    struct key_secret *sk, const struct key_public *sub, json_t *zones)
+{
+	char b64[ENCODING_B64_LEN(KEY_PUBLIC_LEN)], hex[KEY_ID_HEX_LEN + 1];
+	long long now = (long long)time(NULL);
+	json_t *p;
+
+	if ((p = chain_header(o->withdraw ? KIND_UNVOUCH : KIND_VOUCH, net,
+	    key_secret_public(sk)->id, sk, now, now + o->days * KIND_DAY)) == NULL) {
+		json_decref(zones);
+		return NULL;
+	}
+	json_object_set_new(p, "subject", json_string(
+	    encoding_hex_encode(sub->id, KEY_ID_LEN, hex)));
+	if (!o->withdraw) {
+		json_object_set_new(p, "subject_key", json_string(
+		    encoding_b64_encode(sub->pk, KEY_PUBLIC_LEN, b64)));
+		if (sub->name[0] != '\0')
+			json_object_set_new(p, "subject_name", json_string(sub->name));
+		json_object_set_new(p, "zones", zones ? zones : json_array());
+		zones = NULL;
+		json_object_set_new(p, "affiliation", o->aff ? json_string(o->aff) :
+		    json_null());
+	}
+	json_decref(zones);
+	return p;
+}
+
+int
+cmd_vouch(int argc, char **argv)
+{
+	char reason[PROTO_REASON_MAX], net[CHAIN_NET_MAX + 1], *json = NULL;
+	struct vouch_opts o;
+	struct key_secret *sk = NULL;
+	struct key_public sub;
+	json_t *p = NULL, *zones = NULL;
+	bool has_pk;
+	int rc;
+
+	if ((rc = vouch_args(argc, argv, &o)) >= 0)
+		return rc;
+	rc = CLI_ERR;
+	if (chain_resolve_net("vouch", o.netopt, o.dbopt, net) != 0)
 		return CLI_ERR;
-	if (key_arg_parse(subarg, &sub, &has_pk, reason) != PROTO_OK) {
+	if (key_arg_parse(o.subarg, &sub, &has_pk, reason) != PROTO_OK) {
 		cli_err("vouch: --subject: %s", reason);
 		return CLI_ERR;
 	}
-	if (!withdraw && !has_pk) {
+	if (!o.withdraw && !has_pk) {
 		cli_err("vouch: --subject: give the operator's root .pub file "
 		    "(a vouch carries the key itself)");
 		return CLI_ERR;
 	}
-	if (zonesarg != NULL && (zones = parse_zones(zonesarg)) == NULL)
+	if (o.zonesarg != NULL && (zones = parse_zones(o.zonesarg)) == NULL)
 		return CLI_ERR;
-	if (key_secret_load(rootpath, &sk, reason) != PROTO_OK) {
-		cli_err("vouch: --root: %s", reason);
-		goto out;
+	if ((sk = vouch_root(&o, &sub)) == NULL) {
+		json_decref(zones);
+		return CLI_ERR;
 	}
-	if (!key_secret_is_root(sk)) {
-		cli_err("vouch: --root %s is not a root key (made with keygen --root)",
-		    rootpath);
-		goto out;
-	}
-	if (memcmp(sub.id, key_secret_public(sk)->id, KEY_ID_LEN) == 0) {
-		cli_err("vouch: an operator cannot vouch for itself");
-		goto out;
-	}
-	if ((p = chain_header(withdraw ? KIND_UNVOUCH : KIND_VOUCH, net,
-	    key_secret_public(sk)->id, sk, now, now + days * KIND_DAY)) == NULL) {
+	if ((p = vouch_payload(&o, net, sk, &sub, zones)) == NULL) {
 		cli_err("out of memory");
 		goto out;
 	}
-	json_object_set_new(p, "subject", json_string(
-	    encoding_hex_encode(sub.id, KEY_ID_LEN, hex)));
-	if (!withdraw) {
-		json_object_set_new(p, "subject_key", json_string(
-		    encoding_b64_encode(sub.pk, KEY_PUBLIC_LEN, b64)));
-		if (sub.name[0] != '\0')
-			json_object_set_new(p, "subject_name", json_string(sub.name));
-		json_object_set_new(p, "zones", zones ? zones : json_array());
-		zones = NULL;
-		json_object_set_new(p, "affiliation", aff ? json_string(aff) : json_null());
-	}
-	if (chain_sign(rootpath, sk, p, &json) != 0)
+	if (chain_sign(o.rootpath, sk, p, &json) != 0)
 		goto out;
 	printf("%s\n", json);
 	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
 out:
-	json_decref(zones);
 	json_decref(p);
 	free(json);
 	key_secret_free(sk);

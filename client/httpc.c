@@ -21,7 +21,7 @@
 
 #include "client/cli.h"
 #include "client/httpc.h"
-#include "client/strbuf.h"
+#include "lib/buf.h"
 
 #ifdef PACKAGE_VERSION
 #define HTTPC_USER_AGENT "ntactl/" PACKAGE_VERSION
@@ -34,7 +34,7 @@
 
 /* RFC 3986 2.3: unreserved characters are never encoded. */
 static void
-httpc_str_encode(struct strbuf *b, const char *s)
+httpc_str_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char pct[3];
@@ -44,13 +44,13 @@ httpc_str_encode(struct strbuf *b, const char *s)
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
 		    c == '~') {
-			strbuf_add(b, s, 1);
+			buf_add(b, s, 1);
 			continue;
 		}
 		pct[0] = '%';
 		pct[1] = hex[c >> 4];
 		pct[2] = hex[c & 15];
-		strbuf_add(b, pct, 3);
+		buf_add(b, pct, 3);
 	}
 }
 
@@ -58,7 +58,7 @@ char *
 httpc_build_url(const char *base, const char *path,
     const struct httpc_param *params, size_t nparams, char *err, size_t errlen)
 {
-	struct strbuf b = { 0 };
+	struct buf b = { 0 };
 	const char *host, *end;
 	size_t n, i;
 	bool first = true;
@@ -90,25 +90,25 @@ httpc_build_url(const char *base, const char *path,
 	}
 	for (n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
 		;
-	strbuf_add(&b, base, n);
+	buf_add(&b, base, n);
 	if (path[0] != '/')
-		strbuf_add(&b, "/", 1);
-	strbuf_add(&b, path, strlen(path));
+		buf_add(&b, "/", 1);
+	buf_add(&b, path, strlen(path));
 	for (i = 0; i < nparams; i++) {
 		if (params[i].value == NULL)
 			continue;
-		strbuf_add(&b, first ? "?" : "&", 1);
+		buf_add(&b, first ? "?" : "&", 1);
 		first = false;
 		httpc_str_encode(&b, params[i].name);
-		strbuf_add(&b, "=", 1);
+		buf_add(&b, "=", 1);
 		httpc_str_encode(&b, params[i].value);
 	}
-	if (b.failed || b.s == NULL) {
-		free(b.s);
+	if (b.failed || b.data == NULL) {
+		free(b.data);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	return b.s;
+	return b.data;
 }
 
 /* ---------------------------------------------------------------- token */
@@ -223,7 +223,7 @@ httpc_token_free(char *token)
 /* ---------------------------------------------------------------- GET */
 
 struct httpc_sink {
-	struct strbuf body;
+	struct buf body;
 	bool too_large;
 };
 
@@ -237,8 +237,49 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 		k->too_large = true;
 		return 0;   /* aborts the transfer */
 	}
-	strbuf_add(&k->body, ptr, n);
+	buf_add(&k->body, ptr, n);
 	return k->body.failed ? 0 : n;
+}
+
+/* Every option of one request on c (headers into *hs, the caller's to
+ * free). 0, or -1 when libcurl refuses one. */
+static int
+httpc_setup(CURL *c, const char *method, const char *url,
+    const char *unix_path, const char *token, const char *body,
+    size_t bodylen, struct curl_slist **hs, char *cerr, struct httpc_sink *k)
+{
+	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+#if LIBCURL_VERSION_NUM >= 0x075500
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+#else
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+	        (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+#endif
+	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)HTTPC_CONNECT_TIMEOUT) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTPC_TIMEOUT) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	        (curl_off_t)HTTPC_BODY_MAX) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_USERAGENT, HTTPC_USER_AGENT) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, httpc_write) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, k) != CURLE_OK ||
+	    (token != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, token) != CURLE_OK)) ||
+	    (unix_path != NULL &&
+	    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, unix_path) != CURLE_OK) ||
+	    (body != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+	        (curl_off_t)bodylen) != CURLE_OK ||
+	    (*hs = curl_slist_append(*hs, "Content-Type: application/json")) == NULL ||
+	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hs) != CURLE_OK)) ||
+	    (method != NULL &&
+	    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK))
+		return -1;
+	return 0;
 }
 
 int
@@ -262,36 +303,8 @@ httpc_request(const char *method, const char *url, const char *unix_path,
 		snprintf(err, errlen, "libcurl failed to initialise");
 		goto out;
 	}
-	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
-#if LIBCURL_VERSION_NUM >= 0x075500
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-#else
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS,
-	        (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
-#endif
-	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)HTTPC_CONNECT_TIMEOUT) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTPC_TIMEOUT) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-	        (curl_off_t)HTTPC_BODY_MAX) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USERAGENT, HTTPC_USER_AGENT) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, httpc_write) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &k) != CURLE_OK ||
-	    (token != NULL &&
-	    (curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, token) != CURLE_OK)) ||
-	    (unix_path != NULL &&
-	    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, unix_path) != CURLE_OK) ||
-	    (body != NULL &&
-	    (curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-	        (curl_off_t)bodylen) != CURLE_OK ||
-	    (hs = curl_slist_append(hs, "Content-Type: application/json")) == NULL ||
-	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs) != CURLE_OK)) ||
-	    (method != NULL &&
-	    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK)) {
+	if (httpc_setup(c, method, url, unix_path, token, body, bodylen, &hs,
+	    cerr, &k) != 0) {
 		snprintf(err, errlen, "libcurl refused an option (URL too long or "
 		    "malformed?)");
 		goto out;
@@ -311,18 +324,18 @@ httpc_request(const char *method, const char *url, const char *unix_path,
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	if (k.body.s == NULL)
-		strbuf_add(&k.body, "", 0);
+	if (k.body.data == NULL)
+		buf_add(&k.body, "", 0);
 	if (k.body.failed) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	r->body = k.body.s;
+	r->body = k.body.data;
 	r->len = k.body.len;
-	k.body.s = NULL;
+	k.body.data = NULL;
 	rc = 0;
 out:
-	free(k.body.s);
+	free(k.body.data);
 	curl_slist_free_all(hs);
 	if (c)
 		curl_easy_cleanup(c);

@@ -1,7 +1,8 @@
 /*
  * client/nta_driver.h — the resolvers `ntactl nta` can place run-time
  * Negative Trust Anchors on, behind one interface: list, add (or renew),
- * remove. Facts per resolver: /work/shared/TESTBED.md §5, ntactl(1).
+ * remove. Facts per resolver: /work/shared/TESTBED.md §5, ntactl(1). Each
+ * driver is a file of its own, client/nta_drv_NAME.c (nta_backend.h).
  *
  *   unbound   unbound-control [-c F] list_insecure | insecure_add Z +
  *             flush_zone Z | insecure_remove Z + flush_zone Z
@@ -57,6 +58,17 @@ bool nta_driver_known(const char *name);
 /* The default control program of driver ("unbound-control"), or NULL. */
 const char *nta_driver_default_program(const char *name);
 
+/* The name of the i-th driver (0, 1, ...), NULL past the last. */
+const char *nta_driver_at(size_t i);
+
+/* The drivers' names as a list ("unbound, bind, ... or exec") into out. */
+const char *nta_driver_names(char *out, size_t len);
+
+/* Whether the driver conf->driver takes the options conf gives, and
+ * program_opt (the option that named the program, "rndc"; NULL: none). */
+bool nta_driver_accepts(const struct nta_driver_conf *conf,
+    const char *program_opt);
+
 /*
  * A driver for conf (borrowed: it must outlive the driver). Returns a new
  * driver (nta_driver_free), or NULL with why filled (unknown driver, a
@@ -94,13 +106,6 @@ int nta_driver_add(struct nta_driver *d, const char *zone, long long lifetime,
 int nta_driver_remove(struct nta_driver *d, const char *zone,
     const char *reason, bool dry_run, json_t *commands, char *why,
     size_t whylen);
-
-/* The kresd control socket (client/nta_knot.c), for nta_driver.c. */
-int nta_knot_list(const char *socket_path, int timeout, struct nta_present *p,
-    char *why, size_t whylen);
-int nta_knot_set(const char *socket_path, int timeout,
-    const struct nta_present *want, const char *flush_zone, bool dry_run,
-    json_t *commands, char *why, size_t whylen);
 
 /* Append a name to p (raw as read; zone normalised when it is a name). */
 int nta_present_add(struct nta_present *p, const char *raw, size_t len);

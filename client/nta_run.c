@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include "client/nta_run.h"
-#include "client/strbuf.h"
+#include "lib/buf.h"
 
 extern char **environ;
 
 /* Output of a command: at most NTA_RUN_OUT_MAX bytes kept. */
 struct nta_run_buf {
-	struct strbuf b;
+	struct buf b;
 	bool truncated;
 };
 
@@ -33,7 +33,7 @@ nta_run_buf_add(struct nta_run_buf *b, const char *s, size_t n)
 		b->truncated = true;
 		n = NTA_RUN_OUT_MAX - b->b.len;
 	}
-	strbuf_add(&b->b, s, n);
+	buf_add(&b->b, s, n);
 }
 
 static long long
@@ -80,18 +80,119 @@ nta_run_child(char *const argv[], char *const envp[], int out_w, int err_w)
 	_exit(127);
 }
 
+/* Read the child's two pipes (fd[0] out, fd[1] err; each set to -1 when
+ * closed here) into bo and be until both close or the deadline passes
+ * (r->timed_out). 0, or -1 with why filled (poll failed). */
+static int
+nta_run_collect(int fd[2], long long deadline, struct nta_run_buf *bo,
+    struct nta_run_buf *be, struct nta_run_result *r, char *why, size_t whylen)
+{
+	struct pollfd pfd[2];
+	char chunk[8192];
+	int n, wait_ms;
+	ssize_t got;
+
+	pfd[0].fd = fd[0];
+	pfd[1].fd = fd[1];
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		wait_ms = (int)(deadline - nta_run_ms());
+		if (wait_ms <= 0) {
+			r->timed_out = true;
+			return 0;
+		}
+		n = poll(pfd, 2, wait_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			got = read(pfd[i].fd, chunk, sizeof(chunk));
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = fd[i] = -1;
+				continue;
+			}
+			nta_run_buf_add(i == 0 ? bo : be, chunk, (size_t)got);
+		}
+	}
+	return 0;
+}
+
+/* Both streams closed (or time is up): reap pid, still within the bound;
+ * past it, or timed out already, kill its group. 0 with *status, or -1
+ * with why filled. */
+static int
+nta_run_reap(pid_t pid, long long deadline, struct nta_run_result *r,
+    int *status, char *why, size_t whylen)
+{
+	pid_t w;
+
+	while (!r->timed_out) {
+		w = waitpid(pid, status, WNOHANG);
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR) {
+			snprintf(why, whylen, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+		if (nta_run_ms() < deadline) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		r->timed_out = true;
+	}
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* The exit status and both outputs (moved out of bo and be) into r. */
+static int
+nta_run_fill(int status, struct nta_run_buf *bo, struct nta_run_buf *be,
+    struct nta_run_result *r, char *why, size_t whylen)
+{
+	if (WIFEXITED(status))
+		r->status = WEXITSTATUS(status);
+	else {
+		r->status = -1;
+		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	r->truncated = bo->truncated || be->truncated;
+	if (bo->b.data == NULL)
+		nta_run_buf_add(bo, "", 0);
+	if (be->b.data == NULL)
+		nta_run_buf_add(be, "", 0);
+	if (bo->b.failed || be->b.failed) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	r->out = bo->b.data;
+	r->out_len = bo->b.len;
+	r->err = be->b.data;
+	r->err_len = be->b.len;
+	bo->b.data = be->b.data = NULL;
+	return 0;
+}
+
 int
 nta_run(char *const argv[], char *const envp[], int timeout,
     struct nta_run_result *r, char *why, size_t whylen)
 {
 	struct nta_run_buf bo = { 0 }, be = { 0 };
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, rd[2];
 	long long deadline;
-	struct pollfd pfd[2];
-	char chunk[8192];
-	int status = 0, rc = -1, n, wait_ms;
-	pid_t pid = -1, w;
-	ssize_t got;
+	int status = 0, rc = -1;
+	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
 	if (argv == NULL || argv[0] == NULL) {
@@ -113,89 +214,17 @@ nta_run(char *const argv[], char *const envp[], int timeout,
 	close(po[1]);
 	close(pe[1]);
 	po[1] = pe[1] = -1;
-
 	deadline = nta_run_ms() + (long long)timeout * 1000;
-	pfd[0].fd = po[0];
-	pfd[1].fd = pe[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		wait_ms = (int)(deadline - nta_run_ms());
-		if (wait_ms <= 0) {
-			r->timed_out = true;
-			break;
-		}
-		n = poll(pfd, 2, wait_ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(why, whylen, "poll: %s", strerror(errno));
-			kill(-pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			goto out;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 || pfd[i].revents == 0)
-				continue;
-			got = read(pfd[i].fd, chunk, sizeof(chunk));
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				continue;
-			}
-			nta_run_buf_add(i == 0 ? &bo : &be, chunk, (size_t)got);
-		}
-	}
-	/* Both streams closed (or time is up): reap, still within the bound. */
-	for (;;) {
-		if (!r->timed_out) {
-			w = waitpid(pid, &status, WNOHANG);
-			if (w == pid)
-				break;
-			if (w < 0 && errno != EINTR) {
-				snprintf(why, whylen, "waitpid: %s", strerror(errno));
-				goto out;
-			}
-			if (nta_run_ms() < deadline) {
-				struct timespec ts = { 0, 10 * 1000 * 1000 };
-				nanosleep(&ts, NULL);
-				continue;
-			}
-			r->timed_out = true;
-		}
+	rd[0] = po[0];
+	rd[1] = pe[0];
+	if (nta_run_collect(rd, deadline, &bo, &be, r, why, whylen) != 0) {
 		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		break;
+		waitpid(pid, NULL, 0);
+	} else if (nta_run_reap(pid, deadline, r, &status, why, whylen) == 0) {
+		rc = nta_run_fill(status, &bo, &be, r, why, whylen);
 	}
-	pid = -1;
-	if (bo.b.failed || be.b.failed) {
-		snprintf(why, whylen, "out of memory");
-		goto out;
-	}
-	if (WIFEXITED(status))
-		r->status = WEXITSTATUS(status);
-	else {
-		r->status = -1;
-		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	}
-	r->truncated = bo.truncated || be.truncated;
-	if (bo.b.s == NULL)
-		nta_run_buf_add(&bo, "", 0);
-	if (be.b.s == NULL)
-		nta_run_buf_add(&be, "", 0);
-	if (bo.b.failed || be.b.failed) {
-		snprintf(why, whylen, "out of memory");
-		goto out;
-	}
-	r->out = bo.b.s;
-	r->out_len = bo.b.len;
-	r->err = be.b.s;
-	r->err_len = be.b.len;
-	bo.b.s = be.b.s = NULL;
-	rc = 0;
+	po[0] = rd[0];   /* -1 when closed by nta_run_collect */
+	pe[0] = rd[1];
 out:
 	for (int i = 0; i < 2; i++) {
 		if (po[i] >= 0)
@@ -205,8 +234,8 @@ out:
 	}
 	if (rc != 0)
 		memset(r, 0, sizeof(*r));
-	free(bo.b.s);
-	free(be.b.s);
+	free(bo.b.data);
+	free(be.b.data);
 	return rc;
 }
 

@@ -417,6 +417,40 @@ nta_pass_foreign(struct nta_pass *p)
 
 /* ---------------------------------------------------------------- the pass */
 
+/* A new pass of d with o: its report, with the lists it fills. -1 when
+ * out of memory. */
+static int
+nta_pass_init(struct nta_pass *p, struct nta_driver *d,
+    const struct nta_sync_opts *o)
+{
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->o = o;
+	p->lock = -1;
+	p->now = (long long)time(NULL);
+	p->report = json_object();
+	p->actions = json_array();
+	p->drift = json_array();
+	p->errors = json_array();
+	if (p->report == NULL || p->actions == NULL || p->drift == NULL ||
+	    p->errors == NULL) {
+		json_decref(p->report);
+		json_decref(p->actions);
+		json_decref(p->drift);
+		json_decref(p->errors);
+		return -1;
+	}
+	json_object_set_new(p->report, "actions", p->actions);
+	json_object_set_new(p->report, "drift", p->drift);
+	json_object_set_new(p->report, "errors", p->errors);
+	json_object_set_new(p->report, "relay", json_string(o->relay));
+	json_object_set_new(p->report, "driver", json_string(nta_driver_name(d)));
+	json_object_set_new(p->report, "dry_run", json_boolean(o->dry_run));
+	json_object_set_new(p->report, "now", json_integer(p->now));
+	json_object_set_new(p->report, "relay_ok", json_false());
+	return 0;
+}
+
 int
 nta_sync_pass(struct nta_driver *d, const struct nta_sync_opts *o,
     json_t **report)
@@ -426,32 +460,9 @@ nta_sync_pass(struct nta_driver *d, const struct nta_sync_opts *o,
 	struct nta_state snapshot = { 0 };
 	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.d = d;
-	p.o = o;
-	p.lock = -1;
-	p.now = (long long)time(NULL);
-	p.report = json_object();
-	p.actions = json_array();
-	p.drift = json_array();
-	p.errors = json_array();
 	*report = NULL;
-	if (p.report == NULL || p.actions == NULL || p.drift == NULL ||
-	    p.errors == NULL) {
-		json_decref(p.report);
-		json_decref(p.actions);
-		json_decref(p.drift);
-		json_decref(p.errors);
+	if (nta_pass_init(&p, d, o) != 0)
 		return CLI_ERR;
-	}
-	json_object_set_new(p.report, "actions", p.actions);
-	json_object_set_new(p.report, "drift", p.drift);
-	json_object_set_new(p.report, "errors", p.errors);
-	json_object_set_new(p.report, "relay", json_string(o->relay));
-	json_object_set_new(p.report, "driver", json_string(nta_driver_name(d)));
-	json_object_set_new(p.report, "dry_run", json_boolean(o->dry_run));
-	json_object_set_new(p.report, "now", json_integer(p.now));
-	json_object_set_new(p.report, "relay_ok", json_false());
 
 	/* The state first, under its lock: without it nothing may change. */
 	if (!o->dry_run && (p.lock = nta_state_lock(o->state_path,

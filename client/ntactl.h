@@ -25,8 +25,6 @@ int cmd_quorum(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_equivocation(int argc, char **argv);
 
-/* "3600", "90m", "6h", "2d", "1w" -> seconds in [60, 604800]; -1. */
-long cli_parse_duration(const char *s);
 int cmd_nta(int argc, char **argv);
 
 #endif

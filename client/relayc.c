@@ -12,7 +12,7 @@
 
 #include "client/cli.h"
 #include "client/relayc.h"
-#include "relay/core/config.h"
+#include "lib/conf_client.h"
 
 /* Can we connect to the socket at path? (permissions, a relay there) */
 static bool
@@ -37,8 +37,8 @@ int
 relayc_resolve(const char *cmd, const char *relay_url, const char *config_path,
     const char *token_file, bool need_control, struct relayc *rc)
 {
-	struct relay_config *cfg;
-	char err[CONFIG_ERR_MAX];
+	struct conf_client *cfg;
+	char err[CONF_ERR_MAX];
 	struct stat st;
 
 	memset(rc, 0, sizeof(*rc));
@@ -54,12 +54,12 @@ relayc_resolve(const char *cmd, const char *relay_url, const char *config_path,
 		snprintf(rc->url, sizeof(rc->url), "%s", relay_url);
 		return CLI_OK;
 	}
-	if (config_path == NULL && stat(CONFIG_DEFAULT_PATH, &st) == 0)
-		config_path = CONFIG_DEFAULT_PATH;
+	if (config_path == NULL && stat(CONF_DEFAULT_PATH, &st) == 0)
+		config_path = CONF_DEFAULT_PATH;
 	if (config_path == NULL) {
 		if (need_control) {
 			cli_err("%s: no relay configuration: give -c ntarelay.conf "
-			    "(%s does not exist)", cmd, CONFIG_DEFAULT_PATH);
+			    "(%s does not exist)", cmd, CONF_DEFAULT_PATH);
 			return CLI_ERR;
 		}
 		snprintf(rc->url, sizeof(rc->url), "%s", HTTPC_RELAY_DEFAULT);
@@ -69,7 +69,7 @@ relayc_resolve(const char *cmd, const char *relay_url, const char *config_path,
 		cli_err("%s: out of memory", cmd);
 		return CLI_ERR;
 	}
-	if (config_load(config_path, cfg, err, sizeof(err)) != 0) {
+	if (conf_client_load(config_path, cfg, err, sizeof(err)) != 0) {
 		cli_err("%s: %s", cmd, err);
 		free(cfg);
 		return CLI_ERR;

@@ -15,100 +15,46 @@
 
 #include "relay/core/metrics.h"
 
-void
-metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	size_t need, cap;
-	char *nd;
-	int n;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->data ? b->data + b->len : NULL,
-	    b->data ? b->cap - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if (b->data && (size_t)n < b->cap - b->len) {
-		b->len += (size_t)n;
-		return;
-	}
-	/* Grow to fit, then format again. */
-	need = b->len + (size_t)n + 1;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < need)
-		cap *= 2;
-	if ((nd = realloc(b->data, cap)) == NULL) {
-		b->failed = 1;
-		return;
-	}
-	b->data = nd;
-	b->cap = cap;
-	va_start(ap, fmt);
-	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->cap - b->len) {
-		b->failed = 1;
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-void
-metrics_buf_free(struct metrics_buf *b)
-{
-	if (b == NULL)
-		return;
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-	b->failed = 0;
-}
-
 /* Append s as a label value: \ " and newline escaped (format 0.0.4). */
 static void
-metrics_label_value(struct metrics_buf *b, const char *s)
+metrics_label_value(struct buf *b, const char *s)
 {
 	const char *p;
 
 	for (p = s; *p; p++) {
 		switch (*p) {
-		case '\\': metrics_buf_printf(b, "\\\\"); break;
-		case '"': metrics_buf_printf(b, "\\\""); break;
-		case '\n': metrics_buf_printf(b, "\\n"); break;
-		default: metrics_buf_printf(b, "%c", *p); break;
+		case '\\': buf_printf(b, "\\\\"); break;
+		case '"': buf_printf(b, "\\\""); break;
+		case '\n': buf_printf(b, "\\n"); break;
+		default: buf_printf(b, "%c", *p); break;
 		}
 	}
 }
 
 static void
-metrics_head(struct metrics_buf *b, const char *name, const char *type,
+metrics_head(struct buf *b, const char *name, const char *type,
     const char *help)
 {
-	metrics_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
 	    type);
 }
 
 /* name{label="value"} v */
 static void
-metrics_labelled(struct metrics_buf *b, const char *name, const char *label,
+metrics_labelled(struct buf *b, const char *name, const char *label,
     const char *value, uint64_t v)
 {
-	metrics_buf_printf(b, "%s{%s=\"", name, label);
+	buf_printf(b, "%s{%s=\"", name, label);
 	metrics_label_value(b, value);
-	metrics_buf_printf(b, "\"} %" PRIu64 "\n", v);
+	buf_printf(b, "\"} %" PRIu64 "\n", v);
 }
 
 static void
-metrics_plain(struct metrics_buf *b, const char *name, const char *type,
+metrics_plain(struct buf *b, const char *name, const char *type,
     const char *help, uint64_t v)
 {
 	metrics_head(b, name, type, help);
-	metrics_buf_printf(b, "%s %" PRIu64 "\n", name, v);
+	buf_printf(b, "%s %" PRIu64 "\n", name, v);
 }
 
 /* One family per link field, so that the five share one loop. */
@@ -149,7 +95,7 @@ metrics_link_field(const struct metrics_link *l, int field)
 }
 
 void
-metrics_render(const struct metrics *m, struct metrics_buf *out)
+metrics_render(const struct metrics *m, struct buf *out)
 {
 	size_t i, n;
 	int k, e;
@@ -279,5 +225,5 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 
 	metrics_head(out, "ntarelay_start_time_seconds", "gauge",
 	    "Unix time at which the relay started.");
-	metrics_buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);
+	buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);
 }

@@ -14,6 +14,7 @@
 
 #include "proto/error.h"
 #include "proto/kind.h"
+#include "lib/buf.h"
 #include "relay/core/config.h"
 
 struct metrics_link {
@@ -88,16 +89,8 @@ enum {
 	METRICS_SLASH_UNAVAILABLE,   /* the token file cannot be read */
 };
 
-/* A growing text buffer. */
-struct metrics_buf {
-	char *data;
-	size_t len, cap;
-	int failed;   /* an allocation failed; data is incomplete */
-};
-
-void metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void metrics_buf_free(struct metrics_buf *b);
+/* A growing text buffer: lib/buf.h's, under the names the relay's
+ * callers use. */
 
 /*
  * Append the Prometheus text exposition (version 0.0.4) of m to out:
@@ -123,6 +116,6 @@ void metrics_buf_free(struct metrics_buf *b);
  * ntarelay_backfill_sent_bytes_total,
  * ntarelay_start_time_seconds. Each with # HELP and # TYPE.
  */
-void metrics_render(const struct metrics *m, struct metrics_buf *out);
+void metrics_render(const struct metrics *m, struct buf *out);
 
 #endif

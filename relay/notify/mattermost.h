@@ -4,8 +4,8 @@
  *
  * Pure functions from JSON to JSON (or to markdown text): no I/O, no clock,
  * no globals, so that tests/unit/test_mattermost.c checks every field.
- * relay/notify/notify.c queues and delivers what these build; relay/http/slash.c
- * answers with them.
+ * relay/notify/mattermost_notify.c queues and delivers what these build;
+ * relay/http/slash.c answers with them.
  *
  * Inputs:
  *  - decision documents as relay/quorum/decide.h's decide_zone_json() gives them
@@ -22,7 +22,7 @@
  *  - the incident a decision is about is named in every message about it
  *    (the attachment's pretext "Incident `ID`, opened T, about failure
  *    `FP`", the text's "· incident `ID`"); the recovery phase reads
- *    "validating again: V of M operators, E s of W s" (relay/quorum/incident_text.h);
+ *    "validating again: V of M operators, E s of W s" (lib/incident_text.h);
  *    vantage points that got no answer are "unreachable from `OP`", a
  *    field of their own, never counted as failures.
  *  - verified event payloads (event_payload_json()) with their event id.
@@ -43,8 +43,8 @@
  *    "props":{"attachments":[..],"card","ntarelay_key"}} (the caller adds
  *    "root_id" for replies), PUT /api/v4/posts/{id} {"id","message",
  *    "props"}.
- * "ntarelay_key" is the message's unique key (relay/notify/notify.c dedupes by
- * it); Mattermost keeps unknown props with the post.
+ * "ntarelay_key" is the message's unique key (relay/notify/mattermost_notify.c
+ * dedupes by it); Mattermost keeps unknown props with the post.
  */
 #ifndef NTARELAY_RELAY_MATTERMOST_H
 #define NTARELAY_RELAY_MATTERMOST_H

@@ -101,6 +101,16 @@ t_ok "nta_recommended on every relay" t_wait 30 all_state nta_recommended
 t_is "one fingerprint" "$(zone_json B | jq '.fingerprints | length')" 1
 t_is "three operators count" "$(zone_json B | jq '[.operators[] | select(.roles | index("recommends"))] | length')" 3
 t_is "lifetime: the minimum of the recommendations" "$(zone_json B | jq .lifetime)" 3600
+# The API contract as a test: GET /v1/zones/{zone} has the golden
+# document's shape (tests/golden/zone.json; ntactl reads the same file in
+# tests/unit/test_golden.c). NTARELAY_GOLDEN_WRITE=1 rewrites the golden
+# document from this relay, for a deliberate change of the contract.
+zone_json B >"$T/zone.json"
+if [ "${NTARELAY_GOLDEN_WRITE:-0}" = 1 ]; then
+	jq -S . "$T/zone.json" >"$top_srcdir/tests/golden/zone.json"
+fi
+t_ok "GET /v1/zones/{zone} has the golden document's shape" \
+	sh "$top_srcdir/tests/golden/shape.sh" "$T/zone.json"
 t_ok "nta_until within the lifetime" sh -c "zone_json() { :; }; j=\$(curl -fs http://127.0.0.1:$B_http/v1/zones/zskroll.); n=\$(date +%s); u=\$(echo \"\$j\" | jq .nta_until); [ \$u -gt \$n ] && [ \$u -le \$((n + 3600)) ]"
 t_ok "ntactl quorum -c A: exit 0" "$NTACTL" quorum zskroll. -c "$T/A/ntarelay.conf"
 t_ok "ntactl quorum --relay C: exit 0" "$NTACTL" quorum zskroll. --relay "http://127.0.0.1:$C_http" -q

@@ -1,7 +1,8 @@
 /*
- * relay/quorum/incident_text.h — the words people read about an incident,
+ * lib/incident_text.h — the words people read about an incident,
  * shared by the chat messages (relay/notify/mattermost.c, and through it the
- * slash command) and the public page (relay/http/page.c), so that all of them
+ * slash command), the public page (relay/http/page.c) and `ntactl status`
+ * (client/cmd_status.c), so that all of them
  * say the same thing: which incident a decision is about, how far the
  * recovery has come ("validating again: 2 of 2 operators, 40 s of 900 s"),
  * a relapse, and the vantage points that got no answer ("unreachable from
@@ -16,8 +17,8 @@
  * This module must never print, read the clock, allocate or touch the
  * store.
  */
-#ifndef NTARELAY_RELAY_INCIDENT_TEXT_H
-#define NTARELAY_RELAY_INCIDENT_TEXT_H
+#ifndef NTARELAY_LIB_INCIDENT_TEXT_H
+#define NTARELAY_LIB_INCIDENT_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>

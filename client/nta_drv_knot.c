@@ -1,6 +1,7 @@
 /*
- * client/nta_knot.c — the knot driver of `ntactl nta`: Knot Resolver 5's
- * control socket (a Lua console).
+ * client/nta_drv_knot.c — the knot driver of `ntactl nta`: Knot Resolver
+ * 5's control socket (a Lua console), --control-socket PATH. Its NTAs
+ * have no lifetime: ntactl removes them. See nta_backend.h.
  *
  * Protocol (kresd daemon/io.c, sandbox.lua map()): connect, send
  * "__binary\n", read the prompt "> ", send one line of Lua, read a 4-byte
@@ -23,38 +24,38 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "client/nta_driver.h"
-#include "client/strbuf.h"
+#include "client/nta_backend.h"
+#include "lib/buf.h"
 
 #define NTA_KNOT_REPLY_MAX (1024 * 1024)
 #define NTA_KNOT_OK "ntactl-ok"
 
 
 static void
-nta_knot_str(struct strbuf *b, const char *s)
+nta_knot_str(struct buf *b, const char *s)
 {
-	strbuf_add(b, s, strlen(s));
+	buf_add(b, s, strlen(s));
 }
 
 /* s as a Lua string literal: safe characters as they are, the rest as
  * decimal escapes (the console reads one line: no newline may pass). */
 static void
-nta_knot_quote(struct strbuf *b, const char *s)
+nta_knot_quote(struct buf *b, const char *s)
 {
 	char esc[8];
 
-	strbuf_add(b, "'", 1);
+	buf_add(b, "'", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
-			strbuf_add(b, s, 1);
+			buf_add(b, s, 1);
 		else {
 			snprintf(esc, sizeof(esc), "\\%03u", c);
-			strbuf_add(b, esc, 4);
+			buf_add(b, esc, 4);
 		}
 	}
-	strbuf_add(b, "'", 1);
+	buf_add(b, "'", 1);
 }
 
 static int
@@ -159,7 +160,7 @@ nta_knot_error(const char *what, const char *reply, char *why, size_t whylen)
 	    shown[0] ? shown : "(no answer)");
 }
 
-int
+static int
 nta_knot_list(const char *socket_path, int timeout, struct nta_present *p,
     char *why, size_t whylen)
 {
@@ -195,12 +196,12 @@ out:
 	return rc;
 }
 
-int
+static int
 nta_knot_set(const char *socket_path, int timeout,
     const struct nta_present *want, const char *flush_zone, bool dry_run,
     json_t *commands, char *why, size_t whylen)
 {
-	struct strbuf call = { 0 }, show = { 0 };
+	struct buf call = { 0 }, show = { 0 };
 	char *reply = NULL;
 	int rc = -1;
 
@@ -216,7 +217,7 @@ nta_knot_set(const char *socket_path, int timeout,
 	nta_knot_str(&show, ")");
 	/* What is sent: the same, in pcall, answering ntactl-ok or the error. */
 	nta_knot_str(&call, "return (function() local ok, e = pcall(function() ");
-	strbuf_add(&call, show.s ? show.s : "", show.len);
+	buf_add(&call, show.data ? show.data : "", show.len);
 	nta_knot_str(&call, " end) if ok then return '" NTA_KNOT_OK "' end "
 	    "return 'error: ' .. tostring(e) end)()");
 	if (call.failed || show.failed) {
@@ -224,20 +225,20 @@ nta_knot_set(const char *socket_path, int timeout,
 		goto out;
 	}
 	if (commands != NULL) {
-		struct strbuf line = { 0 };
+		struct buf line = { 0 };
 		nta_knot_str(&line, "kresd ");
 		nta_knot_str(&line, socket_path);
 		nta_knot_str(&line, ": ");
-		strbuf_add(&line, show.s, show.len);
+		buf_add(&line, show.data, show.len);
 		if (!line.failed)
-			json_array_append_new(commands, json_string(line.s));
-		free(line.s);
+			json_array_append_new(commands, json_string(line.data));
+		free(line.data);
 	}
 	if (dry_run) {
 		rc = 0;
 		goto out;
 	}
-	if ((reply = nta_knot_call(socket_path, timeout, call.s, why,
+	if ((reply = nta_knot_call(socket_path, timeout, call.data, why,
 	    whylen)) == NULL)
 		goto out;
 	if (strcmp(reply, NTA_KNOT_OK) != 0) {
@@ -247,7 +248,117 @@ nta_knot_set(const char *socket_path, int timeout,
 	rc = 0;
 out:
 	free(reply);
-	free(call.s);
-	free(show.s);
+	free(call.data);
+	free(show.data);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- backend */
+
+/* d->state: the list as kresd has it (set_insecure replaces it all). */
+static int
+knot_open(struct nta_driver *d, char *why, size_t whylen)
+{
+	if (d->c->control_socket == NULL) {
+		snprintf(why, whylen, "--driver knot needs --control-socket PATH "
+		    "(kresd's control socket, e.g. /run/knot-resolver/control/1)");
+		return -1;
+	}
+	if ((d->state = calloc(1, sizeof(struct nta_present))) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+knot_close(struct nta_driver *d)
+{
+	nta_present_free(d->state);
+	free(d->state);
+	d->state = NULL;
+}
+
+static int
+knot_list(struct nta_driver *d, struct nta_present *p, char *why,
+    size_t whylen)
+{
+	struct nta_present *now = d->state;
+
+	nta_present_free(now);
+	if (nta_knot_list(d->c->control_socket, d->c->timeout, p, why,
+	    whylen) != 0)
+		return -1;
+	/* Remember the list as kresd has it: set_insecure replaces all. */
+	for (size_t i = 0; i < p->n; i++)
+		if (nta_present_add(now, p->raw[i], strlen(p->raw[i])) != 0) {
+			snprintf(why, whylen, "out of memory");
+			nta_present_free(p);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+knot_add(struct nta_driver *d, const char *zone, long long lifetime,
+    long long until, const char *reason, bool dry_run, json_t *commands,
+    char *why, size_t whylen)
+{
+	struct nta_present *now = d->state;
+	bool had = nta_present_has(now, zone);
+
+	(void)lifetime;
+	(void)until;
+	(void)reason;
+	if (!had && nta_present_add(now, zone, strlen(zone)) != 0) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (nta_knot_set(d->c->control_socket, d->c->timeout, now, zone, dry_run,
+	    commands, why, whylen) == 0)
+		return 0;
+	if (!had)   /* kresd still has the list it had */
+		nta_present_remove(now, zone);
+	return -1;
+}
+
+static int
+knot_remove(struct nta_driver *d, const char *zone, const char *reason,
+    bool dry_run, json_t *commands, char *why, size_t whylen)
+{
+	struct nta_present *now = d->state, keep = { 0 };
+	int rc = -1;
+
+	(void)reason;
+	/* kresd keeps its list when the call fails: so do we */
+	for (size_t i = 0; i < now->n; i++)
+		if (nta_present_add(&keep, now->raw[i], strlen(now->raw[i])) != 0) {
+			nta_present_free(&keep);
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+	nta_present_remove(now, zone);
+	if (nta_knot_set(d->c->control_socket, d->c->timeout, now, zone, dry_run,
+	    commands, why, whylen) == 0) {
+		rc = 0;
+	} else {
+		nta_present_free(now);
+		*now = keep;
+		keep = (struct nta_present){ 0 };
+	}
+	nta_present_free(&keep);
+	return rc;
+}
+
+const struct nta_backend nta_drv_knot = {
+	.name = "knot",
+	.program = NULL,
+	.program_opt = NULL,
+	.resolver_lifetime = false,
+	.opt_control_socket = true,
+	.open = knot_open,
+	.close = knot_close,
+	.list = knot_list,
+	.add = knot_add,
+	.remove = knot_remove,
+};

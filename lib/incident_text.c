@@ -1,10 +1,10 @@
 /*
- * relay/quorum/incident_text.c — the words about an incident; see incident_text.h.
+ * lib/incident_text.c — the words about an incident; see incident_text.h.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "relay/quorum/incident_text.h"
+#include "lib/incident_text.h"
 
 static bool
 it_int(const json_t *o, const char *k, long long *out)
