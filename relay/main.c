@@ -61,7 +61,7 @@ trust_rebuilt(void *arg, const struct trust_index *old,
 	if (r->pool && trustpool_size(r->pool) > 0 &&
 	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
-	decide_all(r);
+	decide_all(r->decide);
 }
 
 /* The index announced when its answers change without a database change
@@ -73,6 +73,104 @@ trust_timer(void *arg)
 
 	trust_tick(&r->trust, relay_now());
 	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
+}
+
+/* ------------------------------------------------------------- signer */
+
+/* The struct signer (relay/fed/signer.h) the engine and renewal sign
+ * through. Until relay/fed/publish.c provides publish_signer(), it is this
+ * adapter over gossip_own_id() and gossip_begin(). */
+static int
+signer_sign(void *ctx, enum kind kind, json_t *fields, long lifetime,
+    unsigned char *id_out, char *why, size_t whylen)
+{
+	return gossip_own_id(ctx, kind, fields, lifetime, id_out, why, whylen);
+}
+
+static void
+signer_begin(void *ctx)
+{
+	gossip_begin(ctx);
+}
+
+static struct signer
+relay_signer(struct relay *r)
+{
+	struct signer sg = { signer_sign, signer_begin, r };
+
+	return sg;
+}
+
+/* May the relay write its store now (relay/fed/storefault.h)? */
+static bool
+store_writable(void *ctx)
+{
+	return storefault_writable(ctx);
+}
+
+static bool
+caught_up(void *ctx)
+{
+	return catchup_done(ctx);
+}
+
+static json_t *
+syncing_json(void *ctx)
+{
+	return catchup_json(ctx);
+}
+
+static void
+decision_changed(void *ctx, const json_t *doc, const char *prev_state,
+    const char *prev_phase)
+{
+	notify_decision(ctx, doc, prev_state, prev_phase);
+}
+
+/* The store, rebuilt when damaged and allowed (relay/store/rebuild.h). */
+static int
+open_store(struct relay *r, bool rebuild)
+{
+	struct rebuild_identity id = {
+		.path = r->cfg.store, .cert = r->cert, .certlen = r->certlen,
+		.tdb = r->trust.tdb,
+	};
+
+	memcpy(id.key, key_secret_public(r->key)->id, KEY_ID_LEN);
+	memcpy(id.origin, r->origin, KEY_ID_LEN);
+	return rebuild_open_store(&id, rebuild, &r->store);
+}
+
+/* The quorum engine (relay/quorum/decide.h), wired to the relay. */
+static int
+start_decide(struct relay *r)
+{
+	struct decide_deps dd = {
+		.cfg = &r->cfg, .store = r->store, .trust = &r->trust,
+		.metrics = &r->metrics, .loop = r->loop, .signer = relay_signer(r),
+		.hooks = { caught_up, syncing_json, store_writable, r },
+		/* the notifier, once started (notify_start()) */
+		.notify = { NULL, NULL },
+	};
+
+	memcpy(dd.origin, r->origin, KEY_ID_LEN);
+	if ((r->decide = decide_new(&dd)) == NULL)
+		return -1;
+	return decide_start(r->decide);
+}
+
+/* Renewal (relay/quorum/renew.h): made before the control socket that
+ * withdraws through it, started with the relay. */
+static int
+new_renew(struct relay *r)
+{
+	struct renew_deps rd = {
+		.loop = r->loop, .store = r->store, .signer = relay_signer(r),
+		.writable = store_writable, .ctx = r,
+	};
+
+	memcpy(rd.key, key_secret_public(r->key)->id, KEY_ID_LEN);
+	return (r->renew = renew_new(&rd)) == NULL ? -1 : 0;
 }
 
 /* ------------------------------------------------------------- timers */
@@ -227,7 +325,8 @@ start_api(struct relay *r)
 {
 	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
 	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
-	    .nlinks = &r->nlinks, .origin = r->origin, .owner = r };
+	    .nlinks = &r->nlinks, .origin = r->origin, .owner = r,
+	    .decide = r->decide, .renew = r->renew };
 
 	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
 		log_err("http: out of memory");
@@ -448,7 +547,7 @@ main(int argc, char **argv)
 	if (identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
 	    &r->cert, &r->certlen) != 0 || trust_reload(&r->trust) != 0)
 		goto out;
-	if (rebuild_open_store(r, opt.rebuild) != 0 || storefault_start(r) != 0)
+	if (open_store(r, opt.rebuild) != 0 || storefault_start(r) != 0)
 		goto out;
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
@@ -466,14 +565,22 @@ main(int argc, char **argv)
 	/* First of the prepare hooks: commit the turn's transaction and
 	 * publish, before the links compute what they want to write. */
 	loop_prepare_add(r->loop, commit_turn, r);
-	if (decide_start(r) != 0) {
+	if (start_decide(r) != 0) {
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
+	if (new_renew(r) != 0)
+		goto out;
 	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
 	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
-	    .owner = r }, &r->notify) != 0)
+	    .decide = r->decide }, &r->notify) != 0)
 		goto out;
+	if (r->notify) {
+		/* the engine builds a decision's document for the notifier only
+		 * when there is one: it is a live evaluation of the zone */
+		struct decide_notifier dn = { decision_changed, r->notify };
+		decide_set_notifier(r->decide, &dn);
+	}
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
 	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
@@ -501,7 +608,7 @@ main(int argc, char **argv)
 		envelope_free(env);
 	}
 	heartbeat(r);
-	renew_start(r);
+	renew_start(r->renew);
 	if (watch_start(r) != 0)
 		goto out;
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
@@ -524,7 +631,9 @@ out:
 	notify_stop(r->notify);
 	api_env_free(r->api);
 	backfill_forget();
-	decide_stop(r);
+	renew_free(r->renew);
+	decide_free(r->decide);
+	r->decide = NULL;
 	catchup_stop(r);
 	storefault_stop(r);
 	for (size_t i = 0; i < r->nlinks; i++)

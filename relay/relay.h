@@ -47,6 +47,7 @@ struct relay {
 	long long started;                      /* unix time */
 	bool draining;
 	struct decide *decide;                  /* relay/quorum/decide.c */
+	struct renew *renew;                    /* relay/quorum/renew.c */
 	struct catchup *catchup;                /* relay/fed/catchup.c */
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */

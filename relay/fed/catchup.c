@@ -66,7 +66,7 @@ finish(struct relay *r, const char *why)
 	c->done = true;
 	log_notice("caught up: %s after %lld ms; decisions are signed from now on",
 	    why, loop_now_ms() - c->started_ms);
-	decide_all(r);
+	decide_all(r->decide);
 }
 
 static void

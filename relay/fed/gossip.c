@@ -274,7 +274,7 @@ gossip_commit(struct relay *r)
 	/* decisions the turn's events changed are signed in the same
 	 * transaction, and leave with them */
 	if (store_in_transaction(r->store) && storefault_writable(r))
-		decide_flush(r);
+		decide_flush(r->decide);
 
 	/* A turn that cannot commit is rolled back as a whole and what it
 	 * accepted is held for a retry (relay/fed/storefault.h): nothing of it
@@ -283,11 +283,11 @@ gossip_commit(struct relay *r)
 	    store_commit(r->store, err) != 0)) {
 		store_rollback(r->store);
 		queue_drop();
-		decide_rollback(r);
+		decide_rollback(r->decide);
 		storefault_turn_end(r, false, err);
 		return -1;
 	}
-	decide_committed(r);
+	decide_committed(r->decide);
 	storefault_turn_end(r, true, NULL);
 	for (size_t i = 0; i < queue.n; i++) {
 		struct pending *p = &queue.v[i];
@@ -551,7 +551,7 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 		    envelope_id_hex(env, id), name);
 		if (store_put_equivocation(r->store, ev, payload, len, now, err) != 0)
 			log_err("%s", err);
-		decide_flagged(r, ev->origin);   /* it stops counting at once */
+		decide_flagged(r->decide, ev->origin);   /* it stops counting at once */
 		report_equivocation(r, ev, payload, len);
 		/* Forward the second version as well (once: it is now held
 		 * as proof, so it is a duplicate everywhere it comes back):
@@ -599,7 +599,7 @@ gossip_ingest(struct relay *r, struct link *from, const char *topic,
 			log_debug("accept %s %s seq %lld from %s", envelope_id_hex(env, id),
 			    kind_name(ev->kind), ev->seq, name);
 		}
-		decide_event(r, ev);
+		decide_event(r->decide, ev);
 		notify_event(r->notify, ev);
 		/* 15. Forward the identical bytes once to every other link; a
 		 * link that is down gets it from its outbox when it comes back. */
@@ -761,7 +761,7 @@ gossip_own_id(struct relay *r, enum kind kind, json_t *fields, long lifetime,
 		r->metrics.own_events++;
 		r->metrics.accepted[kind]++;
 		quota_admitted(r->quota, ev);
-		decide_event(r, ev);
+		decide_event(r->decide, ev);
 		notify_event(r->notify, ev);
 		gossip_publish_all(r, ev, json, jlen, sp.row, NULL);
 		if (id_out)

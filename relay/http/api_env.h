@@ -17,6 +17,8 @@ struct metrics;
 struct relay;
 struct relay_config;
 struct slash;
+struct decide;
+struct renew;
 struct store;
 struct trust;
 
@@ -30,12 +32,13 @@ struct api_env {
 	const size_t *nlinks;
 	const unsigned char *origin;      /* the relay's operator (KEY_ID_LEN) */
 	/*
-	 * The daemon itself, opaque here: only handed to the quorum engine
-	 * (decide_*), the federation (gossip_*, catchup_*, storefault_*) and
-	 * renewals (renew_*), whose interfaces still take it. When they take
-	 * contexts of their own, those replace it here.
+	 * The daemon itself, opaque here: only handed to the federation
+	 * (gossip_*, catchup_*, storefault_*), whose interfaces still take
+	 * it. When they take contexts of their own, those replace it here.
 	 */
 	struct relay *owner;
+	struct decide *decide;            /* the quorum engine (decide_*) */
+	struct renew *renew;              /* renewals (renew_withdrawn()) */
 	struct slash *slash;              /* the slash command's token cache
 	                                     (owned: api_env_new() makes it) */
 };
