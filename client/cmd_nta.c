@@ -43,7 +43,7 @@ static const char usage_text[] =
     "                      on standard error; stops on SIGINT or SIGTERM\n"
     "  list                the NTAs this tool added, from the state file\n"
     "\n"
-    "  --driver D          unbound, bind, knot, powerdns or exec\n"
+    "  --driver D          unbound, bind, knot, powerdns, exec or feedzone\n"
     "  --relay URL         the relay's HTTP API (default " HTTPC_RELAY_DEFAULT ")\n"
     "  --token-file F      the API token (else $" HTTPC_TOKEN_ENV ")\n"
     "  --state FILE        the record of our NTAs (default\n"
@@ -52,6 +52,10 @@ static const char usage_text[] =
     "                      default and maximum 7d)\n"
     "  --interval T        watch: time between passes (default 30s)\n"
     "  --timeout T         a resolver command's time limit (default 30s)\n"
+    "  --stale-after T     once the relay has not answered for longer than\n"
+    "                      T, remove every NTA of ours (default: never)\n"
+    "  --public-url URL    the relay's public URL (its public_url) for the\n"
+    "                      note resolvers keep (default: --relay)\n"
     "  --dry-run           print what would be done; change nothing, not\n"
     "                      even the state file\n"
     "  --json              one JSON object per pass: {\"actions\":[..],\n"
@@ -62,12 +66,19 @@ static const char usage_text[] =
     "  unbound   --unbound-control PATH (default unbound-control)\n"
     "            --control-config FILE (unbound-control -c FILE)\n"
     "  bind      --rndc PATH (default rndc), --control-config FILE (rndc -c)\n"
+    "            --no-recheck: rndc nta -force (BIND keeps the NTA to its\n"
+    "            end even once the zone validates; default: it lifts it)\n"
     "  knot      --control-socket PATH (kresd control socket; required)\n"
     "  powerdns  --rec-control PATH (default rec_control),\n"
     "            --config-dir DIR, --socket-dir DIR (as rec_control takes)\n"
     "  exec      --exec PATH: run with NTA_ACTION=list|add|remove, NTA_ZONE,\n"
     "            NTA_LIFETIME, NTA_UNTIL, NTA_RELAY, NTA_REASON; for list\n"
-    "            it prints one zone per line\n"
+    "            it prints one zone per line; NTA_NOTE: the short note\n"
+    "  feedzone  an NTA feed zone file (draft-muks-dns-nta-feed-zones-00):\n"
+    "            --feed-zone ZONE, --feed-file FILE (required),\n"
+    "            --feed-type N (RR type code, default 65280),\n"
+    "            --reload-cmd CMD (nsd-control, knotc, or a command line\n"
+    "            run without a shell), --control-config FILE (its -c)\n"
     "\n"
     "Exit status (sync): 0 in step, 1 drift left that must not or could not\n"
     "be fixed (a foreign NTA, a refused recommendation), 2 error (relay\n"
@@ -150,6 +161,8 @@ nta_print_report(const json_t *rep)
 		json_array_foreach(json_object_get(e, "commands"), j, c)
 			printf("    %s\n", json_string_value(c));
 	}
+	json_array_foreach(json_object_get(rep, "commit"), i, c)
+		printf("%s%s\n", dry ? "would " : "", json_string_value(c));
 	json_array_foreach(json_object_get(rep, "drift"), i, e)
 		printf("drift: %s: %s\n", nta_jstr(e, "zone"), nta_jstr(e, "message"));
 	fflush(stdout);
@@ -172,8 +185,26 @@ nta_print_json(const json_t *rep)
 
 /* The option values nta_check() reads as durations. */
 struct nta_args {
-	const char *max, *interval, *timeout;
+	const char *max, *interval, *timeout, *stale, *type;
 };
+
+/* The options of one driver or of --stale-after, --public-url (c, from
+ * getopt) into o and a. False when c is not one of them. */
+static bool
+nta_parse_more(int c, struct nta_opts *o, struct nta_args *a)
+{
+	switch (c) {
+	case 'R': o->drv.no_recheck = true; break;
+	case 'z': o->drv.feed_zone = optarg; break;
+	case 'f': o->drv.feed_file = optarg; break;
+	case 'y': a->type = optarg; break;
+	case 'l': o->drv.reload_cmd = optarg; break;
+	case 'a': a->stale = optarg; break;
+	case 'P': o->sync.public_url = optarg; break;
+	default: return false;
+	}
+	return true;
+}
 
 static int nta_check(const char *cmd, bool watch, const struct nta_args *a,
     struct nta_opts *o, char *state_buf, size_t state_len);
@@ -225,11 +256,18 @@ nta_parse(int argc, char **argv, bool watch, struct nta_opts *o,
 		{ "config-dir", required_argument, NULL, 'C' },
 		{ "socket-dir", required_argument, NULL, 's' },
 		{ "control-socket", required_argument, NULL, 'k' },
+		{ "no-recheck", no_argument, NULL, 'R' },
+		{ "feed-zone", required_argument, NULL, 'z' },
+		{ "feed-file", required_argument, NULL, 'f' },
+		{ "feed-type", required_argument, NULL, 'y' },
+		{ "reload-cmd", required_argument, NULL, 'l' },
+		{ "stale-after", required_argument, NULL, 'a' },
+		{ "public-url", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = watch ? "watch" : "sync";
-	struct nta_args a = { NULL, NULL, NULL };
+	struct nta_args a = { NULL, NULL, NULL, NULL, NULL };
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -263,7 +301,9 @@ nta_parse(int argc, char **argv, bool watch, struct nta_opts *o,
 		case 's': o->drv.socket_dir = optarg; break;
 		case 'k': o->drv.control_socket = optarg; break;
 		case 'h': return cli_usage(usage_text, 1);
-		default: return cli_usage(usage_text, 0);
+		default:
+			if (!nta_parse_more(c, o, &a))
+				return cli_usage(usage_text, 0);
 		}
 	}
 	if (optind != argc)
@@ -313,6 +353,20 @@ nta_check(const char *cmd, bool watch, const struct nta_args *a,
 		}
 		o->drv.timeout = (int)v;
 	}
+	if (a->stale && (o->sync.stale_after = nta_parse_seconds(a->stale, 1,
+	    366 * 86400LL)) < 0) {
+		cli_err("nta %s: --stale-after '%s': seconds (or 90m, 12h, 7d)", cmd,
+		    a->stale);
+		return CLI_ERR;
+	}
+	if (a->type && ((v = nta_parse_seconds(a->type, 256, 65534)) < 0 ||
+	    strspn(a->type, "0123456789") != strlen(a->type))) {
+		cli_err("nta %s: --feed-type '%s': an RR type code, 256 to 65534 "
+		    "(default 65280, private use)", cmd, a->type);
+		return CLI_ERR;
+	}
+	if (a->type)
+		o->drv.feed_type = (unsigned)v;
 	if (nta_check_relay(cmd, o) != 0)
 		return CLI_ERR;
 	if (o->state == NULL) {
@@ -406,6 +460,9 @@ nta_log_pass(const json_t *rep, json_t **seen)
 		    line, sizeof(line));
 		nta_log("%s", line);
 	}
+	json_array_foreach(json_object_get(rep, "commit"), i, e)
+		nta_log("%s%s", json_is_true(json_object_get(rep, "dry_run")) ?
+		    "would " : "", json_string_value(e));
 	json_array_foreach(json_object_get(rep, "drift"), i, e) {
 		snprintf(line, sizeof(line), "drift: %s: %s", nta_jstr(e, "zone"),
 		    nta_jstr(e, "message"));

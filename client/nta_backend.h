@@ -31,6 +31,10 @@ struct nta_backend {
 	bool opt_control_socket;       /* takes --control-socket */
 	bool stdout_error;             /* "error ..." on standard output with
 	                                  exit 0 is a failure (unbound-control) */
+	bool opt_recheck;              /* takes --no-recheck; without it the
+	                                  resolver lifts NTAs itself */
+	bool opt_feed;                 /* takes --feed-zone, --feed-file,
+	                                  --feed-type, --reload-cmd */
 
 	/* Check conf and set up d->state; NULL: nothing to do. 0, or -1
 	 * with why filled. */
@@ -45,10 +49,13 @@ struct nta_backend {
 	int (*list)(struct nta_driver *d, struct nta_present *p, char *why,
 	    size_t whylen);
 	int (*add)(struct nta_driver *d, const char *zone, long long lifetime,
-	    long long until, const char *reason, bool dry_run, json_t *commands,
-	    char *why, size_t whylen);
+	    long long until, const char *reason, const char *note, bool dry_run,
+	    json_t *commands, char *why, size_t whylen);
 	int (*remove)(struct nta_driver *d, const char *zone, const char *reason,
 	    bool dry_run, json_t *commands, char *why, size_t whylen);
+	/* nta_driver_commit(); NULL: every call took effect at once. */
+	int (*commit)(struct nta_driver *d, bool dry_run, json_t *commands,
+	    char *why, size_t whylen);
 };
 
 struct nta_driver {
@@ -60,7 +67,7 @@ struct nta_driver {
 
 /* The drivers, one file each. */
 extern const struct nta_backend nta_drv_unbound, nta_drv_bind, nta_drv_knot,
-    nta_drv_powerdns, nta_drv_exec;
+    nta_drv_powerdns, nta_drv_exec, nta_drv_feedzone;
 
 /* argv = the driver's program and its connection options, then args
  * (NULL-terminated); argv has NTA_RUN_ARGV_MAX slots. */

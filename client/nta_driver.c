@@ -20,6 +20,7 @@ static const struct nta_backend *const nta_backends[] = {
 	&nta_drv_knot,
 	&nta_drv_powerdns,
 	&nta_drv_exec,
+	&nta_drv_feedzone,
 };
 #define NTA_NBACKENDS (sizeof(nta_backends) / sizeof(nta_backends[0]))
 
@@ -193,7 +194,10 @@ nta_driver_accepts(const struct nta_driver_conf *c, const char *program_opt)
 		return false;
 	return !((c->control_config && !b->opt_control_config) ||
 	    ((c->config_dir || c->socket_dir) && !b->opt_dirs) ||
-	    (c->control_socket && !b->opt_control_socket));
+	    (c->control_socket && !b->opt_control_socket) ||
+	    (c->no_recheck && !b->opt_recheck) ||
+	    ((c->feed_zone || c->feed_file || c->feed_type || c->reload_cmd) &&
+	    !b->opt_feed));
 }
 
 struct nta_driver *
@@ -320,8 +324,8 @@ nta_driver_list(struct nta_driver *d, struct nta_present *p, char *why,
 
 int
 nta_driver_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool renew, bool present,
-    bool dry_run, json_t *commands, char *why, size_t whylen)
+    long long until, const char *reason, const char *note, bool renew,
+    bool present, bool dry_run, json_t *commands, char *why, size_t whylen)
 {
 	if (strcmp(zone, ".") == 0) {
 		/* Never: an NTA at the root turns validation off. */
@@ -330,8 +334,8 @@ nta_driver_add(struct nta_driver *d, const char *zone, long long lifetime,
 	}
 	if (renew && present && !d->b->resolver_lifetime)
 		return 0;   /* no lifetime on the resolver: only the record moves */
-	return d->b->add(d, zone, lifetime, until, reason, dry_run, commands, why,
-	    whylen);
+	return d->b->add(d, zone, lifetime, until, reason, note, dry_run,
+	    commands, why, whylen);
 }
 
 int
@@ -339,4 +343,17 @@ nta_driver_remove(struct nta_driver *d, const char *zone, const char *reason,
     bool dry_run, json_t *commands, char *why, size_t whylen)
 {
 	return d->b->remove(d, zone, reason, dry_run, commands, why, whylen);
+}
+
+int
+nta_driver_commit(struct nta_driver *d, bool dry_run, json_t *commands,
+    char *why, size_t whylen)
+{
+	return d->b->commit ? d->b->commit(d, dry_run, commands, why, whylen) : 0;
+}
+
+bool
+nta_driver_rechecks(const struct nta_driver *d)
+{
+	return d->b->opt_recheck && !d->c->no_recheck;
 }

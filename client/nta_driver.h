@@ -6,15 +6,21 @@
  *
  *   unbound   unbound-control [-c F] list_insecure | insecure_add Z +
  *             flush_zone Z | insecure_remove Z + flush_zone Z
- *   bind      rndc [-c F] nta -dump | nta -lifetime Ns -force Z |
- *             nta -remove Z
+ *   bind      rndc [-c F] nta -dump | nta -lifetime Ns [-force] Z |
+ *             nta -remove Z (-force only with --no-recheck)
  *   knot      kresd control socket: trust_anchors.set_insecure({FULL LIST})
  *             + cache.clear('Z') (the list is replaced as a whole, so the
  *             names already there, ours or not, are always sent back)
  *   powerdns  rec_control [--config-dir=D] [--socket-dir=S] get-ntas |
- *             add-nta Z "ntarelay until TIME" | clear-nta Z
+ *             add-nta Z NOTE | clear-nta Z
  *   exec      PROGRAM with NTA_ACTION=list|add|remove, NTA_ZONE,
- *             NTA_LIFETIME, NTA_UNTIL, NTA_RELAY, NTA_REASON
+ *             NTA_LIFETIME, NTA_UNTIL, NTA_RELAY, NTA_REASON, NTA_NOTE
+ *   feedzone  an NTA feed zone file (draft-muks-dns-nta-feed-zones-00),
+ *             written whole at the end of a pass (nta_driver_commit),
+ *             then the authoritative server's reload command
+ *
+ * NOTE is the short text a resolver keeps with an NTA ("ntarelay incident
+ * ID until TIME URL"): ASCII, no shell metacharacters (nta_sync.c).
  *
  * Programs run through nta_run (fork + execvp, bounded, timed out), never a
  * shell. Every command a call runs, or would run with dry_run, is appended
@@ -32,7 +38,8 @@
 #include "proto/zone.h"
 
 struct nta_driver_conf {
-	const char *driver;          /* unbound, bind, knot, powerdns, exec */
+	const char *driver;          /* unbound, bind, knot, powerdns, exec,
+	                                feedzone */
 	const char *program;         /* control program (NULL: the default) */
 	const char *control_config;  /* unbound-control / rndc -c FILE */
 	const char *config_dir;      /* rec_control --config-dir */
@@ -40,6 +47,11 @@ struct nta_driver_conf {
 	const char *control_socket;  /* kresd control socket */
 	const char *relay;           /* for the exec driver's NTA_RELAY */
 	int timeout;                 /* seconds per command */
+	bool no_recheck;             /* bind: -force (no early lift) */
+	const char *feed_zone;       /* feedzone: the feed zone's name */
+	const char *feed_file;       /* feedzone: the zone file written */
+	unsigned feed_type;          /* feedzone: RR type code, 0: default */
+	const char *reload_cmd;      /* feedzone: reload command, NULL: none */
 };
 
 /* The NTAs a resolver has now. */
@@ -93,19 +105,36 @@ void nta_present_free(struct nta_present *p);
 
 /*
  * Place an NTA on zone for lifetime seconds, to end at until (unix s),
- * with reason (may be NULL). With renew and present, drivers whose NTAs
+ * with reason (the relay's, may be NULL) and note (the short text a
+ * resolver keeps, may be NULL). With renew and present, drivers whose NTAs
  * have no lifetime on the resolver (unbound, knot, powerdns) run nothing;
  * bind and exec issue the add again with the new lifetime. With dry_run
  * nothing is run. Returns 0, or -1 with why filled.
  */
 int nta_driver_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool renew, bool present,
-    bool dry_run, json_t *commands, char *why, size_t whylen);
+    long long until, const char *reason, const char *note, bool renew,
+    bool present, bool dry_run, json_t *commands, char *why, size_t whylen);
 
 /* Remove the NTA on zone (flushing what the resolver cached under it). */
 int nta_driver_remove(struct nta_driver *d, const char *zone,
     const char *reason, bool dry_run, json_t *commands, char *why,
     size_t whylen);
+
+/*
+ * The end of a pass: drivers that gather the pass's changes (feedzone)
+ * apply them now; the others have nothing to do. The commands run (or,
+ * with dry_run, that would run) go to commands. 0; -1 with why filled:
+ * the changes of the pass did not reach the resolver; 1 with why filled:
+ * they did (the feed file is written), a later step failed (its reload).
+ */
+int nta_driver_commit(struct nta_driver *d, bool dry_run, json_t *commands,
+    char *why, size_t whylen);
+
+/* True when the resolver lifts an NTA itself once the zone validates
+ * again (BIND's recheck, unless --no-recheck): an NTA of ours it no
+ * longer has while the recommendation is held (phase recovering) is
+ * then not re-added. */
+bool nta_driver_rechecks(const struct nta_driver *d);
 
 /* Append a name to p (raw as read; zone normalised when it is a name). */
 int nta_present_add(struct nta_present *p, const char *raw, size_t len);

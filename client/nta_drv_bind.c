@@ -1,13 +1,18 @@
 /*
  * client/nta_drv_bind.c — the bind driver of `ntactl nta`: rndc [-c FILE]
- * nta -dump | nta -lifetime Ns -force Z | nta -remove Z. BIND ends an NTA
- * at its lifetime: a renewal adds it again. See nta_backend.h.
+ * nta -dump | nta -lifetime Ns Z | nta -remove Z. BIND ends an NTA at its
+ * lifetime (the decision's end, at most BIND's week): a renewal adds it
+ * again. BIND's own recheck stays on (it lifts the NTA as soon as the zone
+ * validates again, so a fix is seen at once); --no-recheck adds -force,
+ * which holds the NTA to its end. See nta_backend.h and ntactl(1).
  */
 #define _GNU_SOURCE   /* memmem */
 #include <stdio.h>
 #include <string.h>
 
 #include "client/nta_backend.h"
+
+#define NTA_BIND_LIFETIME_MAX (7 * 86400LL)   /* rndc nta: at most 1w */
 
 static void
 bind_conn_args(const struct nta_driver *d, char **argv, size_t *n)
@@ -68,18 +73,24 @@ bind_list(struct nta_driver *d, struct nta_present *p, char *why,
 
 static int
 bind_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool dry_run, json_t *commands,
-    char *why, size_t whylen)
+    long long until, const char *reason, const char *note, bool dry_run,
+    json_t *commands, char *why, size_t whylen)
 {
 	char life[32];
-	/* -force: the relay decides when the zone validates again (for M
-	 * operators, sustained); BIND's own recheck would lift the NTA on
-	 * one good answer and the next pass would put it back. */
-	const char *args[] = { "nta", "-lifetime", life, "-force", zone, NULL };
+	/* Without -force BIND rechecks the zone (nta-recheck) and lifts the
+	 * NTA once it validates: the fix is seen at once, and an NTA is never
+	 * held on a zone that validates. nta_sync does not put it back while
+	 * the recommendation is only held (phase recovering). -force (the
+	 * operator's --no-recheck) holds it to its lifetime. */
+	const char *args[] = { "nta", "-lifetime", life,
+	    d->c->no_recheck ? "-force" : zone, d->c->no_recheck ? zone : NULL,
+	    NULL };
 
 	(void)until;
 	(void)reason;
-	snprintf(life, sizeof(life), "%llds", lifetime);
+	(void)note;
+	snprintf(life, sizeof(life), "%llds", lifetime < NTA_BIND_LIFETIME_MAX ?
+	    lifetime : NTA_BIND_LIFETIME_MAX);
 	return nta_driver_run(d, args, dry_run, commands, why, whylen);
 }
 
@@ -99,6 +110,7 @@ const struct nta_backend nta_drv_bind = {
 	.program_opt = "rndc",
 	.resolver_lifetime = true,
 	.opt_control_config = true,
+	.opt_recheck = true,
 	.conn_args = bind_conn_args,
 	.list = bind_list,
 	.add = bind_add,

@@ -1,9 +1,10 @@
 /*
  * client/nta_drv_exec.c — the exec driver of `ntactl nta`: a program of
  * the operator's, run with NTA_ACTION=list|add|remove, NTA_ZONE,
- * NTA_LIFETIME, NTA_UNTIL, NTA_RELAY and NTA_REASON in its environment
- * (the caller's NTA_* variables are not passed on); list prints one zone
- * a line. Its NTAs may have a lifetime: a renewal adds again. See
+ * NTA_LIFETIME, NTA_UNTIL, NTA_RELAY, NTA_REASON (the relay's words) and
+ * NTA_NOTE (add: the short text a resolver keeps, nta_driver.h) in its
+ * environment (the caller's NTA_* variables are not passed on); list
+ * prints one zone a line. Its NTAs may have a lifetime: a renewal adds again. See
  * nta_backend.h and ntactl(1).
  */
 #define _GNU_SOURCE   /* asprintf */
@@ -51,13 +52,13 @@ exec_env(const char *const *set)
 static int
 exec_run(const struct nta_driver *d, const char *action,
     const char *zone, long long lifetime, long long until, const char *reason,
-    bool dry_run, json_t *commands, struct nta_run_result *r, char *why,
-    size_t whylen)
+    const char *short_note, bool dry_run, json_t *commands,
+    struct nta_run_result *r, char *why, size_t whylen)
 {
 	char v[4][ZONE_TEXT_MAX + 16], show[4 * (ZONE_TEXT_MAX + 16) + 8];
-	char *relay = NULL, *note = NULL, **env = NULL;
+	char *relay = NULL, *note = NULL, *snote = NULL, **env = NULL;
 	char *argv[2] = { (char *)d->program, NULL };
-	const char *set[7];
+	const char *set[8];
 	size_t n = 0;
 	int rc = -1;
 
@@ -84,6 +85,13 @@ exec_run(const struct nta_driver *d, const char *action,
 		}
 		set[n++] = note;
 	}
+	if (short_note) {
+		if (asprintf(&snote, "NTA_NOTE=%s", short_note) < 0) {
+			snote = NULL;
+			goto nomem;
+		}
+		set[n++] = snote;
+	}
 	set[n] = NULL;
 	/* Shown: the variables that say what to do (the reason is long). */
 	snprintf(show, sizeof(show), "%s%s%s%s%s%s%s", v[0], zone ? " " : "",
@@ -99,6 +107,7 @@ out:
 	free(env);
 	free(relay);
 	free(note);
+	free(snote);
 	return rc;
 }
 
@@ -109,7 +118,7 @@ exec_list(struct nta_driver *d, struct nta_present *p, char *why,
 	struct nta_run_result r = { 0 };
 	int rc = 0;
 
-	if (exec_run(d, "list", NULL, 0, 0, NULL, false, NULL, &r, why,
+	if (exec_run(d, "list", NULL, 0, 0, NULL, NULL, false, NULL, &r, why,
 	    whylen) != 0)
 		return -1;
 	if (nta_present_lines(p, r.out, r.out_len, false) != 0) {
@@ -123,10 +132,10 @@ exec_list(struct nta_driver *d, struct nta_present *p, char *why,
 
 static int
 exec_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool dry_run, json_t *commands,
-    char *why, size_t whylen)
+    long long until, const char *reason, const char *note, bool dry_run,
+    json_t *commands, char *why, size_t whylen)
 {
-	return exec_run(d, "add", zone, lifetime, until, reason, dry_run,
+	return exec_run(d, "add", zone, lifetime, until, reason, note, dry_run,
 	    commands, NULL, why, whylen);
 }
 
@@ -134,8 +143,8 @@ static int
 exec_remove(struct nta_driver *d, const char *zone, const char *reason,
     bool dry_run, json_t *commands, char *why, size_t whylen)
 {
-	return exec_run(d, "remove", zone, 0, 0, reason, dry_run, commands, NULL,
-	    why, whylen);
+	return exec_run(d, "remove", zone, 0, 0, reason, NULL, dry_run, commands,
+	    NULL, why, whylen);
 }
 
 const struct nta_backend nta_drv_exec = {

@@ -301,8 +301,8 @@ knot_list(struct nta_driver *d, struct nta_present *p, char *why,
 
 static int
 knot_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool dry_run, json_t *commands,
-    char *why, size_t whylen)
+    long long until, const char *reason, const char *note, bool dry_run,
+    json_t *commands, char *why, size_t whylen)
 {
 	struct nta_present *now = d->state;
 	bool had = nta_present_has(now, zone);
@@ -310,6 +310,7 @@ knot_add(struct nta_driver *d, const char *zone, long long lifetime,
 	(void)lifetime;
 	(void)until;
 	(void)reason;
+	(void)note;
 	if (!had && nta_present_add(now, zone, strlen(zone)) != 0) {
 		snprintf(why, whylen, "out of memory");
 		return -1;

@@ -1,8 +1,9 @@
 /*
  * client/nta_drv_powerdns.c — the powerdns driver of `ntactl nta`:
  * rec_control [--config-dir=D] [--socket-dir=S] get-ntas | add-nta Z
- * "ntarelay until TIME" | clear-nta Z. The Recursor's NTAs have no
- * lifetime: ntactl removes them. See nta_backend.h.
+ * NOTE | clear-nta Z, NOTE being "ntarelay incident ID until TIME URL"
+ * (nta_driver.h). The Recursor's NTAs have no lifetime: ntactl removes
+ * them. See nta_backend.h.
  */
 #define _GNU_SOURCE   /* asprintf */
 #include <stdio.h>
@@ -100,16 +101,19 @@ out:
 
 static int
 pdns_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool dry_run, json_t *commands,
-    char *why, size_t whylen)
+    long long until, const char *reason, const char *note, bool dry_run,
+    json_t *commands, char *why, size_t whylen)
 {
-	char when[32], note[64];
+	char when[32], text[64];
 	const char *args[] = { "add-nta", zone, note, NULL };
 
 	(void)lifetime;
 	(void)reason;
-	nta_time_text(until, when, sizeof(when));
-	snprintf(note, sizeof(note), "ntarelay until %s", when);
+	if (note == NULL) {
+		nta_time_text(until, when, sizeof(when));
+		snprintf(text, sizeof(text), "ntarelay until %s", when);
+		args[2] = text;
+	}
 	return nta_driver_run(d, args, dry_run, commands, why, whylen);
 }
 

@@ -55,12 +55,13 @@ unbound_then_flush(struct nta_driver *d, const char *command, const char *zone,
 
 static int
 unbound_add(struct nta_driver *d, const char *zone, long long lifetime,
-    long long until, const char *reason, bool dry_run, json_t *commands,
-    char *why, size_t whylen)
+    long long until, const char *reason, const char *note, bool dry_run,
+    json_t *commands, char *why, size_t whylen)
 {
 	(void)lifetime;
 	(void)until;
 	(void)reason;
+	(void)note;
 	return unbound_then_flush(d, "insecure_add", zone, dry_run, commands, why,
 	    whylen);
 }

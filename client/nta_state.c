@@ -4,7 +4,6 @@
 #define _GNU_SOURCE   /* asprintf */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "client/nta_file.h"
 #include "client/nta_state.h"
 #include "proto/kind.h"
 
@@ -40,6 +40,28 @@ nta_state_int(const json_t *o, const char *name, long long lo, long long hi,
 		return -1;
 	*v = (long long)json_integer_value(j);
 	return *v >= lo && *v <= hi ? 0 : -1;
+}
+
+/* The members of the file beside its records: version, relay_ok_at. */
+static int
+nta_state_top(const json_t *root, const char *path, struct nta_state *s,
+    char *why, size_t whylen)
+{
+	if (!json_is_object(root) || !json_is_array(json_object_get(root, "ntas")) ||
+	    !json_is_integer(json_object_get(root, "version")) ||
+	    json_integer_value(json_object_get(root, "version")) !=
+	    NTA_STATE_VERSION) {
+		snprintf(why, whylen, "%s: not an ntactl nta state file "
+		    "(version %d)", path, NTA_STATE_VERSION);
+		return -1;
+	}
+	if (json_object_get(root, "relay_ok_at") != NULL &&
+	    nta_state_int(root, "relay_ok_at", 0, KIND_TIME_MAX,
+	    &s->relay_ok_at) != 0) {
+		snprintf(why, whylen, "%s: \"relay_ok_at\" is not a time", path);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -77,14 +99,8 @@ nta_state_load(const char *path, struct nta_state *s, char *why,
 		goto out;
 	}
 	ntas = json_object_get(root, "ntas");
-	if (!json_is_object(root) || !json_is_array(ntas) ||
-	    !json_is_integer(json_object_get(root, "version")) ||
-	    json_integer_value(json_object_get(root, "version")) !=
-	    NTA_STATE_VERSION) {
-		snprintf(why, whylen, "%s: not an ntactl nta state file "
-		    "(version %d)", path, NTA_STATE_VERSION);
+	if (nta_state_top(root, path, s, why, whylen) != 0)
 		goto out;
-	}
 	json_array_foreach(ntas, i, e) {
 		memset(&rec, 0, sizeof(rec));
 		z = json_object_get(e, "zone");
@@ -127,7 +143,8 @@ nta_state_to_json(const struct nta_state *s)
 
 	if (root == NULL || ntas == NULL ||
 	    json_object_set_new(root, "version", json_integer(NTA_STATE_VERSION)) ||
-	    json_object_set(root, "ntas", ntas))
+	    json_object_set(root, "ntas", ntas) || (s->relay_ok_at > 0 &&
+	    json_object_set_new(root, "relay_ok_at", json_integer(s->relay_ok_at))))
 		goto fail;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct nta_record *r = &s->v[i];
@@ -151,67 +168,20 @@ int
 nta_state_save(const char *path, const struct nta_state *s, char *why,
     size_t whylen)
 {
-	char *text = NULL, *tmp = NULL, *dircopy = NULL;
+	char *text = NULL;
 	json_t *root = NULL;
-	size_t len, off = 0;
-	ssize_t w;
-	int fd = -1, dfd = -1, rc = -1;
+	size_t len;
+	int rc = -1;
 
 	if ((root = nta_state_to_json(s)) == NULL ||
-	    (text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) == NULL ||
-	    asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		tmp = NULL;
+	    (text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) == NULL) {
 		snprintf(why, whylen, "out of memory");
-		goto out;
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		tmp = NULL;
 		goto out;
 	}
 	len = strlen(text);
 	text[len++] = '\n';   /* replaces the NUL: written by length */
-	while (off < len) {
-		w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
-			goto out;
-		}
-		off += (size_t)w;
-	}
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* The rename itself is durable once the directory is synced. */
-	if ((dircopy = strdup(path)) != NULL &&
-	    (dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-		(void)fsync(dfd);
-	rc = 0;
+	rc = nta_file_replace(path, text, len, 0644, why, whylen);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp != NULL)
-		unlink(tmp);
-	if (dfd >= 0)
-		close(dfd);
-	free(tmp);
-	free(dircopy);
 	free(text);
 	json_decref(root);
 	return rc;
@@ -311,6 +281,7 @@ int
 nta_state_copy(struct nta_state *dst, const struct nta_state *src)
 {
 	memset(dst, 0, sizeof(*dst));
+	dst->relay_ok_at = src->relay_ok_at;
 	if (src->n == 0)
 		return 0;
 	if ((dst->v = malloc(src->n * sizeof(*dst->v))) == NULL)
@@ -323,7 +294,7 @@ nta_state_copy(struct nta_state *dst, const struct nta_state *src)
 bool
 nta_state_equal(const struct nta_state *a, const struct nta_state *b)
 {
-	if (a->n != b->n)
+	if (a->n != b->n || a->relay_ok_at != b->relay_ok_at)
 		return false;
 	for (size_t i = 0; i < a->n; i++)
 		if (strcmp(a->v[i].zone, b->v[i].zone) != 0 ||

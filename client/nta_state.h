@@ -4,8 +4,10 @@
  *
  * The state file is JSON:
  *   {"version":1,"ntas":[{"zone":"de.","driver":"unbound",
- *     "added_at":1779961900,"until":1780048300,"lifetime":86400}, ...]}
- * (times in unix seconds; unknown members are ignored). It is replaced
+ *     "added_at":1779961900,"until":1780048300,"lifetime":86400}, ...],
+ *    "relay_ok_at":1779961900}
+ * (times in unix seconds; unknown members are ignored; relay_ok_at, the
+ * last pass the relay answered, is kept only with --stale-after). It is replaced
  * atomically (temporary file in the same directory, fsync, rename, mode
  * 0644) while FILE.lock is held with flock(2), so that a cron job and a
  * watcher never interleave. A missing file is an empty record; a malformed
@@ -38,6 +40,7 @@ struct nta_record {
 struct nta_state {
 	struct nta_record *v;
 	size_t n, cap;
+	long long relay_ok_at;   /* last pass the relay answered, 0: unknown */
 };
 
 /*

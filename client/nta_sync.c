@@ -15,6 +15,12 @@
 #include "client/nta_zones.h"
 
 #define NTA_MSG_MAX 1024
+#define NTA_NOTE_MAX 256
+#define NTA_NOTE_URL_MAX 120
+/* A URL goes into a note only when made of these (no shell or glob
+ * metacharacter, no userinfo "@", no query): else the note leaves it out. */
+#define NTA_NOTE_URL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+    "0123456789.-_:/"
 
 struct nta_pass {
 	struct nta_driver *d;
@@ -176,6 +182,61 @@ nta_pass_recommended(const struct nta_pass *p, const char *zone)
 	return z;
 }
 
+/* The note a resolver keeps with the NTA on z until until (nta_driver.h):
+ * "ntarelay incident ID until TIME URL"; ASCII, no shell metacharacter
+ * (the incident is hex, the time digits, the URL checked). */
+static void
+nta_pass_note(const struct nta_pass *p, const struct nta_decision *z,
+    long long until, char *out, size_t len)
+{
+	const char *url = p->o->public_url ? p->o->public_url : p->o->relay;
+	size_t n = url ? strlen(url) : 0;
+	char when[32];
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	if (n > NTA_NOTE_URL_MAX || strspn(url, NTA_NOTE_URL_CHARS) < n)
+		n = 0;
+	nta_time_text(until, when, sizeof(when));
+	snprintf(out, len, "ntarelay%s%s until %s%s%.*s", z->incident[0] ?
+	    " incident " : "", z->incident, when, n ? " " : "", (int)n,
+	    n ? url : "");
+}
+
+/* When the relay last answered (0: not known). */
+static long long
+nta_pass_last_ok(const struct nta_pass *p)
+{
+	long long t = p->loaded.relay_ok_at;
+
+	if (t > 0)
+		return t;
+	/* before the first pass that recorded it: an NTA added means the
+	 * relay answered then */
+	for (size_t i = 0; i < p->loaded.n; i++)
+		if (p->loaded.v[i].added_at > t)
+			t = p->loaded.v[i].added_at;
+	return t;
+}
+
+/* True when the relay has been silent longer than --stale-after; why
+ * says so. */
+static bool
+nta_pass_stale(const struct nta_pass *p, char *why, size_t whylen)
+{
+	long long last = nta_pass_last_ok(p);
+	char when[32];
+
+	if (p->relay_ok || p->o->stale_after <= 0 || last <= 0 ||
+	    p->now - last <= p->o->stale_after)
+		return false;
+	nta_time_text(last, when, sizeof(when));
+	snprintf(why, whylen, "the relay has not answered since %s, longer than "
+	    "--stale-after (%lld s): nobody vouches for this NTA any more", when,
+	    p->o->stale_after);
+	return true;
+}
+
 /* Why zone is not (or no longer) recommended, for a person. */
 static void
 nta_pass_why_not(const struct nta_pass *p, const char *zone, char *out,
@@ -262,10 +323,15 @@ nta_pass_ours(struct nta_pass *p, struct nta_record r)
 	const struct nta_decision *z;
 	bool present = nta_present_has(&p->present, r.zone), renew = false;
 	char why[NTA_MSG_MAX], reason[NTA_MSG_MAX + 128], when[32];
+	char note[NTA_NOTE_MAX];
 	const char *action = "renew";
 	long long life, until;
 	json_t *cmds;
 
+	if (nta_pass_stale(p, reason, sizeof(reason))) {
+		nta_pass_remove(p, &r, present, reason);
+		return;
+	}
 	if (!p->relay_ok) {
 		if (r.until > p->now)
 			return;
@@ -282,8 +348,11 @@ nta_pass_ours(struct nta_pass *p, struct nta_record r)
 		nta_pass_remove(p, &r, present, reason);
 		return;
 	}
+	if (!present && z->recovering && nta_driver_rechecks(p->d))
+		return;   /* the resolver lifted it: the zone validates again */
 	life = nta_pass_lifetime(p, z);
 	until = p->now + life;
+	nta_pass_note(p, z, until, note, sizeof(note));
 	if (r.until <= p->now) {
 		snprintf(reason, sizeof(reason), "its lifetime ended, the quorum "
 		    "still holds: %s", z->reason);
@@ -304,8 +373,8 @@ nta_pass_ours(struct nta_pass *p, struct nta_record r)
 	} else
 		return;   /* in step */
 	cmds = json_array();
-	if (nta_driver_add(p->d, r.zone, life, until, z->reason, renew, present,
-	    p->o->dry_run, cmds, why, sizeof(why)) != 0) {
+	if (nta_driver_add(p->d, r.zone, life, until, z->reason, note, renew,
+	    present, p->o->dry_run, cmds, why, sizeof(why)) != 0) {
 		json_decref(cmds);
 		nta_pass_error(p, r.zone, why);
 		if (!renew)
@@ -330,7 +399,7 @@ nta_pass_new(struct nta_pass *p)
 {
 	const struct nta_decision *z;
 	struct nta_record rec;
-	char why[NTA_MSG_MAX];
+	char why[NTA_MSG_MAX], note[NTA_NOTE_MAX];
 	size_t i, nadd = 0, *adds;
 	json_t *cmds;
 
@@ -384,8 +453,10 @@ nta_pass_new(struct nta_pass *p)
 		z = &p->answer.v[adds[i]];
 		r = nta_state_find(&p->work, z->zone, nta_driver_name(p->d));
 		cmds = json_array();
+		if (r != NULL)
+			nta_pass_note(p, z, r->until, note, sizeof(note));
 		if (r == NULL || nta_driver_add(p->d, z->zone, r->lifetime, r->until,
-		    z->reason, false, false, p->o->dry_run, cmds, why,
+		    z->reason, note, false, false, p->o->dry_run, cmds, why,
 		    sizeof(why)) != 0) {
 			json_decref(cmds);
 			nta_pass_error(p, z->zone, r ? why : "out of memory");
@@ -416,6 +487,34 @@ nta_pass_foreign(struct nta_pass *p)
 }
 
 /* ---------------------------------------------------------------- the pass */
+
+/* The end of the pass for the driver (nta_driver_commit): its commands in
+ * the report's "commit". 0, or -1 (an error said: the state file must
+ * keep what it had). */
+static int
+nta_pass_commit(struct nta_pass *p)
+{
+	char why[NTA_MSG_MAX], msg[NTA_MSG_MAX + 128];
+	json_t *cmds = json_array();
+
+	if (cmds == NULL) {
+		nta_pass_error(p, NULL, "out of memory");
+		return -1;
+	}
+	json_object_set_new(p->report, "commit", cmds);
+	switch (nta_driver_commit(p->d, p->o->dry_run, cmds, why, sizeof(why))) {
+	case 0:
+		return 0;
+	case 1:   /* applied, a later step failed (a reload) */
+		nta_pass_error(p, NULL, why);
+		return 0;
+	default:
+		snprintf(msg, sizeof(msg), "%s; the state file keeps what it had "
+		    "(tried again next pass)", why);
+		nta_pass_error(p, NULL, msg);
+		return -1;
+	}
+}
 
 /* A new pass of d with o: its report, with the lists it fills. -1 when
  * out of memory. */
@@ -488,7 +587,10 @@ nta_sync_pass(struct nta_driver *d, const struct nta_sync_opts *o,
 	p.relay_ok = nta_pass_fetch(&p, why, sizeof(why));
 	json_object_set_new(p.report, "relay_ok", json_boolean(p.relay_ok));
 	if (!p.relay_ok) {
-		snprintf(msg, sizeof(msg), "%s; no NTA added or removed", why);
+		char stale[NTA_MSG_MAX];
+		snprintf(msg, sizeof(msg), "%s; %s", why, nta_pass_stale(&p, stale,
+		    sizeof(stale)) ? "silent longer than --stale-after: every NTA "
+		    "of ours removed" : "no NTA added or removed");
 		nta_pass_error(&p, NULL, msg);
 	}
 	if (nta_driver_list(d, &p.present, why, sizeof(why)) != 0) {
@@ -501,11 +603,14 @@ nta_sync_pass(struct nta_driver *d, const struct nta_sync_opts *o,
 	for (size_t i = 0; i < snapshot.n; i++)
 		if (strcmp(snapshot.v[i].driver, nta_driver_name(d)) == 0)
 			nta_pass_ours(&p, snapshot.v[i]);
+	if (p.relay_ok && o->stale_after > 0)
+		p.work.relay_ok_at = p.now;
 	if (p.relay_ok) {
 		nta_pass_new(&p);
 		nta_pass_foreign(&p);
 	}
-	nta_pass_save(&p);
+	if (nta_pass_commit(&p) == 0)
+		nta_pass_save(&p);
 out:
 	rc = p.failed ? CLI_ERR : p.unfixed ? CLI_NO : CLI_OK;
 	nta_state_unlock(p.lock);

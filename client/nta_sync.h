@@ -19,6 +19,19 @@
  *    and nothing removed on the relay's account; only our NTAs whose
  *    recorded until has passed are removed (their lifetime ended: not a
  *    relay decision).
+ *  - relay silent: with --stale-after T, once the relay has not answered
+ *    (unreachable, syncing or malformed) for longer than T since the last
+ *    pass it did (the state file's relay_ok_at; before the first such
+ *    pass, the newest added_at), every NTA of ours is removed: a feed (or
+ *    a resolver) must not keep NTAs nobody can vouch for any more.
+ *  - the resolver lifts NTAs itself (bind without --no-recheck): an NTA of
+ *    ours it no longer has while the recommendation is only held (phase
+ *    recovering: the zone validates again) is left lifted, not re-added;
+ *    it is re-added if the failure comes back (phase failing).
+ *  - drivers that gather the changes of a pass (feedzone) apply them at
+ *    its end (nta_driver_commit), before the state file is written; when
+ *    that fails, the state file keeps what it had (removals and renewals
+ *    are tried again next pass).
  *  - nta_recommended in either phase (failing, or recovering: the
  *    recommendation held while the zone validates again) is a
  *    recommendation: an NTA is removed only when the decision is another
@@ -31,6 +44,7 @@
  *    "drift":[{"zone":..,"kind":"missing|foreign|foreign_recommended|
  *     refused","fixed":bool,"message":..}],
  *    "errors":[{"zone":..|null,"message":..}],
+ *    "commit":[COMMAND..] (what the end of the pass ran: feedzone),
  *    "relay":URL,"relay_ok":bool,"driver":..,"dry_run":bool,"now":..}
  */
 #ifndef NTARELAY_CLIENT_NTA_SYNC_H
@@ -50,6 +64,9 @@ struct nta_sync_opts {
 	const char *token_file;   /* NULL: $NTARELAY_TOKEN or none */
 	const char *state_path;
 	long long max_lifetime;   /* seconds, 1..7 days */
+	long long stale_after;    /* seconds; 0: never (see above) */
+	const char *public_url;   /* the relay's public URL for notes; NULL:
+	                             relay */
 	bool dry_run;             /* run nothing, write nothing */
 };
 

@@ -43,6 +43,24 @@ nta_zones_cmp(const void *a, const void *b)
 	    ((const struct nta_decision *)b)->zone);
 }
 
+/* The members only shown or used for a note, never a reason to refuse
+ * the answer: the phase, the incident's id (lowercase hex, else left
+ * out). */
+static void
+nta_zones_extra(const json_t *e, struct nta_decision *d)
+{
+	const json_t *inc = json_object_get(e, "incident");
+	const json_t *id = json_object_get(inc, "id");
+	const char *s = json_string_value(id);
+
+	d->recovering = json_is_string(json_object_get(e, "phase")) &&
+	    strcmp(json_string_value(json_object_get(e, "phase")),
+	    "recovering") == 0;
+	if (s != NULL && s[0] != '\0' && strlen(s) <= NTA_INCIDENT_MAX &&
+	    strspn(s, "0123456789abcdef") == strlen(s))
+		snprintf(d->incident, sizeof(d->incident), "%s", s);
+}
+
 /* Check one element of "zones" into d; NULL, or what is wrong with it. */
 static const char *
 nta_zones_one(const json_t *e, struct nta_decision *d)
@@ -68,6 +86,7 @@ nta_zones_one(const json_t *e, struct nta_decision *d)
 		return "\"state\" is not a state name";
 	snprintf(d->state, sizeof(d->state), "%s", s);
 	d->recommended = strcmp(s, "nta_recommended") == 0;
+	nta_zones_extra(e, d);
 	if (!nta_zones_opt_int(e, "since", 0, KIND_TIME_MAX) ||
 	    !nta_zones_opt_int(e, "changed", 0, KIND_TIME_MAX) ||
 	    !nta_zones_opt_int(e, "recommending", 0, 1000000) ||

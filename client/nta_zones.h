@@ -20,6 +20,7 @@
 #define NTA_STATE_NAME_MAX 32       /* characters of a state name */
 #define NTA_REASON_MAX 256          /* bytes kept of a reason */
 #define NTA_DECISION_LIFETIME_MAX (366 * 86400LL)  /* sanity bound */
+#define NTA_INCIDENT_MAX 64         /* hex digits of an incident id */
 
 struct nta_decision {
 	char zone[ZONE_TEXT_MAX + 1];            /* protocol form */
@@ -28,6 +29,9 @@ struct nta_decision {
 	long long lifetime;                      /* recommended only, else 0 */
 	long long nta_until;                     /* recommended only, else 0 */
 	char reason[NTA_REASON_MAX];             /* control characters as '?' */
+	char incident[NTA_INCIDENT_MAX + 1];     /* incident.id, "" if none or
+	                                            not lowercase hex */
+	bool recovering;                         /* phase "recovering" */
 };
 
 struct nta_answer {

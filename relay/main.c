@@ -63,7 +63,7 @@ trust_rebuilt(void *arg, const struct trust_index *old,
 	if (r->pool && trustpool_size(r->pool) > 0 &&
 	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
-	decide_all(r);
+	decide_all(r->decide);
 }
 
 /* The index announced when its answers change without a database change
@@ -120,7 +120,7 @@ obs_notify_event(void *ctx, const struct event *ev)
 
 /* Caught up with the peers (relay/fed/catchup.h): decide every zone. */
 static void
-caught_up(void *ctx)
+catchup_finished(void *ctx)
 {
 	decide_all(ctx);
 }
@@ -156,7 +156,8 @@ static int
 start_observers(struct relay *r)
 {
 	const struct observer engine = { obs_decide_event, obs_decide_flagged,
-	    obs_decide_flush, obs_decide_committed, obs_decide_rolled_back, r };
+	    obs_decide_flush, obs_decide_committed, obs_decide_rolled_back,
+	    r->decide };
 	const struct observer notifier = { obs_notify_event, NULL, NULL, NULL,
 	    NULL, r->notify };
 
@@ -164,6 +165,80 @@ start_observers(struct relay *r)
 	    observers_add(&r->observers, &notifier) != 0)
 		return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------------- quorum */
+
+/* May the relay write its store now (relay/fed/storefault.h)? */
+static bool
+store_writable(void *ctx)
+{
+	return storefault_writable(ctx);
+}
+
+static bool
+caught_up(void *ctx)
+{
+	return catchup_done(ctx);
+}
+
+static json_t *
+syncing_json(void *ctx)
+{
+	return catchup_json(ctx);
+}
+
+static void
+decision_changed(void *ctx, const json_t *doc, const char *prev_state,
+    const char *prev_phase)
+{
+	notify_decision(ctx, doc, prev_state, prev_phase);
+}
+
+/* The store, rebuilt when damaged and allowed (relay/store/rebuild.h). */
+static int
+open_store(struct relay *r, bool rebuild)
+{
+	struct rebuild_identity id = {
+		.path = r->cfg.store, .cert = r->cert, .certlen = r->certlen,
+		.tdb = r->trust.tdb,
+	};
+
+	memcpy(id.key, key_secret_public(r->key)->id, KEY_ID_LEN);
+	memcpy(id.origin, r->origin, KEY_ID_LEN);
+	return rebuild_open_store(&id, rebuild, &r->store);
+}
+
+/* The quorum engine (relay/quorum/decide.h), wired to the relay. */
+static int
+start_decide(struct relay *r)
+{
+	struct decide_deps dd = {
+		.cfg = &r->cfg, .store = r->store, .trust = &r->trust,
+		.metrics = &r->metrics, .loop = r->loop, .signer = publish_signer(r->fed),
+		.hooks = { caught_up, syncing_json, store_writable, r->fed },
+		/* the notifier, once started (notify_start()) */
+		.notify = { NULL, NULL },
+	};
+
+	memcpy(dd.origin, r->origin, KEY_ID_LEN);
+	if ((r->decide = decide_new(&dd)) == NULL)
+		return -1;
+	return decide_start(r->decide);
+}
+
+/* Renewal (relay/quorum/renew.h): made before the control socket that
+ * withdraws through it, started with the relay. */
+static int
+new_renew(struct relay *r)
+{
+	struct renew_deps rd = {
+		.loop = r->loop, .store = r->store, .signer = publish_signer(r->fed),
+		.writable = store_writable, .ctx = r->fed,
+	};
+
+	memcpy(rd.key, key_secret_public(r->key)->id, KEY_ID_LEN);
+	return (r->renew = renew_new(&rd)) == NULL ? -1 : 0;
 }
 
 /* ------------------------------------------------------------- timers */
@@ -322,7 +397,7 @@ start_api(struct relay *r)
 	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
 	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
 	    .nlinks = &r->nlinks, .origin = r->origin, .fed = r->fed,
-	    .owner = r };
+	    .owner = r, .decide = r->decide, .renew = r->renew };
 
 	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
 		log_err("http: out of memory");
@@ -543,7 +618,7 @@ main(int argc, char **argv)
 	if (identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
 	    &r->cert, &r->certlen) != 0 || trust_reload(&r->trust) != 0)
 		goto out;
-	if (rebuild_open_store(r, opt.rebuild) != 0)
+	if (open_store(r, opt.rebuild) != 0)
 		goto out;
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
@@ -561,20 +636,28 @@ main(int argc, char **argv)
 	/* First of the prepare hooks: commit the turn's transaction and
 	 * publish, before the links compute what they want to write. */
 	loop_prepare_add(r->loop, commit_turn, r);
-	if (decide_start(r) != 0) {
+	if (start_decide(r) != 0) {
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
+	if (new_renew(r) != 0)
+		goto out;
 	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
 	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
-	    .owner = r }, &r->notify) != 0 ||
+	    .decide = r->decide }, &r->notify) != 0 ||
 	    start_observers(r) != 0)
 		goto out;
+	if (r->notify) {
+		/* the engine builds a decision's document for the notifier only
+		 * when there is one: it is a live evaluation of the zone */
+		struct decide_notifier dn = { decision_changed, r->notify };
+		decide_set_notifier(r->decide, &dn);
+	}
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
 	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
 	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
-	    catchup_start(r->fed, caught_up, r) != 0)
+	    catchup_start(r->fed, catchup_finished, r->decide) != 0)
 		goto out;
 	{
 		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
@@ -597,7 +680,7 @@ main(int argc, char **argv)
 		envelope_free(env);
 	}
 	heartbeat(r);
-	renew_start(r);
+	renew_start(r->renew);
 	if ((r->watch = watch_new(r->fed, &r->draining)) == NULL)
 		goto out;
 	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
@@ -619,7 +702,9 @@ out:
 	http_stop(r->http);
 	notify_stop(r->notify);
 	api_env_free(r->api);
-	decide_stop(r);
+	renew_free(r->renew);
+	decide_free(r->decide);
+	r->decide = NULL;
 	fed_free(r->fed);
 	for (size_t i = 0; i < r->nlinks; i++)
 		link_free(r->links[i]);

@@ -49,6 +49,7 @@ struct relay {
 	long long started;                      /* unix time */
 	bool draining;
 	struct decide *decide;                  /* relay/quorum/decide.c */
+	struct renew *renew;                    /* relay/quorum/renew.c */
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
 	struct fed *fed;                        /* relay/fed/fed.h: ingest, publish,

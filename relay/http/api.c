@@ -20,6 +20,7 @@
 #include "relay/fed/link.h"
 #include "relay/fed/storefault.h"
 #include "relay/http/api.h"
+#include "relay/http/api_store.h"
 #include "relay/http/control.h"
 #include "relay/http/page.h"
 #include "relay/http/peers.h"
@@ -70,7 +71,7 @@ events(void *ctx, const struct http_events_query *q)
 {
 	struct api_env *env = ctx;
 
-	return store_events_json(env->store, q->zone,
+	return api_store_events_json(env->store, q->zone,
 	    q->kind == KIND__COUNT ? -1 : (int)q->kind, q->since, q->limit,
 	    link_name, env);
 }
@@ -109,7 +110,7 @@ zones(void *ctx)
 {
 	struct api_env *env = ctx;
 
-	return decide_zones_json(env->owner);
+	return decide_zones_json(env->decide);
 }
 
 static json_t *
@@ -117,7 +118,7 @@ zone(void *ctx, const char *name)
 {
 	struct api_env *env = ctx;
 
-	return decide_zone_json(env->owner, name);
+	return decide_zone_json(env->decide, name);
 }
 
 static char *
@@ -146,13 +147,13 @@ page(void *ctx, size_t *len)
 	size_t i, n = 0, bl;
 	char *html;
 
-	if ((all = decide_zones_json(env->owner)) == NULL)
+	if ((all = decide_zones_json(env->decide)) == NULL)
 		return NULL;
 	json_array_foreach(json_object_get(all, "zones"), i, z) {
 		const char *name = json_string_value(json_object_get(z, "zone"));
 		if (i == PAGE_ZONES_MAX)
 			break;
-		details[i] = name ? decide_zone_json(env->owner, name) : NULL;
+		details[i] = name ? decide_zone_json(env->decide, name) : NULL;
 		n = i + 1;
 	}
 	bl = strlen(url);

@@ -18,6 +18,8 @@ struct metrics;
 struct relay;
 struct relay_config;
 struct slash;
+struct decide;
+struct renew;
 struct store;
 struct trust;
 
@@ -33,11 +35,12 @@ struct api_env {
 	struct fed *fed;                  /* the federation layer (relay/fed/fed.h):
 	                                     publish_*, catchup_*, storefault_* */
 	/*
-	 * The daemon itself, opaque here: only handed to the quorum engine
-	 * (decide_*) and renewals (renew_*), whose interfaces still take it. When they take
-	 * contexts of their own, those replace it here.
+	 * The daemon itself, opaque here; nothing of the federation, the
+	 * quorum engine or renewal needs it any more (fed, decide, renew).
 	 */
 	struct relay *owner;
+	struct decide *decide;            /* the quorum engine (decide_*) */
+	struct renew *renew;              /* renewals (renew_withdrawn()) */
 	struct slash *slash;              /* the slash command's token cache
 	                                     (owned: api_env_new() makes it) */
 };

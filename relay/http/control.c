@@ -144,7 +144,7 @@ clear_equivocation(struct api_env *env, const char *body, size_t len, json_t **r
 	}
 	log_notice("control: the equivocation flag of key %s was cleared by a "
 	    "person; its operator counts again", k);
-	decide_all(env->owner);
+	decide_all(env->decide);
 	*reply = json_pack("{s:s,s:b}", "key", k, "cleared", 1);
 	json_decref(f);
 	return 200;
@@ -300,7 +300,7 @@ control_sign(struct api_env *env, const char *what, enum kind kind, json_t *f,
 	if ((kind == KIND_ASSESSMENT || kind == KIND_ZONE_STATEMENT) && zone &&
 	    json_object_get(f, "refs") == NULL) {
 		json_t *refs = NULL;
-		judged = decide_judged(env->owner, zone, &refs);
+		judged = decide_judged(env->decide, zone, &refs);
 		if (refs)
 			json_object_set_new(f, "refs", refs);
 	}
@@ -314,7 +314,7 @@ control_sign(struct api_env *env, const char *what, enum kind kind, json_t *f,
 		return control_unsigned(env, why, reply);
 	}
 	if (kind == KIND_WITHDRAW && target[0])
-		renew_withdrawn(env->owner, target);
+		renew_withdrawn(env->renew, target);
 	/* stored for good before the answer says so */
 	if (publish_commit(env->fed) != 0) {
 		json_decref(judged);

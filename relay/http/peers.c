@@ -14,6 +14,7 @@
 #include "relay/core/log.h"
 #include "relay/core/trust.h"
 #include "relay/http/peers.h"
+#include "relay/http/api_store.h"
 #include "relay/store/store.h"
 #include "trustdb/index.h"
 #include "trustdb/membership.h"
@@ -140,7 +141,7 @@ json_t *
 peers_json(const struct api_env *env)
 {
 	struct trust_records *rec = NULL;
-	json_t *keys = store_keys_json(env->store), *out = json_array();
+	json_t *keys = api_store_keys_json(env->store), *out = json_array();
 	json_t *byop = json_object(), *doc = NULL, *v;
 	char reason[256];
 	const char *k;

@@ -171,7 +171,7 @@ slash_status(const struct api_env *env, char **w, size_t nw, bool public,
 		return 200;
 	}
 	if (nw == 1) {
-		if ((doc = decide_zones_json(env->owner)) == NULL) {
+		if ((doc = decide_zones_json(env->decide)) == NULL) {
 			*reply = slash_answer(false, "The relay could not list the "
 			    "zones (see its log).");
 			return 200;
@@ -185,7 +185,7 @@ slash_status(const struct api_env *env, char **w, size_t nw, bool public,
 			*reply = slash_answer(false, msg);
 			return 200;
 		}
-		if ((doc = decide_zone_json(env->owner, zone)) == NULL) {
+		if ((doc = decide_zone_json(env->decide, zone)) == NULL) {
 			*reply = slash_answer(false, "The relay could not evaluate the "
 			    "zone (see its log).");
 			return 200;

@@ -209,7 +209,7 @@ mm_event(struct notifier *n, const struct event *ev)
 			log_warn("mattermost: %s", err);
 	}
 	if (zone[0])
-		decide_open_incident(n->env->owner, zone, ref);
+		decide_open_incident(n->env->decide, zone, ref);
 	if ((payload = event_payload_json(ev)) == NULL ||
 	    (text = mattermost_event_text_in(payload, ref)) == NULL) {
 		log_err("mattermost: out of memory formatting event %s", id);

@@ -12,6 +12,7 @@
 struct loop;
 struct metrics;
 struct relay;
+struct decide;
 struct relay_config;
 struct store;
 
@@ -22,12 +23,9 @@ struct notify_env {
 	struct store *store;              /* its SQLite file holds the queue */
 	struct metrics *metrics;          /* the notify_* counters */
 	const unsigned char *origin;      /* the relay's operator (KEY_ID_LEN) */
-	/*
-	 * The daemon itself, opaque here: only handed to the quorum engine
-	 * (decide_open_incident()), whose interface still takes it. When it
-	 * takes a context of its own, that replaces it here.
-	 */
-	struct relay *owner;
+	/* the quorum engine, asked for a zone's open incident
+	 * (decide_open_incident()) */
+	struct decide *decide;
 };
 
 #endif

@@ -8,13 +8,25 @@
  * zone is evaluated again from the store (the live events of the zone)
  * and the trust index (who counts, and for which vote), unless its
  * evaluation budget (decide.c: BUDGET) defers it to the timer. The timer
- * (every TICK_MS) evaluates the deferred zones and those whose answer may
+ * (set at the next deadline, at most every TICK_MS) evaluates the deferred zones and those whose answer may
  * change with time alone (an event expiring, a sustained-validation
  * window filling), and a trust index reload (a revocation, SIGHUP, which
  * also applies a new quorum policy) evaluates every zone. A change of state, of the
  * operators that count, of the fingerprints, of the veto or of the
  * lifetime is signed as a `decision` event (retained on the relay's
  * decision topic) and handed to the notifiers.
+ *
+ * The engine holds what it works with (struct decide_deps, given to
+ * decide_new()): the configuration, the store, the trust index, the
+ * counters, the loop, the relay's operator, the signer its decisions are
+ * signed with (relay/fed/signer.h), hooks that say whether the relay caught
+ * up with the federation and may write its store, and the notifier that
+ * hears every decision change. It includes nothing above relay/fed/.
+ *
+ * Idle costs nothing: the timer is set at the next deadline (a zone marked
+ * and its budget spent, an answer that changes with time, a decision due
+ * for its refresh), never polled; the tick opens no transaction when
+ * nothing is due.
  *
  * Runs on the loop thread only.
  */
@@ -26,26 +38,78 @@
 #include <jansson.h>
 
 #include "proto/event.h"
+#include "relay/core/config.h"
+#include "relay/core/loop.h"
+#include "relay/core/metrics.h"
+#include "relay/core/trust.h"
+#include "relay/fed/signer.h"
 #include "relay/store/store_zone.h"
 
-struct relay;
+/* What the engine asks of the relay; every callback may be NULL. */
+struct decide_hooks {
+	/* caught up with the federation's recent history (relay/fed/catchup.h)?
+	 * Until then nothing is signed; when it is, the relay calls
+	 * decide_all(). NULL: always. */
+	bool (*caught_up)(void *ctx);
+	/* while syncing: what GET /v1/zones and /v1/zones/{zone} answer
+	 * instead (new reference); NULL when caught up */
+	json_t *(*syncing_json)(void *ctx);
+	/* may the store write (relay/fed/storefault.h)? NULL: always */
+	bool (*writable)(void *ctx);
+	void *ctx;
+};
+
+/* Who hears a decision change: doc is the zone's document
+ * (decide_zone_json(), borrowed), prev_state the state before, prev_phase
+ * the phase before when it was nta_recommended, else NULL
+ * (relay/notify/notify.h notify_decision()). */
+struct decide_notifier {
+	void (*decision)(void *ctx, const json_t *doc, const char *prev_state,
+	    const char *prev_phase);
+	void *ctx;
+};
+
+struct decide_deps {
+	const struct relay_config *cfg;   /* quorum policy (read at each use) */
+	struct store *store;
+	const struct trust *trust;        /* its tidx may change: read at each use */
+	struct metrics *metrics;          /* decisions */
+	struct loop *loop;                /* the tick's timer */
+	unsigned char origin[KEY_ID_LEN]; /* the relay's operator */
+	struct signer signer;             /* signs the decisions */
+	struct decide_hooks hooks;
+	struct decide_notifier notify;
+};
+
+struct decide;
+
+/* The engine, holding copies of deps (the pointers must outlive it);
+ * NULL on allocation failure. */
+struct decide *decide_new(const struct decide_deps *deps);
+/* NULL allowed; cancels the timer. */
+void decide_free(struct decide *d);
+
+/* Who hears decision changes from now on (replaces deps->notify). With no
+ * notifier (decision NULL) the engine builds no document for it: the
+ * document is a live evaluation of the zone, too dear to build for
+ * nobody. */
+void decide_set_notifier(struct decide *d, const struct decide_notifier *n);
 
 /* Load the zones with live events and the relay's last decisions from the
  * store, evaluate them (without publishing what did not change). */
-int decide_start(struct relay *r);
-void decide_stop(struct relay *r);
+int decide_start(struct decide *d);
 
 /* An accepted event that may change a decision (own or a peer's). */
-void decide_event(struct relay *r, const struct event *ev);
+void decide_event(struct decide *d, const struct event *ev);
 
 /* zone's open incident, as the engine holds it after its last
  * evaluation: true and its id (16 hex digits) in id, or false ("" in id).
  * For messages that name the incident; decides nothing. */
-bool decide_open_incident(struct relay *r, const char *zone,
+bool decide_open_incident(struct decide *d, const char *zone,
     char id[STORE_INCIDENT_ID_LEN + 1]);
 
 /* Has origin withdrawn event id? */
-bool decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
+bool decide_withdrawn(struct decide *d, const unsigned char id[KEY_ID_LEN],
     const unsigned char origin[KEY_ID_LEN]);
 
 /*
@@ -56,24 +120,24 @@ bool decide_withdrawn(struct relay *r, const unsigned char id[KEY_ID_LEN],
  * {"incident":ID|null,"lead":FP|null,"fingerprints":[FP..],
  * "observations":N,"state":STATE} (new), NULL on failure.
  */
-json_t *decide_judged(struct relay *r, const char *zone, json_t **refs);
+json_t *decide_judged(struct decide *d, const char *zone, json_t **refs);
 
 /* origin was flagged for equivocation (or cleared): evaluate its zones
  * again at once. */
-void decide_flagged(struct relay *r, const unsigned char origin[KEY_ID_LEN]);
+void decide_flagged(struct decide *d, const unsigned char origin[KEY_ID_LEN]);
 
 /* Evaluate every zone again (the trust index changed). */
-void decide_all(struct relay *r);
+void decide_all(struct decide *d);
 
 /* Evaluate the marked zones (called inside the turn's transaction);
  * nothing while the store cannot write (relay/fed/storefault.h). */
-void decide_flush(struct relay *r);
+void decide_flush(struct decide *d);
 
 /* The turn's transaction committed, or rolled back: then every decision
  * signed in it is forgotten (state, digest, event) and its zone is
  * evaluated again, so that it is signed once the store writes. */
-void decide_committed(struct relay *r);
-void decide_rollback(struct relay *r);
+void decide_committed(struct decide *d);
+void decide_rollback(struct decide *d);
 
 /*
  * GET /v1/zones: {"now":N,"relay":OPERATOR,"count":N,"zones":[SUMMARY..]},
@@ -94,7 +158,7 @@ void decide_rollback(struct relay *r);
  * (text) and "decision_event" (EVENT_ID or null) (docs/API.md §8).
  * New reference, NULL on allocation failure.
  */
-json_t *decide_zones_json(struct relay *r);
+json_t *decide_zones_json(struct decide *d);
 
 /*
  * GET /v1/zones/{zone}: the zone evaluated now (live, not the cached
@@ -117,6 +181,6 @@ json_t *decide_zones_json(struct relay *r);
  * (The signed decision event's "operators" are {"origin":VOTE,"events":
  * [EVENT_ID..]} and its "fingerprints" plain strings: decision_fields().)
  */
-json_t *decide_zone_json(struct relay *r, const char *zone);
+json_t *decide_zone_json(struct decide *d, const char *zone);
 
 #endif

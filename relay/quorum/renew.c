@@ -16,80 +16,60 @@
  *
  * Runs on the loop thread; a check a minute.
  */
-#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto/encoding.h"
 #include "proto/envelope.h"
-#include "relay/quorum/decide.h"
-#include "relay/fed/publish.h"
+#include "relay/core/clock.h"
 #include "relay/core/log.h"
 #include "relay/quorum/renew.h"
-#include "relay/fed/storefault.h"
+#include "relay/store/store_zone.h"
 
 #define RENEW_TICK_MS (60 * 1000)
 #define RENEW_AHEAD 900          /* re-sign when less than this is left */
 #define RENEW_MIN 60             /* the smallest lifetime an assessment takes */
 
-typedef void (*each_cb)(struct relay *r, struct event *ev, void *arg);
+struct renew {
+	struct renew_deps d;
+	long timer;                  /* 0: none */
+};
+
+typedef void (*each_cb)(struct renew *rn, struct event *ev, void *arg);
+
+struct each_ctx {
+	struct renew *rn;
+	each_cb cb;
+	void *arg;
+};
+
+static void
+each_row(void *arg, const char *raw, size_t len)
+{
+	struct each_ctx *c = arg;
+	char reason[PROTO_REASON_MAX];
+	struct envelope *env = NULL;
+	struct event *ev = NULL;
+
+	if (envelope_parse(raw, len, &env, reason) == PROTO_OK &&
+	    event_parse(env, &ev, reason) == PROTO_OK)
+		c->cb(c->rn, ev, c->arg);
+	event_free(ev);
+	envelope_free(env);
+}
 
 /* Every live assessment signed by this relay's key (of zone, or any),
  * newest first, parsed. */
 static void
-each_own(struct relay *r, const char *zone, each_cb cb, void *arg)
+each_own(struct renew *rn, const char *zone, each_cb cb, void *arg)
 {
-	sqlite3 *db = store_sqlite(r->store);
-	const struct key_public *pub = key_secret_public(r->key);
-	sqlite3_stmt *st;
+	struct each_ctx c = { rn, cb, arg };
+	char err[STORE_ERR_MAX];
 
-	if (sqlite3_prepare_v2(db, zone ?
-	    "SELECT envelope FROM events WHERE kind = 1 AND key = ?1 AND exp > ?2 "
-	    "AND zone = ?3 ORDER BY ts DESC, seq DESC" :
-	    "SELECT envelope FROM events WHERE kind = 1 AND key = ?1 AND exp > ?2 "
-	    "ORDER BY ts DESC, seq DESC", -1, &st, NULL) != SQLITE_OK) {
-		log_err("renew: %s", sqlite3_errmsg(db));
-		return;
-	}
-	sqlite3_bind_blob(st, 1, pub->id, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, relay_now());
-	if (zone)
-		sqlite3_bind_text(st, 3, zone, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char reason[PROTO_REASON_MAX];
-		struct envelope *env = NULL;
-		struct event *ev = NULL;
-
-		if (envelope_parse(sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0), &env, reason) == PROTO_OK &&
-		    event_parse(env, &ev, reason) == PROTO_OK)
-			cb(r, ev, arg);
-		event_free(ev);
-		envelope_free(env);
-	}
-	sqlite3_finalize(st);
-}
-
-/* Is there an assessment of ev's origin for ev's zone newer than ev? */
-static bool
-superseded(struct relay *r, const struct event *ev)
-{
-	sqlite3 *db = store_sqlite(r->store);
-	sqlite3_stmt *st;
-	bool newer = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM events WHERE kind = 1 AND "
-	    "zone = ?1 AND origin = ?2 AND (ts > ?3 OR (ts = ?3 AND key = ?4 AND "
-	    "seq > ?5)) LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return true;       /* in doubt, do not sign */
-	sqlite3_bind_text(st, 1, ev->zone, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, ev->ts);
-	sqlite3_bind_blob(st, 4, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, ev->seq);
-	newer = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return newer;
+	if (store_assessments_of_key(rn->d.store, rn->d.key, zone, relay_now(),
+	    each_row, &c, err) < 0)
+		log_err("renew: %s", err);
 }
 
 /* The id of the assessment first submitted: x_renewal_of, or its own. */
@@ -107,8 +87,21 @@ struct seen {
 	size_t n;
 };
 
+static int
+sign(struct renew *rn, enum kind kind, json_t *fields, long lifetime,
+    char *why, size_t whylen)
+{
+	if (rn->d.signer.sign == NULL) {
+		json_decref(fields);
+		snprintf(why, whylen, "no signer");
+		return -1;
+	}
+	return rn->d.signer.sign(rn->d.signer.ctx, kind, fields, lifetime, NULL,
+	    why, whylen);
+}
+
 static void
-renew_one(struct relay *r, struct event *ev, void *arg)
+renew_one(struct renew *rn, struct event *ev, void *arg)
 {
 	struct seen *s = arg;
 	unsigned char orig[KEY_ID_LEN];
@@ -129,8 +122,9 @@ renew_one(struct relay *r, struct event *ev, void *arg)
 	if (end <= ev->exp || ev->exp - now > RENEW_AHEAD || left < RENEW_MIN)
 		return;     /* ends with the event, not due yet, or over */
 	original_of(ev, orig);
-	if (decide_withdrawn(r, ev->id, ev->origin) ||
-	    decide_withdrawn(r, orig, ev->origin) || superseded(r, ev))
+	if (store_withdrawn(rn->d.store, ev->id, ev->origin) ||
+	    store_withdrawn(rn->d.store, orig, ev->origin) ||
+	    store_assessment_superseded(rn->d.store, ev))
 		return;
 	refs = json_array();
 	for (i = 0; i < ev->nrefs; i++) {
@@ -145,9 +139,10 @@ renew_one(struct relay *r, struct event *ev, void *arg)
 	    "lifetime", (json_int_t)left, "refs", refs, "x_renewal_of", orighex);
 	if ((note = event_str(ev, "note")) != NULL)
 		json_object_set_new(f, "note", json_string(note));
-	if (publish_own_id(r->fed, KIND_ASSESSMENT, f, left < kind_max_lifetime(
+	why[0] = '\0';
+	if (sign(rn, KIND_ASSESSMENT, f, left < kind_max_lifetime(
 	    KIND_ASSESSMENT) ? (long)left : (long)kind_max_lifetime(KIND_ASSESSMENT),
-	    NULL, why, sizeof(why)) != 0)
+	    why, sizeof(why)) != 0)
 		log_err("renew: assessment of %s (%.16s...): %s", ev->zone, orighex,
 		    why[0] ? why : "not signed");
 	else
@@ -158,21 +153,42 @@ renew_one(struct relay *r, struct event *ev, void *arg)
 static void
 tick(void *arg)
 {
-	struct relay *r = arg;
+	struct renew *rn = arg;
 	struct seen s = { .n = 0 };
 
-	loop_timer_add(r->loop, RENEW_TICK_MS, tick, r);
+	rn->timer = loop_timer_add(rn->d.loop, RENEW_TICK_MS, tick, rn);
 	/* what is due now is due at the first tick the store writes again */
-	if (!storefault_writable(r->fed))
+	if (rn->d.writable && !rn->d.writable(rn->d.ctx))
 		return;
-	publish_begin(r->fed);
-	each_own(r, NULL, renew_one, &s);
+	if (rn->d.signer.begin)
+		rn->d.signer.begin(rn->d.signer.ctx);
+	each_own(rn, NULL, renew_one, &s);
+}
+
+struct renew *
+renew_new(const struct renew_deps *deps)
+{
+	struct renew *rn = calloc(1, sizeof(*rn));
+
+	if (rn != NULL)
+		rn->d = *deps;
+	return rn;
 }
 
 void
-renew_start(struct relay *r)
+renew_free(struct renew *rn)
 {
-	loop_timer_add(r->loop, 5000, tick, r);
+	if (rn == NULL)
+		return;
+	if (rn->timer)
+		loop_timer_cancel(rn->d.loop, rn->timer);
+	free(rn);
+}
+
+void
+renew_start(struct renew *rn)
+{
+	rn->timer = loop_timer_add(rn->d.loop, 5000, tick, rn);
 }
 
 struct wd_ctx {
@@ -180,32 +196,36 @@ struct wd_ctx {
 };
 
 static void
-withdraw_renewal(struct relay *r, struct event *ev, void *arg)
+withdraw_renewal(struct renew *rn, struct event *ev, void *arg)
 {
 	struct wd_ctx *c = arg;
 	unsigned char orig[KEY_ID_LEN];
-	char h[KEY_ID_HEX_LEN + 1];
+	char h[KEY_ID_HEX_LEN + 1], why[PROTO_REASON_MAX] = "";
 
 	original_of(ev, orig);
 	if (memcmp(orig, c->target, KEY_ID_LEN) != 0 ||
 	    memcmp(ev->id, c->target, KEY_ID_LEN) == 0 ||
-	    decide_withdrawn(r, ev->id, ev->origin))
+	    store_withdrawn(rn->d.store, ev->id, ev->origin))
 		return;
-	if (publish_own(r->fed, KIND_WITHDRAW, json_pack("{s:s,s:s}", "target",
+	if (sign(rn, KIND_WITHDRAW, json_pack("{s:s,s:s}", "target",
 	    encoding_hex_encode(ev->id, KEY_ID_LEN, h), "note",
-	    "withdrawn with the assessment it renews"), 7 * 86400) == 0)
+	    "withdrawn with the assessment it renews"), 7 * 86400, why,
+	    sizeof(why)) == 0)
 		log_info("renew: withdrew the renewal %s with its original", h);
+	else
+		log_err("renew: withdrawing the renewal %s: %s", h,
+		    why[0] ? why : "not signed");
 }
 
 void
-renew_withdrawn(struct relay *r, const char *target_hex)
+renew_withdrawn(struct renew *rn, const char *target_hex)
 {
 	struct wd_ctx c;
 	char zone[ZONE_TEXT_MAX + 1];
 
-	if (encoding_hex_decode(target_hex, c.target, KEY_ID_LEN) != 0 ||
-	    store_lookup(r->store, c.target, NULL, zone, sizeof(zone), NULL,
+	if (rn == NULL || encoding_hex_decode(target_hex, c.target, KEY_ID_LEN) != 0 ||
+	    store_lookup(rn->d.store, c.target, NULL, zone, sizeof(zone), NULL,
 	    NULL) != 1 || zone[0] == '\0')
 		return;
-	each_own(r, zone, withdraw_renewal, &c);
+	each_own(rn, zone, withdraw_renewal, &c);
 }

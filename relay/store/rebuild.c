@@ -13,13 +13,12 @@
 #include "proto/open.h"
 #include "relay/core/log.h"
 #include "relay/store/rebuild.h"
-#include "relay/relay.h"
 #include "trustdb/store.h"
 
 /* Unix time at which the relay's certificate was signed; 0 when the relay
  * runs on its root key (no certificate) or it cannot be read. */
 static long long
-cert_signed_at(struct relay *r)
+cert_signed_at(const struct rebuild_identity *r)
 {
 	char reason[PROTO_REASON_MAX];
 	struct envelope *env = NULL;
@@ -27,7 +26,7 @@ cert_signed_at(struct relay *r)
 	long long ts = 0;
 
 	if (r->cert && open_envelope(r->cert, r->certlen, trustdb_lookup_known,
-	    r->trust.tdb, 0, &env, &ev, reason) == PROTO_OK)
+	    r->tdb, 0, &env, &ev, reason) == PROTO_OK)
 		ts = ev->ts;
 	event_free(ev);
 	envelope_free(env);
@@ -41,10 +40,10 @@ cert_signed_at(struct relay *r)
  * write (the key cannot have signed into it).
  */
 static bool
-chain_is_safe(struct relay *r, const char *path, bool *found, long long *seq,
+chain_is_safe(const struct rebuild_identity *r, const char *path, bool *found, long long *seq,
     unsigned char head[KEY_ID_LEN])
 {
-	const unsigned char *key = key_secret_public(r->key)->id;
+	const unsigned char *key = r->key;
 	char err[STORE_ERR_MAX], keyhex[KEY_ID_HEX_LEN + 1];
 	long long cert_ts = cert_signed_at(r);
 	struct stat st;
@@ -101,9 +100,10 @@ move_aside(const char *path, char *aside, size_t len)
 }
 
 int
-rebuild_open_store(struct relay *r, bool rebuild)
+rebuild_open_store(const struct rebuild_identity *r, bool rebuild,
+    struct store **out)
 {
-	const char *path = r->cfg.store;
+	const char *path = r->path;
 	char err[STORE_ERR_MAX], damage[STORE_ERR_MAX], aside[PATH_MAX + 64];
 	char keyhex[KEY_ID_HEX_LEN + 1];
 	unsigned char head[KEY_ID_LEN];
@@ -111,7 +111,7 @@ rebuild_open_store(struct relay *r, bool rebuild)
 	bool found = false;
 	int rc;
 
-	rc = store_open(path, &r->store, err);
+	rc = store_open(path, out, err);
 	if (rc == 0) {
 		if (rebuild)
 			log_notice("store: %s passed its check; --rebuild-store has "
@@ -135,13 +135,13 @@ rebuild_open_store(struct relay *r, bool rebuild)
 	if (!chain_is_safe(r, path, &found, &seq, head) ||
 	    move_aside(path, aside, sizeof(aside)) != 0)
 		return -1;
-	if (store_open(path, &r->store, err) != 0) {
+	if (store_open(path, out, err) != 0) {
 		log_err("%s", err);
 		return -1;
 	}
-	encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, keyhex);
+	encoding_hex_encode(r->key, KEY_ID_LEN, keyhex);
 	if (found) {
-		if (store_seed_head(r->store, key_secret_public(r->key)->id, r->origin,
+		if (store_seed_head(*out, r->key, r->origin,
 		    seq, head, err) != 0) {
 			log_err("%s", err);
 			return -1;

@@ -21,12 +21,25 @@
 #define NTARELAY_RELAY_REBUILD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-struct relay;
+#include "proto/key.h"
+#include "relay/store/store.h"
+#include "trustdb/db.h"
 
-/* Open r->cfg.store into r->store (rebuilding it when allowed and
- * damaged); r->key, r->origin and r->cert must be loaded. 0, or -1
- * (logged). */
-int rebuild_open_store(struct relay *r, bool rebuild);
+/* Who opens the store: what a rebuild must know of the relay. */
+struct rebuild_identity {
+	const char *path;                   /* the store file (store in the config) */
+	unsigned char key[KEY_ID_LEN];      /* the relay's signing key */
+	unsigned char origin[KEY_ID_LEN];   /* its operator */
+	const char *cert;                   /* its key_cert envelope, or NULL */
+	size_t certlen;
+	struct trustdb *tdb;                /* to open the certificate */
+};
+
+/* Open id->path into *out (rebuilding it when allowed and damaged). 0, or
+ * -1 (logged). */
+int rebuild_open_store(const struct rebuild_identity *id, bool rebuild,
+    struct store **out);
 
 #endif

@@ -1,5 +1,9 @@
 /*
- * relay/store/store.c — SQLite event store (see the header).
+ * relay/store/store.c — SQLite event store (see the header): opening and
+ * checking the file, the schema and its migration, the cached statements,
+ * the set of held ids, storage faults and transactions, lookups, pruning
+ * and the counters kept across restarts. Events and chains are in
+ * store_chain.c, outboxes and listings in store_outbox.c.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,8 +21,7 @@
 
 #define STORE_SCHEMA_VERSION 2
 
-
-static const char *const sql_text[Q__COUNT] = {
+const char *const store_sql_text[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?1 UNION ALL "
 	    "SELECT 1 FROM equivocations WHERE id = ?1 LIMIT 1",
 	[Q_HEAD] = "SELECT head_seq, head_id FROM chains WHERE key = ?1",
@@ -91,7 +94,6 @@ static const char schema_v1[] =
     " envelope BLOB NOT NULL, detected_at INTEGER NOT NULL);"
     "CREATE TABLE links (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);"
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
-
 
 /*
  * The failures that say "the file cannot be written (now)", as opposed to
@@ -243,6 +245,12 @@ idset_maybe(const struct idset *s, uint64_t v)
 	return false;
 }
 
+void
+store_ids_add(struct store *s, const unsigned char id[KEY_ID_LEN])
+{
+	idset_add(&s->ids, prefix(id));
+}
+
 int
 store_fail(struct store *s, char *err, const char *what)
 {
@@ -340,6 +348,9 @@ quick_check(struct store *s, const char *path, char *err)
 	return rc;
 }
 
+/* About 80 lines: opening, the damage check, the schema (new, or
+ * migrated), the statements and the id set are the one order a store may
+ * be opened in; each step's failure closes what the earlier ones opened. */
 int
 store_open(const char *path, struct store **out, char *err)
 {
@@ -406,7 +417,7 @@ store_open(const char *path, struct store **out, char *err)
 		}
 	}
 	for (int i = 0; i < Q__COUNT; i++)
-		if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+		if (sqlite3_prepare_v3(s->db, store_sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
 		    &s->q[i], NULL) != SQLITE_OK) {
 			store_fail(s, err, "preparing statements");
 			goto bad;
@@ -435,24 +446,6 @@ store_close(struct store *s)
 	free(s);
 }
 
-int
-store_link_id(struct store *s, const char *url, int *id, char *err)
-{
-	sqlite3_stmt *st = store_q(s, Q_LINK_GET);
-
-	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*id = sqlite3_column_int(st, 0);
-		return 0;
-	}
-	st = store_q(s, Q_LINK_ADD);
-	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, err, "adding a link");
-	*id = (int)sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
 bool
 store_has(struct store *s, const unsigned char id[KEY_ID_LEN])
 {
@@ -463,119 +456,6 @@ store_has(struct store *s, const unsigned char id[KEY_ID_LEN])
 	st = store_q(s, Q_HAS);
 	sqlite3_bind_blob(st, 1, id, KEY_ID_LEN, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_ROW;
-}
-
-int
-store_head(struct store *s, const unsigned char key[KEY_ID_LEN], bool *has,
-    long long *seq, unsigned char id[KEY_ID_LEN], char *err)
-{
-	sqlite3_stmt *st = store_q(s, Q_HEAD);
-	int rc;
-
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*has = false;
-	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
-	    sqlite3_column_bytes(st, 1) == KEY_ID_LEN) {
-		*has = true;
-		*seq = sqlite3_column_int64(st, 0);
-		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, err, "reading a chain head");
-	return 0;
-}
-
-/* id (and prev) of the event held at key, seq. */
-static bool
-at_seq(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
-    unsigned char id[KEY_ID_LEN], unsigned char prev[KEY_ID_LEN], bool *has_prev)
-{
-	sqlite3_stmt *st = store_q(s, Q_AT_SEQ);
-
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, seq);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return false;
-	memcpy(id, sqlite3_column_blob(st, 0), KEY_ID_LEN);
-	if (prev) {
-		*has_prev = sqlite3_column_bytes(st, 1) == KEY_ID_LEN;
-		if (*has_prev)
-			memcpy(prev, sqlite3_column_blob(st, 1), KEY_ID_LEN);
-	}
-	return true;
-}
-
-int
-store_chain(struct store *s, const struct event *ev, struct accept_chain *c,
-    char *err)
-{
-	unsigned char dummy[KEY_ID_LEN];
-	sqlite3_stmt *st;
-	bool has_prev;
-
-	memset(c, 0, sizeof(*c));
-	if (store_head(s, ev->key, &c->has_head, &c->head_seq, c->head_id, err) != 0)
-		return -1;
-	c->has_at_seq = at_seq(s, ev->key, ev->seq, c->id_at_seq, NULL, NULL);
-	if (!c->has_head || c->has_at_seq || ev->seq > c->head_seq)
-		return 0;
-	st = store_q(s, Q_IN_GAP);
-	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, ev->seq);
-	c->seq_is_gap = sqlite3_step(st) == SQLITE_ROW;
-	if (!c->seq_is_gap)
-		return 0;
-	c->has_below = ev->seq > 1 && at_seq(s, ev->key, ev->seq - 1, c->below_id,
-	    NULL, NULL);
-	c->has_above = at_seq(s, ev->key, ev->seq + 1, dummy, c->above_prev, &has_prev) &&
-	    has_prev;
-	return 0;
-}
-
-static int
-gap_add(struct store *s, const unsigned char key[KEY_ID_LEN], long long lo,
-    long long hi, char *err)
-{
-	sqlite3_stmt *st;
-
-	if (lo > hi)
-		return 0;
-	st = store_q(s, Q_GAP_ADD);
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, lo);
-	sqlite3_bind_int64(st, 3, hi);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "recording a gap");
-}
-
-/* seq arrived: split the gap that held it. */
-static int
-gap_fill(struct store *s, const unsigned char key[KEY_ID_LEN], long long seq,
-    char *err)
-{
-	sqlite3_stmt *st = store_q(s, Q_GAP_FIND);
-	long long lo, hi;
-
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, seq);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return 0;
-	lo = sqlite3_column_int64(st, 0);
-	hi = sqlite3_column_int64(st, 1);
-	st = store_q(s, Q_GAP_DEL);
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, lo);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(s, err, "filling a gap");
-	if (gap_add(s, key, lo, seq - 1, err) != 0)
-		return -1;
-	return gap_add(s, key, seq + 1, hi, err);
-}
-
-int
-store_gap_settle(struct store *s, const unsigned char key[KEY_ID_LEN],
-    long long seq, char *err)
-{
-	return gap_fill(s, key, seq, err);
 }
 
 /*
@@ -642,9 +522,8 @@ store_rollback(struct store *s)
 	s->fault[0] = '\0';
 }
 
-/* One savepoint (or, at the outermost level, the transaction) failed. */
-static void
-rollback(struct store *s)
+void
+store_savepoint_rollback(struct store *s)
 {
 	if (s->depth == 0)
 		return;
@@ -672,260 +551,6 @@ store_in_transaction(const struct store *s)
 	return s->depth > 0;
 }
 
-int
-store_put(struct store *s, struct store_put *p, char *err)
-{
-	const struct event *ev = p->ev;
-	sqlite3_stmt *st;
-	long long row, head_seq = 0;
-	unsigned char head_id[KEY_ID_LEN];
-	bool has_head;
-
-	if (store_begin(s, err) != 0)
-		return -1;
-	if (store_head(s, ev->key, &has_head, &head_seq, head_id, err) != 0)
-		goto bad;
-	st = store_q(s, Q_PUT);
-	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, ev->seq);
-	if (ev->has_prev)
-		sqlite3_bind_blob(st, 5, ev->prev, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, (int)ev->kind);
-	if (ev->zone[0])
-		sqlite3_bind_text(st, 7, ev->zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, ev->ts);
-	if (ev->has_exp)
-		sqlite3_bind_int64(st, 9, ev->exp);
-	sqlite3_bind_blob(st, 10, p->raw, (int)p->rawlen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, p->received_at);
-	sqlite3_bind_int(st, 12, p->link);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		store_fail(s, err, "storing an event");
-		goto bad;
-	}
-	row = sqlite3_last_insert_rowid(s->db);
-
-	/* chain: head, gaps */
-	if (!has_head) {
-		st = store_q(s, Q_CHAIN_NEW);
-		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, ev->seq);
-		sqlite3_bind_blob(st, 4, ev->id, KEY_ID_LEN, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			store_fail(s, err, "creating a chain");
-			goto bad;
-		}
-		/* a row may exist with head 0 (flags only): set it */
-		st = store_q(s, Q_CHAIN_SET);
-		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, ev->seq);
-		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
-		sqlite3_step(st);
-		if (gap_add(s, ev->key, 1, ev->seq - 1, err) != 0)
-			goto bad;
-	} else if (ev->seq > head_seq) {
-		st = store_q(s, Q_CHAIN_SET);
-		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, ev->seq);
-		sqlite3_bind_blob(st, 3, ev->id, KEY_ID_LEN, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			store_fail(s, err, "advancing a chain");
-			goto bad;
-		}
-		if (gap_add(s, ev->key, head_seq + 1, ev->seq - 1, err) != 0)
-			goto bad;
-	} else if (gap_fill(s, ev->key, ev->seq, err) != 0)
-		goto bad;
-	if (ev->kind == KIND_HEARTBEAT) {
-		st = store_q(s, Q_HEARTBEAT);
-		sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, ev->ts);
-		sqlite3_step(st);
-	}
-	for (size_t i = 0; i < p->noutbox; i++) {
-		st = store_q(s, Q_OUTBOX_ADD);
-		sqlite3_bind_int(st, 1, p->outbox[i]);
-		sqlite3_bind_int64(st, 2, row);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			store_fail(s, err, "queueing for a link");
-			goto bad;
-		}
-	}
-	if (store_zone_put(s, ev, row, err) != 0)
-		goto bad;
-	if (store_commit(s, err) != 0)
-		return -1;
-	/* only once it is durable: a crash before COMMIT must let the event
-	 * in again */
-	idset_add(&s->ids, prefix(ev->id));
-	p->row = row;
-	return 0;
-bad:
-	rollback(s);
-	return -1;
-}
-
-int
-store_put_equivocation(struct store *s, const struct event *ev, const char *raw,
-    size_t rawlen, long long now, char *err)
-{
-	sqlite3_stmt *st;
-
-	if (store_begin(s, err) != 0)
-		return -1;
-	st = store_q(s, Q_EQUIV);
-	sqlite3_bind_blob(st, 1, ev->id, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, ev->seq);
-	sqlite3_bind_blob(st, 4, raw, (int)rawlen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		store_fail(s, err, "keeping an equivocation");
-		goto bad;
-	}
-	st = store_q(s, Q_FLAG);
-	sqlite3_bind_blob(st, 1, ev->key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, ev->origin, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, STORE_FLAG_EQUIVOCATION);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		store_fail(s, err, "flagging a key");
-		goto bad;
-	}
-	if (store_commit(s, err) != 0)
-		return -1;
-	idset_add(&s->ids, prefix(ev->id));
-	return 0;
-bad:
-	rollback(s);
-	return -1;
-}
-
-bool
-store_newer_exists(struct store *s, enum kind kind, const char *zone,
-    const unsigned char origin[KEY_ID_LEN], long long ts)
-{
-	sqlite3_stmt *st = store_q(s, Q_NEWER);
-
-	sqlite3_bind_int(st, 1, (int)kind);
-	if (zone && zone[0])
-		sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, origin, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, ts);
-	return sqlite3_step(st) == SQLITE_ROW;
-}
-
-/* An outbox item from a row of "rowid, id, origin, key, kind, zone, ts,
- * exp, envelope"; the pointers live until the next step. */
-static void
-row_item(sqlite3_stmt *st, struct store_outbox_item *it)
-{
-	memset(it, 0, sizeof(*it));
-	it->row = sqlite3_column_int64(st, 0);
-	memcpy(it->id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
-	memcpy(it->origin, sqlite3_column_blob(st, 2), KEY_ID_LEN);
-	memcpy(it->key, sqlite3_column_blob(st, 3), KEY_ID_LEN);
-	it->kind = (enum kind)sqlite3_column_int(st, 4);
-	it->zone = sqlite3_column_type(st, 5) == SQLITE_TEXT ?
-	    (const char *)sqlite3_column_text(st, 5) : "";
-	it->ts = sqlite3_column_int64(st, 6);
-	it->exp = sqlite3_column_int64(st, 7);
-	it->raw = sqlite3_column_blob(st, 8);
-	it->rawlen = (size_t)sqlite3_column_bytes(st, 8);
-}
-
-long
-store_outbox_each(struct store *s, int link, long limit, store_outbox_cb cb,
-    void *arg, char *err)
-{
-	sqlite3_stmt *st;
-	struct store_outbox_item it;
-	long n = 0;
-	int rc;
-
-	/* A separate statement: the callback may use the cached ones. */
-	if (sqlite3_prepare_v2(s->db, sql_text[Q_OUTBOX_EACH], -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "reading an outbox");
-	sqlite3_bind_int(st, 1, link);
-	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_item(st, &it);
-		cb(arg, &it);
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, err, "reading an outbox");
-	return n;
-}
-
-long
-store_range_each(struct store *s, const unsigned char key[KEY_ID_LEN],
-    long long from, long long to, store_outbox_cb cb, void *arg, char *err)
-{
-	sqlite3_stmt *st;
-	struct store_outbox_item it;
-	long n = 0;
-	int rc;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT rowid, id, origin, key, kind, zone, ts, "
-	    "exp, envelope FROM events WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 "
-	    "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "reading a range");
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_item(st, &it);
-		cb(arg, &it);
-		n++;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading a range");
-}
-
-int
-store_gaps_each(struct store *s, const unsigned char *key,
-    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
-    long long hi), void *arg, char *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT key, lo, hi FROM gaps WHERE ?1 IS NULL "
-	    "OR key = ?1 ORDER BY key, lo", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "reading gaps");
-	if (key)
-		sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
-			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
-			    sqlite3_column_int64(st, 2));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "reading gaps");
-}
-
-int
-store_outbox_ack(struct store *s, int link, long long row, char *err)
-{
-	sqlite3_stmt *st = store_q(s, Q_OUTBOX_ACK);
-
-	sqlite3_bind_int(st, 1, link);
-	sqlite3_bind_int64(st, 2, row);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "acknowledging");
-}
-
-long
-store_outbox_depth(struct store *s, int link)
-{
-	sqlite3_stmt *st = store_q(s, Q_OUTBOX_DEPTH);
-
-	sqlite3_bind_int(st, 1, link);
-	return sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-}
-
 long long
 store_count(struct store *s)
 {
@@ -939,19 +564,18 @@ store_prune(struct store *s, long long now, long long retention, long *deleted,
     char *err)
 {
 	sqlite3_stmt *st;
-	char sql[512];
 
 	*deleted = 0;
 	/* never a key_revoke (exp NULL), never what an outbox still needs,
 	 * never a chain's head (acceptance needs its id) */
-	snprintf(sql, sizeof(sql),
-	    "DELETE FROM events WHERE exp IS NOT NULL AND exp < ?1 AND kind != %d "
+	if (sqlite3_prepare_v2(s->db,
+	    "DELETE FROM events WHERE exp IS NOT NULL AND exp < ?1 AND kind != ?2 "
 	    "AND rowid NOT IN (SELECT event FROM outbox) "
 	    "AND id NOT IN (SELECT head_id FROM chains WHERE head_id IS NOT NULL)",
-	    (int)KIND_KEY_REVOKE);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, err, "pruning");
 	sqlite3_bind_int64(st, 1, now - retention);
+	sqlite3_bind_int(st, 2, (int)KIND_KEY_REVOKE);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return store_fail(s, err, "pruning");
@@ -964,104 +588,6 @@ store_prune(struct store *s, long long now, long long retention, long *deleted,
 	 * then checked in SQL, not found, and judged by acceptance (expired
 	 * or stale), which is the right answer. */
 	return 0;
-}
-
-static json_t *
-hex_json(const void *blob, int len)
-{
-	char hex[2 * KEY_ID_LEN + 1];
-
-	if (blob == NULL || len != KEY_ID_LEN)
-		return json_null();
-	return json_string(encoding_hex_encode(blob, KEY_ID_LEN, hex));
-}
-
-json_t *
-store_events_json(struct store *s, const char *zone, int kind, long long since,
-    int limit, const char *(*link_name)(void *, int), void *arg)
-{
-	sqlite3_stmt *st;
-	json_t *arr = json_array(), *out;
-	int rc;
-
-	if (arr == NULL || sqlite3_prepare_v2(s->db,
-	    "SELECT id, kind, origin, key, seq, zone, ts, exp, received_at, link, "
-	    "envelope FROM events WHERE (?1 IS NULL OR zone = ?1) AND "
-	    "(?2 < 0 OR kind = ?2) AND received_at >= ?3 "
-	    "ORDER BY received_at DESC, rowid DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK) {
-		json_decref(arr);
-		return NULL;
-	}
-	if (zone && zone[0])
-		sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, kind);
-	sqlite3_bind_int64(st, 3, since);
-	sqlite3_bind_int(st, 4, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int link = sqlite3_column_int(st, 9);
-		const char *ln = link == STORE_LINK_OWN || !link_name ? NULL :
-		    link_name(arg, link);
-		json_t *env = json_loadb(sqlite3_column_blob(st, 10),
-		    (size_t)sqlite3_column_bytes(st, 10), 0, NULL);
-		json_t *o = json_pack("{s:o,s:s,s:o,s:o,s:I,s:o,s:I,s:o,s:I,s:o,s:o}",
-		    "id", hex_json(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0)),
-		    "kind", kind_name((enum kind)sqlite3_column_int(st, 1)),
-		    "origin", hex_json(sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2)),
-		    "key", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3)),
-		    "seq", (json_int_t)sqlite3_column_int64(st, 4),
-		    "zone", sqlite3_column_type(st, 5) == SQLITE_TEXT ?
-		    json_string((const char *)sqlite3_column_text(st, 5)) : json_null(),
-		    "ts", (json_int_t)sqlite3_column_int64(st, 6),
-		    "exp", sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() :
-		    json_integer(sqlite3_column_int64(st, 7)),
-		    "received_at", (json_int_t)sqlite3_column_int64(st, 8),
-		    "link", ln ? json_string(ln) : json_null(),
-		    "envelope", env ? env : json_null());
-		if (o == NULL || json_array_append_new(arr, o) != 0) {
-			sqlite3_finalize(st);
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	out = json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
-	    "events", arr);
-	return out;
-}
-
-json_t *
-store_keys_json(struct store *s)
-{
-	sqlite3_stmt *st;
-	json_t *obj = json_object();
-	char hex[2 * KEY_ID_LEN + 1];
-
-	if (obj == NULL || sqlite3_prepare_v2(s->db, "SELECT key, origin, head_seq, "
-	    "head_id, last_heartbeat, flags FROM chains", -1, &st, NULL) != SQLITE_OK) {
-		json_decref(obj);
-		return NULL;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *flags = json_array();
-		if (sqlite3_column_int(st, 5) & STORE_FLAG_EQUIVOCATION)
-			json_array_append_new(flags, json_string("equivocation"));
-		json_object_set_new(obj, encoding_hex_encode(sqlite3_column_blob(st, 0),
-		    KEY_ID_LEN, hex), json_pack("{s:o,s:o,s:o,s:o}",
-		    "origin", hex_json(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)),
-		    "chain_head", sqlite3_column_int64(st, 2) > 0 ?
-		    json_pack("{s:I,s:o}", "seq", (json_int_t)sqlite3_column_int64(st, 2),
-		    "id", hex_json(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3))) :
-		    json_null(),
-		    "last_heartbeat", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null() :
-		    json_integer(sqlite3_column_int64(st, 4)),
-		    "flags", flags));
-	}
-	sqlite3_finalize(st);
-	return obj;
 }
 
 /* Counters survive restarts: name -> value. */
@@ -1115,7 +641,7 @@ store_counters_save(struct store *s, const struct metrics *m, char *err)
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)v);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_finalize(st);
-			rollback(s);
+			store_savepoint_rollback(s);
 			return store_fail(s, err, "saving counters");
 		}
 	}
@@ -1153,121 +679,3 @@ store_counters_load(struct store *s, struct metrics *m, char *err)
 	return 0;
 }
 
-int
-store_flagged_origins(struct store *s, unsigned char (*out)[KEY_ID_LEN],
-    size_t max, size_t *n)
-{
-	sqlite3_stmt *st;
-
-	*n = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT origin FROM chains WHERE "
-	    "flags & 1", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW && *n < max)
-		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN)
-			memcpy(out[(*n)++], sqlite3_column_blob(st, 0), KEY_ID_LEN);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-store_clear_equivocation(struct store *s, const unsigned char key[KEY_ID_LEN],
-    char *err)
-{
-	sqlite3_stmt *st;
-	int changed;
-
-	if (sqlite3_prepare_v2(s->db, "UPDATE chains SET flags = flags & ~1 WHERE "
-	    "key = ?1 AND flags & 1", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "clearing a flag");
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return store_fail(s, err, "clearing a flag");
-	}
-	changed = sqlite3_changes(s->db);
-	sqlite3_finalize(st);
-	return changed;
-}
-
-long
-store_behind_each(struct store *s, long long hb_after, long long depth,
-    void (*cb)(void *arg, const unsigned char key[KEY_ID_LEN], long long lo,
-    long long hi), void *arg, char *err)
-{
-	sqlite3_stmt *st;
-	long n = 0;
-	int rc;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT g.key, g.lo, g.hi FROM gaps g JOIN "
-	    "chains c ON c.key = g.key WHERE c.last_heartbeat >= ?1 AND "
-	    "g.hi > c.head_seq - ?2 ORDER BY g.key, g.lo", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "reading the chains behind");
-	sqlite3_bind_int64(st, 1, hb_after);
-	sqlite3_bind_int64(st, 2, depth);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (sqlite3_column_bytes(st, 0) == KEY_ID_LEN) {
-			cb(arg, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 1),
-			    sqlite3_column_int64(st, 2));
-			n++;
-		}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? n : store_fail(s, err, "reading the chains behind");
-}
-
-int
-store_salvage_head(const char *path, const unsigned char key[KEY_ID_LEN],
-    bool *found, long long *seq, unsigned char id[KEY_ID_LEN], char *err)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	*found = false;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT head_seq, head_id FROM chains WHERE "
-	    "key = ?1", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path,
-		    db ? sqlite3_errmsg(db) : "cannot open");
-		goto out;
-	}
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
-	    sqlite3_column_bytes(st, 1) == KEY_ID_LEN) {
-		*found = true;
-		*seq = sqlite3_column_int64(st, 0);
-		memcpy(id, sqlite3_column_blob(st, 1), KEY_ID_LEN);
-	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		snprintf(err, STORE_ERR_MAX, "store: %s: %s", path, sqlite3_errmsg(db));
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return rc;
-}
-
-int
-store_seed_head(struct store *s, const unsigned char key[KEY_ID_LEN],
-    const unsigned char origin[KEY_ID_LEN], long long seq,
-    const unsigned char id[KEY_ID_LEN], char *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO chains (key, origin, head_seq, "
-	    "head_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
-	    "head_seq = ?3, head_id = ?4 WHERE head_seq < ?3", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, err, "seeding a chain head");
-	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, origin, KEY_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_blob(st, 4, id, KEY_ID_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "seeding a chain head");
-}

@@ -32,7 +32,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
 
 #include "proto/accept.h"
 #include "proto/envelope.h"
@@ -173,9 +172,17 @@ int store_prune(struct store *s, long long now, long long retention,
 
 long long store_count(struct store *s);
 
-/* The SQLite handle, for the store's sibling modules that keep tables of
- * their own in the same file and transaction (relay/notify/notify.c); they
- * create their tables with CREATE TABLE IF NOT EXISTS. */
+/*
+ * The SQLite handle: the escape hatch for a module that keeps tables of its
+ * own in the same file and transaction (today relay/notify/notify_queue.c
+ * only, on its notify_* tables, created with CREATE TABLE IF NOT EXISTS).
+ * It is not a way to read or write the store's own tables (events, chains,
+ * gaps, outbox, views, withdrawals, incidents...): those are queried
+ * through functions of relay/store/, which own every such SQL string. Any
+ * SQL that names an event kind binds it as a KIND_* parameter (proto/kind.h),
+ * never as a literal number: the numbers are the protocol's, the SQL must
+ * not restate them.
+ */
 struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *s);
 
@@ -200,10 +207,50 @@ void store_rollback(struct store *s);
  * bytes; why may be NULL). */
 bool store_faulted(const struct store *s, char *why, size_t len);
 
-/* JSON for the HTTP API (docs/API.md): newest first. */
-json_t *store_events_json(struct store *s, const char *zone, int kind,
-    long long since, int limit, const char *(*link_name)(void *, int), void *arg);
-/* {"<key hex>": {"origin":..,"chain_head":{..},"last_heartbeat":..,"flags":[..]}} */
-json_t *store_keys_json(struct store *s);
+/* One row of store_events_each(): valid during the callback only. */
+struct store_event_row {
+	unsigned char id[KEY_ID_LEN], origin[KEY_ID_LEN], key[KEY_ID_LEN];
+	enum kind kind;
+	long long seq, ts, received_at;
+	const char *zone;         /* NULL when the kind has none */
+	bool has_exp;             /* false: never expires (key_revoke) */
+	long long exp;
+	int link;                 /* store_link_id(); STORE_LINK_OWN */
+	const char *raw;          /* the envelope bytes */
+	size_t rawlen;
+};
+
+struct store_events_filter {
+	const char *zone;         /* NULL or "": any */
+	int kind;                 /* an enum kind, or -1: any */
+	long long since;          /* received_at >= since */
+	int limit;
+};
+
+/* Return non-zero to stop (store_events_each() then returns -1). */
+typedef int (*store_event_cb)(void *arg, const struct store_event_row *row);
+
+/* The stored events that pass f, newest received first, at most f->limit
+ * (the HTTP API's GET /v1/events builds its document from them). 0 or -1. */
+int store_events_each(struct store *s, const struct store_events_filter *f,
+    store_event_cb cb, void *arg, char *err);
+
+/* One row of store_keys_each(): a key's chain bookkeeping. */
+struct store_key_row {
+	unsigned char key[KEY_ID_LEN];
+	bool has_origin;
+	unsigned char origin[KEY_ID_LEN];
+	long long head_seq;       /* 0: no event of the chain yet */
+	bool has_head_id;
+	unsigned char head_id[KEY_ID_LEN];
+	bool has_heartbeat;
+	long long last_heartbeat;
+	int flags;                /* STORE_FLAG_* */
+};
+
+typedef void (*store_key_cb)(void *arg, const struct store_key_row *row);
+
+/* Every key the store keeps a chain for, in no order. 0 or -1. */
+int store_keys_each(struct store *s, store_key_cb cb, void *arg, char *err);
 
 #endif

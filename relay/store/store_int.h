@@ -1,7 +1,10 @@
 /*
  * relay/store/store_int.h — the store's insides, shared by its own files only
- * (relay/store/store.c: events, chains, outboxes; relay/store/store_zone.c: what the
- * quorum engine reads). No other module includes this header.
+ * (relay/store/store.c: opening, schema, faults, transactions, pruning,
+ * counters; store_chain.c: events and chains; store_outbox.c: outboxes,
+ * links and listings; store_zone.c: what the quorum engine reads;
+ * store_assess.c: what renewal reads). No other module includes this
+ * header.
  */
 #ifndef NTARELAY_RELAY_STORE_INT_H
 #define NTARELAY_RELAY_STORE_INT_H
@@ -49,6 +52,16 @@ struct store {
 	bool faulted;
 	char fault[STORE_ERR_MAX - 64];
 };
+
+/* The SQL of the cached statements (relay/store/store.c). */
+extern const char *const store_sql_text[Q__COUNT];
+
+/* Remember id in the in-memory set of held ids (after it was stored). */
+void store_ids_add(struct store *s, const unsigned char id[KEY_ID_LEN]);
+
+/* One savepoint (or, at the outermost level, the transaction) failed:
+ * roll it back. */
+void store_savepoint_rollback(struct store *s);
 
 /* A cached statement, reset and unbound. */
 sqlite3_stmt *store_q(struct store *s, int which);

@@ -129,6 +129,20 @@ long store_decisions_of(struct store *s, const char *zone,
     const unsigned char origin[KEY_ID_LEN], long limit, store_raw_cb cb,
     void *arg, char *err);
 
+/* ------------------------------------------------------------ renewal
+ * (relay/store/store_assess.c, for relay/quorum/renew.c) */
+
+/* Every live (exp > now) assessment signed by key, of zone (NULL: any
+ * zone), newest first (ts, then seq), as envelope bytes. Returns a count
+ * or -1. */
+long store_assessments_of_key(struct store *s, const unsigned char key[KEY_ID_LEN],
+    const char *zone, long long now, store_raw_cb cb, void *arg, char *err);
+
+/* Is an assessment of ev's origin for ev's zone held that is newer than
+ * ev (a later ts, or the same ts and a later seq of ev's key)? true also
+ * when the store cannot answer (in doubt, renewal signs nothing). */
+bool store_assessment_superseded(struct store *s, const struct event *ev);
+
 /* ------------------------------------------------------------ incidents */
 
 #define STORE_INCIDENT_ID_LEN 16         /* hex digits */

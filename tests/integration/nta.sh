@@ -371,7 +371,7 @@ rm -f "$ST"
 
 cat >"$T/exec.sh" <<EOF
 #!/bin/sh
-echo "\$NTA_ACTION|\${NTA_ZONE-unset}|\${NTA_LIFETIME-unset}|\${NTA_UNTIL-unset}|\${NTA_RELAY-unset}|\${NTA_REASON-unset}" >>"$T/exec.log"
+echo "\$NTA_ACTION|\${NTA_ZONE-unset}|\${NTA_LIFETIME-unset}|\${NTA_UNTIL-unset}|\${NTA_RELAY-unset}|\${NTA_REASON-unset}|\${NTA_NOTE-unset}" >>"$T/exec.log"
 case "\$NTA_ACTION" in
 list) cat "$T/exec.list" 2>/dev/null ;;
 add) if [ -e "$T/exec.fail" ]; then echo "resolver says no" >&2; exit 3; fi
@@ -390,12 +390,14 @@ answer "$(rec expired. 7200)"
 sync_exec --json
 now=$(date +%s)
 t_is "exec: a foreign name from list is drift: exit 1" "$(rc)" 1
-t_is "exec: list runs with NTA_ACTION=list and no other NTA_ variable" "$(sed -n 1p "$T/exec.log")" "list|unset|unset|unset|$RELAY|unset"
+t_is "exec: list runs with NTA_ACTION=list and no other NTA_ variable" "$(sed -n 1p "$T/exec.log")" "list|unset|unset|unset|$RELAY|unset|unset"
 line=$(grep '^add|' "$T/exec.log")
 t_is "exec: add gets NTA_ZONE, NTA_LIFETIME, NTA_RELAY, NTA_REASON" "$(echo "$line" | cut -d'|' -f1,2,3,5,6)" \
     "add|expired.|7200|$RELAY|3 of 3 operators recommend an NTA"
 u=$(echo "$line" | cut -d'|' -f4)
 t_ok "exec: NTA_UNTIL = now + lifetime" test "$u" -ge $((now + 7200 - 5)) -a "$u" -le $((now + 7200))
+t_is "exec: NTA_NOTE, the short note: its end and the relay's URL" \
+    "$(echo "$line" | cut -d'|' -f7 | sed 's/until [0-9TZ:-]*/until T/')" "ntarelay until T $RELAY"
 t_is "exec: the program's list has it" "$(grep -c '^expired\.$' "$T/exec.list")" 1
 t_is "exec: hand.example reported, not touched" "$(js '[.drift[] | "\(.kind) \(.zone)"] | join(",")'):$(grep -c '^hand.example$' "$T/exec.list")" "foreign hand.example.:1"
 answer
@@ -588,6 +590,7 @@ options {
     servfail-ttl 0;
     max-cache-ttl 30;
     max-ncache-ttl 5;
+    nta-recheck 2;
 };
 trust-anchors { . static-ds $1 $2 $3 "$4"; };
 controls { inet 127.0.0.1 port $bind_ctl allow { 127.0.0.1; } keys { ntactl; }; };
@@ -606,9 +609,14 @@ EOF
 	answer "$(rec expired. 7200)"
 	sync_drv bind "$T/bind.json" --control-config "$T/bind/rndc.conf" --json
 	t_is "bind: recommended: exit 0" "$(rc)" 0
-	t_is "bind: rndc nta -lifetime 7200s -force" "$(js '.actions[0].commands[0]')" \
-	    "rndc -c $T/bind/rndc.conf nta -lifetime 7200s -force expired."
+	t_is "bind: rndc nta -lifetime 7200s, BIND's recheck kept (no -force)" \
+	    "$(js '.actions[0].commands[0]')" \
+	    "rndc -c $T/bind/rndc.conf nta -lifetime 7200s expired."
 	t_is "bind: named has the NTA" "$(bind_ntas)" "expired"
+	# rndc nta -dump: "expired/_default: expiry 05-Dec-2026 10:45:00.000"
+	bexp=$(date -d "$($RNDC nta -dump | sed -n 's|^expired/[^:]*: expiry ||p' | head -1 | sed 's/\.[0-9]*$//; s/-/ /g')" +%s 2>/dev/null)
+	t_ok "bind: rndc nta -dump shows the decision's end (now + 7200 s)" \
+	    test "${bexp:-0}" -ge $(( $(date +%s) + 7200 - 60 )) -a "${bexp:-0}" -le $(( $(date +%s) + 7200 + 5 ))
 	t_is "bind: www.expired. answers, without AD" "$(dq "$bind_port" www.expired.)" "NOERROR noad"
 	# less than half the lifetime left: BIND's NTA ends by itself, so the
 	# renewal is issued to named again
@@ -624,6 +632,37 @@ EOF
 	    "rndc -c $T/bind/rndc.conf nta -remove expired."
 	t_is "bind: ours removed, the foreign one left" "$(bind_ntas)" "zskroll"
 	t_is "bind: www.expired. fails again" "$(dq "$bind_port" www.expired.)" "SERVFAIL noad"
+	# BIND's recheck (nta-recheck 2s here): an NTA on a zone that
+	# validates is lifted by named; while the recommendation is only held
+	# (phase recovering) ntactl does not put it back. (The foreign NTA
+	# goes first: named's recheck would lift it too, as zskroll.'s DNSKEY
+	# RRset validates.)
+	$RNDC nta -remove zskroll. >/dev/null
+	answer "$(rec good. 7200)"
+	sync_drv bind "$T/bind2.json" --control-config "$T/bind/rndc.conf" --json
+	t_is "bind: good. recommended: rndc nta without -force" "$(rc) $(js '.actions[0].commands[0]')" \
+	    "0 rndc -c $T/bind/rndc.conf nta -lifetime 7200s good."
+	t_ok "bind: named lifts it once good. validates (its recheck)" \
+	    t_wait 20 sh -c "! $RNDC nta -dump | grep -v ': expired' | grep -q '^good/'"
+	answer "$(recovering good.)"
+	sync_drv bind "$T/bind2.json" --control-config "$T/bind/rndc.conf" --json
+	t_is "bind: held (recovering): not put back, exit 0" "$(rc) $(js '.actions | length')" "0 0"
+	t_is "bind: ... named has no NTA on good." "$(bind_ntas)" ""
+	answer "$(other good. resolved)"
+	sync_drv bind "$T/bind2.json" --control-config "$T/bind/rndc.conf" --json
+	t_is "bind: resolved: the record is forgotten" "$(rc) $(js '[.actions[] | .action] | join(",")')" "0 forget"
+	# --no-recheck: -force, named holds the NTA to its end
+	answer "$(rec good. 7200)"
+	sync_drv bind "$T/bind3.json" --control-config "$T/bind/rndc.conf" --no-recheck --json
+	t_is "bind --no-recheck: rndc nta -lifetime 7200s -force" "$(js '.actions[0].commands[0]')" \
+	    "rndc -c $T/bind/rndc.conf nta -lifetime 7200s -force good."
+	sleep 5
+	t_is "bind --no-recheck: named keeps it although good. validates" "$(bind_ntas)" "good"
+	answer "$(other good. resolved)"
+	sync_drv bind "$T/bind3.json" --control-config "$T/bind/rndc.conf" --no-recheck --json
+	t_is "bind --no-recheck: removed when the decision goes" "$(bind_ntas)" ""
+	t_fail "--no-recheck with another driver: exit 2" 2 "$NTACTL" nta sync \
+	    --driver unbound --no-recheck --relay "$RELAY" --state "$T/x.json"
 	answer "$(rec expired.)"
 	sync_drv bind "$T/bind.json" --control-config "$T/bind/rndc.conf" --rndc /nonexistent/rndc
 	t_is "bind: a control program that cannot run: exit 2" "$(rc)" 2
@@ -659,12 +698,16 @@ EOF
 	t_ok "powerdns: pdns_recursor starts" t_wait 15 sh -c "kill -0 $pdns_pid && $RECC ping"
 	pdns_ntas() { $RECC get-ntas | sed 1d | cut -f1 | sort | tr '\n' ' ' | sed 's/ $//'; }
 	t_is "powerdns: www.expired. fails" "$(dq "$pdns_port" www.expired.)" "SERVFAIL noad"
-	answer "$(rec expired.)"
-	sync_drv powerdns "$T/pdns.json" --socket-dir "$T/pdns" --json
+	answer "$(rec expired. | sed 's/"state":"nta_recommended",/&"incident":{"id":"a1b2c3d4e5f60718","opened":1},/')"
+	sync_drv powerdns "$T/pdns.json" --socket-dir "$T/pdns" --json \
+	    --public-url "https://relay.example.net/"
 	t_is "powerdns: recommended: exit 0" "$(rc)" 0
-	t_is "powerdns: rec_control add-nta with the end in its reason" \
+	t_is "powerdns: rec_control add-nta, its reason: the incident, the end, the public URL" \
 	    "$(js '.actions[0].commands[0]' | sed 's/until [0-9TZ:-]*/until T/')" \
-	    "rec_control --socket-dir=$T/pdns add-nta expired. 'ntarelay until T'"
+	    "rec_control --socket-dir=$T/pdns add-nta expired. 'ntarelay incident a1b2c3d4e5f60718 until T https://relay.example.net'"
+	t_is "powerdns: the recursor keeps that reason" \
+	    "$($RECC get-ntas | awk -F'\t' '$1 == "expired" { print $2 }' | sed 's/until [0-9TZ:-]*/until T/')" \
+	    "ntarelay incident a1b2c3d4e5f60718 until T https://relay.example.net"
 	t_is "powerdns: the recursor has it" "$(pdns_ntas)" "expired"
 	t_is "powerdns: www.expired. answers, without AD" "$(dq "$pdns_port" www.expired.)" "NOERROR noad"
 	$RECC add-nta zskroll. by-hand >/dev/null
