@@ -59,7 +59,8 @@ usage(int ok)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRelay options, before or after the command name, for the "
-	    "commands that\ntalk to a relay (broker ... observe, equivocation):\n"
+	    "commands that\ntalk to a relay (broker to equivocation above; nta "
+	    "has its own, after\nits name):\n"
 	    "  -c, --config FILE  the relay's ntarelay.conf (default %s)\n"
 	    "  --relay URL        a relay's HTTP API (read-only commands)\n"
 	    "  --token-file F     the API token for --relay (else $NTARELAY_TOKEN)\n"
