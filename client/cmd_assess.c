@@ -109,7 +109,7 @@ struct common {
  * only, and never for an incident after one that was resolved.
  */
 static void
-judged_lines(const json_t *j, size_t idw)
+judged_lines(const json_t *j)
 {
 	char inc[20], lead[70], st[40];
 	long long nobs = json_integer_value(json_object_get(j, "observations"));
@@ -118,7 +118,7 @@ judged_lines(const json_t *j, size_t idw)
 	if (!json_is_object(j))
 		return;
 	cli_json_text(j, "incident", 16, inc, sizeof(inc));
-	cli_json_text(j, "lead", idw, lead, sizeof(lead));
+	cli_json_text(j, "lead", 64, lead, sizeof(lead));
 	cli_json_text(j, "state", 30, st, sizeof(st));
 	if (json_is_string(json_object_get(j, "incident")))
 		printf("judged: incident %s (the zone was %s)\n", inc, st);
@@ -165,8 +165,7 @@ submit(const char *cmd, const struct common *c, const struct relayc *rc,
 		/* the first line is what scripts read: it stays as it is */
 		printf("%s %s signed by the relay and published\n", kind,
 		    json_string_value(json_object_get(ans, "id")));
-		judged_lines(json_object_get(ans, "judged"),
-		    (size_t)relayc_id_width(&c->ro));
+		judged_lines(json_object_get(ans, "judged"));
 	} else
 		printf("%s submitted\n", kind);
 	json_decref(ans);
@@ -236,16 +235,18 @@ zone_observed(const json_t *doc)
 
 /* On standard error: what the relay's doc says is being assessed. */
 static void
-say_assessing(const char *zone, const json_t *doc, size_t idw)
+say_assessing(const char *zone, const json_t *doc)
 {
 	const json_t *inc = incident_text_incident(doc);
 	char id[20], st[40], lead[70];
 
 	cli_json_text(doc, "state", 30, st, sizeof(st));
-	cli_json_text(inc, "lead", idw, lead, sizeof(lead));
+	/* a fingerprint, not an id: in full, as judged_lines() and
+	 * ntactl observe print it */
+	cli_json_text(inc, "lead", 64, lead, sizeof(lead));
 	if (strcmp(lead, "-") == 0)
 		cli_json_text(json_array_get(json_object_get(doc, "fingerprints"), 0),
-		    "fingerprint", idw, lead, sizeof(lead));
+		    "fingerprint", 64, lead, sizeof(lead));
 	if (inc != NULL) {
 		cli_json_text(inc, "id", 16, id, sizeof(id));
 		fprintf(stderr, "assessing %s: incident %s (the zone is %s), "
@@ -261,8 +262,7 @@ say_assessing(const char *zone, const json_t *doc, size_t idw)
  * assessed? -1 to go on, or the exit status (said).
  */
 static int
-assess_check(const struct relayc *rc, const char *zone, bool force,
-    size_t idw)
+assess_check(const struct relayc *rc, const char *zone, bool force)
 {
 	char path[ZONE_TEXT_MAX + 16], why[HTTPC_ERR_MAX];
 	struct httpc_response r;
@@ -292,7 +292,7 @@ assess_check(const struct relayc *rc, const char *zone, bool force,
 		    "(--force to assess anyway)", zone);
 		ret = CLI_ERR;
 	} else
-		say_assessing(zone, doc, idw);
+		say_assessing(zone, doc);
 	json_decref(doc);
 	return ret;
 }
@@ -400,8 +400,7 @@ cmd_assess(int argc, char **argv)
 		return ret;
 	if ((ret = relayc_resolve_opts("assess", &a.c.ro, true, &rc)) != CLI_OK)
 		return ret;
-	if ((ret = assess_check(&rc, a.zone, a.force,
-	    (size_t)relayc_id_width(&a.c.ro))) >= 0)
+	if ((ret = assess_check(&rc, a.zone, a.force)) >= 0)
 		return ret;
 	body = json_pack("{s:s,s:s,s:b,s:I}", "zone", a.zone, "verdict",
 	    a.verdict, "recommend_nta", a.nta, "lifetime", (json_int_t)a.lifetime);

@@ -157,7 +157,7 @@ num(const json_t *o, const char *k)
 }
 
 static int
-zones_table(const json_t *root, int idw)
+zones_table(const json_t *root)
 {
 	const json_t *zones = json_object_get(root, "zones"), *z;
 	long long now = num(root, "now");
@@ -169,11 +169,11 @@ zones_table(const json_t *root, int idw)
 		printf("no zone in incident: every zone the relay knows is clear\n");
 		return CLI_OK;
 	}
-	printf("%-28s %-22s %-10s %6s %9s %5s %5s %3s %-16s %-*s %s\n", "ZONE",
+	printf("%-28s %-22s %-10s %6s %9s %5s %5s %3s %-16s %-12s %s\n", "ZONE",
 	    "STATE", "PHASE", "SINCE", "NTA", "REC", "OBS", "UNR", "INCIDENT",
-	    idw, "FINGERPRINT", "REASON");
+	    "FINGERPRINT", "REASON");
 	json_array_foreach(zones, i, z) {
-		char zone[29], state[23], reason[200], fp[70], since[16], nta[24];
+		char zone[29], state[23], reason[200], fp[24], since[16], nta[24];
 		char phase[16], incident[20];
 		const json_t *fps = json_object_get(z, "fingerprints");
 
@@ -186,7 +186,7 @@ zones_table(const json_t *root, int idw)
 		if (!incident_text_recovery(z, reason, sizeof(reason)))
 			cli_json_text(z, "reason", 100, reason, sizeof(reason));
 		if (json_array_size(fps) > 0)
-			cli_json_text(json_array_get(fps, 0), "fingerprint", (size_t)idw, fp,
+			cli_json_text(json_array_get(fps, 0), "fingerprint", 12, fp,
 			    sizeof(fp));
 		else
 			snprintf(fp, sizeof(fp), "-");
@@ -201,10 +201,9 @@ zones_table(const json_t *root, int idw)
 			snprintf(nta, sizeof(nta), "-");
 		}
 		printf("%-28s %-22s %-10s %6s %9s %2lld/%-2lld %2lld/%-2lld %3lld "
-		    "%-16s %-*s %s\n", zone, state, phase, since, nta,
+		    "%-16s %-12s %s\n", zone, state, phase, since, nta,
 		    num(z, "recommending"), num(z, "quorum"), num(z, "observing"),
-		    num(z, "evidence"), num(z, "unreachable"), incident, idw, fp,
-		    reason);
+		    num(z, "evidence"), num(z, "unreachable"), incident, fp, reason);
 	}
 	return CLI_OK;
 }
@@ -212,7 +211,7 @@ zones_table(const json_t *root, int idw)
 /* "incident:     ID, opened T, about failure FP, 1 relapse, closed T
  * (resolved)" when the decision names one. */
 static void
-incident_line(const json_t *z, int idw)
+incident_line(const json_t *z)
 {
 	const json_t *inc = incident_text_incident(z);
 	char id[20], lead[70], outcome[20], t[32];
@@ -225,7 +224,7 @@ incident_line(const json_t *z, int idw)
 		utc(num(inc, "opened"), t, sizeof(t));
 		printf(", opened %s", t);
 	}
-	cli_json_text(inc, "lead", (size_t)idw, lead, sizeof(lead));
+	cli_json_text(inc, "lead", 64, lead, sizeof(lead));
 	if (strcmp(lead, "-") != 0)
 		printf(", about failure %s", lead);
 	if (num(inc, "relapses") > 0)
@@ -276,7 +275,7 @@ detail_evidence(const json_t *z, int idw)
 	size_t i;
 
 	json_array_foreach(json_object_get(z, "fingerprints"), i, v) {
-		cli_json_text(v, "fingerprint", (size_t)idw, buf, sizeof(buf));
+		cli_json_text(v, "fingerprint", 64, buf, sizeof(buf));
 		printf("fingerprint:  %s seen by %lld operators\n", buf,
 		    num(v, "operators"));
 	}
@@ -380,7 +379,7 @@ zone_detail(const json_t *z, int idw)
 	printf("state:        %s (for %s)\n", buf, t);
 	if (incident_text_phase(z, buf, sizeof(buf))[0])
 		printf("phase:        %s\n", buf);
-	incident_line(z, idw);
+	incident_line(z);
 	if (incident_text_recovery(z, buf, sizeof(buf)))
 		printf("recovery:     %s; the NTA holds until then\n", buf);
 	cli_json_text(z, "reason", 190, buf, sizeof(buf));
@@ -457,7 +456,7 @@ cmd_status(int argc, char **argv)
 		httpc_response_free(&r);
 		return CLI_ERR;
 	}
-	ret = optind < argc ? zone_detail(root, a.idw) : zones_table(root, a.idw);
+	ret = optind < argc ? zone_detail(root, a.idw) : zones_table(root);
 	if (ret != CLI_OK)
 		cli_err("status: the relay's answer is not what docs/API.md "
 		    "describes");
