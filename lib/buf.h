@@ -2,8 +2,7 @@
  * lib/buf.h — the one growable buffer: bytes appended (buf_add) or
  * formatted (buf_printf) at its end, kept NUL-terminated. For URLs, HTTP
  * bodies, resolver commands and their output (ntactl), and the relay's
- * metrics, JSON answers, pages and chat messages (relay/core/metrics.h
- * names it metrics_buf).
+ * metrics, JSON answers, pages and chat messages.
  *
  * A zeroed struct buf is an empty buffer with nothing allocated (data is
  * NULL until something is added; adding 0 bytes makes it ""). An

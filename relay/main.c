@@ -8,9 +8,6 @@
  * pruning, trust index changes. Signals: SIGHUP reloads, SIGTERM drains.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +26,15 @@
 #include "relay/http/api.h"
 #include "relay/fed/backfill.h"
 #include "relay/fed/catchup.h"
+#include "relay/core/cmdline.h"
 #include "relay/core/config.h"
+#include "relay/core/identity.h"
+#include "relay/core/secretfile.h"
 #include "relay/quorum/decide.h"
 #include "relay/fed/gossip.h"
 #include "relay/notify/notify.h"
 #include "relay/store/rebuild.h"
 #include "relay/quorum/renew.h"
-#include "relay/http/slash.h"
 #include "relay/core/log.h"
 #include "relay/relay.h"
 #include "relay/fed/storefault.h"
@@ -46,23 +45,6 @@
 #define PRUNE_INTERVAL_MS (60 * 1000)      /* prune, save the counters */
 #define BACKFILL_SCAN_MS (10 * 60 * 1000)
 #define HEARTBEAT_LIFETIME 180
-
-static const char usage_text[] =
-    "usage: ntarelayd [-c FILE] [-t] [-d] [--rebuild-store] [-v] [-h]\n"
-    "\n"
-    "The ntarelay relay: gossips signed DNSSEC observations and assessments\n"
-    "between the operators of a federation over MQTT.\n"
-    "\n"
-    "  -c FILE   configuration file (default " CONFIG_DEFAULT_PATH ")\n"
-    "  -t        check the configuration and exit (0 valid, 1 not)\n"
-    "  -d        log debug messages (overrides log_level)\n"
-    "  --rebuild-store\n"
-    "            if the store is damaged, move it aside (renamed with a\n"
-    "            timestamp) and start with an empty one that peers fill\n"
-    "  -v        print the version and exit\n"
-    "  -h        this text\n"
-    "\n"
-    "See ntarelayd(8) and ntarelay.conf(5).\n";
 
 static void trust_timer(void *arg);
 static void backfill_timer(void *arg);
@@ -238,79 +220,48 @@ commit_turn(void *arg)
 
 /* ---------------------------------------------------------------- HTTP */
 
-static void
-on_http(void *arg, int fd, short revents)
+/* What the HTTP answers work with (relay/http/api_env.h): made once,
+ * shared by the API and the control socket. */
+static int
+start_api(struct relay *r)
 {
-	(void)fd;
-	(void)revents;
-	http_run(arg);
-}
+	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
+	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
+	    .nlinks = &r->nlinks, .origin = r->origin, .owner = r };
 
-static void
-http_tick(void *arg)
-{
-	struct relay *r = arg;
-
-	http_run(r->http);
-	if (r->control)
-		http_run(r->control);
-	loop_timer_add(r->loop, 250, http_tick, r);
-}
-
-/* The token's first line, read straight into locked memory (no stdio
- * buffer keeps a copy); NULL when unreadable. Free with sodium_free(). */
-static char *
-read_token(const char *path)
-{
-	/* the longest token ntarelayd -t accepts, its line end and the NUL */
-	size_t cap = CONFIG_TOKEN_MAX + 3, len = 0;
-	char *buf = sodium_malloc(cap);
-	ssize_t n;
-	int fd;
-
-	if (buf == NULL)
-		return NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		sodium_free(buf);
-		return NULL;
+	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
+		log_err("http: out of memory");
+		return -1;
 	}
-	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			sodium_free(buf);   /* zeroes what was read */
-			return NULL;
-		}
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf;
+	return 0;
 }
 
 static int
 start_http(struct relay *r)
 {
-	struct http_handlers h = api_handlers(r);
+	struct http_handlers h;
 	char err[256], *token = NULL;
 
+	if (start_api(r) != 0)
+		return -1;
+	h = api_handlers(r->api, false);
 	if (r->cfg.http_token_file[0] &&
-	    (token = read_token(r->cfg.http_token_file)) == NULL) {
+	    (token = secretfile_read_line(r->cfg.http_token_file,
+	    CONFIG_TOKEN_MAX)) == NULL) {
 		log_err("http_token_file %s: cannot read a token", r->cfg.http_token_file);
 		return -1;
 	}
 	r->http = http_start(r->cfg.http_addr, r->cfg.http_port, token, &h, err,
 	    sizeof(err));
-	if (token)
-		sodium_free(token);
+	secretfile_free(token);
 	if (r->http == NULL) {
 		log_err("http_listen %s: %s", r->cfg.http_listen, err);
 		return -1;
 	}
-	loop_fd_add(r->loop, http_fd(r->http), POLLIN, on_http, r->http);
-	loop_timer_add(r->loop, 250, http_tick, r);
+	if (http_attach(r->http, r->loop) != 0) {
+		log_err("http_listen %s: the loop has no room for it", r->cfg.http_listen);
+		return -1;
+	}
 	log_info("HTTP API on %s", r->cfg.http_listen);
 	return 0;
 }
@@ -319,96 +270,27 @@ start_http(struct relay *r)
 static int
 start_control(struct relay *r)
 {
-	struct http_handlers h = api_handlers(r);
+	struct http_handlers h;
 	char err[256];
 
 	if (r->cfg.control_socket[0] == '\0') {
 		log_info("control socket off (control_socket is empty)");
 		return 0;
 	}
-	h.submit = api_submit;
+	if (start_api(r) != 0)
+		return -1;
+	h = api_handlers(r->api, true);
 	if ((r->control = http_start_unix(r->cfg.control_socket, &h, err,
 	    sizeof(err))) == NULL) {
 		log_err("control_socket: %s", err);
 		return -1;
 	}
-	loop_fd_add(r->loop, http_fd(r->control), POLLIN, on_http, r->control);
+	if (http_attach(r->control, r->loop) != 0) {
+		log_err("control_socket: the loop has no room for it");
+		return -1;
+	}
 	log_info("control socket %s", r->cfg.control_socket);
 	return 0;
-}
-
-/* ------------------------------------------------------------ identity */
-
-/*
- * The relay's certificate: a key_cert envelope signed by its operator's
- * root, which the trust database must know (pinned). It names the relay's
- * key and gives the relay its origin. Without a cert the key must be the
- * operator's root itself.
- */
-static int
-load_identity(struct relay *r)
-{
-	char reason[PROTO_REASON_MAX], treason[256];
-	struct envelope *env = NULL;
-	struct event *ev = NULL;
-	struct trustdb_import_stats st;
-	size_t len;
-	FILE *f;
-	int rc = -1;
-
-	if (key_secret_load(r->cfg.key, &r->key, reason) != PROTO_OK) {
-		log_err("key: %s", reason);
-		return -1;
-	}
-	if (r->cfg.cert[0] == '\0') {
-		if (!key_secret_is_root(r->key)) {
-			log_err("cert: required unless key is a root key");
-			return -1;
-		}
-		memcpy(r->origin, key_secret_public(r->key)->id, KEY_ID_LEN);
-		return 0;
-	}
-	if ((f = fopen(r->cfg.cert, "rb")) == NULL) {
-		log_err("cert %s: %s", r->cfg.cert, strerror(errno));
-		return -1;
-	}
-	r->cert = malloc(ENVELOPE_MAX + 1);
-	len = r->cert ? fread(r->cert, 1, ENVELOPE_MAX + 1, f) : 0;
-	fclose(f);
-	while (len > 0 && (r->cert[len - 1] == '\n' || r->cert[len - 1] == '\r'))
-		len--;
-	r->certlen = len;
-	if (open_envelope(r->cert, len, trustdb_lookup_known, r->trust.tdb, 0, &env, &ev,
-	    reason) != PROTO_OK) {
-		log_err("cert %s: %s (is the operator's root pinned in %s?)", r->cfg.cert,
-		    reason, r->cfg.trustdb);
-		goto out;
-	}
-	if (ev->kind != KIND_KEY_CERT || strcmp(event_str(ev, "subject"), "") == 0) {
-		log_err("cert %s: not a key_cert", r->cfg.cert);
-		goto out;
-	}
-	{
-		unsigned char subject[KEY_ID_LEN];
-		encoding_hex_decode(event_str(ev, "subject"), subject, KEY_ID_LEN);
-		if (memcmp(subject, key_secret_public(r->key)->id, KEY_ID_LEN) != 0) {
-			log_err("cert %s: certifies another key than %s", r->cfg.cert,
-			    r->cfg.key);
-			goto out;
-		}
-	}
-	if (event_int(ev, "not_after") <= relay_now())
-		log_warn("cert %s: expired: renew it (ntactl cert)", r->cfg.cert);
-	memcpy(r->origin, ev->origin, KEY_ID_LEN);
-	if (trustdb_import(r->trust.tdb, r->cert, len, relay_now(), &st, treason) != TRUSTDB_OK) {
-		log_err("cert %s: %s", r->cfg.cert, treason);
-		goto out;
-	}
-	rc = 0;
-out:
-	event_free(ev);
-	envelope_free(env);
-	return rc;
 }
 
 /* ------------------------------------------------------------- signals */
@@ -435,44 +317,49 @@ drain_check(void *arg)
 	loop_timer_add(r->loop, 100, drain_check, r);
 }
 
+/*
+ * SIGHUP: read the configuration file again into a fresh one (on the heap:
+ * it is large), take from it the keys the key table marks as applied at a
+ * reload, name each other key that changed, then apply what the copied
+ * keys drive and rebuild the trust index (which evaluates every zone
+ * again, with the new quorum policy).
+ */
+static void
+reload(struct relay *r)
+{
+	struct relay_config *cfg = malloc(sizeof(*cfg));
+	char err[CONFIG_ERR_MAX];
+	const char *changed[64];
+	size_t n;
+
+	if (cfg == NULL) {
+		log_err("reload: out of memory (keeping the running configuration)");
+		return;
+	}
+	if (config_load(r->cfg.path, cfg, err, sizeof(err)) != 0) {
+		log_err("reload: %s (keeping the running configuration)", err);
+		goto out;
+	}
+	n = config_reload(&r->cfg, cfg, changed, 64);
+	for (size_t i = 0; i < n && i < 64; i++)
+		log_warn("reload: %s changed: restart needed", changed[i]);
+	log_set_level(r->cfg.log_level);
+	ratelimit_set(r->rl, r->cfg.rate_limit, r->cfg.rate_burst);
+	trust_reload(&r->trust);
+	log_notice("reloaded %s and the trust database", r->cfg.path);
+out:
+	/* the webhook URL, a credential, is not applied at a reload */
+	sodium_memzero(cfg, sizeof(*cfg));
+	free(cfg);
+}
+
 static void
 on_signal(void *arg, int signo)
 {
 	struct relay *r = arg;
 
 	if (signo == SIGHUP) {
-		struct relay_config cfg;
-		char err[CONFIG_ERR_MAX];
-		config_defaults(&cfg);
-		if (config_load(r->cfg.path, &cfg, err, sizeof(err)) != 0) {
-			log_err("reload: %s (keeping the running configuration)", err);
-			return;
-		}
-		if (cfg.nlinks != r->cfg.nlinks || strcmp(cfg.net, r->cfg.net) != 0 ||
-		    strcmp(cfg.store, r->cfg.store) != 0 || strcmp(cfg.key, r->cfg.key) != 0)
-			log_warn("reload: net, key, store and links change only at a restart");
-		r->cfg.log_level = cfg.log_level;
-		r->cfg.rate_limit = cfg.rate_limit;
-		r->cfg.rate_burst = cfg.rate_burst;
-		r->cfg.vouch_threshold = cfg.vouch_threshold;
-		r->cfg.skew = cfg.skew;
-		r->cfg.retention = cfg.retention;
-		memcpy(r->cfg.groups, cfg.groups, sizeof(cfg.groups));
-		r->cfg.ngroups = cfg.ngroups;
-		/* the quorum policy: every zone is evaluated again below */
-		r->cfg.quorum = cfg.quorum;
-		r->cfg.quorum_evidence = cfg.quorum_evidence;
-		r->cfg.resolve_after = cfg.resolve_after;
-		r->cfg.nta_max_lifetime = cfg.nta_max_lifetime;
-		r->cfg.veto_attack_assessment = cfg.veto_attack_assessment;
-		r->cfg.veto_unbacked = cfg.veto_unbacked;
-		r->cfg.veto_zone_statement = cfg.veto_zone_statement;
-		/* not applied at a reload; a credential, not left on the stack */
-		sodium_memzero(cfg.mattermost_webhook, sizeof(cfg.mattermost_webhook));
-		log_set_level(cfg.log_level);
-		ratelimit_set(r->rl, cfg.rate_limit, cfg.rate_burst);
-		trust_reload(&r->trust);
-		log_notice("reloaded %s and the trust database", r->cfg.path);
+		reload(r);
 		return;
 	}
 	if (r->draining)
@@ -490,51 +377,28 @@ main(int argc, char **argv)
 {
 	static struct relay relay; /* large: keep it off the stack */
 	struct relay *r = &relay;
-	const char *path = CONFIG_DEFAULT_PATH;
+	struct cmdline opt;
 	char err[CONFIG_ERR_MAX], reason[256];
-	bool check = false, debug = false, rebuild = false;
-	int c, rc = 1;
-	static const struct option longopts[] = {
-		{ "rebuild-store", no_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 }
-	};
+	int rc = 1;
 
-	while ((c = getopt_long(argc, argv, "c:tdvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': path = optarg; break;
-		case 't': check = true; break;
-		case 'd': debug = true; break;
-		case 'R': rebuild = true; break;
-		case 'v':
-			printf("ntarelayd (%s) %s, protocol v1\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			fputs(usage_text, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fputs(usage_text, stderr);
-		return 2;
-	}
+	if ((rc = cmdline_parse(argc, argv, &opt)) >= 0)
+		return rc;
+	rc = 1;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "ntarelayd: libsodium failed to initialise\n");
 		return 1;
 	}
-	config_defaults(&r->cfg);
-	if (config_load(path, &r->cfg, err, sizeof(err)) != 0 ||
-	    (check && config_check_files(&r->cfg, err, sizeof(err)) != 0)) {
+	if (config_load(opt.path, &r->cfg, err, sizeof(err)) != 0 ||
+	    (opt.check && config_check_files(&r->cfg, err, sizeof(err)) != 0)) {
 		fprintf(stderr, "ntarelayd: %s\n", err);
 		return 1;
 	}
-	if (check) {
+	if (opt.check) {
 		printf("ntarelayd: %s: configuration OK\n", r->cfg.path);
 		return 0;
 	}
-	log_init("ntarelayd", r->cfg.log_syslog, debug ? LOG_LVL_DEBUG : r->cfg.log_level);
+	log_init("ntarelayd", r->cfg.log_syslog, opt.debug ? LOG_LVL_DEBUG :
+	    r->cfg.log_level);
 	/* Before any secret is read: a core dump (or a debugger of the same
 	 * user) would see the relay key and the credentials. */
 	if (!r->cfg.core_dumps) {
@@ -581,9 +445,10 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (load_identity(r) != 0 || trust_reload(&r->trust) != 0)
+	if (identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
+	    &r->cert, &r->certlen) != 0 || trust_reload(&r->trust) != 0)
 		goto out;
-	if (rebuild_open_store(r, rebuild) != 0 || storefault_start(r) != 0)
+	if (rebuild_open_store(r, opt.rebuild) != 0 || storefault_start(r) != 0)
 		goto out;
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
@@ -605,7 +470,9 @@ main(int argc, char **argv)
 		log_err("quorum engine: cannot load the zones from the store");
 		goto out;
 	}
-	if (notify_start(r, &r->notify) != 0)
+	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
+	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
+	    .owner = r }, &r->notify) != 0)
 		goto out;
 	/* the webhook URL is a credential: the notifier keeps it in locked
 	 * memory now, the configuration's copy goes */
@@ -655,7 +522,7 @@ out:
 	http_stop(r->control);
 	http_stop(r->http);
 	notify_stop(r->notify);
-	slash_forget();
+	api_env_free(r->api);
 	backfill_forget();
 	decide_stop(r);
 	catchup_stop(r);

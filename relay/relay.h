@@ -50,6 +50,8 @@ struct relay {
 	struct catchup *catchup;                /* relay/fed/catchup.c */
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
 	struct http_server *control;            /* the control socket */
+	struct api_env *api;                    /* relay/http/api_env.h: what both
+	                                           servers' handlers work with */
 	struct storefault *storefault;          /* relay/fed/storefault.c */
 };
 

@@ -18,7 +18,9 @@
  * file does not move it).
  *
  * Every key, its default and its meaning is documented in
- * ntarelay.conf(5) (docs/man/ntarelay.conf.5); the two must agree.
+ * ntarelay.conf(5) (docs/man/ntarelay.conf.5); the two must agree. The
+ * keys are rows of one table (relay/core/config_keys.c): adding a key is a
+ * row there, a field here and its paragraph in the man page.
  *
  * config_load() never exits and never logs: it returns -1 with
  * "FILE:LINE: message" in the caller's buffer.
@@ -150,7 +152,6 @@ struct relay_config {
 	/* local control channel (relay/http/control.c) */
 	char control_socket[PATH_MAX]; /* control_socket PATH; default
 	                                  "control.sock" beside the store; "" = off */
-	bool control_socket_default;   /* not given: use the default */
 
 	/* secrets: a core dump would hold the relay key and the credentials */
 	bool core_dumps;            /* core_dumps yes|no; no: not dumpable
@@ -161,6 +162,9 @@ struct relay_config {
 	char public_url[512];       /* public_url URL: how outsiders reach this
 	                               relay's HTTP API (links in messages); "" */
 	char mattermost_webhook[512]; /* mattermost_webhook URL (webhook mode; secret) */
+	unsigned char mattermost_webhook_digest[32]; /* its BLAKE2b, so that a
+	                                 reload sees a change once the URL is
+	                                 wiped from the running configuration */
 	char mattermost_url[512];     /* mattermost_url URL (bot mode: the server) */
 	char mattermost_token_file[PATH_MAX]; /* mattermost_token_file: bot token */
 	char mattermost_channel[27];  /* mattermost_channel ID (bot mode) */
@@ -176,6 +180,22 @@ struct relay_config {
 /* Defaults for every optional key (what an empty file gives, without the
  * required keys). */
 void config_defaults(struct relay_config *cfg);
+
+/* 0 when every default of the key table passes its own key's checks (for
+ * the unit test: config_defaults() cannot report it). */
+int config_defaults_ok(void);
+
+/*
+ * At SIGHUP: copy into the running configuration run the keys of fresh (a
+ * configuration just loaded) that apply at a reload, as the key table
+ * flags them; every other key keeps its running value. The names of those
+ * whose value differs in fresh (a restart needed) go to changed[0..cap-1],
+ * in table order; returns how many differ (maybe more than cap). What
+ * the copied values change (log level, rate limiter, trust index, quorum
+ * decisions) is for the caller to apply.
+ */
+size_t config_reload(struct relay_config *run, const struct relay_config *fresh,
+    const char **changed, size_t cap);
 
 /*
  * Load path into *cfg, which it first resets with config_defaults() (so a

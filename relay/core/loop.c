@@ -157,6 +157,18 @@ loop_prepare_add(struct loop *l, loop_prepare_cb cb, void *arg)
 	return 0;
 }
 
+void
+loop_prepare_del(struct loop *l, loop_prepare_cb cb, void *arg)
+{
+	for (int i = 0; i < l->nprepare; i++)
+		if (l->prepare[i].cb == cb && l->prepare[i].arg == arg) {
+			memmove(&l->prepare[i], &l->prepare[i + 1],
+			    (size_t)(l->nprepare - i - 1) * sizeof(l->prepare[0]));
+			l->nprepare--;
+			return;
+		}
+}
+
 static void
 on_signalfd(void *arg, int fd, short revents)
 {

@@ -32,6 +32,8 @@ void loop_timer_cancel(struct loop *l, long id);
 
 /* Called before every poll: a source updates its events and timers here. */
 int loop_prepare_add(struct loop *l, loop_prepare_cb cb, void *arg);
+/* Remove the hook added with cb and arg (not from a prepare callback). */
+void loop_prepare_del(struct loop *l, loop_prepare_cb cb, void *arg);
 
 /* Deliver signo through the loop (blocked for the process, read by
  * signalfd). */

@@ -17,44 +17,44 @@
 
 /* Append s as a label value: \ " and newline escaped (format 0.0.4). */
 static void
-metrics_label_value(struct metrics_buf *b, const char *s)
+metrics_label_value(struct buf *b, const char *s)
 {
 	const char *p;
 
 	for (p = s; *p; p++) {
 		switch (*p) {
-		case '\\': metrics_buf_printf(b, "\\\\"); break;
-		case '"': metrics_buf_printf(b, "\\\""); break;
-		case '\n': metrics_buf_printf(b, "\\n"); break;
-		default: metrics_buf_printf(b, "%c", *p); break;
+		case '\\': buf_printf(b, "\\\\"); break;
+		case '"': buf_printf(b, "\\\""); break;
+		case '\n': buf_printf(b, "\\n"); break;
+		default: buf_printf(b, "%c", *p); break;
 		}
 	}
 }
 
 static void
-metrics_head(struct metrics_buf *b, const char *name, const char *type,
+metrics_head(struct buf *b, const char *name, const char *type,
     const char *help)
 {
-	metrics_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
 	    type);
 }
 
 /* name{label="value"} v */
 static void
-metrics_labelled(struct metrics_buf *b, const char *name, const char *label,
+metrics_labelled(struct buf *b, const char *name, const char *label,
     const char *value, uint64_t v)
 {
-	metrics_buf_printf(b, "%s{%s=\"", name, label);
+	buf_printf(b, "%s{%s=\"", name, label);
 	metrics_label_value(b, value);
-	metrics_buf_printf(b, "\"} %" PRIu64 "\n", v);
+	buf_printf(b, "\"} %" PRIu64 "\n", v);
 }
 
 static void
-metrics_plain(struct metrics_buf *b, const char *name, const char *type,
+metrics_plain(struct buf *b, const char *name, const char *type,
     const char *help, uint64_t v)
 {
 	metrics_head(b, name, type, help);
-	metrics_buf_printf(b, "%s %" PRIu64 "\n", name, v);
+	buf_printf(b, "%s %" PRIu64 "\n", name, v);
 }
 
 /* One family per link field, so that the five share one loop. */
@@ -95,7 +95,7 @@ metrics_link_field(const struct metrics_link *l, int field)
 }
 
 void
-metrics_render(const struct metrics *m, struct metrics_buf *out)
+metrics_render(const struct metrics *m, struct buf *out)
 {
 	size_t i, n;
 	int k, e;
@@ -225,5 +225,5 @@ metrics_render(const struct metrics *m, struct metrics_buf *out)
 
 	metrics_head(out, "ntarelay_start_time_seconds", "gauge",
 	    "Unix time at which the relay started.");
-	metrics_buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);
+	buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);
 }

@@ -91,9 +91,6 @@ enum {
 
 /* A growing text buffer: lib/buf.h's, under the names the relay's
  * callers use. */
-#define metrics_buf buf
-#define metrics_buf_printf buf_printf
-#define metrics_buf_free buf_free
 
 /*
  * Append the Prometheus text exposition (version 0.0.4) of m to out:
@@ -119,6 +116,6 @@ enum {
  * ntarelay_backfill_sent_bytes_total,
  * ntarelay_start_time_seconds. Each with # HELP and # TYPE.
  */
-void metrics_render(const struct metrics *m, struct metrics_buf *out);
+void metrics_render(const struct metrics *m, struct buf *out);
 
 #endif

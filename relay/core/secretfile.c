@@ -117,3 +117,34 @@ out:
 		close(fd);
 	return rc;
 }
+
+char *
+secretfile_read_line(const char *path, size_t max)
+{
+	/* the line, its end and the NUL */
+	size_t cap = max + 3, len = 0;
+	char *buf = sodium_malloc(cap);
+	ssize_t n;
+	int fd;
+
+	if (buf == NULL)
+		return NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		sodium_free(buf);
+		return NULL;
+	}
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			sodium_free(buf);   /* zeroes what was read */
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf;
+}

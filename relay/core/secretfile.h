@@ -30,6 +30,14 @@
 int secretfile_read(const char *path, unsigned flags, char **out, size_t *len,
     char *err, size_t errlen);
 
+/*
+ * The first line of path, as it is (no checks of mode or characters: for
+ * http_token_file, which `ntarelayd -t` checks), at most max bytes, read
+ * straight into sodium_malloc'd memory (no stdio buffer keeps a copy).
+ * NULL when unreadable. Free it with secretfile_free().
+ */
+char *secretfile_read_line(const char *path, size_t max);
+
 /* Zero and free a secret of secretfile_read(); NULL allowed. */
 void secretfile_free(char *secret);
 

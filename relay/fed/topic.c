@@ -1,57 +1,40 @@
 /*
- * relay/fed/topic.c — topic construction and checks.
+ * relay/fed/topic.c — topic construction and checks; each kind's topic
+ * layout is its row in relay/fed/kinds.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "proto/encoding.h"
+#include "relay/fed/kinds.h"
 #include "relay/fed/topic.h"
 
 bool
 topic_retained(enum kind kind)
 {
-	return kind != KIND_OBSERVATION;
+	return kinds_retained(kind);
 }
 
+/* The segment and the two parts after it come from the kind's row
+ * (relay/fed/kinds.c). */
 bool
 topic_of_parts(const char *net, enum kind kind, const char *zone,
     const unsigned char origin[KEY_ID_LEN], const unsigned char key[KEY_ID_LEN],
     const unsigned char id[KEY_ID_LEN], char *buf, size_t cap)
 {
+	const struct kinds_row *row = kinds_get(kind);
 	char o[KEY_ID_HEX_LEN + 1], k[KEY_ID_HEX_LEN + 1], i[KEY_ID_HEX_LEN + 1];
+	const char *text[] = { [KINDS_ZONE] = zone, [KINDS_ORIGIN] = o,
+	    [KINDS_KEY] = k, [KINDS_ID] = i };
 	int n;
 
+	if (row == NULL)
+		return false;
 	encoding_hex_encode(origin, KEY_ID_LEN, o);
 	encoding_hex_encode(key, KEY_ID_LEN, k);
 	encoding_hex_encode(id, KEY_ID_LEN, i);
-	switch (kind) {
-	case KIND_OBSERVATION:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/obs/%s/%s", net, zone, o);
-		break;
-	case KIND_ASSESSMENT:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/asm/%s/%s", net, zone, o);
-		break;
-	case KIND_ZONE_STATEMENT:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/stmt/%s/%s", net, zone, o);
-		break;
-	case KIND_WITHDRAW:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/wd/%s/%s", net, o, i);
-		break;
-	case KIND_VOUCH:
-	case KIND_UNVOUCH:
-	case KIND_KEY_CERT:
-	case KIND_KEY_REVOKE:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/trust/%s/%s", net, o, i);
-		break;
-	case KIND_HEARTBEAT:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/hb/%s/%s", net, o, k);
-		break;
-	case KIND_DECISION:
-		n = snprintf(buf, cap, TOPIC_PREFIX "%s/decision/%s/%s", net, zone, k);
-		break;
-	default:
-		return false;
-	}
+	n = snprintf(buf, cap, TOPIC_PREFIX "%s/%s/%s/%s", net, row->segment,
+	    text[row->part[0]], text[row->part[1]]);
 	return n > 0 && (size_t)n < cap;
 }
 

@@ -10,11 +10,11 @@
 
 #include <jansson.h>
 
-#include "relay/relay.h"
+#include "relay/http/api_env.h"
 
 /* The http_handlers `submit` callback: POST /v1/submit/{what}. Returns
  * the HTTP status, *reply a new JSON body. */
-unsigned control_submit(struct relay *r, const char *what, const char *body,
-    size_t len, json_t **reply);
+unsigned control_submit(struct api_env *env, const char *what,
+    const char *body, size_t len, json_t **reply);
 
 #endif

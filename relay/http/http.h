@@ -4,10 +4,12 @@
  * The server is one event source of the relay's loop, not a thread of its
  * own: libmicrohttpd runs in its epoll mode, http_fd() is the descriptor
  * the loop polls, http_run() does the work when it is readable or when
- * http_timeout_ms() expires. Handlers therefore run on the loop thread and
- * may read the relay's state without locks; they must not block.
+ * http_timeout_ms() expires; http_attach() does all of that on the relay's
+ * loop. Handlers therefore run on the loop thread and may read the
+ * relay's state without locks; they must not block.
  *
- * Routes (docs/API.md documents each, with examples):
+ * Routes (docs/API.md documents each, with examples; relay/http/routes.c
+ * holds them, one table row each):
  *   GET /healthz              200 "ok\n" or 503 with the reason
  *   GET /v1/events?zone=&kind=&since=&limit=
  *                             the verified envelopes, as JSON
@@ -99,6 +101,7 @@ struct http_handlers {
 };
 
 struct http_server;
+struct loop;
 
 /*
  * Listen on addr:port (addr an IPv4 or IPv6 literal; port 0: any free
@@ -132,7 +135,16 @@ long http_timeout_ms(const struct http_server *s);
 /* Serve what is ready; never blocks. */
 void http_run(struct http_server *s);
 
-/* Stop and free; NULL allowed. The token is zeroed. */
+/*
+ * Serve on loop l (borrowed; it must outlive the server): http_run()
+ * when http_fd() is readable and when libmicrohttpd's own timeout
+ * (http_timeout_ms()) expires, and at no other time (no polling tick).
+ * Returns 0, or -1 when the loop has no room for the descriptor.
+ */
+int http_attach(struct http_server *s, struct loop *l);
+
+/* Stop (leaving the loop it was attached to) and free; NULL allowed.
+ * The token is zeroed. */
 void http_stop(struct http_server *s);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * relay/http/page.c — the public incident page (relay/http/page.h).
  *
- * HTML is written into a metrics_buf; every string from JSON goes through
+ * HTML is written into a struct buf (lib/buf.h); every string from JSON goes through
  * page_esc() (text and attribute values alike), ids are linked only when
  * they are 64 lowercase hex digits.
  */
@@ -12,12 +12,10 @@
 #include <time.h>
 
 #include "proto/encoding.h"
-#include "relay/quorum/decide.h"
 #include "lib/incident_text.h"
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"
-#include "relay/relay.h"
 
 #define PAGE_TEXT_MAX 1024        /* bytes of one event-sourced string */
 #define PAGE_LIST_MAX 32          /* operators, events, fingerprints */
@@ -99,7 +97,7 @@ page_id_of(const json_t *v)
 
 /* HTML-escaped s, control characters dropped, at most max bytes. */
 static void
-page_esc(struct metrics_buf *b, const char *s, size_t max)
+page_esc(struct buf *b, const char *s, size_t max)
 {
 	size_t n;
 
@@ -114,160 +112,160 @@ page_esc(struct metrics_buf *b, const char *s, size_t max)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '&': metrics_buf_printf(b, "&amp;"); break;
-		case '<': metrics_buf_printf(b, "&lt;"); break;
-		case '>': metrics_buf_printf(b, "&gt;"); break;
-		case '"': metrics_buf_printf(b, "&quot;"); break;
-		case '\'': metrics_buf_printf(b, "&#39;"); break;
+		case '&': buf_printf(b, "&amp;"); break;
+		case '<': buf_printf(b, "&lt;"); break;
+		case '>': buf_printf(b, "&gt;"); break;
+		case '"': buf_printf(b, "&quot;"); break;
+		case '\'': buf_printf(b, "&#39;"); break;
 		default:
 			if (c >= 0x20 && c != 0x7f)
-				metrics_buf_printf(b, "%c", c);
+				buf_printf(b, "%c", c);
 			else if (c == '\n' || c == '\t')
-				metrics_buf_printf(b, " ");
+				buf_printf(b, " ");
 		}
 	}
 	if (n < strlen(s))
-		metrics_buf_printf(b, "…");
+		buf_printf(b, "…");
 }
 
 static void
-page_time(struct metrics_buf *b, long long t)
+page_time(struct buf *b, long long t)
 {
 	char iso[32], shown[32];
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	if (t <= 0 || gmtime_r(&tt, &tm) == NULL) {
-		metrics_buf_printf(b, "-");
+		buf_printf(b, "-");
 		return;
 	}
 	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(shown, sizeof(shown), "%Y-%m-%d %H:%M UTC", &tm);
-	metrics_buf_printf(b, "<time datetime=\"%s\">%s</time>", iso, shown);
+	buf_printf(b, "<time datetime=\"%s\">%s</time>", iso, shown);
 }
 
 /* "45 min", "6 h", "2 h 30 min", "7 d", "1 d 6 h" */
 static void
-page_duration(struct metrics_buf *b, long long s)
+page_duration(struct buf *b, long long s)
 {
 	if (s < 3600)
-		metrics_buf_printf(b, "%lld min", s / 60);
+		buf_printf(b, "%lld min", s / 60);
 	else if (s < 86400)
-		metrics_buf_printf(b, (s % 3600) / 60 ? "%lld h %lld min" : "%lld h",
+		buf_printf(b, (s % 3600) / 60 ? "%lld h %lld min" : "%lld h",
 		    s / 3600, (s % 3600) / 60);
 	else
-		metrics_buf_printf(b, (s % 86400) / 3600 ? "%lld d %lld h" : "%lld d",
+		buf_printf(b, (s % 86400) / 3600 ? "%lld d %lld h" : "%lld d",
 		    s / 86400, (s % 86400) / 3600);
 }
 
 /* A link to a signed envelope, its id shortened. */
 static void
-page_event(struct metrics_buf *b, const struct page_info *in, const char *id)
+page_event(struct buf *b, const struct page_info *in, const char *id)
 {
 	if (!page_is_id(id)) {
-		metrics_buf_printf(b, "<code>");
+		buf_printf(b, "<code>");
 		page_esc(b, id ? id : "-", 80);
-		metrics_buf_printf(b, "</code>");
+		buf_printf(b, "</code>");
 		return;
 	}
-	metrics_buf_printf(b, "<a href=\"");
+	buf_printf(b, "<a href=\"");
 	page_esc(b, in->base, 512);
-	metrics_buf_printf(b, "/v1/events/%s\" title=\"the signed envelope %s\">"
+	buf_printf(b, "/v1/events/%s\" title=\"the signed envelope %s\">"
 	    "<code>%.12s</code></a>", id, id, id);
 }
 
 static void
-page_badge(struct metrics_buf *b, const char *state)
+page_badge(struct buf *b, const char *state)
 {
-	metrics_buf_printf(b, "<span class=\"badge\" style=\"background:%s\">",
+	buf_printf(b, "<span class=\"badge\" style=\"background:%s\">",
 	    mattermost_state_color(state));
 	page_esc(b, mattermost_state_label(state), 64);
-	metrics_buf_printf(b, "</span>");
+	buf_printf(b, "</span>");
 }
 
 static void
-page_operator(struct metrics_buf *b, const char *op)
+page_operator(struct buf *b, const char *op)
 {
-	metrics_buf_printf(b, "<code title=\"");
+	buf_printf(b, "<code title=\"");
 	page_esc(b, op ? op : "", 80);
-	metrics_buf_printf(b, "\">");
+	buf_printf(b, "\">");
 	page_esc(b, op ? op : "-", 12);
-	metrics_buf_printf(b, "</code>");
+	buf_printf(b, "</code>");
 }
 
 /* ------------------------------------------------------------ sections */
 
 static void
-page_ntas(struct metrics_buf *b, const json_t *list)
+page_ntas(struct buf *b, const json_t *list)
 {
 	size_t i, shown = 0;
 	json_t *z;
 	long long since, until, life;
 
-	metrics_buf_printf(b, "<section class=\"box\" id=\"ntas\"><h2>Negative "
+	buf_printf(b, "<section class=\"box\" id=\"ntas\"><h2>Negative "
 	    "Trust Anchors recommended</h2>");
 	json_array_foreach(list, i, z) {
 		const char *state = pstr(z, "state");
 		if (state == NULL || strcmp(state, "nta_recommended") != 0)
 			continue;
 		if (shown++ == 0)
-			metrics_buf_printf(b, "<table><thead><tr><th>Zone</th><th>From"
+			buf_printf(b, "<table><thead><tr><th>Zone</th><th>From"
 			    "</th><th>Until</th><th>Lifetime</th></tr></thead><tbody>");
-		metrics_buf_printf(b, "<tr><td><a href=\"#zone-");
+		buf_printf(b, "<tr><td><a href=\"#zone-");
 		page_esc(b, pstr(z, "zone"), 256);
-		metrics_buf_printf(b, "\"><code>");
+		buf_printf(b, "\"><code>");
 		page_esc(b, pstr(z, "zone"), 256);
-		metrics_buf_printf(b, "</code></a></td><td>");
+		buf_printf(b, "</code></a></td><td>");
 		page_time(b, pint(z, "since", &since) ? since : 0);
-		metrics_buf_printf(b, "</td><td>");
+		buf_printf(b, "</td><td>");
 		page_time(b, pint(z, "nta_until", &until) ? until : 0);
-		metrics_buf_printf(b, "</td><td>");
+		buf_printf(b, "</td><td>");
 		if (pint(z, "lifetime", &life))
 			page_duration(b, life);
 		else
-			metrics_buf_printf(b, "-");
-		metrics_buf_printf(b, "</td></tr>");
+			buf_printf(b, "-");
+		buf_printf(b, "</td></tr>");
 	}
 	if (shown)
-		metrics_buf_printf(b, "</tbody></table><p class=\"meta\">Resolvers "
+		buf_printf(b, "</tbody></table><p class=\"meta\">Resolvers "
 		    "that follow this federation disable DNSSEC validation for these "
 		    "zones only for this time (RFC 7646: never more than a week), "
 		    "renewed while the quorum holds, removed when it dissolves.</p>");
 	else
-		metrics_buf_printf(b, "<p>None: no zone has a quorum of operators "
+		buf_printf(b, "<p>None: no zone has a quorum of operators "
 		    "recommending an NTA.</p>");
-	metrics_buf_printf(b, "</section>");
+	buf_printf(b, "</section>");
 }
 
 static void
-page_counts(struct metrics_buf *b, const json_t *z)
+page_counts(struct buf *b, const json_t *z)
 {
 	long long rec, q, obs, ev, val;
 	bool have_rec = pint(z, "recommending", &rec), have_q = pint(z, "quorum", &q);
 
 	if (have_rec) {
-		metrics_buf_printf(b, "<dt>Quorum</dt><dd>%lld operators recommend "
+		buf_printf(b, "<dt>Quorum</dt><dd>%lld operators recommend "
 		    "an NTA", rec);
 		if (have_q)
-			metrics_buf_printf(b, " (%lld needed)", q);
-		metrics_buf_printf(b, "</dd>");
+			buf_printf(b, " (%lld needed)", q);
+		buf_printf(b, "</dd>");
 	}
 	if (pint(z, "observing", &obs)) {
-		metrics_buf_printf(b, "<dt>Evidence</dt><dd>%lld operators observe "
+		buf_printf(b, "<dt>Evidence</dt><dd>%lld operators observe "
 		    "one failure", obs);
 		if (pint(z, "evidence", &ev))
-			metrics_buf_printf(b, " (%lld needed, with one fingerprint)", ev);
-		metrics_buf_printf(b, "</dd>");
+			buf_printf(b, " (%lld needed, with one fingerprint)", ev);
+		buf_printf(b, "</dd>");
 	}
 	if (pint(z, "validating", &val) && val > 0)
-		metrics_buf_printf(b, "<dt>Validating</dt><dd>%lld operators see the "
+		buf_printf(b, "<dt>Validating</dt><dd>%lld operators see the "
 		    "zone validate again</dd>", val);
 }
 
 /* The incident the decision is about: its id, when it opened, the failure
  * it is about, its end. */
 static void
-page_incident(struct metrics_buf *b, const json_t *z)
+page_incident(struct buf *b, const json_t *z)
 {
 	const json_t *inc = incident_text_incident(z);
 	const char *lead, *outcome;
@@ -275,46 +273,46 @@ page_incident(struct metrics_buf *b, const json_t *z)
 
 	if (inc == NULL)
 		return;
-	metrics_buf_printf(b, "<dt>Incident</dt><dd><code class=\"incident\">");
+	buf_printf(b, "<dt>Incident</dt><dd><code class=\"incident\">");
 	page_esc(b, incident_text_id(z), 16);
-	metrics_buf_printf(b, "</code>");
+	buf_printf(b, "</code>");
 	if (pint(inc, "opened", &t)) {
-		metrics_buf_printf(b, ", opened ");
+		buf_printf(b, ", opened ");
 		page_time(b, t);
 	}
 	if ((lead = pstr(inc, "lead")) != NULL) {
-		metrics_buf_printf(b, ", about failure <code title=\"failure "
+		buf_printf(b, ", about failure <code title=\"failure "
 		    "fingerprint ");
 		page_esc(b, lead, 64);
-		metrics_buf_printf(b, "\">");
+		buf_printf(b, "\">");
 		page_esc(b, lead, 16);
-		metrics_buf_printf(b, "</code>");
+		buf_printf(b, "</code>");
 	}
 	if (pint(inc, "relapses", &relapses) && relapses > 0)
-		metrics_buf_printf(b, "; the failure came back %lld time%s while "
+		buf_printf(b, "; the failure came back %lld time%s while "
 		    "the zone was recovering", relapses, relapses == 1 ? "" : "s");
 	outcome = pstr(inc, "outcome");
 	if (pint(inc, "closed", &t) && outcome && strcmp(outcome, "open") != 0) {
-		metrics_buf_printf(b, "; closed ");
+		buf_printf(b, "; closed ");
 		page_time(b, t);
-		metrics_buf_printf(b, " (");
+		buf_printf(b, " (");
 		page_esc(b, outcome, 16);
-		metrics_buf_printf(b, ")");
+		buf_printf(b, ")");
 	}
-	metrics_buf_printf(b, "</dd>");
+	buf_printf(b, "</dd>");
 }
 
 /* "validating again: 2 of 2 operators, 40 s of 900 s": the NTA holds. */
 static void
-page_recovery(struct metrics_buf *b, const json_t *z)
+page_recovery(struct buf *b, const json_t *z)
 {
 	char rec[INCIDENT_TEXT_MAX];
 
 	if (!incident_text_recovery(z, rec, sizeof(rec)))
 		return;
-	metrics_buf_printf(b, "<dt>Recovery</dt><dd>");
+	buf_printf(b, "<dt>Recovery</dt><dd>");
 	page_esc(b, rec, sizeof(rec));
-	metrics_buf_printf(b, "; the NTA holds until then</dd>");
+	buf_printf(b, "; the NTA holds until then</dd>");
 }
 
 static void
@@ -329,19 +327,19 @@ page_put(void *arg, const char *text, const char *op)
 /* Vantage points that got no answer: evidence of nothing, shown as such
  * and never among the failures. */
 static void
-page_unreachable(struct metrics_buf *b, const json_t *z)
+page_unreachable(struct buf *b, const json_t *z)
 {
 	size_t named;
 
 	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
 		return;
-	metrics_buf_printf(b, "<dt>Unreachable</dt><dd class=\"unreachable\">");
+	buf_printf(b, "<dt>Unreachable</dt><dd class=\"unreachable\">");
 	incident_text_say_unreachable(z, NULL, PAGE_UNREACH_MAX, page_put, b);
-	metrics_buf_printf(b, "</dd>");
+	buf_printf(b, "</dd>");
 }
 
 static void
-page_roles(struct metrics_buf *b, const json_t *roles)
+page_roles(struct buf *b, const json_t *roles)
 {
 	size_t i, n = 0;
 	json_t *r;
@@ -349,26 +347,26 @@ page_roles(struct metrics_buf *b, const json_t *roles)
 	json_array_foreach(roles, i, r) {
 		if (!json_is_string(r))
 			continue;
-		metrics_buf_printf(b, "%s", n++ ? ", " : "");
+		buf_printf(b, "%s", n++ ? ", " : "");
 		page_esc(b, json_string_value(r), 32);
 	}
 	if (n == 0)
-		metrics_buf_printf(b, "-");
+		buf_printf(b, "-");
 }
 
 static void
-page_operators(struct metrics_buf *b, const struct page_info *in,
+page_operators(struct buf *b, const struct page_info *in,
     const json_t *ops)
 {
 	size_t i, j;
 	json_t *o, *e;
 
-	metrics_buf_printf(b, "<h3>Operators that count</h3>");
+	buf_printf(b, "<h3>Operators that count</h3>");
 	if (json_array_size(ops) == 0) {
-		metrics_buf_printf(b, "<p class=\"muted\">None.</p>");
+		buf_printf(b, "<p class=\"muted\">None.</p>");
 		return;
 	}
-	metrics_buf_printf(b, "<table><thead><tr><th>Operator</th><th>Role</th>"
+	buf_printf(b, "<table><thead><tr><th>Operator</th><th>Role</th>"
 	    "<th>Signed events</th></tr></thead><tbody>");
 	json_array_foreach(ops, i, o) {
 		const char *vote = pstr(o, "vote");
@@ -376,115 +374,115 @@ page_operators(struct metrics_buf *b, const struct page_info *in,
 
 		if (i == PAGE_LIST_MAX)
 			break;
-		metrics_buf_printf(b, "<tr><td>");
+		buf_printf(b, "<tr><td>");
 		page_operator(b, vote ? vote : pstr(o, "origin"));
 		if (json_array_size(origins) > 1)
-			metrics_buf_printf(b, " <span class=\"muted\">(%zu affiliated "
+			buf_printf(b, " <span class=\"muted\">(%zu affiliated "
 			    "operators, counted once)</span>", json_array_size(origins));
-		metrics_buf_printf(b, "</td><td>");
+		buf_printf(b, "</td><td>");
 		page_roles(b, json_object_get(o, "roles"));
-		metrics_buf_printf(b, "</td><td>");
+		buf_printf(b, "</td><td>");
 		json_array_foreach(json_object_get(o, "events"), j, e) {
 			const char *v = pstr(e, "verdict"), *st = pstr(e, "state");
 			if (j == 8) {
-				metrics_buf_printf(b, " …");
+				buf_printf(b, " …");
 				break;
 			}
-			metrics_buf_printf(b, "%s", j ? "<br>" : "");
+			buf_printf(b, "%s", j ? "<br>" : "");
 			page_event(b, in, page_id_of(e));
 			if (pstr(e, "kind")) {
-				metrics_buf_printf(b, " ");
+				buf_printf(b, " ");
 				page_esc(b, pstr(e, "kind"), 32);
 			}
 			if (v || st) {
-				metrics_buf_printf(b, ": ");
+				buf_printf(b, ": ");
 				page_esc(b, v ? v : st, 32);
 			}
 			if (json_is_true(json_object_get(e, "withdrawn")))
-				metrics_buf_printf(b, " (withdrawn)");
+				buf_printf(b, " (withdrawn)");
 			if (pstr(e, "note") && pstr(e, "note")[0]) {
-				metrics_buf_printf(b, " <q>");
+				buf_printf(b, " <q>");
 				page_esc(b, pstr(e, "note"), PAGE_NOTE_MAX);
-				metrics_buf_printf(b, "</q>");
+				buf_printf(b, "</q>");
 			}
 		}
-		metrics_buf_printf(b, "</td></tr>");
+		buf_printf(b, "</td></tr>");
 	}
-	metrics_buf_printf(b, "</tbody></table>");
+	buf_printf(b, "</tbody></table>");
 }
 
 static void
-page_statement(struct metrics_buf *b, const struct page_info *in,
+page_statement(struct buf *b, const struct page_info *in,
     const json_t *s)
 {
 	long long ts;
 
-	metrics_buf_printf(b, "<h3>The zone operator's statement</h3>");
+	buf_printf(b, "<h3>The zone operator's statement</h3>");
 	if (!json_is_object(s)) {
-		metrics_buf_printf(b, "<p class=\"muted\">None yet.</p>");
+		buf_printf(b, "<p class=\"muted\">None yet.</p>");
 		return;
 	}
-	metrics_buf_printf(b, "<p><strong>");
+	buf_printf(b, "<p><strong>");
 	page_esc(b, pstr(s, "status") ? pstr(s, "status") : "unknown", 64);
-	metrics_buf_printf(b, "</strong>");
+	buf_printf(b, "</strong>");
 	if (pstr(s, "origin")) {
-		metrics_buf_printf(b, " by ");
+		buf_printf(b, " by ");
 		page_operator(b, pstr(s, "origin"));
 	}
 	if (pint(s, "ts", &ts)) {
-		metrics_buf_printf(b, ", ");
+		buf_printf(b, ", ");
 		page_time(b, ts);
 	}
 	if (pstr(s, "note")) {
-		metrics_buf_printf(b, ": “");
+		buf_printf(b, ": “");
 		page_esc(b, pstr(s, "note"), PAGE_TEXT_MAX);
-		metrics_buf_printf(b, "”");
+		buf_printf(b, "”");
 	}
 	if (page_id_of(s)) {
-		metrics_buf_printf(b, " ");
+		buf_printf(b, " ");
 		page_event(b, in, page_id_of(s));
 	}
-	metrics_buf_printf(b, "</p>");
+	buf_printf(b, "</p>");
 }
 
 static void
-page_timeline(struct metrics_buf *b, const struct page_info *in,
+page_timeline(struct buf *b, const struct page_info *in,
     const json_t *hist)
 {
 	size_t n = json_array_size(hist), start;
 	long long ts;
 
-	metrics_buf_printf(b, "<h3>Timeline of this relay's decisions</h3>");
+	buf_printf(b, "<h3>Timeline of this relay's decisions</h3>");
 	if (n == 0) {
-		metrics_buf_printf(b, "<p class=\"muted\">No decision signed yet.</p>");
+		buf_printf(b, "<p class=\"muted\">No decision signed yet.</p>");
 		return;
 	}
 	start = n > PAGE_HISTORY_MAX ? n - PAGE_HISTORY_MAX : 0;
-	metrics_buf_printf(b, "<ol class=\"timeline\">");
+	buf_printf(b, "<ol class=\"timeline\">");
 	for (size_t i = start; i < n; i++) {
 		json_t *h = json_array_get(hist, i);
-		metrics_buf_printf(b, "<li>");
+		buf_printf(b, "<li>");
 		page_time(b, pint(h, "ts", &ts) ? ts : 0);
-		metrics_buf_printf(b, " — ");
+		buf_printf(b, " — ");
 		page_esc(b, mattermost_state_label(pstr(h, "state")), 64);
 		if (pstr(h, "phase") && strcmp(pstr(h, "phase"), "recovering") == 0)
-			metrics_buf_printf(b, ", recovering");
+			buf_printf(b, ", recovering");
 		if (pstr(h, "incident")) {
-			metrics_buf_printf(b, " <span class=\"muted\">(incident <code>");
+			buf_printf(b, " <span class=\"muted\">(incident <code>");
 			page_esc(b, pstr(h, "incident"), 16);
-			metrics_buf_printf(b, "</code>)</span>");
+			buf_printf(b, "</code>)</span>");
 		}
-		metrics_buf_printf(b, " ");
+		buf_printf(b, " ");
 		page_event(b, in, pstr(h, "event"));
-		metrics_buf_printf(b, "</li>");
+		buf_printf(b, "</li>");
 	}
-	metrics_buf_printf(b, "</ol>");
+	buf_printf(b, "</ol>");
 }
 
 /* Signed events of the zone that do not count, for the audit: not a
  * member's, revoked, withdrawn, of another incident. */
 static void
-page_not_counted(struct metrics_buf *b, const struct page_info *in,
+page_not_counted(struct buf *b, const struct page_info *in,
     const json_t *list)
 {
 	size_t i;
@@ -492,96 +490,106 @@ page_not_counted(struct metrics_buf *b, const struct page_info *in,
 
 	if (json_array_size(list) == 0)
 		return;
-	metrics_buf_printf(b, "<h3>Signed events that do not count</h3><ul>");
+	buf_printf(b, "<h3>Signed events that do not count</h3><ul>");
 	json_array_foreach(list, i, e) {
 		if (i == PAGE_LIST_MAX)
 			break;
-		metrics_buf_printf(b, "<li>");
+		buf_printf(b, "<li>");
 		page_event(b, in, page_id_of(e));
-		metrics_buf_printf(b, " ");
+		buf_printf(b, " ");
 		page_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
-		metrics_buf_printf(b, " by ");
+		buf_printf(b, " by ");
 		page_operator(b, pstr(e, "origin"));
-		metrics_buf_printf(b, " (%s)</li>", incident_text_why_not(e));
+		buf_printf(b, " (%s)</li>", incident_text_why_not(e));
 	}
-	metrics_buf_printf(b, "</ul>");
+	buf_printf(b, "</ul>");
+}
+
+/* The failures seen (fingerprints), and the warning when operators see
+ * different ones. */
+static void
+page_fingerprints(struct buf *b, const json_t *z)
+{
+	json_t *fps, *f;
+	size_t i;
+
+	fps = json_object_get(z, "fingerprints");
+	if (json_array_size(fps)) {
+		buf_printf(b, "<dt>Failure</dt><dd>");
+		json_array_foreach(fps, i, f) {
+			if (i == PAGE_LIST_MAX)
+				break;
+			buf_printf(b, "%s<code title=\"failure fingerprint\">",
+			    i ? "<br>" : "");
+			page_esc(b, page_id_of(f), 16);
+			buf_printf(b, "</code>");
+			if (json_is_integer(json_object_get(f, "operators")))
+				buf_printf(b, " seen by %lld operators", (long long)
+				    json_integer_value(json_object_get(f, "operators")));
+		}
+		if (json_array_size(fps) > 1)
+			buf_printf(b, "<br><strong>Operators see different "
+			    "failures: this may be an attack on the path, not an "
+			    "accident at the source.</strong>");
+		buf_printf(b, "</dd>");
+	}
 }
 
 static void
-page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
+page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 {
 	const char *state = pstr(z, "state"), *zone = pstr(z, "zone");
-	json_t *veto = json_object_get(z, "veto"), *fps, *f;
+	json_t *veto = json_object_get(z, "veto");
 	char phase[INCIDENT_TEXT_MAX];
 	long long t;
-	size_t i;
 
-	metrics_buf_printf(b, "<article id=\"zone-");
+	buf_printf(b, "<article id=\"zone-");
 	page_esc(b, zone ? zone : "", 256);
-	metrics_buf_printf(b, "\" style=\"border-left-color:%s\"><h2><code>",
+	buf_printf(b, "\" style=\"border-left-color:%s\"><h2><code>",
 	    mattermost_state_color(state));
 	page_esc(b, zone ? zone : "(no zone)", 256);
-	metrics_buf_printf(b, "</code> ");
+	buf_printf(b, "</code> ");
 	page_badge(b, state);
-	metrics_buf_printf(b, "</h2><dl><dt>State</dt><dd>");
+	buf_printf(b, "</h2><dl><dt>State</dt><dd>");
 	page_esc(b, mattermost_state_label(state), 64);
 	if (incident_text_phase(z, phase, sizeof(phase))[0]) {
-		metrics_buf_printf(b, ", ");
+		buf_printf(b, ", ");
 		page_esc(b, phase, sizeof(phase));
 	}
 	if (pint(z, "since", &t)) {
-		metrics_buf_printf(b, " since ");
+		buf_printf(b, " since ");
 		page_time(b, t);
 	}
-	metrics_buf_printf(b, "</dd>");
+	buf_printf(b, "</dd>");
 	page_incident(b, z);
 	page_counts(b, z);
 	page_recovery(b, z);
 	page_unreachable(b, z);
 	if (pint(z, "nta_until", &t)) {
-		metrics_buf_printf(b, "<dt>NTA</dt><dd>recommended until ");
+		buf_printf(b, "<dt>NTA</dt><dd>recommended until ");
 		page_time(b, t);
-		metrics_buf_printf(b, "</dd>");
+		buf_printf(b, "</dd>");
 	}
 	if (pstr(z, "reason")) {
-		metrics_buf_printf(b, "<dt>Why</dt><dd>");
+		buf_printf(b, "<dt>Why</dt><dd>");
 		page_esc(b, pstr(z, "reason"), PAGE_TEXT_MAX);
-		metrics_buf_printf(b, "</dd>");
+		buf_printf(b, "</dd>");
 	}
-	fps = json_object_get(z, "fingerprints");
-	if (json_array_size(fps)) {
-		metrics_buf_printf(b, "<dt>Failure</dt><dd>");
-		json_array_foreach(fps, i, f) {
-			if (i == PAGE_LIST_MAX)
-				break;
-			metrics_buf_printf(b, "%s<code title=\"failure fingerprint\">",
-			    i ? "<br>" : "");
-			page_esc(b, page_id_of(f), 16);
-			metrics_buf_printf(b, "</code>");
-			if (json_is_integer(json_object_get(f, "operators")))
-				metrics_buf_printf(b, " seen by %lld operators", (long long)
-				    json_integer_value(json_object_get(f, "operators")));
-		}
-		if (json_array_size(fps) > 1)
-			metrics_buf_printf(b, "<br><strong>Operators see different "
-			    "failures: this may be an attack on the path, not an "
-			    "accident at the source.</strong>");
-		metrics_buf_printf(b, "</dd>");
-	}
+	page_fingerprints(b, z);
 	if (page_is_id(pstr(z, "decision_event"))) {
-		metrics_buf_printf(b, "<dt>Decision</dt><dd>");
+		buf_printf(b, "<dt>Decision</dt><dd>");
 		page_event(b, in, pstr(z, "decision_event"));
-		metrics_buf_printf(b, " (signed by this relay)</dd>");
+		buf_printf(b, " (signed by this relay)</dd>");
 	}
-	metrics_buf_printf(b, "</dl>");
+	buf_printf(b, "</dl>");
 	if (json_is_object(veto)) {
-		metrics_buf_printf(b, "<div class=\"veto\"><strong>Veto</strong> by ");
+		buf_printf(b, "<div class=\"veto\"><strong>Veto</strong> by ");
 		page_operator(b, pstr(veto, "origin"));
-		metrics_buf_printf(b, ": ");
+		buf_printf(b, ": ");
 		page_esc(b, pstr(veto, "reason"), PAGE_TEXT_MAX);
-		metrics_buf_printf(b, " ");
+		buf_printf(b, " ");
 		page_event(b, in, page_id_of(veto));
-		metrics_buf_printf(b, "</div>");
+		buf_printf(b, "</div>");
 	}
 	if (json_object_get(z, "operators"))
 		page_operators(b, in, json_object_get(z, "operators"));
@@ -590,7 +598,7 @@ page_zone(struct metrics_buf *b, const struct page_info *in, const json_t *z)
 	if (json_object_get(z, "history"))
 		page_timeline(b, in, json_object_get(z, "history"));
 	page_not_counted(b, in, json_object_get(z, "not_counted"));
-	metrics_buf_printf(b, "</article>");
+	buf_printf(b, "</article>");
 }
 
 /* ---------------------------------------------------------------- page */
@@ -599,43 +607,43 @@ char *
 page_html(const struct page_info *in, const json_t *zones,
     json_t *const *details, size_t ndetails, size_t *len)
 {
-	struct metrics_buf b = { 0 };
+	struct buf b = { 0 };
 	json_t *list = json_object_get(zones, "zones"), *z;
 	size_t i;
 
-	metrics_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	    "<meta http-equiv=\"refresh\" content=\"%d\">"
 	    "<meta name=\"robots\" content=\"noindex\">"
 	    "<title>DNSSEC incidents — ntarelay ", PAGE_REFRESH_S);
 	page_esc(&b, in->net, 64);
-	metrics_buf_printf(&b, "</title><style>%s</style></head><body><header>"
+	buf_printf(&b, "</title><style>%s</style></head><body><header>"
 	    "<h1>DNSSEC incidents</h1><p class=\"meta\">As seen by the relay of "
 	    "operator ", page_css);
 	page_operator(&b, in->relay);
-	metrics_buf_printf(&b, " in the <strong>");
+	buf_printf(&b, " in the <strong>");
 	page_esc(&b, in->net, 64);
-	metrics_buf_printf(&b, "</strong> federation · ");
+	buf_printf(&b, "</strong> federation · ");
 	page_time(&b, in->now);
-	metrics_buf_printf(&b, " · this page refreshes every %d s</p></header>"
+	buf_printf(&b, " · this page refreshes every %d s</p></header>"
 	    "<main>", PAGE_REFRESH_S);
 	if (incident_text_syncing(zones)) {
 		/* an empty list from a relay that has not caught up is not "no
 		 * incident" */
-		metrics_buf_printf(&b, "<section class=\"box\" id=\"syncing\" "
+		buf_printf(&b, "<section class=\"box\" id=\"syncing\" "
 		    "style=\"border-left-color:#607D8B\"><h2>Catching up</h2><p>This "
 		    "relay has not caught up with its peers yet (syncing): it signs no "
 		    "decision and shows none until it has, so that nobody acts on a "
 		    "view assembled from part of the federation's messages.");
 		if (pstr(zones, "message")) {
-			metrics_buf_printf(&b, " <span class=\"muted\">");
+			buf_printf(&b, " <span class=\"muted\">");
 			page_esc(&b, pstr(zones, "message"), PAGE_TEXT_MAX);
-			metrics_buf_printf(&b, "</span>");
+			buf_printf(&b, "</span>");
 		}
-		metrics_buf_printf(&b, "</p></section>");
+		buf_printf(&b, "</p></section>");
 	} else if (json_array_size(list) == 0)
-		metrics_buf_printf(&b, "<section class=\"box\" id=\"none\" "
+		buf_printf(&b, "<section class=\"box\" id=\"none\" "
 		    "style=\"border-left-color:#2E7D32\"><h2>No incident</h2><p>No "
 		    "zone is in incident on this relay: no operator of the "
 		    "federation reports a DNSSEC failure that counts, and no "
@@ -644,14 +652,14 @@ page_html(const struct page_info *in, const json_t *zones,
 		page_ntas(&b, list);
 		json_array_foreach(list, i, z) {
 			if (i == PAGE_ZONES_MAX) {
-				metrics_buf_printf(&b, "<p>… and %zu more zones (see "
+				buf_printf(&b, "<p>… and %zu more zones (see "
 				    "<code>/v1/zones</code>).</p>", json_array_size(list) - i);
 				break;
 			}
 			page_zone(&b, in, i < ndetails && details[i] ? details[i] : z);
 		}
 	}
-	metrics_buf_printf(&b, "</main><footer><p class=\"meta\">Each "
+	buf_printf(&b, "</main><footer><p class=\"meta\">Each "
 	    "<code>/v1/events/…</code> link is a signed envelope (DSSE, Ed25519) "
 	    "exactly as its operator signed it: check it yourself with "
 	    "<code>ntactl verify</code> against the operators' public keys. "
@@ -659,40 +667,9 @@ page_html(const struct page_info *in, const json_t *zones,
 	    "several independent operators agree that a failure is an accident "
 	    "and no credible veto stands.</p></footer></body></html>\n");
 	if (b.failed) {
-		metrics_buf_free(&b);
+		buf_free(&b);
 		return NULL;
 	}
 	*len = b.len;
 	return b.data;
-}
-
-char *
-page_render(struct relay *r, size_t *len)
-{
-	char hex[KEY_ID_HEX_LEN + 1], base[512];
-	json_t *zones, *details[PAGE_ZONES_MAX] = { 0 }, *z;
-	struct page_info in;
-	size_t i, n = 0, bl;
-	char *html;
-
-	if ((zones = decide_zones_json(r)) == NULL)
-		return NULL;
-	json_array_foreach(json_object_get(zones, "zones"), i, z) {
-		const char *zone = pstr(z, "zone");
-		if (i == PAGE_ZONES_MAX)
-			break;
-		details[i] = zone ? decide_zone_json(r, zone) : NULL;
-		n = i + 1;
-	}
-	bl = strlen(r->cfg.public_url);
-	while (bl > 0 && r->cfg.public_url[bl - 1] == '/')
-		bl--;
-	snprintf(base, sizeof(base), "%.*s", (int)bl, r->cfg.public_url);
-	in = (struct page_info){ r->cfg.net, encoding_hex_encode(r->origin,
-	    KEY_ID_LEN, hex), base, relay_now() };
-	html = page_html(&in, zones, details, n, len);
-	for (i = 0; i < n; i++)
-		json_decref(details[i]);
-	json_decref(zones);
-	return html;
 }

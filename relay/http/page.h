@@ -10,7 +10,9 @@
  * (/v1/events/{id}) so that anyone can verify what the page says with
  * `ntactl verify`. Plain HTML and inline CSS, no JavaScript, readable on
  * a phone (viewport, one column), refreshing itself every 30 s (meta
- * refresh; relay/http/http.c also sends "Refresh: 30").
+ * refresh; relay/http/routes.c also sends "Refresh: 30"). The relay's
+ * handler (relay/http/api.c) gathers the zones from the engine and calls
+ * page_html().
  *
  * Every string that comes from an event (notes, reasons, names) is
  * HTML-escaped. The page never needs the API token and shows nothing that
@@ -23,14 +25,8 @@
 
 #include <jansson.h>
 
-struct relay;
-
 #define PAGE_REFRESH_S 30
 #define PAGE_ZONES_MAX 50         /* zones shown in detail */
-
-/* The page for r, malloc'd (caller frees), its length in *len; NULL on
- * allocation failure. */
-char *page_render(struct relay *r, size_t *len);
 
 /* Who the page is about, for page_html(). */
 struct page_info {

@@ -12,44 +12,62 @@
 #include <sodium.h>
 
 #include "proto/encoding.h"
+#include "proto/key.h"
 #include "proto/zone.h"
-#include "relay/http/api.h"
-#include "relay/quorum/decide.h"
-#include "relay/http/form.h"
+#include "relay/core/config.h"
 #include "relay/core/log.h"
-#include "relay/notify/mattermost.h"
-#include "relay/relay.h"
+#include "relay/core/metrics.h"
 #include "relay/core/secretfile.h"
+#include "relay/http/form.h"
+#include "relay/http/peers.h"
 #include "relay/http/slash.h"
+#include "relay/notify/mattermost.h"
+#include "relay/quorum/decide.h"
 
 #define SLASH_DIGEST_LEN crypto_hash_sha256_BYTES
 #define SLASH_WORDS_MAX 8
 
 /* The expected token's digest, and the file it came from as it was then
  * (read again when any of these change). */
-static struct {
+struct slash {
 	unsigned char *digest;        /* sodium_malloc'd; NULL: not loaded */
 	dev_t dev;
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
 	char path[PATH_MAX];
-} slash_token;
+};
+
+struct slash *
+slash_new(void)
+{
+	return calloc(1, sizeof(struct slash));
+}
+
+/* Forget the cached digest (zeroed). */
+static void
+slash_forget(struct slash *t)
+{
+	if (t->digest) {
+		sodium_memzero(t->digest, SLASH_DIGEST_LEN);
+		sodium_free(t->digest);
+	}
+	memset(t, 0, sizeof(*t));
+}
 
 void
-slash_forget(void)
+slash_free(struct slash *t)
 {
-	if (slash_token.digest) {
-		sodium_memzero(slash_token.digest, SLASH_DIGEST_LEN);
-		sodium_free(slash_token.digest);
-	}
-	memset(&slash_token, 0, sizeof(slash_token));
+	if (t == NULL)
+		return;
+	slash_forget(t);
+	free(t);
 }
 
 /* The digest of the configured token, read again when the file changed.
  * NULL when it cannot be read (logged). */
 static const unsigned char *
-slash_expected(const char *path)
+slash_expected(struct slash *t, const char *path)
 {
 	char err[PATH_MAX + 256], *tok = NULL;
 	struct stat st;
@@ -58,36 +76,36 @@ slash_expected(const char *path)
 	if (stat(path, &st) != 0) {
 		log_err("mattermost_slash_token_file %s: cannot read it: slash "
 		    "commands are refused", path);
-		slash_forget();
+		slash_forget(t);
 		return NULL;
 	}
-	if (slash_token.digest && strcmp(slash_token.path, path) == 0 &&
-	    st.st_dev == slash_token.dev && st.st_ino == slash_token.ino &&
-	    st.st_size == slash_token.size &&
-	    st.st_mtim.tv_sec == slash_token.mtime.tv_sec &&
-	    st.st_mtim.tv_nsec == slash_token.mtime.tv_nsec)
-		return slash_token.digest;
-	slash_forget();
+	if (t->digest && strcmp(t->path, path) == 0 &&
+	    st.st_dev == t->dev && st.st_ino == t->ino &&
+	    st.st_size == t->size &&
+	    st.st_mtim.tv_sec == t->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == t->mtime.tv_nsec)
+		return t->digest;
+	slash_forget(t);
 	if (secretfile_read(path, SECRETFILE_GROUP_READ, &tok, &len, err,
 	    sizeof(err)) != 0) {
 		log_err("mattermost_slash_token_file %s: slash commands are refused",
 		    err);
 		return NULL;
 	}
-	if ((slash_token.digest = sodium_malloc(SLASH_DIGEST_LEN)) == NULL) {
+	if ((t->digest = sodium_malloc(SLASH_DIGEST_LEN)) == NULL) {
 		secretfile_free(tok);
 		log_err("slash command: out of memory");
 		return NULL;
 	}
-	crypto_hash_sha256(slash_token.digest, (const unsigned char *)tok, len);
+	crypto_hash_sha256(t->digest, (const unsigned char *)tok, len);
 	secretfile_free(tok);
-	slash_token.dev = st.st_dev;
-	slash_token.ino = st.st_ino;
-	slash_token.size = st.st_size;
-	slash_token.mtime = st.st_mtim;
-	snprintf(slash_token.path, sizeof(slash_token.path), "%s", path);
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	t->size = st.st_size;
+	t->mtime = st.st_mtim;
+	snprintf(t->path, sizeof(t->path), "%s", path);
 	log_info("slash command: token loaded from %s", path);
-	return slash_token.digest;
+	return t->digest;
 }
 
 static json_t *
@@ -117,11 +135,13 @@ slash_words(char *text, char **w)
 }
 
 static void
-slash_style(struct relay *r, struct mattermost_style *st, char *hex)
+slash_style(const struct api_env *env, struct mattermost_style *st, char *hex)
 {
-	encoding_hex_encode(r->origin, KEY_ID_LEN, hex);
-	*st = (struct mattermost_style){ r->cfg.mattermost_username,
-	    r->cfg.mattermost_icon_url, NULL, r->cfg.public_url, r->cfg.net, hex };
+	const struct relay_config *cfg = env->cfg;
+
+	encoding_hex_encode(env->origin, KEY_ID_LEN, hex);
+	*st = (struct mattermost_style){ cfg->mattermost_username,
+	    cfg->mattermost_icon_url, NULL, cfg->public_url, cfg->net, hex };
 }
 
 /* A user's word, shown back as code (bounded, no backticks). */
@@ -136,7 +156,8 @@ slash_shown(const char *w, char *out, size_t cap)
 }
 
 static unsigned
-slash_status(struct relay *r, char **w, size_t nw, bool public, json_t **reply)
+slash_status(const struct api_env *env, char **w, size_t nw, bool public,
+    json_t **reply)
 {
 	struct mattermost_style st;
 	char hex[KEY_ID_HEX_LEN + 1], zone[ZONE_TEXT_MAX + 1], msg[512], shown[80];
@@ -144,13 +165,13 @@ slash_status(struct relay *r, char **w, size_t nw, bool public, json_t **reply)
 	json_t *doc;
 	char *text;
 
-	slash_style(r, &st, hex);
+	slash_style(env, &st, hex);
 	if (nw > 2) {
 		*reply = slash_answer(false, "Usage: `status [ZONE] [--public]`");
 		return 200;
 	}
 	if (nw == 1) {
-		if ((doc = decide_zones_json(r)) == NULL) {
+		if ((doc = decide_zones_json(env->owner)) == NULL) {
 			*reply = slash_answer(false, "The relay could not list the "
 			    "zones (see its log).");
 			return 200;
@@ -164,7 +185,7 @@ slash_status(struct relay *r, char **w, size_t nw, bool public, json_t **reply)
 			*reply = slash_answer(false, msg);
 			return 200;
 		}
-		if ((doc = decide_zone_json(r, zone)) == NULL) {
+		if ((doc = decide_zone_json(env->owner, zone)) == NULL) {
 			*reply = slash_answer(false, "The relay could not evaluate the "
 			    "zone (see its log).");
 			return 200;
@@ -178,10 +199,9 @@ slash_status(struct relay *r, char **w, size_t nw, bool public, json_t **reply)
 }
 
 static unsigned
-slash_peers(struct relay *r, json_t **reply)
+slash_peers(const struct api_env *env, json_t **reply)
 {
-	struct http_handlers h = api_handlers(r);
-	json_t *doc = h.peers ? h.peers(h.ctx) : NULL;
+	json_t *doc = peers_json(env);
 	char *text;
 
 	if (doc == NULL) {
@@ -196,66 +216,62 @@ slash_peers(struct relay *r, json_t **reply)
 	return 200;
 }
 
-unsigned
-slash_handle(struct relay *r, const char *body, size_t len,
-    const char *content_type, json_t **reply)
+/* Form-encoded, as Mattermost sends it? (Parameters after ';' aside.) */
+static bool
+slash_form_type(const char *content_type)
 {
-	unsigned char got[SLASH_DIGEST_LEN];
-	const unsigned char *want;
-	char *token = NULL, text[SLASH_FIELD_MAX], user[128], *w[SLASH_WORDS_MAX];
-	char shown[80], msg[1024];
-	unsigned status = 401;
-	bool public = false;
-	size_t nw = 0, ctl;
-	int rc;
+	size_t ctl = strcspn(content_type, ";");
 
-	*reply = NULL;
-	if (r->cfg.mattermost_slash_token_file[0] == '\0') {
-		*reply = slash_error("not_found", "no slash command here "
-		    "(mattermost_slash_token_file not set)");
-		return 404;
-	}
-	ctl = strcspn(content_type, ";");
 	while (ctl > 0 && content_type[ctl - 1] == ' ')
 		ctl--;
-	if (ctl != strlen("application/x-www-form-urlencoded") ||
-	    strncasecmp(content_type, "application/x-www-form-urlencoded", ctl) != 0) {
-		log_warn("slash command refused: Content-Type is not "
-		    "application/x-www-form-urlencoded");
-		r->metrics.slash[METRICS_SLASH_BAD_REQUEST]++;
-		*reply = slash_error("unsupported_media_type", "expected "
-		    "application/x-www-form-urlencoded, as Mattermost sends it");
-		return 415;
-	}
-	if ((want = slash_expected(r->cfg.mattermost_slash_token_file)) == NULL) {
-		r->metrics.slash[METRICS_SLASH_UNAVAILABLE]++;
-		*reply = slash_error("unavailable", "the slash command is not "
-		    "available (see the relay's log)");
-		return 503;
-	}
-	if ((token = sodium_malloc(SLASH_FIELD_MAX)) == NULL) {
-		*reply = slash_error("internal", "out of memory");
-		return 500;
-	}
+	return ctl == strlen("application/x-www-form-urlencoded") &&
+	    strncasecmp(content_type, "application/x-www-form-urlencoded",
+	    ctl) == 0;
+}
+
+/* Does the form's token match the one configured (want)? 1 yes, 0 no
+ * (logged, without the token), -1 out of memory. */
+static int
+slash_token_ok(const char *body, size_t len, const unsigned char *want)
+{
+	unsigned char got[SLASH_DIGEST_LEN];
+	char *token;
+	bool ok = false;
+	int rc;
+
+	if ((token = sodium_malloc(SLASH_FIELD_MAX)) == NULL)
+		return -1;
 	rc = form_value(body, len, "token", token, SLASH_FIELD_MAX);
-	if (rc <= 0) {
+	if (rc <= 0)
 		log_warn("slash command refused: %s token", rc < 0 ?
 		    "a malformed or repeated" : "no");
-		goto unauthorized;
+	else {
+		crypto_hash_sha256(got, (const unsigned char *)token,
+		    strlen(token));
+		if (!(ok = sodium_memcmp(got, want, SLASH_DIGEST_LEN) == 0))
+			log_warn("slash command refused: wrong token");
+		sodium_memzero(got, sizeof(got));
 	}
-	crypto_hash_sha256(got, (const unsigned char *)token, strlen(token));
-	if (sodium_memcmp(got, want, SLASH_DIGEST_LEN) != 0) {
-		log_warn("slash command refused: wrong token");
-		goto unauthorized;
-	}
-	/* authenticated: the command */
+	sodium_free(token);   /* zeroes it */
+	return ok ? 1 : 0;
+}
+
+/* An authenticated request: its command (the text field) answered. */
+static unsigned
+slash_command(const struct api_env *env, const char *body, size_t len,
+    json_t **reply)
+{
+	char text[SLASH_FIELD_MAX], user[128], *w[SLASH_WORDS_MAX];
+	char shown[80], msg[1024];
+	bool public = false;
+	size_t nw;
+
 	if (form_value(body, len, "text", text, sizeof(text)) < 0) {
-		r->metrics.slash[METRICS_SLASH_BAD_REQUEST]++;
+		env->metrics->slash[METRICS_SLASH_BAD_REQUEST]++;
 		*reply = slash_error("bad_request", "the form's text field is "
 		    "malformed: a bad %-escape, an encoded NUL byte (%00), the "
 		    "field given twice, or too long");
-		status = 400;
-		goto out;
+		return 400;
 	}
 	if (form_value(body, len, "user_name", user, sizeof(user)) <= 0)
 		snprintf(user, sizeof(user), "(unknown)");
@@ -272,28 +288,61 @@ slash_handle(struct relay *r, const char *body, size_t len,
 			i++;
 	}
 	log_info("slash command from %.64s: %.32s", user, nw ? w[0] : "help");
-	status = 200;
-	r->metrics.slash[METRICS_SLASH_ANSWERED]++;
+	env->metrics->slash[METRICS_SLASH_ANSWERED]++;
 	if (nw == 0 || strcasecmp(w[0], "help") == 0)
 		*reply = slash_answer(false, mattermost_help_text());
 	else if (strcasecmp(w[0], "status") == 0)
-		status = slash_status(r, w, nw, public, reply);
+		return slash_status(env, w, nw, public, reply);
 	else if (strcasecmp(w[0], "peers") == 0)
-		status = slash_peers(r, reply);
+		return slash_peers(env, reply);
 	else {
 		slash_shown(w[0], shown, sizeof(shown));
 		snprintf(msg, sizeof(msg), "Unknown command `%s`.\n\n%s", shown,
 		    mattermost_help_text());
 		*reply = slash_answer(false, msg);
 	}
-	goto out;
-unauthorized:
-	r->metrics.slash[METRICS_SLASH_UNAUTHORIZED]++;
-	*reply = slash_error("unauthorized", "missing or wrong token");
-	status = 401;
-out:
-	sodium_memzero(got, sizeof(got));
-	sodium_free(token);
+	return 200;
+}
+
+unsigned
+slash_handle(struct api_env *env, const char *body, size_t len,
+    const char *content_type, json_t **reply)
+{
+	const char *path = env->cfg->mattermost_slash_token_file;
+	const unsigned char *want;
+	unsigned status;
+	int ok;
+
+	*reply = NULL;
+	if (path[0] == '\0') {
+		*reply = slash_error("not_found", "no slash command here "
+		    "(mattermost_slash_token_file not set)");
+		return 404;
+	}
+	if (!slash_form_type(content_type)) {
+		log_warn("slash command refused: Content-Type is not "
+		    "application/x-www-form-urlencoded");
+		env->metrics->slash[METRICS_SLASH_BAD_REQUEST]++;
+		*reply = slash_error("unsupported_media_type", "expected "
+		    "application/x-www-form-urlencoded, as Mattermost sends it");
+		return 415;
+	}
+	if ((want = slash_expected(env->slash, path)) == NULL) {
+		env->metrics->slash[METRICS_SLASH_UNAVAILABLE]++;
+		*reply = slash_error("unavailable", "the slash command is not "
+		    "available (see the relay's log)");
+		return 503;
+	}
+	if ((ok = slash_token_ok(body, len, want)) < 0) {
+		*reply = slash_error("internal", "out of memory");
+		return 500;
+	}
+	if (!ok) {
+		env->metrics->slash[METRICS_SLASH_UNAUTHORIZED]++;
+		*reply = slash_error("unauthorized", "missing or wrong token");
+		status = 401;
+	} else
+		status = slash_command(env, body, len, reply);
 	if (*reply == NULL) {
 		*reply = slash_error("internal", "out of memory");
 		status = 500;

@@ -28,7 +28,7 @@
 
 #include <jansson.h>
 
-struct relay;
+#include "relay/http/api_env.h"
 
 #define SLASH_FIELD_MAX 4096      /* bytes of one decoded form value */
 
@@ -38,10 +38,12 @@ struct relay;
  * *reply to a new JSON body: the answer for Mattermost (200), or
  * {"error":..,"message":..} (400, 401, 404, 415, 503).
  */
-unsigned slash_handle(struct relay *r, const char *body, size_t len,
+unsigned slash_handle(struct api_env *env, const char *body, size_t len,
     const char *content_type, json_t **reply);
 
-/* Forget the cached token digest (zeroed); for shutdown. */
-void slash_forget(void);
+/* The token's cache (env->slash): empty until the first request. NULL
+ * when out of memory. slash_free() zeroes the digest; NULL allowed. */
+struct slash *slash_new(void);
+void slash_free(struct slash *t);
 
 #endif

@@ -4,8 +4,8 @@
  *
  * Pure functions from JSON to JSON (or to markdown text): no I/O, no clock,
  * no globals, so that tests/unit/test_mattermost.c checks every field.
- * relay/notify/notify.c queues and delivers what these build; relay/http/slash.c
- * answers with them.
+ * relay/notify/mattermost_notify.c queues and delivers what these build;
+ * relay/http/slash.c answers with them.
  *
  * Inputs:
  *  - decision documents as relay/quorum/decide.h's decide_zone_json() gives them
@@ -43,8 +43,8 @@
  *    "props":{"attachments":[..],"card","ntarelay_key"}} (the caller adds
  *    "root_id" for replies), PUT /api/v4/posts/{id} {"id","message",
  *    "props"}.
- * "ntarelay_key" is the message's unique key (relay/notify/notify.c dedupes by
- * it); Mattermost keeps unknown props with the post.
+ * "ntarelay_key" is the message's unique key (relay/notify/mattermost_notify.c
+ * dedupes by it); Mattermost keeps unknown props with the post.
  */
 #ifndef NTARELAY_RELAY_MATTERMOST_H
 #define NTARELAY_RELAY_MATTERMOST_H

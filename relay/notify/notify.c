@@ -1,509 +1,77 @@
 /*
- * relay/notify/notify.c — what the relay tells Mattermost, and when: a message
- * for each decision change and each first-seen verified event of the
- * selected kinds, formatted by relay/notify/mattermost.c, queued in the store
- * (relay/notify/notify_queue.h) in the transaction of the event or decision
- * behind it, delivered by relay/notify/notify_send.c.
- *
- * Webhook mode: one message each, naming the zone's incident. Bot mode:
- * one thread per incident of the quorum engine (relay/quorum/incident.h; the
- * decisions name it), with a root post that names the incident and that
- * each decision change edits in place, and the events and decision
- * changes as replies in its thread. A decision about another incident
- * than the open thread's opens a new thread; `resolved` (or a decision
- * back to clear) closes it, and a later decision about the same incident
- * still goes to its thread. A failing observation, assessment or zone
- * statement that comes before the engine's first decision opens a thread
- * that the next decision names.
- *
- * Each message has a unique key (channel, and event id or decision
- * change), so that nothing is queued twice. The webhook URL and the bot
- * token are kept in sodium_malloc'd memory and never logged.
+ * relay/notify/notify.c — the notifiers in service (relay/notify/notify.h):
+ * the table of backends (relay/notify/notifier.h), those the configuration
+ * turns on started, and every decision change and first-seen event handed
+ * to each. Delivery runs from the loop's prepare hook, between loop turns,
+ * after the turn's transaction committed what was queued.
  */
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include <curl/curl.h>
-#include <sodium.h>
-
-#include "proto/encoding.h"
-#include "relay/quorum/decide.h"
-#include "lib/incident_text.h"
 #include "relay/core/log.h"
-#include "relay/notify/mattermost.h"
+#include "relay/core/loop.h"
+#include "relay/notify/notifier.h"
 #include "relay/notify/notify.h"
-#include "relay/notify/notify_queue.h"
-#include "relay/notify/notify_send.h"
-#include "relay/relay.h"
-#include "relay/core/secretfile.h"
 
-#define NOTIFY_KEYS_KEEP (8 * 86400)        /* dedupe keys, seconds */
-#define NOTIFY_HOUSEKEEPING_MS (60 * 1000)
-#define NOTIFY_EVENT_AGE_MAX 3600           /* older events: no message */
-
-struct notify {
-	struct relay *r;
-	struct notify_queue *q;
-	struct notify_send *send;
-	bool webhook_on, bot_on;
-	char *webhook;                /* sodium_malloc'd */
-	char *auth;                   /* sodium_malloc'd "Authorization: Bearer ..." */
-	char channel_id[32];
-	struct mattermost_style style;
-	char relay_hex[KEY_ID_HEX_LEN + 1];
-	long housekeeping;            /* timer id; 0: none */
+/* Every notifier this relay knows; one row each. */
+static const struct notifier_backend *const notify_backends[] = {
+	&mattermost_notifier,
 };
 
-/* The loop has no way to remove a prepare hook: it calls this slot,
- * which notify_stop() empties. */
-static struct notify *notify_running;
+#define NOTIFY_BACKENDS (sizeof(notify_backends) / sizeof(notify_backends[0]))
 
-/* ------------------------------------------------------------ counters */
-
-static void
-notify_counters_save(struct notify *n)
-{
-	char err[NOTIFY_QUEUE_ERR_MAX];
-
-	if (notify_queue_counters_save(n->q, n->r->metrics.notify_sent,
-	    n->r->metrics.notify_retried, n->r->metrics.notify_dropped, err) != 0)
-		log_warn("mattermost: %s", err);
-}
-
-/* ------------------------------------------------------------ queueing */
-
-/* Queue one message; when the queue is full, drop the oldest first. */
-static void
-notify_enqueue(struct notify *n, const char *channel, const char *op,
-    long long incident, const char *key, json_t *body)
-{
-	char err[NOTIFY_QUEUE_ERR_MAX], *text;
-	long long dropped;
-	int rc;
-
-	if (body == NULL) {
-		log_err("mattermost: out of memory formatting %s", key);
-		n->r->metrics.notify_dropped++;
-		return;
-	}
-	text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	if (text == NULL) {
-		log_err("mattermost: out of memory formatting %s", key);
-		n->r->metrics.notify_dropped++;
-		return;
-	}
-	if ((rc = notify_queue_claim(n->q, key, relay_now(), err)) <= 0) {
-		if (rc < 0) {
-			log_err("mattermost: %s", err);
-			n->r->metrics.notify_dropped++;
-		} else
-			log_debug("mattermost: %s already queued once: not again", key);
-		free(text);
-		return;
-	}
-	/* full? count again first: a rolled-back turn leaves the count high */
-	if (notify_queue_depth(n->q) >= n->r->cfg.mattermost_queue_max &&
-	    notify_queue_recount(n->q, err) != 0)
-		log_err("mattermost: %s", err);
-	while (notify_queue_depth(n->q) >= n->r->cfg.mattermost_queue_max) {
-		if ((rc = notify_queue_drop_oldest(n->q, &dropped, err)) <= 0) {
-			if (rc < 0)
-				log_err("mattermost: %s", err);
-			break;
-		}
-		n->r->metrics.notify_dropped++;
-		log_warn("mattermost: queue full (mattermost_queue_max %d): "
-		    "dropped the oldest message (%lld)", n->r->cfg.mattermost_queue_max,
-		    dropped);
-	}
-	rc = notify_queue_add(n->q, channel, op, incident, key, text,
-	    relay_now(), err);
-	free(text);
-	if (rc < 0) {
-		log_err("mattermost: %s", err);
-		n->r->metrics.notify_dropped++;
-	} else
-		log_debug("mattermost: queued %s", key);
-	notify_send_gauge(n->send);
-}
-
-static bool
-notify_wants_incident(const struct event *ev)
-{
-	const char *state;
-
-	switch (ev->kind) {
-	case KIND_ASSESSMENT:
-	case KIND_ZONE_STATEMENT:
-		return true;
-	case KIND_OBSERVATION:
-		state = event_str(ev, "state");
-		return state && strcmp(state, "bogus") == 0;
-	default:
-		return false;
-	}
-}
-
-/* The open thread of zone, opened (with its root post queued) when none
- * is and open is set; ref: the engine's open incident ("" when it has
- * none yet: the next decision names it). 0 when none. */
-static long long
-notify_incident(struct notify *n, const char *zone, const char *fp, bool open,
-    const char *first, const char *ref)
-{
-	char err[NOTIFY_QUEUE_ERR_MAX], have[65], key[NOTIFY_KEY_MAX];
-	char tref[NOTIFY_REF_MAX + 1];
-	long long id;
-
-	if (notify_incident_find(n->q, zone, &id, have, tref, err) != 0) {
-		log_err("mattermost: %s", err);
-		return 0;
-	}
-	if (id || !open)
-		return id;
-	if (notify_incident_new(n->q, zone, fp, ref, relay_now(), &id, err) != 0) {
-		log_err("mattermost: %s", err);
-		return 0;
-	}
-	log_info("mattermost: thread %lld opened for %s%s%s", id, zone,
-	    ref[0] ? ", incident " : "", ref);
-	snprintf(key, sizeof(key), "bot|root:%lld:open", id);
-	notify_enqueue(n, NOTIFY_CHANNEL_BOT, "root", id, key, mattermost_root_post(
-	    n->channel_id, NULL, zone, fp, first, key, &n->style));
-	return id;
-}
-
-void
-notify_event(struct notify *n, const struct event *ev)
-{
-	char id[KEY_ID_HEX_LEN + 1], key[NOTIFY_KEY_MAX], zone[ZONE_TEXT_MAX + 1];
-	char err[NOTIFY_QUEUE_ERR_MAX], *text = NULL;
-	char ref[STORE_INCIDENT_ID_LEN + 1] = "";
-	json_t *payload = NULL;
-	long long incident = 0;
-
-	if (n == NULL || (unsigned)ev->kind >= KIND__COUNT ||
-	    !(n->r->cfg.mattermost_kinds & (1u << ev->kind)))
-		return;
-	encoding_hex_encode(ev->id, KEY_ID_LEN, id);
-	/* A relay catching up (a restart after a long outage, a backfill)
-	 * stores events signed long ago: news no more, and a flood. */
-	if (ev->ts < relay_now() - NOTIFY_EVENT_AGE_MAX) {
-		log_debug("mattermost: event %s was signed more than %d s ago: "
-		    "no message", id, NOTIFY_EVENT_AGE_MAX);
-		return;
-	}
-	/* the zone (a withdrawal's is its target's) and its incident as the
-	 * engine holds it now (the event that opens one is told before the
-	 * engine has evaluated it) */
-	snprintf(zone, sizeof(zone), "%s", ev->zone);
-	if (zone[0] == '\0' && ev->kind == KIND_WITHDRAW) {
-		unsigned char target[KEY_ID_LEN];
-		const char *t = event_str(ev, "target");
-		if (t && encoding_hex_decode(t, target, KEY_ID_LEN) == 0 &&
-		    notify_queue_event_zone(n->q, target, zone, err) != 0)
-			log_warn("mattermost: %s", err);
-	}
-	if (zone[0])
-		decide_open_incident(n->r, zone, ref);
-	if ((payload = event_payload_json(ev)) == NULL ||
-	    (text = mattermost_event_text_in(payload, ref)) == NULL) {
-		log_err("mattermost: out of memory formatting event %s", id);
-		n->r->metrics.notify_dropped++;
-		goto out;
-	}
-	if (n->webhook_on) {
-		snprintf(key, sizeof(key), "webhook|ev:%s", id);
-		notify_enqueue(n, NOTIFY_CHANNEL_WEBHOOK, "webhook", 0, key, mattermost_webhook(
-		    text, mattermost_event_attachment(payload, id, &n->style), NULL,
-		    key, &n->style));
-	}
-	if (n->bot_on) {
-		if (zone[0])
-			incident = notify_incident(n, zone, ev->kind == KIND_OBSERVATION &&
-			    event_str(ev, "fingerprint") ? event_str(ev, "fingerprint") : "",
-			    notify_wants_incident(ev), kind_name(ev->kind), ref);
-		snprintf(key, sizeof(key), "bot|ev:%s", id);
-		notify_enqueue(n, NOTIFY_CHANNEL_BOT, "post", incident, key, mattermost_post(
-		    n->channel_id, text, mattermost_event_attachment(payload, id,
-		    &n->style), NULL, key));
-	}
-out:
-	free(text);
-	json_decref(payload);
-}
-
-/* The lead fingerprint of doc's incident, else its first fingerprint (a
- * string, or {"fingerprint":..}). */
-static const char *
-notify_lead(const json_t *doc)
-{
-	const json_t *inc = incident_text_incident(doc);
-	json_t *f = json_array_get(json_object_get(doc, "fingerprints"), 0);
-
-	if (inc && json_is_string(json_object_get(inc, "lead")))
-		return json_string_value(json_object_get(inc, "lead"));
-	return json_is_string(f) ? json_string_value(f) :
-	    json_string_value(json_object_get(f, "fingerprint"));
-}
-
-/*
- * The thread of the decision's incident (ref): the one that has it, open
- * or closed; else the zone's open thread, which takes ref when it has none
- * yet (opened by an event), or is closed when it is another incident's.
- * *closed: the thread found is closed already. 0 when there is none.
- */
-static long long
-notify_thread_of(struct notify *n, const char *zone, const char *ref,
-    bool *closed)
-{
-	char err[NOTIFY_QUEUE_ERR_MAX], fp[65], tref[NOTIFY_REF_MAX + 1];
-	long long id = 0;
-
-	*closed = false;
-	if (ref && notify_incident_by_ref(n->q, zone, ref, &id, closed, err) != 0)
-		goto fail;
-	if (id)
-		return id;
-	if (notify_incident_find(n->q, zone, &id, fp, tref, err) != 0)
-		goto fail;
-	if (id == 0 || ref == NULL)
-		return id;
-	if (tref[0] == '\0') {
-		if (notify_incident_set_ref(n->q, id, ref, err) != 0)
-			goto fail;
-		log_info("mattermost: thread %lld of %s is incident %s", id, zone, ref);
-		return id;
-	}
-	log_info("mattermost: %s has a new incident %s: thread %lld (incident %s) "
-	    "closed, a new one opened", zone, ref, id, tref);
-	if (notify_incident_close(n->q, id, relay_now(), err) != 0)
-		goto fail;
-	return 0;
-fail:
-	log_err("mattermost: %s", err);
-	return 0;
-}
-
-/* Bot mode: the decision edits its incident's root post and is told in
- * its thread; `resolved` (or clear) closes the thread. */
-static void
-notify_decision_bot(struct notify *n, const json_t *doc, const char *zone,
-    const char *state, const char *dkey, const char *text, const char *card,
-    const char *prev)
-{
-	const char *ref = incident_text_id(doc), *lead = notify_lead(doc);
-	char err[NOTIFY_QUEUE_ERR_MAX], key[NOTIFY_KEY_MAX];
-	bool ends = strcmp(state, "clear") == 0 || strcmp(state, "resolved") == 0;
-	bool closed;
-	long long id;
-
-	if (ref && (strlen(ref) > NOTIFY_REF_MAX || *ref == '\0'))
-		ref = NULL;
-	id = notify_thread_of(n, zone, ref, &closed);
-	if (id == 0 && (ends || ref == NULL))
-		return;    /* never an incident in a thread: nothing to tell */
-	if (id == 0) {
-		if (notify_incident_new(n->q, zone, lead ? lead : "", ref, relay_now(),
-		    &id, err) != 0) {
-			log_err("mattermost: %s", err);
-			return;
-		}
-		log_info("mattermost: thread %lld opened for %s, incident %s", id, zone,
-		    ref);
-	}
-	snprintf(key, sizeof(key), "bot|root:%lld:%s", id, dkey);
-	notify_enqueue(n, NOTIFY_CHANNEL_BOT, "root", id, key, mattermost_root_post(
-	    n->channel_id, doc, zone, lead, NULL, key, &n->style));
-	snprintf(key, sizeof(key), "bot|%s", dkey);
-	notify_enqueue(n, NOTIFY_CHANNEL_BOT, "post", id, key, mattermost_post(n->channel_id,
-	    text, mattermost_decision_attachment(doc, prev, &n->style), card, key));
-	if (ends && !closed) {
-		if (notify_incident_close(n->q, id, relay_now(), err) != 0)
-			log_err("mattermost: %s", err);
-		else
-			log_info("mattermost: thread %lld of %s closed (%s)", id, zone,
-			    state);
-	}
-}
-
-void
-notify_decision(struct notify *n, const json_t *doc, const char *prev_state,
-    const char *prev_phase)
-{
-	const char *zone, *state, *ev;
-	char dkey[NOTIFY_KEY_MAX - 32], key[NOTIFY_KEY_MAX];
-	char *text = NULL, *card = NULL;
-	json_int_t changed;
-
-	if (n == NULL)
-		return;
-	zone = json_string_value(json_object_get(doc, "zone"));
-	state = json_string_value(json_object_get(doc, "state"));
-	if (zone == NULL || state == NULL || strlen(zone) > ZONE_TEXT_MAX ||
-	    strlen(state) > 32) {
-		log_err("mattermost: a decision without zone or state: not told");
-		n->r->metrics.notify_dropped++;
-		return;
-	}
-	/* one message per decision change: the signed decision's id names
-	 * it; without one, the state and the time it changed */
-	ev = json_string_value(json_object_get(doc, "decision_event"));
-	changed = json_integer_value(json_object_get(doc, "changed"));
-	if (changed == 0)
-		changed = json_integer_value(json_object_get(doc, "since"));
-	if (ev && strlen(ev) == KEY_ID_HEX_LEN)
-		snprintf(dkey, sizeof(dkey), "dec:%s:%s", zone, ev);
-	else
-		snprintf(dkey, sizeof(dkey), "dec:%s:%s@%lld", zone, state,
-		    (long long)changed);
-	if ((text = mattermost_change_text(doc, prev_state, prev_phase)) == NULL ||
-	    (card = mattermost_zone_detail(doc, &n->style)) == NULL) {
-		log_err("mattermost: out of memory formatting %s", dkey);
-		n->r->metrics.notify_dropped++;
-		goto out;
-	}
-	if (n->webhook_on) {
-		snprintf(key, sizeof(key), "webhook|%s", dkey);
-		notify_enqueue(n, NOTIFY_CHANNEL_WEBHOOK, "webhook", 0, key, mattermost_webhook(
-		    text, mattermost_decision_attachment(doc, prev_state, &n->style),
-		    card, key, &n->style));
-	}
-	if (n->bot_on)
-		notify_decision_bot(n, doc, zone, state, dkey, text, card, prev_state);
-out:
-	free(text);
-	free(card);
-}
-
-/* ------------------------------------------------------- start and stop */
+struct notify {
+	struct notify_env env;           /* a copy; the backends borrow it */
+	struct {
+		const struct notifier_backend *b;
+		struct notifier *n;
+	} on[NOTIFY_BACKENDS];
+	size_t non;
+	bool hooked;                     /* the prepare hook is in the loop */
+};
 
 static void
 notify_prepare(void *arg)
 {
-	(void)arg;
-	if (notify_running)
-		notify_send_kick(notify_running->send);
-}
-
-/* Every minute: count the queue again, forget old dedupe keys, save the
- * counters. */
-static void
-notify_housekeeping(void *arg)
-{
 	struct notify *n = arg;
-	char err[NOTIFY_QUEUE_ERR_MAX];
 
-	n->housekeeping = 0;
-	if (!store_in_transaction(n->r->store)) {
-		if (notify_queue_recount(n->q, err) != 0 ||
-		    notify_queue_prune_keys(n->q, relay_now() - NOTIFY_KEYS_KEEP,
-		    err) != 0)
-			log_err("mattermost: %s", err);
-		notify_counters_save(n);
-		notify_send_gauge(n->send);
-	}
-	n->housekeeping = loop_timer_add(n->r->loop, NOTIFY_HOUSEKEEPING_MS,
-	    notify_housekeeping, n);
-	if (n->housekeeping < 0)
-		n->housekeeping = 0;
-}
-
-static char *
-notify_secret_copy(const char *s)
-{
-	size_t len = strlen(s);
-	char *c = sodium_malloc(len + 1);
-
-	if (c)
-		memcpy(c, s, len + 1);
-	return c;
-}
-
-static void
-notify_secret_free(char *s)
-{
-	if (s) {
-		sodium_memzero(s, strlen(s));
-		sodium_free(s);
-	}
+	for (size_t i = 0; i < n->non; i++)
+		if (n->on[i].b->deliver)
+			n->on[i].b->deliver(n->on[i].n);
 }
 
 int
-notify_start(struct relay *r, struct notify **out)
+notify_start(const struct notify_env *env, struct notify **out)
 {
-	const struct relay_config *cfg = &r->cfg;
-	struct notify *n = NULL;
-	char err[NOTIFY_QUEUE_ERR_MAX + PATH_MAX], *token = NULL;
-	bool webhook = cfg->mattermost_webhook[0] != '\0';
-	bool bot = cfg->mattermost_url[0] && cfg->mattermost_token_file[0] &&
-	    cfg->mattermost_channel[0];
-	size_t tlen;
+	struct notify *n;
+	struct notifier *b;
 
 	*out = NULL;
-	if (!webhook && !bot)
-		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		log_err("mattermost: libcurl failed to initialise");
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		log_err("notify: out of memory");
 		return -1;
 	}
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		goto nomem;
-	n->r = r;
-	n->webhook_on = webhook;
-	n->bot_on = bot;
-	if (notify_queue_open(store_sqlite(r->store), &n->q, err) != 0) {
-		log_err("mattermost: %s", err);
-		goto bad;
-	}
-	if (webhook && (n->webhook = notify_secret_copy(cfg->mattermost_webhook)) ==
-	    NULL)
-		goto nomem;
-	if (bot) {
-		if (secretfile_read(cfg->mattermost_token_file, SECRETFILE_GROUP_READ,
-		    &token, &tlen, err, sizeof(err)) != 0) {
-			log_err("mattermost_token_file %s", err);
+	n->env = *env;
+	for (size_t i = 0; i < NOTIFY_BACKENDS; i++) {
+		if (notify_backends[i]->start(&n->env, &b) != 0)
 			goto bad;
-		}
-		if ((n->auth = sodium_malloc(tlen + 32)) == NULL)
-			goto nomem;
-		snprintf(n->auth, tlen + 32, "Authorization: Bearer %s", token);
-		secretfile_free(token);
-		token = NULL;
-		snprintf(n->channel_id, sizeof(n->channel_id), "%s",
-		    cfg->mattermost_channel);
+		if (b == NULL)
+			continue;
+		n->on[n->non].b = notify_backends[i];
+		n->on[n->non].n = b;
+		n->non++;
 	}
-	encoding_hex_encode(r->origin, KEY_ID_LEN, n->relay_hex);
-	n->style = (struct mattermost_style){ cfg->mattermost_username,
-	    cfg->mattermost_icon_url, NULL, cfg->public_url, cfg->net,
-	    n->relay_hex };
-	if (notify_queue_counters_load(n->q, &r->metrics.notify_sent,
-	    &r->metrics.notify_retried, &r->metrics.notify_dropped, err) != 0)
-		log_warn("mattermost: %s (counters start from zero)", err);
-	if ((n->send = notify_send_start(r, n->q, n->webhook,
-	    bot ? cfg->mattermost_url : NULL, n->auth)) == NULL)
-		goto bad;
-	if (notify_running == NULL && loop_prepare_add(r->loop, notify_prepare,
-	    NULL) != 0) {
-		log_err("mattermost: cannot hook into the loop");
+	if (n->non == 0) {
+		free(n);
+		return 0;
+	}
+	if (loop_prepare_add(env->loop, notify_prepare, n) != 0) {
+		log_err("notify: cannot hook into the loop");
 		goto bad;
 	}
-	notify_running = n;
-	n->housekeeping = loop_timer_add(r->loop, NOTIFY_HOUSEKEEPING_MS,
-	    notify_housekeeping, n);
-	if (n->housekeeping < 0)
-		n->housekeeping = 0;
-	log_info("mattermost: %s%s%s; %ld messages queued", webhook ?
-	    "webhook" : "", webhook && bot ? " and " : "", bot ? "bot" : "",
-	    notify_queue_depth(n->q));
+	n->hooked = true;
 	*out = n;
 	return 0;
-nomem:
-	log_err("mattermost: out of memory");
 bad:
-	secretfile_free(token);
 	notify_stop(n);
 	return -1;
 }
@@ -513,16 +81,43 @@ notify_stop(struct notify *n)
 {
 	if (n == NULL)
 		return;
-	if (notify_running == n)
-		notify_running = NULL;
-	notify_send_stop(n->send);
-	if (n->housekeeping)
-		loop_timer_cancel(n->r->loop, n->housekeeping);
-	if (n->q) {
-		notify_counters_save(n);
-		notify_queue_close(n->q);
-	}
-	notify_secret_free(n->webhook);
-	notify_secret_free(n->auth);
+	if (n->hooked)
+		loop_prepare_del(n->env.loop, notify_prepare, n);
+	for (size_t i = n->non; i-- > 0;)
+		n->on[i].b->stop(n->on[i].n);
 	free(n);
+}
+
+void
+notify_decision(struct notify *n, const json_t *doc, const char *prev_state,
+    const char *prev_phase)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; i < n->non; i++)
+		if (n->on[i].b->decision)
+			n->on[i].b->decision(n->on[i].n, doc, prev_state,
+			    prev_phase);
+}
+
+static void
+notify_observe(void *ctx, const struct event *ev)
+{
+	notify_event(ctx, ev);
+}
+
+struct observer
+notify_observer(struct notify *n)
+{
+	return (struct observer){ .event = n ? notify_observe : NULL, .ctx = n };
+}
+
+void
+notify_event(struct notify *n, const struct event *ev)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; i < n->non; i++)
+		if (n->on[i].b->event)
+			n->on[i].b->event(n->on[i].n, ev);
 }

@@ -1,17 +1,18 @@
 /*
- * relay/notify/notify.h — telling people: Mattermost messages for decision
- * changes and for first-seen verified events (relay/notify/mattermost.c formats
- * them), through a bounded queue kept in the store so that delivery never
- * blocks ingest and a restart loses nothing.
+ * relay/notify/notify.h — telling people: every notifier the configuration
+ * turns on (relay/notify/notifier.h; Mattermost today: messages for
+ * decision changes and for first-seen verified events, through a bounded
+ * queue kept in the store so that delivery never blocks ingest and a
+ * restart loses nothing).
  *
- * Configured by the mattermost_* keys of ntarelay.conf(5): webhook mode
- * (mattermost_webhook), bot mode (mattermost_url, mattermost_token_file,
- * mattermost_channel), or both. With neither, notify_start() gives NULL
- * and every call below accepts NULL and does nothing.
+ * With no notifier configured (for Mattermost: neither mattermost_webhook
+ * nor mattermost_url + mattermost_token_file + mattermost_channel),
+ * notify_start() gives NULL and every call below accepts NULL and does
+ * nothing.
  *
- * Runs on the loop thread only; the queue rows are written in the loop
- * turn's transaction (relay/fed/gossip.h), so a message is queued if and only
- * if the event or decision behind it was stored.
+ * Runs on the loop thread only; what the notifiers queue is written in
+ * the loop turn's transaction (relay/fed/gossip.h), so a message is
+ * queued if and only if the event or decision behind it was stored.
  */
 #ifndef NTARELAY_RELAY_NOTIFY_H
 #define NTARELAY_RELAY_NOTIFY_H
@@ -21,13 +22,15 @@
 #include <jansson.h>
 
 #include "proto/event.h"
+#include "relay/fed/observer.h"
+#include "relay/notify/notify_env.h"
 
-struct relay;
 struct notify;
 
-/* Start delivering (registers its descriptors and timers on r->loop).
+/* Start every configured notifier (they register their descriptors and
+ * timers on env->loop; env is copied, what it points to is borrowed).
  * *out is NULL when nothing is configured. Returns 0, or -1 (logged). */
-int notify_start(struct relay *r, struct notify **out);
+int notify_start(const struct notify_env *env, struct notify **out);
 void notify_stop(struct notify *n);
 
 /* A decision changed. doc is what decide_zone_json() gives for the zone
@@ -38,7 +41,13 @@ void notify_decision(struct notify *n, const json_t *doc, const char *prev_state
     const char *prev_phase);
 
 /* A verified event was stored for the first time (the relay's own or a
- * peer's). Only kinds selected by mattermost_kinds give a message. */
+ * peer's). Each notifier chooses what it tells (Mattermost: the kinds of
+ * mattermost_kinds). */
 void notify_event(struct notify *n, const struct event *ev);
+
+/* The notifier as an observer of accepted events (relay/fed/observer.h),
+ * for relay/main.c to register: its event() is notify_event(). n may be
+ * NULL (nothing configured): an observer with no callback. */
+struct observer notify_observer(struct notify *n);
 
 #endif

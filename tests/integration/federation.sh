@@ -199,9 +199,15 @@ late() { [ "$(fed_count E "kind = 0 AND zone = 'late.example.'")" = 51 ]; }
 t_ok "E fills the 50 older events of A's chain through backfill" t_wait 30 late
 t_ok "E asked for the gap" grep -q 'backfill: asking' "$T/E/relay.log"
 
-# SIGHUP reloads without dropping links; SIGTERM exits cleanly.
+# SIGHUP reloads without dropping links, applies the keys it can and names
+# each changed key it cannot; SIGTERM exits cleanly.
+printf 'heartbeat_interval 30\nclock_skew 301\n' >>"$T/B/ntarelay.conf"
 kill -HUP "$B_pid"
 t_ok "B reloads on SIGHUP" t_wait 10 grep -q 'reloaded' "$T/B/relay.log"
+t_ok "B names the key a reload cannot apply" \
+	grep -q 'reload: heartbeat_interval changed: restart needed' "$T/B/relay.log"
+t_ok "B names no key it applied or that did not change" \
+	sh -c "[ \$(grep -c 'changed: restart needed' '$T/B/relay.log') = 1 ]"
 t_ok "B stays healthy after SIGHUP" curl -fs "http://127.0.0.1:$B_http/healthz"
 kill -TERM "$C_pid"
 t_ok "C exits on SIGTERM" t_wait 20 sh -c "! kill -0 $C_pid"

@@ -16,7 +16,9 @@
 #include <sodium.h>
 
 #include "proto/key.h"
+#include "proto/kind.h"
 #include "relay/core/config.h"
+#include "relay/core/config_keys.h"
 
 static char dir[] = "/tmp/ntarelay-test-config-XXXXXX";
 static char conf[256];          /* dir/ntarelay.conf */
@@ -133,6 +135,49 @@ defaults(void **state)
 	assert_int_equal(cfg.nwatch, 0);
 	assert_int_equal(cfg.ngroups, 0);
 	assert_string_equal(cfg.http_token_file, "");
+	/* the rest of the table's defaults, as ntarelay.conf(5) gives them */
+	assert_int_equal(cfg.probe_interval, 60);
+	assert_int_equal(cfg.sync_wait, 120);
+	assert_int_equal(cfg.zone_keys_per_operator, 8);
+	assert_int_equal(cfg.zone_events_per_operator, 512);
+	assert_int_equal(cfg.nta_max_lifetime, 604800);
+	assert_true(cfg.veto_attack_assessment);
+	assert_false(cfg.veto_unbacked);
+	assert_true(cfg.veto_zone_statement);
+	assert_false(cfg.status_page);
+	assert_false(cfg.core_dumps);
+	assert_string_equal(cfg.mattermost_username, "ntarelay");
+	assert_int_equal(cfg.mattermost_kinds, (1u << KIND_ASSESSMENT) |
+	    (1u << KIND_ZONE_STATEMENT) | (1u << KIND_WITHDRAW));
+	assert_int_equal(cfg.mattermost_rate, 30);
+	assert_int_equal(cfg.mattermost_queue_max, 10000);
+	assert_string_equal(cfg.control_socket, "");
+	/* every default passes its own key's checks */
+	assert_int_equal(config_defaults_ok(), 0);
+}
+
+/* The key table: names unique, fields inside their struct, link options
+ * in struct config_link, ranges of numeric keys ordered. */
+static void
+key_table(void **state)
+{
+	(void)state;
+	assert_true(config_nkeys > 40);
+	for (size_t i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+		size_t whole = (k->flags & F_LINKOPT) ? sizeof(struct config_link) :
+		    sizeof(struct relay_config);
+
+		assert_ptr_equal(config_key_find(k->name), k);
+		assert_true(k->size > 0 && k->off + k->size <= whole);
+		assert_true(k->lineoff + sizeof(int) <= whole);
+		assert_true(k->min <= k->max);
+		/* a reloadable link option would be copied from one link only */
+		assert_false((k->flags & F_RELOAD) && (k->flags & F_LINKOPT));
+		if (k->copy != NULL)
+			assert_non_null(k->same);
+	}
+	assert_null(config_key_find("no_such_key"));
 }
 
 static void
@@ -1107,36 +1152,137 @@ example_file(void **state)
 }
 
 /* ntarelay.conf(5) documents every key (config.h: "the two must agree"). */
+/* Every key of the table has its paragraph in ntarelay.conf(5). */
 static void
 man_page_keys(void **state)
 {
-	static const char *const names[] = {
-		"net", "key", "cert", "trustdb", "store", "link", "http_listen",
-		"link_cafile", "link_certfile", "link_keyfile", "link_credentials",
-		"link_client_id", "watch", "log_level", "log_syslog",
-		"heartbeat_interval", "clock_skew", "retention", "rate_limit",
-		"rate_burst", "vouch_threshold", "quorum", "quorum_evidence",
-		"probe_interval", "probe_trust_anchor", "probe_forward",
-		"resolve_after", "affiliation_group", "drain_timeout",
-		"http_token_file",
-	};
 	char path[PATH_MAX], want[64], want2[64];
 	char *man = source_file("docs/man/ntarelay.conf.5", path, sizeof(path));
 
 	(void)state;
 	if (man == NULL)
 		skip();
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(want, sizeof(want), ".TP\n.BI %s ", names[i]);
-		snprintf(want2, sizeof(want2), ".TP\n.BR %s ", names[i]);
+	for (size_t i = 0; i < config_nkeys; i++) {
+		const char *name = config_keys[i].name;
+
+		snprintf(want, sizeof(want), ".TP\n.BI %s ", name);
+		snprintf(want2, sizeof(want2), ".TP\n.BR %s ", name);
 		if (strstr(man, want) == NULL && strstr(man, want2) == NULL)
-			fail_msg("ntarelay.conf(5) does not document '%s'", names[i]);
+			fail_msg("ntarelay.conf(5) does not document '%s'", name);
 		/* and the parser knows it */
-		snprintf(want, sizeof(want), "%s ?\n", names[i]);
+		snprintf(want, sizeof(want), "%s ?\n", name);
 		if (load_text_extra(want) != 0 && strstr(err, "unknown key") != NULL)
-			fail_msg("the parser does not know '%s'", names[i]);
+			fail_msg("the parser does not know '%s'", name);
 	}
 	free(man);
+}
+
+/*
+ * ntarelayd(8), SIGNALS, names the keys a SIGHUP applies ("... take effect
+ * at once"): exactly the keys the table flags F_RELOAD (the veto_ keys as
+ * "the veto_ keys").
+ */
+static void
+man_page_reload(void **state)
+{
+	char path[PATH_MAX], want[64], want2[64];
+	char *man = source_file("docs/man/ntarelayd.8", path, sizeof(path));
+	char *start, *end;
+
+	(void)state;
+	if (man == NULL)
+		skip();
+	start = strstr(man, ".SH SIGNALS\n");
+	assert_non_null(start);
+	start = strstr(start, ".B SIGHUP\n");
+	assert_non_null(start);
+	end = strstr(start, "take effect at once");
+	assert_non_null(end);
+	*end = '\0';
+	for (size_t i = 0; i < config_nkeys; i++) {
+		const char *name = config_keys[i].name;
+		bool named;
+
+		snprintf(want, sizeof(want), " %s\n", name);
+		snprintf(want2, sizeof(want2), " %s ,\n", name);
+		named = strstr(start, want) != NULL || strstr(start, want2) != NULL ||
+		    (strncmp(name, "veto_", 5) == 0 && strstr(start, "veto_") != NULL);
+		if (named != !!(config_keys[i].flags & F_RELOAD)) {
+			print_error("ntarelayd(8) SIGHUP and the key table disagree "
+			    "on '%s'\n", name);
+			fail();
+		}
+	}
+	free(man);
+}
+
+/* SIGHUP: the reloadable keys are copied, each other key that changed is
+ * named once, and moved lines alone change nothing. */
+static void
+reload(void **state)
+{
+	static struct relay_config run, fresh;
+	const char *changed[8];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(load_text(MINIMAL
+	    "link mqtts://b.example:8883\n"
+	    "link_client_id one\n"
+	    "watch example.\n"
+	    "mattermost_webhook https://mm.example/hooks/abc\n"), 0);
+	run = cfg;
+	/* the relay wipes the webhook URL from its configuration */
+	memset(run.mattermost_webhook, 0, sizeof(run.mattermost_webhook));
+	assert_int_equal(load_text("# a comment moves every line\n" MINIMAL
+	    "link mqtts://b.example:8883\n"
+	    "link_client_id one\n"
+	    "watch example.\n"
+	    "mattermost_webhook https://mm.example/hooks/abc\n"), 0);
+	fresh = cfg;
+	assert_int_equal(config_reload(&run, &fresh, changed, 8), 0);
+
+	assert_int_equal(load_text("net othernet\n"
+	    "key relay.key\n"
+	    "cert relay.cert\n"
+	    "trustdb trust.db\n"
+	    "store store.db\n"
+	    "link mqtt://127.0.0.1:1883\n"
+	    "http_listen 127.0.0.1:8053\n"
+	    "link mqtts://b.example:8883\n"
+	    "link_client_id two\n"
+	    "watch example. www\n"
+	    "mattermost_webhook https://mm.example/hooks/xyz\n"
+	    "log_level debug\n"
+	    "rate_limit 7\n"
+	    "affiliation_group " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,"
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
+	    "veto_unbacked yes\n"
+	    "heartbeat_interval 30\n"), 0);
+	fresh = cfg;
+	n = config_reload(&run, &fresh, changed, 8);
+	assert_int_equal(n, 5);
+	assert_string_equal(changed[0], "net");
+	assert_string_equal(changed[1], "link_client_id");
+	assert_string_equal(changed[2], "watch");
+	assert_string_equal(changed[3], "heartbeat_interval");
+	assert_string_equal(changed[4], "mattermost_webhook");
+	/* applied */
+	assert_int_equal(run.log_level, LOG_LVL_DEBUG);
+	assert_int_equal(run.rate_limit, 7);
+	assert_int_equal(run.ngroups, 1);
+	assert_true(run.veto_unbacked);
+	/* kept */
+	assert_string_equal(run.net, "testnet");
+	assert_int_equal(run.heartbeat_interval, 60);
+	assert_string_equal(run.links[1].client_id, "one");
+	assert_int_equal(run.nwatch_names, 0);
+	/* a link more */
+	assert_int_equal(load_text(MINIMAL "link mqtt://c.example\n"), 0);
+	fresh = cfg;
+	n = config_reload(&run, &fresh, changed, 1);
+	assert_int_equal(n, 4);   /* link, link_client_id, watch, webhook */
+	assert_string_equal(changed[0], "link");
 }
 
 static int
@@ -1187,6 +1333,9 @@ main(void)
 		cmocka_unit_test(credential_checks),
 		cmocka_unit_test(example_file),
 		cmocka_unit_test(man_page_keys),
+		cmocka_unit_test(man_page_reload),
+		cmocka_unit_test(key_table),
+		cmocka_unit_test(reload),
 	};
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);
 }

@@ -1,6 +1,6 @@
 /*
- * relay/notify/notify_queue.h — the notifier's tables in the relay's store: the
- * bounded message queue, the keys already queued (dedupe), the incidents
+ * relay/notify/mattermost_queue.h — the Mattermost notifier's tables in the
+ * relay's store: the bounded message queue, the keys already queued (dedupe), the incidents
  * of bot mode with their root post ids, and the notifier's counters.
  *
  * Tables live in the store's SQLite file (store_sqlite()) and are created
@@ -13,8 +13,8 @@
  * Loop thread only. Functions return 0 (or a count) and -1 on an SQLite
  * error, with the message in the caller's err (NOTIFY_QUEUE_ERR_MAX).
  */
-#ifndef NTARELAY_RELAY_NOTIFY_QUEUE_H
-#define NTARELAY_RELAY_NOTIFY_QUEUE_H
+#ifndef NTARELAY_RELAY_MATTERMOST_QUEUE_H
+#define NTARELAY_RELAY_MATTERMOST_QUEUE_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 /*
- * relay/notify/notify_queue.c — the notifier's tables (relay/notify/notify_queue.h).
+ * relay/notify/mattermost_queue.c — the Mattermost notifier's tables
+ * (relay/notify/mattermost_queue.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 #include "proto/key.h"
 #include "proto/zone.h"
-#include "relay/notify/notify_queue.h"
+#include "relay/notify/mattermost_queue.h"
 
 static const char notify_schema[] =
     "CREATE TABLE IF NOT EXISTS notify_queue ("

@@ -1,6 +1,7 @@
 /*
- * relay/notify/notify_send.c — delivering the notifier's queue: libcurl's multi
- * interface driven by the relay's loop (relay/notify/notify_send.h).
+ * relay/notify/mattermost_send.c — delivering the Mattermost notifier's
+ * queue: libcurl's multi interface driven by the relay's loop
+ * (relay/notify/mattermost_send.h).
  *
  * Two channels, each with at most one request in flight, so that messages
  * arrive in the order they were queued:
@@ -21,9 +22,10 @@
  * turns, after the turn's transaction committed the rows it reads.
  *
  * Secrets: the webhook URL and the bot token are borrowed from
- * relay/notify/notify.c (sodium_malloc'd there); libcurl gets copies, the header
- * list's is zeroed at stop. Logs name the channel ("webhook") or the API
- * path ("PUT /api/v4/posts/{id}"), never the URL or the token.
+ * relay/notify/mattermost_notify.c (sodium_malloc'd there); libcurl gets
+ * copies, the header list's is zeroed at stop. Logs name the channel
+ * ("webhook") or the API path ("PUT /api/v4/posts/{id}"), never the URL
+ * or the token.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -35,9 +37,13 @@
 
 #include "build_config.h"
 #include "relay/core/log.h"
-#include "relay/notify/notify_queue.h"
-#include "relay/notify/notify_send.h"
-#include "relay/relay.h"
+#include "relay/notify/mattermost_queue.h"
+#include "relay/notify/notify_env.h"
+#include "relay/notify/mattermost_send.h"
+#include "relay/core/config.h"
+#include "relay/core/loop.h"
+#include "relay/core/metrics.h"
+#include "relay/store/store.h"
 
 #define NOTIFY_CONNECT_TIMEOUT_MS 5000
 #define NOTIFY_TIMEOUT_MS 10000
@@ -61,7 +67,7 @@ struct notify_channel {
 	char what[96];                /* "POST /api/v4/posts", for logs */
 	bool creates_root;            /* it creates an incident's root post */
 	bool edits_root;              /* it edits one */
-	struct metrics_buf resp;      /* the response body (bounded) */
+	struct buf resp;      /* the response body (bounded) */
 	long long not_before;         /* loop ms: backoff, Retry-After */
 	long wake;                    /* timer for not_before; 0: none */
 	double tokens;                /* rate limit bucket */
@@ -69,7 +75,7 @@ struct notify_channel {
 };
 
 struct notify_send {
-	struct relay *r;
+	const struct notify_env *env;  /* borrowed */
 	struct notify_queue *q;
 	CURLM *multi;
 	long curl_timer;              /* 0: none */
@@ -87,7 +93,7 @@ static void notify_kick(struct notify_send *n);
 void
 notify_send_gauge(struct notify_send *n)
 {
-	n->r->metrics.notify_queue = (uint64_t)notify_queue_depth(n->q);
+	n->env->metrics->notify_queue = (uint64_t)notify_queue_depth(n->q);
 }
 
 /* ------------------------------------------------------------ delivery */
@@ -99,7 +105,7 @@ notify_on_body(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (ch->resp.len + n <= NOTIFY_RESPONSE_MAX)
-		metrics_buf_printf(&ch->resp, "%.*s", (int)n, data);
+		buf_printf(&ch->resp, "%.*s", (int)n, data);
 	return n;
 }
 
@@ -134,8 +140,8 @@ notify_wake_at(struct notify_channel *ch)
 	long long wait = ch->not_before - loop_now_ms();
 
 	if (ch->wake)
-		loop_timer_cancel(ch->n->r->loop, ch->wake);
-	ch->wake = loop_timer_add(ch->n->r->loop, wait > 0 ? (long)wait : 0,
+		loop_timer_cancel(ch->n->env->loop, ch->wake);
+	ch->wake = loop_timer_add(ch->n->env->loop, wait > 0 ? (long)wait : 0,
 	    notify_on_wake, ch);
 	if (ch->wake < 0)
 		ch->wake = 0;
@@ -144,7 +150,7 @@ notify_wake_at(struct notify_channel *ch)
 /* A word from Mattermost's JSON error ({"id":"api.post...app_error"}),
  * safe to log; "" when there is none. */
 static void
-notify_error_id(const struct metrics_buf *resp, char *out, size_t len)
+notify_error_id(const struct buf *resp, char *out, size_t len)
 {
 	json_t *j;
 	const char *id;
@@ -187,7 +193,7 @@ notify_retry(struct notify_channel *ch, long long retry_after_s,
 	else
 		wait = notify_backoff(a);
 	ch->not_before = loop_now_ms() + wait;
-	n->r->metrics.notify_retried++;
+	n->env->metrics->notify_retried++;
 	if (notify_queue_set_attempts(n->q, ch->item.seq, a, err) != 0)
 		log_err("mattermost: %s", err);
 	/* a long outage: say so at first, then now and then */
@@ -209,7 +215,7 @@ notify_drop(struct notify_channel *ch, long status)
 	    ": check mattermost_token_file and the bot's rights in the channel" :
 	    ": check mattermost_webhook" : status == 404 && ch ==
 	    &ch->n->ch[NOTIFY_WEBHOOK] ? ": is the webhook deleted?" : "");
-	ch->n->r->metrics.notify_dropped++;
+	ch->n->env->metrics->notify_dropped++;
 	notify_done_item(ch);
 }
 
@@ -255,7 +261,7 @@ notify_finish(struct notify_channel *ch, CURLcode code)
 	else if (status >= 200 && status < 300) {
 		if (ch->creates_root)
 			notify_root_created(ch);
-		n->r->metrics.notify_sent++;
+		n->env->metrics->notify_sent++;
 		log_debug("mattermost %s: %s: HTTP %ld: message %lld delivered",
 		    ch->name, ch->what, status, ch->item.seq);
 		notify_done_item(ch);
@@ -274,7 +280,7 @@ notify_finish(struct notify_channel *ch, CURLcode code)
 	} else
 		notify_drop(ch, status);
 	notify_item_clear(&ch->item);
-	metrics_buf_free(&ch->resp);
+	buf_free(&ch->resp);
 	ch->creates_root = ch->edits_root = false;
 }
 
@@ -360,7 +366,7 @@ notify_send(struct notify_channel *ch)
 	if ((body = notify_request(ch, url, sizeof(url), &put)) == NULL) {
 		log_err("mattermost %s: message %lld is not valid JSON, or memory "
 		    "ran out: dropped", ch->name, ch->item.seq);
-		n->r->metrics.notify_dropped++;
+		n->env->metrics->notify_dropped++;
 		notify_done_item(ch);
 		notify_item_clear(&ch->item);
 		ch->creates_root = ch->edits_root = false;
@@ -389,7 +395,7 @@ notify_send(struct notify_channel *ch)
 	curl_easy_setopt(ch->easy, CURLOPT_WRITEFUNCTION, notify_on_body);
 	curl_easy_setopt(ch->easy, CURLOPT_WRITEDATA, ch);
 	free(body);
-	metrics_buf_free(&ch->resp);
+	buf_free(&ch->resp);
 	if ((mc = curl_multi_add_handle(n->multi, ch->easy)) != CURLM_OK) {
 		log_err("mattermost %s: %s", ch->name, curl_multi_strerror(mc));
 		notify_retry(ch, 0, "cannot start the request");
@@ -410,7 +416,7 @@ notify_kick(struct notify_send *n)
 {
 	char err[NOTIFY_QUEUE_ERR_MAX];
 
-	if (notify_queue_depth(n->q) == 0 || store_in_transaction(n->r->store))
+	if (notify_queue_depth(n->q) == 0 || store_in_transaction(n->env->store))
 		return;
 	for (int i = 0; i < NOTIFY__CHANNELS; i++) {
 		struct notify_channel *ch = &n->ch[i];
@@ -470,7 +476,7 @@ notify_curl_socket(CURL *e, curl_socket_t s, int what, void *userp,
 	(void)e;
 	(void)socketp;
 	if (what == CURL_POLL_REMOVE) {
-		loop_fd_del(n->r->loop, s);
+		loop_fd_del(n->env->loop, s);
 		for (int i = 0; i < n->nfds; i++)
 			if (n->fds[i] == s) {
 				n->fds[i] = n->fds[--n->nfds];
@@ -482,7 +488,7 @@ notify_curl_socket(CURL *e, curl_socket_t s, int what, void *userp,
 		events |= POLLIN;
 	if (what & CURL_POLL_OUT)
 		events |= POLLOUT;
-	if (loop_fd_add(n->r->loop, s, events, notify_on_fd, n) != 0) {
+	if (loop_fd_add(n->env->loop, s, events, notify_on_fd, n) != 0) {
 		log_err("mattermost: too many descriptors for the loop");
 		return -1;
 	}
@@ -512,9 +518,9 @@ notify_curl_timer(CURLM *m, long timeout_ms, void *userp)
 
 	(void)m;
 	if (n->curl_timer)
-		loop_timer_cancel(n->r->loop, n->curl_timer);
+		loop_timer_cancel(n->env->loop, n->curl_timer);
 	n->curl_timer = 0;
-	if (timeout_ms >= 0 && (n->curl_timer = loop_timer_add(n->r->loop,
+	if (timeout_ms >= 0 && (n->curl_timer = loop_timer_add(n->env->loop,
 	    timeout_ms, notify_on_curl_timer, n)) < 0) {
 		n->curl_timer = 0;
 		return -1;
@@ -582,7 +588,7 @@ notify_send_kick(struct notify_send *n)
 }
 
 struct notify_send *
-notify_send_start(struct relay *r, struct notify_queue *q, const char *webhook,
+notify_send_start(const struct notify_env *env, struct notify_queue *q, const char *webhook,
     const char *server, const char *auth)
 {
 	struct notify_send *n;
@@ -590,7 +596,7 @@ notify_send_start(struct relay *r, struct notify_queue *q, const char *webhook,
 
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		goto nomem;
-	n->r = r;
+	n->env = env;
 	n->q = q;
 	n->webhook = webhook;
 	if (server) {
@@ -602,9 +608,9 @@ notify_send_start(struct relay *r, struct notify_queue *q, const char *webhook,
 	}
 	snprintf(n->user_agent, sizeof(n->user_agent), "ntarelay/%s",
 	    PACKAGE_VERSION);
-	n->rate_per_ms = r->cfg.mattermost_rate / 60000.0;
-	n->burst = r->cfg.mattermost_rate < NOTIFY_BURST_MAX ?
-	    r->cfg.mattermost_rate : NOTIFY_BURST_MAX;
+	n->rate_per_ms = env->cfg->mattermost_rate / 60000.0;
+	n->burst = env->cfg->mattermost_rate < NOTIFY_BURST_MAX ?
+	    env->cfg->mattermost_rate : NOTIFY_BURST_MAX;
 	if (n->burst < 1)
 		n->burst = 1;
 	if ((n->multi = curl_multi_init()) == NULL)
@@ -641,15 +647,15 @@ notify_send_stop(struct notify_send *n)
 		}
 		notify_headers_free(ch->headers);
 		notify_item_clear(&ch->item);
-		metrics_buf_free(&ch->resp);
+		buf_free(&ch->resp);
 		if (ch->wake)
-			loop_timer_cancel(n->r->loop, ch->wake);
+			loop_timer_cancel(n->env->loop, ch->wake);
 	}
 	if (n->multi)
 		curl_multi_cleanup(n->multi);
 	for (int i = 0; i < n->nfds; i++)
-		loop_fd_del(n->r->loop, n->fds[i]);
+		loop_fd_del(n->env->loop, n->fds[i]);
 	if (n->curl_timer)
-		loop_timer_cancel(n->r->loop, n->curl_timer);
+		loop_timer_cancel(n->env->loop, n->curl_timer);
 	free(n);
 }

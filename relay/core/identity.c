@@ -1,0 +1,103 @@
+/*
+ * relay/core/identity.c — load the relay's key and certificate
+ * (identity.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/encoding.h"
+#include "proto/open.h"
+#include "relay/core/identity.h"
+#include "relay/core/log.h"
+#include "trustdb/store.h"
+
+/* The certificate file, final line ends removed, into *cert. */
+static int
+read_cert(const char *path, char **cert, size_t *certlen)
+{
+	size_t len;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		log_err("cert %s: %s", path, strerror(errno));
+		return -1;
+	}
+	*cert = malloc(ENVELOPE_MAX + 1);
+	len = *cert ? fread(*cert, 1, ENVELOPE_MAX + 1, f) : 0;
+	fclose(f);
+	while (len > 0 && ((*cert)[len - 1] == '\n' || (*cert)[len - 1] == '\r'))
+		len--;
+	*certlen = len;
+	return 0;
+}
+
+/* The certificate certifies key, for an operator the trust database
+ * knows; its origin into origin. */
+static int
+check_cert(const struct relay_config *cfg, struct trustdb *tdb, long long now,
+    const struct key_secret *key, const char *cert, size_t certlen,
+    unsigned char origin[KEY_ID_LEN])
+{
+	char reason[PROTO_REASON_MAX];
+	unsigned char subject[KEY_ID_LEN];
+	struct envelope *env = NULL;
+	struct event *ev = NULL;
+	int rc = -1;
+
+	if (open_envelope(cert, certlen, trustdb_lookup_known, tdb, 0, &env, &ev,
+	    reason) != PROTO_OK) {
+		log_err("cert %s: %s (is the operator's root pinned in %s?)",
+		    cfg->cert, reason, cfg->trustdb);
+		goto out;
+	}
+	if (ev->kind != KIND_KEY_CERT || strcmp(event_str(ev, "subject"), "") == 0) {
+		log_err("cert %s: not a key_cert", cfg->cert);
+		goto out;
+	}
+	encoding_hex_decode(event_str(ev, "subject"), subject, KEY_ID_LEN);
+	if (memcmp(subject, key_secret_public(key)->id, KEY_ID_LEN) != 0) {
+		log_err("cert %s: certifies another key than %s", cfg->cert,
+		    cfg->key);
+		goto out;
+	}
+	if (event_int(ev, "not_after") <= now)
+		log_warn("cert %s: expired: renew it (ntactl cert)", cfg->cert);
+	memcpy(origin, ev->origin, KEY_ID_LEN);
+	rc = 0;
+out:
+	event_free(ev);
+	envelope_free(env);
+	return rc;
+}
+
+int
+identity_load(const struct relay_config *cfg, struct trustdb *tdb,
+    long long now, struct key_secret **key, unsigned char origin[KEY_ID_LEN],
+    char **cert, size_t *certlen)
+{
+	char reason[PROTO_REASON_MAX], treason[256];
+	struct trustdb_import_stats st;
+
+	if (key_secret_load(cfg->key, key, reason) != PROTO_OK) {
+		log_err("key: %s", reason);
+		return -1;
+	}
+	if (cfg->cert[0] == '\0') {
+		if (!key_secret_is_root(*key)) {
+			log_err("cert: required unless key is a root key");
+			return -1;
+		}
+		memcpy(origin, key_secret_public(*key)->id, KEY_ID_LEN);
+		return 0;
+	}
+	if (read_cert(cfg->cert, cert, certlen) != 0 ||
+	    check_cert(cfg, tdb, now, *key, *cert, *certlen, origin) != 0)
+		return -1;
+	if (trustdb_import(tdb, *cert, *certlen, now, &st, treason) != TRUSTDB_OK) {
+		log_err("cert %s: %s", cfg->cert, treason);
+		return -1;
+	}
+	return 0;
+}
