@@ -20,6 +20,7 @@
  * Nothing is written but DIR's new files; the lines go to standard
  * output, for the operator to install (and `systemctl reload mosquitto`).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -490,11 +491,33 @@ hash_and_print(const struct broker *b, const char *dir, const char *tmp)
 	fwrite(buf, 1, len, stdout);
 	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
 out:
+	sodium_memzero(pw, sizeof(pw));
 	if (buf)
 		sodium_memzero(buf, len);
 	free(buf);
 	unlink(tmp);
 	return rc;
+}
+
+/* Empty the private directory of whatever a failing mosquitto_passwd may
+ * have left there (its own temporary copy holds the plain passwords). */
+static void
+clean_tmpdir(const char *dir)
+{
+	char path[128];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+		    sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
 }
 
 static int
@@ -527,7 +550,10 @@ do_passwd(const struct broker *b, const struct broker_opts *o)
 	}
 	snprintf(tmp, sizeof(tmp), "%s/passwd", tmpdir);
 	rc = hash_and_print(b, o->dir, tmp);
-	rmdir(tmpdir);
+	clean_tmpdir(tmpdir);
+	if (rmdir(tmpdir) != 0)
+		cli_err("broker: could not remove %s: %s (remove it: it may hold "
+		    "passwords)", tmpdir, strerror(errno));
 	return rc;
 }
 
