@@ -3,6 +3,12 @@
  * ntactl assess, ntactl statement and ntactl withdraw. Each is signed by
  * the operator's relay (its key, its chain) and published by it; ntactl
  * hands the fields over the relay's control socket (client/relayc.h).
+ *
+ * Before it submits an assessment, ntactl asks the relay what it holds
+ * of the zone (GET /v1/zones/{zone}): a zone no operator observed is
+ * refused without --force (a typo?), and what is assessed (the incident,
+ * the leading failure) is said on standard error, so that standard
+ * output's first line stays the event id's line scripts read.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -16,11 +22,13 @@
 #include "client/relayc.h"
 #include "client/ntactl.h"
 #include "lib/duration.h"
+#include "lib/incident_text.h"
 #include "proto/zone.h"
 
 static const char assess_usage[] =
     "usage: ntactl assess ZONE --verdict VERDICT [--nta] [--lifetime DURATION]\n"
-    "                     [--refs ID,...] [--note TEXT] [-c FILE] [--json]\n"
+    "                     [--refs ID,...] [--note TEXT] [--force] [-c FILE]\n"
+    "                     [--json]\n"
     "\n"
     "Sign (through your relay) and publish your assessment of ZONE's DNSSEC\n"
     "failure. Your newest assessment of a zone replaces your older ones.\n"
@@ -35,10 +43,19 @@ static const char assess_usage[] =
     "                     most 6 h: your relay signs it again until the\n"
     "                     lifetime ends, unless you withdraw it or assess\n"
     "                     the zone again\n"
-    "  --refs ID,...      event ids it rests on (observations), at most 16\n"
+    "  --refs ID,...      event ids it rests on (observations), at most 16;\n"
+    "                     each may be a unique prefix of at least 8 hex\n"
+    "                     digits among the relay's events of ZONE\n"
     "  --note TEXT        for people, at most 1024 bytes\n"
+    "  --force            assess ZONE even though no operator observed it\n"
     RELAYC_USAGE
     "  --json             print the relay's answer as JSON\n"
+    "\n"
+    "Before submitting, ntactl asks the relay what it holds of ZONE and says\n"
+    "on standard error what is assessed: the incident and its leading\n"
+    "failure. A zone that no operator observed (state clear, no observation)\n"
+    "is refused unless --force: a typo? The first line of standard output\n"
+    "is \"assessment ID signed by the relay and published\" (ID in full).\n"
     "\n"
     "An attack or likely_attack verdict backed by your relay's own\n"
     "observation of the zone vetoes any NTA (docs/DESIGN.md §6).\n"
@@ -70,6 +87,8 @@ static const char withdraw_usage[] =
     "\n"
     "Withdraw one of your operator's own assessments or statements before it\n"
     "expires (the relay refuses another operator's event: not_own_event).\n"
+    "ID is the event id, or a unique prefix of at least 8 hex digits among\n"
+    "the newest assessments and statements the relay holds.\n"
     "\n"
     "  --note TEXT        for people, at most 1024 bytes\n"
     RELAYC_USAGE
@@ -79,8 +98,8 @@ static const char withdraw_usage[] =
     "unreachable.\n";
 
 struct common {
-	const char *config, *note;
-	bool json;
+	struct relayc_opts ro;
+	const char *note;
 };
 
 /*
@@ -116,12 +135,12 @@ judged_lines(const json_t *j)
 		printf("judged: no failing observation held to refer to\n");
 }
 
-/* Submit body as kind; print the outcome. */
+/* Submit body as kind to the relay rc; print the outcome. */
 static int
-submit(const char *cmd, const struct common *c, const char *kind, json_t *body)
+submit(const char *cmd, const struct common *c, const struct relayc *rc,
+    const char *kind, json_t *body)
 {
 	struct httpc_response r;
-	struct relayc rc;
 	char path[64];
 	json_t *ans;
 	int ret;
@@ -134,17 +153,13 @@ submit(const char *cmd, const struct common *c, const char *kind, json_t *body)
 		}
 		json_object_set_new(body, "note", json_string(c->note));
 	}
-	if ((ret = relayc_resolve(cmd, NULL, c->config, NULL, true, &rc)) != CLI_OK) {
-		json_decref(body);
-		return ret;
-	}
 	snprintf(path, sizeof(path), "/v1/submit/%s", kind);
-	ret = relayc_post(cmd, &rc, path, body, &r);
+	ret = relayc_post(cmd, rc, path, body, &r);
 	json_decref(body);
 	if (ret != CLI_OK)
 		return ret;
 	ans = json_loads(r.body, 0, NULL);
-	if (c->json)
+	if (c->ro.json)
 		printf("%s%s", r.body, r.len && r.body[r.len - 1] == '\n' ? "" : "\n");
 	else if (json_is_string(json_object_get(ans, "id"))) {
 		/* the first line is what scripts read: it stays as it is */
@@ -171,10 +186,11 @@ zone_arg(const char *cmd, const char *arg, char *zone)
 	return 0;
 }
 
-enum { O_NTA = 256, O_LIFETIME, O_REFS, O_NOTE, O_JSON, O_VERDICT, O_STATUS,
-	O_EXPIRES, O_HELP, O_RELAY, O_TOKEN };
+enum { O_NTA = 256, O_LIFETIME, O_REFS, O_NOTE, O_VERDICT, O_STATUS,
+	O_EXPIRES, O_HELP, O_FORCE };
 
 static const struct option opts[] = {
+	RELAYC_LONGOPTS,
 	{ "verdict", required_argument, NULL, O_VERDICT },
 	{ "nta", no_argument, NULL, O_NTA },
 	{ "lifetime", required_argument, NULL, O_LIFETIME },
@@ -182,10 +198,7 @@ static const struct option opts[] = {
 	{ "note", required_argument, NULL, O_NOTE },
 	{ "status", required_argument, NULL, O_STATUS },
 	{ "expires-in", required_argument, NULL, O_EXPIRES },
-	{ "config", required_argument, NULL, 'c' },
-	{ "relay", required_argument, NULL, O_RELAY },
-	{ "token-file", required_argument, NULL, O_TOKEN },
-	{ "json", no_argument, NULL, O_JSON },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -199,73 +212,204 @@ in_list(const char *v, const char *const *list)
 	return false;
 }
 
-int
-cmd_assess(int argc, char **argv)
+/* Has any operator observed the zone of doc (GET /v1/zones/{zone})? */
+static bool
+zone_observed(const json_t *doc)
 {
-	static const char *const verdicts[] = { "accident", "likely_accident",
-	    "unknown", "likely_attack", "attack", NULL };
-	struct common c = { 0 };
-	const char *verdict = NULL, *refs = NULL;
+	const json_t *op, *ev;
+	const char *st = json_string_value(json_object_get(doc, "state"));
+	size_t i, k;
+
+	if (st == NULL || strcmp(st, "clear") != 0 ||
+	    json_integer_value(json_object_get(doc, "observing")) > 0 ||
+	    json_integer_value(json_object_get(doc, "failing")) > 0)
+		return true;
+	json_array_foreach(json_object_get(doc, "operators"), i, op)
+		json_array_foreach(json_object_get(op, "events"), k, ev)
+			if (json_is_string(json_object_get(ev, "kind")) &&
+			    strcmp(json_string_value(json_object_get(ev, "kind")),
+			    "observation") == 0)
+				return true;
+	return false;
+}
+
+/* On standard error: what the relay's doc says is being assessed. */
+static void
+say_assessing(const char *zone, const json_t *doc)
+{
+	const json_t *inc = incident_text_incident(doc);
+	char id[20], st[40], lead[70];
+
+	cli_json_text(doc, "state", 30, st, sizeof(st));
+	/* a fingerprint, not an id: in full, as judged_lines() and
+	 * ntactl observe print it */
+	cli_json_text(inc, "lead", 64, lead, sizeof(lead));
+	if (strcmp(lead, "-") == 0)
+		cli_json_text(json_array_get(json_object_get(doc, "fingerprints"), 0),
+		    "fingerprint", 64, lead, sizeof(lead));
+	if (inc != NULL) {
+		cli_json_text(inc, "id", 16, id, sizeof(id));
+		fprintf(stderr, "assessing %s: incident %s (the zone is %s), "
+		    "leading failure %s\n", zone, id, st, lead);
+	} else
+		fprintf(stderr, "assessing %s: no open incident (the zone is %s), "
+		    "leading failure %s: it counts for the next incident\n", zone,
+		    st, lead);
+}
+
+/*
+ * Before an assessment: is the zone known to the relay rc, and what is
+ * assessed? -1 to go on, or the exit status (said).
+ */
+static int
+assess_check(const struct relayc *rc, const char *zone, bool force)
+{
+	char path[ZONE_TEXT_MAX + 16], why[HTTPC_ERR_MAX];
+	struct httpc_response r;
+	bool syncing;
+	json_t *doc;
+	int ret;
+
+	snprintf(path, sizeof(path), "/v1/zones/%s", zone);
+	if ((ret = relayc_get_decisions("assess", rc, path, &r, &syncing, why,
+	    sizeof(why))) != CLI_OK) {
+		if (!syncing)
+			return ret;
+		cli_err("assess: the relay has not caught up with its peers (%s): "
+		    "cannot tell what %s is assessed for%s", why, zone, force ?
+		    "" : " (--force to assess anyway)");
+		return force ? -1 : CLI_ERR;
+	}
+	doc = json_loadb(r.body, r.len, 0, NULL);
+	httpc_response_free(&r);
+	if (!json_is_object(doc)) {
+		cli_err("assess: the relay's answer for %s is not JSON", zone);
+		return CLI_ERR;
+	}
+	ret = -1;
+	if (!zone_observed(doc) && !force) {
+		cli_err("assess: no observation of %s by any operator: a typo? "
+		    "(--force to assess anyway)", zone);
+		ret = CLI_ERR;
+	} else
+		say_assessing(zone, doc);
+	json_decref(doc);
+	return ret;
+}
+
+/* --refs ID,...: each id, or unique prefix among the zone's events. */
+static int
+assess_refs(const struct relayc *rc, const char *zone, const char *refs,
+    json_t *body)
+{
+	char *copy = strdup(refs), *save = NULL, *t, id[65];
+	json_t *ra = json_array();
+	int ret = CLI_OK;
+
+	for (t = copy ? strtok_r(copy, ",", &save) : NULL; t && ret == CLI_OK;
+	    t = strtok_r(NULL, ",", &save))
+		if ((ret = relayc_event_id("assess", rc, t, zone, NULL, id)) ==
+		    CLI_OK)
+			json_array_append_new(ra, json_string(id));
+	free(copy);
+	json_object_set_new(body, "refs", ra);
+	return copy == NULL ? CLI_ERR : ret;
+}
+
+/* What assess was told. */
+struct assess_args {
+	struct common c;
+	const char *verdict, *refs;
 	char zone[ZONE_TEXT_MAX + 1];
-	long long lifetime = 6 * 3600;
-	bool nta = false;
-	json_t *body, *ra;
+	long long lifetime;
+	bool nta, force;
+};
+
+/* The command line into a: -1 to go on, or the exit status. */
+static int
+assess_parse(int argc, char **argv, struct assess_args *a)
+{
 	int o;
 
+	a->lifetime = 6 * 3600;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(o, optarg, &a->c.ro))
+			continue;
 		switch (o) {
-		case O_VERDICT: verdict = optarg; break;
-		case O_NTA: nta = true; break;
+		case O_VERDICT: a->verdict = optarg; break;
+		case O_NTA: a->nta = true; break;
+		case O_FORCE: a->force = true; break;
 		case O_LIFETIME:
-			if (duration_parse(optarg, 60, 604800, false, &lifetime) != 0) {
+			if (duration_parse(optarg, 60, 604800, false, &a->lifetime)
+			    != 0) {
 				cli_err("assess: --lifetime '%s': seconds or 90m, 6h, "
 				    "2d, 1w; 60 s to 7 days", optarg);
 				return CLI_ERR;
 			}
 			break;
-		case O_REFS: refs = optarg; break;
-		case O_NOTE: c.note = optarg; break;
-		case 'c': c.config = optarg; break;
-		case O_JSON: c.json = true; break;
+		case O_REFS: a->refs = optarg; break;
+		case O_NOTE: a->c.note = optarg; break;
 		case O_HELP: return cli_usage(assess_usage, 1);
-		case O_RELAY: case O_TOKEN:
-			cli_err("assess: submissions go through your own relay's "
-			    "control socket (-c ntarelay.conf), not --relay");
-			return CLI_ERR;
 		default: return cli_usage(assess_usage, 0);
 		}
 	}
-	if (optind != argc - 1 || verdict == NULL)
+	if (optind != argc - 1 || a->verdict == NULL)
 		return cli_usage(assess_usage, 0);
-	if (!in_list(verdict, verdicts)) {
+	if (zone_arg("assess", argv[optind], a->zone) != 0)
+		return CLI_ERR;
+	return -1;
+}
+
+/* What is refused before the relay is asked: -1, or CLI_ERR (said). */
+static int
+assess_valid(const struct assess_args *a)
+{
+	static const char *const verdicts[] = { "accident", "likely_accident",
+	    "unknown", "likely_attack", "attack", NULL };
+
+	if (!in_list(a->verdict, verdicts)) {
 		cli_err("assess: --verdict '%s': accident, likely_accident, unknown, "
-		    "likely_attack or attack", verdict);
+		    "likely_attack or attack", a->verdict);
 		return CLI_ERR;
 	}
-	if (zone_arg("assess", argv[optind], zone) != 0)
-		return CLI_ERR;
-	if (nta && strcmp(verdict, "accident") != 0 &&
-	    strcmp(verdict, "likely_accident") != 0) {
+	if (a->nta && strcmp(a->verdict, "accident") != 0 &&
+	    strcmp(a->verdict, "likely_accident") != 0) {
 		cli_err("assess: --nta goes with --verdict accident or "
 		    "likely_accident only");
 		return CLI_ERR;
 	}
-	if (nta && strcmp(zone, ".") == 0) {
+	if (a->nta && strcmp(a->zone, ".") == 0) {
 		cli_err("assess: an NTA is never recommended for the root");
 		return CLI_ERR;
 	}
-	body = json_pack("{s:s,s:s,s:b,s:I}", "zone", zone, "verdict", verdict,
-	    "recommend_nta", nta, "lifetime", (json_int_t)lifetime);
-	if (refs != NULL) {
-		char *copy = strdup(refs), *save = NULL, *t;
-		ra = json_array();
-		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			json_array_append_new(ra, json_string(t));
-		free(copy);
-		json_object_set_new(body, "refs", ra);
+	return -1;
+}
+
+int
+cmd_assess(int argc, char **argv)
+{
+	struct assess_args a;
+	struct relayc rc;
+	json_t *body;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	if ((ret = assess_parse(argc, argv, &a)) >= 0 ||
+	    (ret = assess_valid(&a)) >= 0)
+		return ret;
+	if ((ret = relayc_resolve_opts("assess", &a.c.ro, true, &rc)) != CLI_OK)
+		return ret;
+	if ((ret = assess_check(&rc, a.zone, a.force)) >= 0)
+		return ret;
+	body = json_pack("{s:s,s:s,s:b,s:I}", "zone", a.zone, "verdict",
+	    a.verdict, "recommend_nta", a.nta, "lifetime", (json_int_t)a.lifetime);
+	if (a.refs != NULL && (ret = assess_refs(&rc, a.zone, a.refs, body)) !=
+	    CLI_OK) {
+		json_decref(body);
+		return ret;
 	}
-	return submit("assess", &c, "assessment", body);
+	return submit("assess", &a.c, &rc, "assessment", body);
 }
 
 int
@@ -277,11 +421,14 @@ cmd_statement(int argc, char **argv)
 	const char *status = NULL;
 	char zone[ZONE_TEXT_MAX + 1];
 	long long expires = 0;
+	struct relayc rc;
 	json_t *body;
 	int o;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(o, optarg, &c.ro))
+			continue;
 		switch (o) {
 		case O_STATUS: status = optarg; break;
 		case O_NOTE: c.note = optarg; break;
@@ -292,8 +439,6 @@ cmd_statement(int argc, char **argv)
 				return CLI_ERR;
 			}
 			break;
-		case 'c': c.config = optarg; break;
-		case O_JSON: c.json = true; break;
 		case O_HELP: return cli_usage(statement_usage, 1);
 		default: return cli_usage(statement_usage, 0);
 		}
@@ -305,38 +450,41 @@ cmd_statement(int argc, char **argv)
 		    "attack_suspected or resolved", status);
 		return CLI_ERR;
 	}
-	if (zone_arg("statement", argv[optind], zone) != 0)
+	if (zone_arg("statement", argv[optind], zone) != 0 ||
+	    (o = relayc_resolve_opts("statement", &c.ro, true, &rc)) != CLI_OK)
 		return CLI_ERR;
 	body = json_pack("{s:s,s:s}", "zone", zone, "status", status);
 	if (expires)
 		json_object_set_new(body, "expires_in", json_integer(expires));
-	return submit("statement", &c, "zone_statement", body);
+	return submit("statement", &c, &rc, "zone_statement", body);
 }
 
 int
 cmd_withdraw(int argc, char **argv)
 {
+	static const char *const kinds[] = { "assessment", "zone_statement",
+	    NULL };
 	struct common c = { 0 };
-	const char *id;
-	int o;
+	struct relayc rc;
+	char id[65];
+	int o, ret;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(o, optarg, &c.ro))
+			continue;
 		switch (o) {
 		case O_NOTE: c.note = optarg; break;
-		case 'c': c.config = optarg; break;
-		case O_JSON: c.json = true; break;
 		case O_HELP: return cli_usage(withdraw_usage, 1);
 		default: return cli_usage(withdraw_usage, 0);
 		}
 	}
 	if (optind != argc - 1)
 		return cli_usage(withdraw_usage, 0);
-	id = argv[optind];
-	if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64) {
-		cli_err("withdraw: '%s' is not an event id (64 lowercase hex digits)",
-		    id);
-		return CLI_ERR;
-	}
-	return submit("withdraw", &c, "withdraw", json_pack("{s:s}", "target", id));
+	if ((ret = relayc_resolve_opts("withdraw", &c.ro, true, &rc)) != CLI_OK ||
+	    (ret = relayc_event_id("withdraw", &rc, argv[optind], NULL, kinds,
+	    id)) != CLI_OK)
+		return ret;
+	return submit("withdraw", &c, &rc, "withdraw",
+	    json_pack("{s:s}", "target", id));
 }

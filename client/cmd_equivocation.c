@@ -15,7 +15,7 @@
 #include "client/relayc.h"
 
 static const char usage_text[] =
-    "usage: ntactl equivocation list [-c FILE | --relay URL] [--json]\n"
+    "usage: ntactl equivocation list [-c FILE | --relay URL] [--json] [--full-ids]\n"
     "       ntactl equivocation clear KEYID [-c FILE]\n"
     "\n"
     "A key that signs two different events with one seq is flagged by every\n"
@@ -24,7 +24,8 @@ static const char usage_text[] =
     "quorum until a person clears the flag on that relay.\n"
     "\n"
     "  list               the flagged keys (from GET /v1/peers)\n"
-    "  clear KEYID        clear the flag of KEYID (64 hex digits) on your\n"
+    "  clear KEYID        clear the flag of KEYID (64 hex digits, or a unique\n"
+    "                     prefix of at least 8 among the flagged keys) on your\n"
     "                     relay, through its control socket; the proof stays\n"
     RELAYC_USAGE
     "  --json             list: print the keys as a JSON array\n"
@@ -32,30 +33,74 @@ static const char usage_text[] =
     "Exit status: 0 done, 1 the relay refused (e.g. the key is not flagged),\n"
     "2 usage error or relay unreachable.\n";
 
-enum { O_JSON = 256, O_HELP, O_RELAY, O_TOKEN };
+enum { O_HELP = 256 };
 
 /* Where to reach the relay (relayc.h). */
 struct equiv_opts {
-	const char *config, *relay, *token;
-	bool json;
+	struct relayc_opts ro;
 };
+
+static json_t *equiv_flagged(const json_t *root);
+
+/* The key id that arg names among the keys flagged on the relay rc (a
+ * unique prefix of at least RELAYC_ID_MIN hex digits), into out. */
+static int
+equiv_key(const struct relayc *rc, const char *arg, char out[65])
+{
+	struct httpc_response r;
+	json_t *root, *keys, *k;
+	size_t n = strlen(arg), i, hits = 0;
+	int ret;
+
+	if (n == 64 && strspn(arg, "0123456789abcdef") == 64) {
+		memcpy(out, arg, 65);
+		return CLI_OK;
+	}
+	if (n < RELAYC_ID_MIN || n > 64 || strspn(arg, "0123456789abcdef") != n) {
+		cli_err("equivocation: '%s' is not a key id (64 lowercase hex "
+		    "digits, or a unique prefix of at least %d)", arg,
+		    RELAYC_ID_MIN);
+		return CLI_ERR;
+	}
+	if ((ret = relayc_get("equivocation", rc, "/v1/peers", NULL, 0, &r)) !=
+	    CLI_OK)
+		return ret;
+	root = json_loadb(r.body, r.len, 0, NULL);
+	httpc_response_free(&r);
+	keys = equiv_flagged(root);
+	json_array_foreach(keys, i, k) {
+		const char *id = json_string_value(json_object_get(k, "key"));
+		if (id && strlen(id) == 64 && strncmp(id, arg, n) == 0 && hits++ == 0)
+			memcpy(out, id, 65);
+	}
+	if (hits != 1) {
+		cli_err("equivocation: %s: %s", arg, hits == 0 ? "no flagged key "
+		    "starts with it" : "ambiguous: several flagged keys start with "
+		    "it:");
+		json_array_foreach(keys, i, k)
+			if (hits > 1 && strncmp(json_string_value(json_object_get(k,
+			    "key")) ? json_string_value(json_object_get(k, "key")) :
+			    "", arg, n) == 0)
+				fprintf(stderr, "  %s\n", json_string_value(
+				    json_object_get(k, "key")));
+	}
+	json_decref(keys);
+	json_decref(root);
+	return hits == 1 ? CLI_OK : hits == 0 ? CLI_NO : CLI_ERR;
+}
 
 /* equivocation clear KEY: the relay counts the key's operator again. */
 static int
-equiv_clear(const struct equiv_opts *o, const char *k)
+equiv_clear(const struct equiv_opts *o, const char *arg)
 {
 	struct httpc_response r;
 	struct relayc rc;
+	char k[65];
 	json_t *body;
 	int ret;
 
-	if (strlen(k) != 64 || strspn(k, "0123456789abcdef") != 64) {
-		cli_err("equivocation: '%s' is not a key id (64 lowercase hex "
-		    "digits)", k);
-		return CLI_ERR;
-	}
-	if ((ret = relayc_resolve("equivocation", o->relay, o->config, o->token,
-	    true, &rc)) != CLI_OK)
+	if ((ret = relayc_resolve_opts("equivocation", &o->ro, true, &rc)) !=
+	    CLI_OK || (ret = equiv_key(&rc, arg, k)) != CLI_OK)
 		return ret;
 	body = json_pack("{s:s}", "key", k);
 	ret = relayc_post("equivocation", &rc, "/v1/submit/clear_equivocation",
@@ -98,14 +143,14 @@ equiv_list(const struct equiv_opts *o)
 	size_t i;
 	int ret;
 
-	if ((ret = relayc_resolve("equivocation", o->relay, o->config, o->token,
-	    false, &rc)) != CLI_OK || (ret = relayc_get("equivocation", &rc,
+	if ((ret = relayc_resolve_opts("equivocation", &o->ro, false, &rc)) !=
+	    CLI_OK || (ret = relayc_get("equivocation", &rc,
 	    "/v1/peers", NULL, 0, &r)) != CLI_OK)
 		return ret;
 	root = json_loadb(r.body, r.len, 0, NULL);
 	httpc_response_free(&r);
 	out = equiv_flagged(root);
-	if (o->json) {
+	if (o->ro.json) {
 		char *s = json_dumps(out, JSON_COMPACT);
 		printf("%s\n", s ? s : "[]");
 		free(s);
@@ -114,8 +159,9 @@ equiv_list(const struct equiv_opts *o)
 	} else {
 		json_array_foreach(out, i, key) {
 			char kk[70], op[70];
-			cli_json_text(key, "key", 64, kk, sizeof(kk));
-			cli_json_text(key, "operator", 64, op, sizeof(op));
+			size_t w = (size_t)relayc_id_width(&o->ro);
+			cli_json_text(key, "key", w, kk, sizeof(kk));
+			cli_json_text(key, "operator", w, op, sizeof(op));
 			printf("%s  operator %s\n", kk, op);
 		}
 	}
@@ -128,23 +174,18 @@ int
 cmd_equivocation(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "relay", required_argument, NULL, O_RELAY },
-		{ "token-file", required_argument, NULL, O_TOKEN },
-		{ "json", no_argument, NULL, O_JSON },
+		RELAYC_LONGOPTS,
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct equiv_opts eo = { NULL, NULL, NULL, false };
+	struct equiv_opts eo = { { 0 } };
 	int o;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(o, optarg, &eo.ro))
+			continue;
 		switch (o) {
-		case 'c': eo.config = optarg; break;
-		case O_RELAY: eo.relay = optarg; break;
-		case O_TOKEN: eo.token = optarg; break;
-		case O_JSON: eo.json = true; break;
 		case O_HELP: return cli_usage(usage_text, 1);
 		default: return cli_usage(usage_text, 0);
 		}

@@ -1,6 +1,7 @@
 /*
  * client/cmd_events.c — ntactl events: the verified events a relay holds,
- * from its HTTP API (GET /v1/events).
+ * from its HTTP API (GET /v1/events), and ntactl events show ID: one of
+ * them, the envelope as stored (GET /v1/events/{id}), its id checked.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -13,19 +14,25 @@
 
 #include "client/cli.h"
 #include "client/httpc.h"
+#include "client/relayc.h"
 #include "client/ntactl.h"
 #include "lib/duration.h"
+#include "proto/encoding.h"
+#include "proto/envelope.h"
 #include "proto/kind.h"
 #include "proto/zone.h"
 
 static const char usage_text[] =
-    "usage: ntactl events [--relay URL] [--zone Z] [--kind K] [--since T]\n"
-    "                     [--limit N] [--json] [--token-file F]\n"
+    "usage: ntactl events [-c FILE | --relay URL] [--zone Z] [--kind K]\n"
+    "                     [--since T] [--limit N] [--json] [--full-ids]\n"
+    "       ntactl events show ID [-c FILE | --relay URL] [--json]\n"
     "\n"
     "List the events a relay verified and stored, newest first (GET\n"
-    "/v1/events, docs/API.md).\n"
+    "/v1/events, docs/API.md). show: one event, the envelope as the relay\n"
+    "holds it (GET /v1/events/{id}), its id checked; ID may be a unique\n"
+    "prefix of at least 8 hex digits among the newest 1000 events.\n"
     "\n"
-    "  --relay URL       the relay's HTTP API (default " HTTPC_RELAY_DEFAULT ")\n"
+    RELAYC_USAGE
     "  --zone Z          only events about zone Z (\"de\" or \"de.\")\n"
     "  --kind K          only events of kind K (observation, assessment,\n"
     "                    zone_statement, withdraw, vouch, unvouch, key_cert,\n"
@@ -33,12 +40,13 @@ static const char usage_text[] =
     "  --since T         only events received at or after T: unix seconds,\n"
     "                    or an age such as 90s, 30m, 6h, 7d\n"
     "  --limit N         at most N events, 1..1000 (default 100)\n"
-    "  --json            print the relay's JSON answer as it is\n"
-    "  --token-file F    the API token (else $" HTTPC_TOKEN_ENV ")\n"
-    "  --help            this text\n"
+    "  --json             print the relay's JSON answer as it is (show: the\n"
+    "                     envelope, for ntactl verify or inspect)\n"
+    "  --help             this text\n"
     "\n"
     "Without --json: one line per event with the time it was received (UTC),\n"
-    "kind, zone, origin (first 12 hex digits), seq and event id (first 16).\n"
+    "kind, zone, origin, seq and event id (ids: their first 16 hex digits);\n"
+    "show: the id, payloadType, keyid and the payload, not verified.\n"
     "\n"
     "Exit status: 0 success, 1 the relay answered an error (printed),\n"
     "2 usage error or relay not reachable.\n";
@@ -61,10 +69,10 @@ events_parse_since(const char *s)
 }
 
 static int
-events_print_table(const json_t *root)
+events_print_table(const json_t *root, int idw)
 {
 	const json_t *events = json_object_get(root, "events"), *ev;
-	char when[32], kind[32], zone[ZONE_TEXT_MAX + 1], origin[16], id[20];
+	char when[32], kind[32], zone[ZONE_TEXT_MAX + 1], origin[70], id[70];
 	char seq[24];
 	size_t i;
 
@@ -72,8 +80,8 @@ events_print_table(const json_t *root)
 		cli_err("events: the relay's answer has no \"events\" list");
 		return CLI_ERR;
 	}
-	printf("%-20s  %-14s  %-24s  %-12s  %8s  %s\n", "RECEIVED (UTC)", "KIND",
-	    "ZONE", "ORIGIN", "SEQ", "ID");
+	printf("%-20s  %-14s  %-24s  %-*s  %8s  %s\n", "RECEIVED (UTC)", "KIND",
+	    "ZONE", idw, "ORIGIN", "SEQ", "ID");
 	json_array_foreach(events, i, ev) {
 		const json_t *ra = json_object_get(ev, "received_at");
 		const json_t *sq = json_object_get(ev, "seq");
@@ -95,18 +103,17 @@ events_print_table(const json_t *root)
 			snprintf(seq, sizeof(seq), "-");
 		cli_json_text(ev, "kind", 31, kind, sizeof(kind));
 		cli_json_text(ev, "zone", ZONE_TEXT_MAX, zone, sizeof(zone));
-		cli_json_text(ev, "origin", 12, origin, sizeof(origin));
-		cli_json_text(ev, "id", 16, id, sizeof(id));
-		printf("%-20s  %-14s  %-24s  %-12s  %8s  %s\n", when, kind, zone,
-		    origin, seq, id);
+		cli_json_text(ev, "origin", (size_t)idw, origin, sizeof(origin));
+		cli_json_text(ev, "id", (size_t)idw, id, sizeof(id));
+		printf("%-20s  %-14s  %-24s  %-*s  %8s  %s\n", when, kind, zone,
+		    idw, origin, seq, id);
 	}
 	return CLI_OK;
 }
 
 struct events_opts {
-	const char *relay, *token_file;
+	struct relayc_opts ro;
 	const char *zone_arg, *kind_arg, *since_arg, *limit_arg;
-	bool as_json;
 	char zone[ZONE_TEXT_MAX + 1], since[24];   /* the query's values */
 };
 
@@ -147,56 +154,139 @@ events_check(struct events_opts *o)
 	return -1;
 }
 
+/* Unverified payload bytes as text, everything else escaped, so that a
+ * hostile payload cannot drive the terminal. */
+static void
+events_payload_text(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\n' || (p[i] >= 0x20 && p[i] < 0x7f))
+			putchar(p[i]);
+		else
+			printf("\\x%02x", p[i]);
+	}
+	putchar('\n');
+}
+
+/* events show ARG: the envelope of the event ARG names. */
+static int
+events_show(const struct events_opts *o, const char *arg)
+{
+	char id[65], path[80], hex[KEY_ID_HEX_LEN + 1], reason[PROTO_REASON_MAX];
+	struct httpc_response r;
+	struct envelope *env = NULL;
+	struct relayc rc;
+	int ret;
+
+	if ((ret = relayc_resolve_opts("events", &o->ro, false, &rc)) != CLI_OK ||
+	    (ret = relayc_event_id("events", &rc, arg, NULL, NULL, id)) != CLI_OK)
+		return ret;
+	snprintf(path, sizeof(path), "/v1/events/%s", id);
+	if ((ret = relayc_get("events", &rc, path, NULL, 0, &r)) != CLI_OK)
+		return ret;
+	if (envelope_parse(r.body, r.len, &env, reason) != PROTO_OK ||
+	    strcmp(envelope_id_hex(env, hex), id) != 0) {
+		cli_err("events: the relay's answer for %s is not that event's "
+		    "envelope", id);
+		ret = CLI_ERR;
+	} else if (o->ro.json) {
+		fwrite(r.body, 1, r.len, stdout);
+		putchar('\n');
+	} else {
+		printf("%-12s %s\n", "id", id);
+		printf("%-12s %s\n", "payloadType", env->payload_type);
+		printf("%-12s %s\n", "keyid", encoding_hex_encode(env->keyid,
+		    KEY_ID_LEN, hex));
+		printf("%-12s not checked (ntactl events show --json ID | ntactl "
+		    "verify --pub KEY.pub -)\n", "signature");
+		printf("%-12s %zu bytes, unverified:\n", "payload", env->payload_len);
+		events_payload_text(env->payload, env->payload_len);
+	}
+	envelope_free(env);
+	httpc_response_free(&r);
+	return ret;
+}
+
+static int
+events_table(const json_t *root, bool full)
+{
+	return events_print_table(root, full ? RELAYC_ID_FULL : RELAYC_ID_SHOW);
+}
+
+static int
+events_table_short(const json_t *root)
+{
+	return events_table(root, false);
+}
+
+static int
+events_table_full(const json_t *root)
+{
+	return events_table(root, true);
+}
+
+/* events [filters]: the list. */
+static int
+events_list(struct events_opts *o)
+{
+	struct httpc_response r = { 0 };
+	struct relayc rc;
+	int ret;
+
+	if ((ret = events_check(o)) >= 0)
+		return ret;
+	if ((ret = relayc_resolve_opts("events", &o->ro, false, &rc)) != CLI_OK)
+		return ret;
+	{
+		const struct httpc_param params[] = {
+			{ "zone", o->zone_arg ? o->zone : NULL },
+			{ "kind", o->kind_arg },
+			{ "since", o->since_arg ? o->since : NULL },
+			{ "limit", o->limit_arg },
+		};
+		ret = relayc_get("events", &rc, "/v1/events", params,
+		    sizeof(params) / sizeof(params[0]), &r);
+	}
+	if (ret == CLI_OK)
+		ret = httpc_show_json("events", &r, o->ro.json, o->ro.full_ids ?
+		    events_table_full : events_table_short);
+	httpc_response_free(&r);
+	return ret;
+}
+
 int
 cmd_events(int argc, char **argv)
 {
+	enum { O_ZONE = 256, O_KIND, O_SINCE, O_LIMIT, O_HELP };
 	static const struct option opts[] = {
-		{ "relay", required_argument, NULL, 'r' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "since", required_argument, NULL, 's' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "token-file", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
+		RELAYC_LONGOPTS,
+		{ "zone", required_argument, NULL, O_ZONE },
+		{ "kind", required_argument, NULL, O_KIND },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct events_opts o;
-	struct httpc_response r = { 0 };
-	int c, rc;
+	int c;
 
 	memset(&o, 0, sizeof(o));
-	o.relay = HTTPC_RELAY_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(c, optarg, &o.ro))
+			continue;
 		switch (c) {
-		case 'r': o.relay = optarg; break;
-		case 'z': o.zone_arg = optarg; break;
-		case 'k': o.kind_arg = optarg; break;
-		case 's': o.since_arg = optarg; break;
-		case 'l': o.limit_arg = optarg; break;
-		case 'j': o.as_json = true; break;
-		case 't': o.token_file = optarg; break;
-		case 'h': return cli_usage(usage_text, 1);
+		case O_ZONE: o.zone_arg = optarg; break;
+		case O_KIND: o.kind_arg = optarg; break;
+		case O_SINCE: o.since_arg = optarg; break;
+		case O_LIMIT: o.limit_arg = optarg; break;
+		case O_HELP: return cli_usage(usage_text, 1);
 		default: return cli_usage(usage_text, 0);
 		}
 	}
+	if (optind == argc - 2 && strcmp(argv[optind], "show") == 0)
+		return events_show(&o, argv[optind + 1]);
 	if (optind != argc)
 		return cli_usage(usage_text, 0);
-	if ((rc = events_check(&o)) >= 0)
-		return rc;
-	{
-		const struct httpc_param params[] = {
-			{ "zone", o.zone_arg ? o.zone : NULL },
-			{ "kind", o.kind_arg },
-			{ "since", o.since_arg ? o.since : NULL },
-			{ "limit", o.limit_arg },
-		};
-		rc = httpc_api_get("events", o.relay, "/v1/events", params,
-		    sizeof(params) / sizeof(params[0]), o.token_file, &r);
-	}
-	if (rc == CLI_OK)
-		rc = httpc_show_json("events", &r, o.as_json, events_print_table);
-	httpc_response_free(&r);
-	return rc;
+	return events_list(&o);
 }

@@ -205,6 +205,9 @@ observe_args(int argc, char **argv, struct observe_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "publish", no_argument, NULL, 'p' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "relay", required_argument, NULL, 'r' },
+		{ "token-file", required_argument, NULL, 'r' },
+		{ "full-ids", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -228,6 +231,11 @@ observe_args(int argc, char **argv, struct observe_opts *o)
 		case 't': o->ta = optarg; break;
 		case 'v': o->vantage = optarg; break;
 		case 'j': o->json = true; break;
+		case 'f': break;   /* the id it prints is in full anyway */
+		case 'r':
+			cli_err("observe: --publish goes through your own relay's "
+			    "control socket (-c ntarelay.conf), not --relay");
+			return CLI_ERR;
 		case 'h': return cli_usage(observe_usage, 1);
 		default: return cli_usage(observe_usage, 0);
 		}

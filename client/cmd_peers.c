@@ -12,21 +12,21 @@
 
 #include "client/cli.h"
 #include "client/httpc.h"
+#include "client/relayc.h"
 #include "client/ntactl.h"
 
 static const char usage_text[] =
-    "usage: ntactl peers [--relay URL] [--json] [--token-file F]\n"
+    "usage: ntactl peers [-c FILE | --relay URL] [--json] [--full-ids]\n"
     "\n"
     "List the operators a relay counts as members (GET /v1/peers,\n"
     "docs/API.md).\n"
     "\n"
-    "  --relay URL       the relay's HTTP API (default " HTTPC_RELAY_DEFAULT ")\n"
-    "  --json            print the relay's JSON answer as it is\n"
-    "  --token-file F    the API token (else $" HTTPC_TOKEN_ENV ")\n"
-    "  --help            this text\n"
+    RELAYC_USAGE
+    "  --json             print the relay's JSON answer as it is\n"
+    "  --help             this text\n"
     "\n"
-    "Without --json: one line per operator with its id (first 12 hex\n"
-    "digits), name, the vote it counts for (first 12 hex digits), whether it\n"
+    "Without --json: one line per operator with its id (first 16 hex\n"
+    "digits), name, the vote it counts for (first 16), whether it\n"
     "is pinned, its number of keys, the age of its newest heartbeat and the\n"
     "flags of its keys (e.g. equivocation).\n"
     "\n"
@@ -78,10 +78,10 @@ peers_flags(const json_t *k, char *flags, size_t len)
 }
 
 static int
-peers_print_table(const json_t *root)
+peers_print_table(const json_t *root, int idw)
 {
 	const json_t *peers = json_object_get(root, "peers"), *p, *keys, *k;
-	char op[16], name[33], vote[16], age[32], flags[128];
+	char op[70], name[33], vote[70], age[32], flags[128];
 	long long now = (long long)time(NULL), last;
 	size_t i, j;
 
@@ -89,12 +89,12 @@ peers_print_table(const json_t *root)
 		cli_err("peers: the relay's answer has no \"peers\" list");
 		return CLI_ERR;
 	}
-	printf("%-12s  %-24s  %-12s  %-6s  %4s  %-14s  %s\n", "OPERATOR", "NAME",
-	    "VOTE", "PINNED", "KEYS", "LAST-HEARTBEAT", "FLAGS");
+	printf("%-*s  %-24s  %-*s  %-6s  %4s  %-14s  %s\n", idw, "OPERATOR",
+	    "NAME", idw, "VOTE", "PINNED", "KEYS", "LAST-HEARTBEAT", "FLAGS");
 	json_array_foreach(peers, i, p) {
-		cli_json_text(p, "operator", 12, op, sizeof(op));
+		cli_json_text(p, "operator", (size_t)idw, op, sizeof(op));
 		cli_json_text(p, "name", 24, name, sizeof(name));
-		cli_json_text(p, "vote", 12, vote, sizeof(vote));
+		cli_json_text(p, "vote", (size_t)idw, vote, sizeof(vote));
 		keys = json_object_get(p, "keys");
 		last = 0;
 		flags[0] = '\0';
@@ -105,46 +105,56 @@ peers_print_table(const json_t *root)
 			peers_flags(k, flags, sizeof(flags));
 		}
 		peers_age(last, now, age, sizeof(age));
-		printf("%-12s  %-24s  %-12s  %-6s  %4zu  %-14s  %s\n", op, name,
-		    vote, json_is_true(json_object_get(p, "pinned")) ? "yes" : "no",
+		printf("%-*s  %-24s  %-*s  %-6s  %4zu  %-14s  %s\n", idw, op, name,
+		    idw, vote, json_is_true(json_object_get(p, "pinned")) ? "yes" : "no",
 		    json_is_array(keys) ? json_array_size(keys) : 0, age,
 		    flags[0] ? flags : "-");
 	}
 	return CLI_OK;
 }
 
+static int
+peers_table_short(const json_t *root)
+{
+	return peers_print_table(root, RELAYC_ID_SHOW);
+}
+
+static int
+peers_table_full(const json_t *root)
+{
+	return peers_print_table(root, RELAYC_ID_FULL);
+}
+
 int
 cmd_peers(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "relay", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "token-file", required_argument, NULL, 't' },
+		RELAYC_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *relay = HTTPC_RELAY_DEFAULT, *token_file = NULL;
+	struct relayc_opts ro = { 0 };
 	struct httpc_response r = { 0 };
-	bool as_json = false;
-	int c, rc;
+	struct relayc rc;
+	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(c, optarg, &ro))
+			continue;
 		switch (c) {
-		case 'r': relay = optarg; break;
-		case 'j': as_json = true; break;
-		case 't': token_file = optarg; break;
 		case 'h': return cli_usage(usage_text, 1);
 		default: return cli_usage(usage_text, 0);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage_text, 0);
-	rc = httpc_api_get("peers", relay, "/v1/peers", NULL, 0, token_file, &r);
-	if (rc != CLI_OK)
-		goto out;
-	rc = httpc_show_json("peers", &r, as_json, peers_print_table);
-out:
+	if ((ret = relayc_resolve_opts("peers", &ro, false, &rc)) != CLI_OK)
+		return ret;
+	ret = relayc_get("peers", &rc, "/v1/peers", NULL, 0, &r);
+	if (ret == CLI_OK)
+		ret = httpc_show_json("peers", &r, ro.json, ro.full_ids ?
+		    peers_table_full : peers_table_short);
 	httpc_response_free(&r);
-	return rc;
+	return ret;
 }

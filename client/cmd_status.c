@@ -21,7 +21,7 @@
 #include "lib/incident_text.h"
 
 static const char status_usage[] =
-    "usage: ntactl status [ZONE] [-c FILE | --relay URL] [--json]\n"
+    "usage: ntactl status [ZONE] [-c FILE | --relay URL] [--json] [--full-ids]\n"
     "\n"
     "Without ZONE: every zone the relay's quorum engine does not consider\n"
     "clear, one line each. With ZONE: its decision and the audit trail behind\n"
@@ -42,12 +42,15 @@ static const char status_usage[] =
     "relay unreachable, or not caught up with its peers (syncing).\n";
 
 static const char quorum_usage[] =
-    "usage: ntactl quorum ZONE [-c FILE | --relay URL] [--quiet]\n"
+    "usage: ntactl quorum ZONE [-c FILE | --relay URL] [--quiet] [--json]\n"
     "\n"
     "For scripts: is an NTA recommended for ZONE right now?\n"
     "\n"
     RELAYC_USAGE
     "  -q, --quiet        print nothing\n"
+    "  --json             print one JSON object: nta_recommended (true or\n"
+    "                     false), zone, state, phase, lifetime, nta_until,\n"
+    "                     incident (null when absent)\n"
     "\n"
     "Prints \"ZONE STATE\" (and the NTA lifetime and end when recommended;\n"
     "\"recovering\" while the recommendation is held as the zone validates\n"
@@ -58,6 +61,7 @@ static const char quorum_usage[] =
 
 static const char watch_usage[] =
     "usage: ntactl watch [-c FILE | --relay URL] [--interval SECONDS] [--json]\n"
+    "                    [--full-ids]\n"
     "\n"
     "Follow the relay's decisions: one line per decision the relay signed\n"
     "(from each zone's history, so that a state shorter than the interval\n"
@@ -73,13 +77,10 @@ static const char watch_usage[] =
     "\n"
     "Exit status: 0 when interrupted, 2 usage error.\n";
 
-enum { O_JSON = 256, O_HELP, O_RELAY, O_TOKEN, O_INTERVAL };
+enum { O_HELP = 256, O_INTERVAL };
 
 static const struct option opts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "relay", required_argument, NULL, O_RELAY },
-	{ "token-file", required_argument, NULL, O_TOKEN },
-	{ "json", no_argument, NULL, O_JSON },
+	RELAYC_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "interval", required_argument, NULL, O_INTERVAL },
 	{ "help", no_argument, NULL, O_HELP },
@@ -87,9 +88,10 @@ static const struct option opts[] = {
 };
 
 struct args {
-	const char *config, *relay, *token;
-	bool json, quiet;
+	struct relayc_opts ro;
+	bool quiet;
 	long interval;
+	int idw;             /* hex digits of the ids shown */
 };
 
 static int
@@ -100,11 +102,9 @@ parse(int argc, char **argv, const char *usage, struct args *a)
 	optind = 1;
 	a->interval = 2;
 	while ((o = getopt_long(argc, argv, "c:q", opts, NULL)) != -1) {
+		if (relayc_opt(o, optarg, &a->ro))
+			continue;
 		switch (o) {
-		case 'c': a->config = optarg; break;
-		case O_RELAY: a->relay = optarg; break;
-		case O_TOKEN: a->token = optarg; break;
-		case O_JSON: a->json = true; break;
 		case 'q': a->quiet = true; break;
 		case O_INTERVAL: {
 			char *end;
@@ -119,6 +119,7 @@ parse(int argc, char **argv, const char *usage, struct args *a)
 		default: cli_usage(usage, 0); return -1;
 		}
 	}
+	a->idw = relayc_id_width(&a->ro);
 	return 0;
 }
 
@@ -240,33 +241,34 @@ incident_line(const json_t *z)
 static void
 put_text(void *arg, const char *text, const char *op)
 {
-	(void)arg;
+	size_t idw = (size_t)*(const int *)arg;
+
 	if (text) {
 		fputs(text, stdout);
 		return;
 	}
 	/* an id from the relay's answer: shown short, never raw */
-	for (size_t k = 0; op[k] && k < 16; k++)
+	for (size_t k = 0; op[k] && k < idw; k++)
 		putchar((unsigned char)op[k] < 0x20 || op[k] == 0x7f ? '?' : op[k]);
 }
 
 /* "unreachable:  from OP, OP (...)": evidence of nothing, never a
  * failure. */
 static void
-unreachable_line(const json_t *z)
+unreachable_line(const json_t *z, int idw)
 {
 	size_t named;
 
 	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
 		return;
 	fputs("unreachable:  ", stdout);
-	incident_text_say_unreachable(z, "from ", 16, put_text, NULL);
+	incident_text_say_unreachable(z, "from ", (size_t)idw, put_text, &idw);
 	putchar('\n');
 }
 
 /* The fingerprints, a veto and the zone operator's statement. */
 static void
-detail_evidence(const json_t *z)
+detail_evidence(const json_t *z, int idw)
 {
 	const json_t *v;
 	char buf[200];
@@ -280,9 +282,9 @@ detail_evidence(const json_t *z)
 	if (json_is_object(v = json_object_get(z, "veto"))) {
 		cli_json_text(v, "reason", 150, buf, sizeof(buf));
 		printf("VETO:         %s\n", buf);
-		cli_json_text(v, "origin", 64, buf, sizeof(buf));
+		cli_json_text(v, "origin", (size_t)idw, buf, sizeof(buf));
 		printf("              by operator %s\n", buf);
-		cli_json_text(v, "event", 64, buf, sizeof(buf));
+		cli_json_text(v, "event", (size_t)idw, buf, sizeof(buf));
 		printf("              event %s\n", buf);
 	}
 	if (json_is_object(v = json_object_get(z, "statement"))) {
@@ -295,7 +297,7 @@ detail_evidence(const json_t *z)
 
 /* One operator: its vote and roles, then the events that count. */
 static void
-detail_operator(const json_t *o, long long now)
+detail_operator(const json_t *o, long long now, int idw)
 {
 	const json_t *v, *e;
 	char buf[200], t[32], roles[120] = "";
@@ -306,12 +308,12 @@ detail_operator(const json_t *o, long long now)
 		snprintf(roles + n, sizeof(roles) - n, "%s%s", n ? "," : "",
 		    json_string_value(v) ? json_string_value(v) : "?");
 	}
-	cli_json_text(o, "vote", 16, buf, sizeof(buf));
+	cli_json_text(o, "vote", (size_t)idw, buf, sizeof(buf));
 	printf("  %s  %s\n", buf, roles[0] ? roles : "-");
 	json_array_foreach(json_object_get(o, "events"), k, e) {
-		char kind[20], id[17], what[80] = "";
+		char kind[20], id[70], what[80] = "";
 		cli_json_text(e, "kind", 16, kind, sizeof(kind));
-		cli_json_text(e, "id", 16, id, sizeof(id));
+		cli_json_text(e, "id", (size_t)idw, id, sizeof(id));
 		if (strcmp(kind, "observation") == 0)
 			cli_json_text(e, "state", 20, what, sizeof(what));
 		else if (strcmp(kind, "assessment") == 0) {
@@ -329,7 +331,7 @@ detail_operator(const json_t *o, long long now)
 
 /* The events not counted, and the zone's history. */
 static void
-detail_tail(const json_t *z)
+detail_tail(const json_t *z, int idw)
 {
 	const json_t *v, *e;
 	char buf[200], t[32];
@@ -338,10 +340,10 @@ detail_tail(const json_t *z)
 	if (json_array_size(json_object_get(z, "not_counted")) > 0) {
 		printf("not counted:\n");
 		json_array_foreach(json_object_get(z, "not_counted"), i, e) {
-			char kind[20], id[17], origin[17];
+			char kind[20], id[70], origin[70];
 			cli_json_text(e, "kind", 16, kind, sizeof(kind));
-			cli_json_text(e, "id", 16, id, sizeof(id));
-			cli_json_text(e, "origin", 16, origin, sizeof(origin));
+			cli_json_text(e, "id", (size_t)idw, id, sizeof(id));
+			cli_json_text(e, "origin", (size_t)idw, origin, sizeof(origin));
 			printf("  %-12s %s  by %s  %s\n", kind, id, origin,
 			    incident_text_why_not(e));
 		}
@@ -361,7 +363,7 @@ detail_tail(const json_t *z)
 }
 
 static int
-zone_detail(const json_t *z)
+zone_detail(const json_t *z, int idw)
 {
 	const json_t *o;
 	char buf[200], t[32];
@@ -387,17 +389,17 @@ zone_detail(const json_t *z)
 	    "again\n", num(z, "recommending"), num(z, "quorum"),
 	    num(z, "observing"), num(z, "evidence"), num(z, "failing"),
 	    num(z, "validating"));
-	unreachable_line(z);
+	unreachable_line(z, idw);
 	if (json_is_integer(json_object_get(z, "nta_until"))) {
 		utc(num(z, "nta_until"), t, sizeof(t));
 		printf("nta:          lifetime %lld s, until %s\n",
 		    num(z, "lifetime"), t);
 	}
-	detail_evidence(z);
+	detail_evidence(z, idw);
 	printf("operators:\n");
 	json_array_foreach(json_object_get(z, "operators"), i, o)
-		detail_operator(o, now);
-	detail_tail(z);
+		detail_operator(o, now, idw);
+	detail_tail(z, idw);
 	return CLI_OK;
 }
 
@@ -434,8 +436,7 @@ cmd_status(int argc, char **argv)
 	if (optind < argc && zone_path("status", argv[optind], path,
 	    sizeof(path)) != 0)
 		return CLI_ERR;
-	if ((ret = relayc_resolve("status", a.relay, a.config, a.token, false,
-	    &rc)) != CLI_OK)
+	if ((ret = relayc_resolve_opts("status", &a.ro, false, &rc)) != CLI_OK)
 		return ret;
 	if ((ret = relayc_get_decisions("status", &rc, path, &r, &syncing, why,
 	    sizeof(why))) != CLI_OK) {
@@ -445,7 +446,7 @@ cmd_status(int argc, char **argv)
 			    why);
 		return ret;
 	}
-	if (a.json) {
+	if (a.ro.json) {
 		fwrite(r.body, 1, r.len, stdout);
 		httpc_response_free(&r);
 		return CLI_OK;
@@ -455,13 +456,35 @@ cmd_status(int argc, char **argv)
 		httpc_response_free(&r);
 		return CLI_ERR;
 	}
-	ret = optind < argc ? zone_detail(root) : zones_table(root);
+	ret = optind < argc ? zone_detail(root, a.idw) : zones_table(root);
 	if (ret != CLI_OK)
 		cli_err("status: the relay's answer is not what docs/API.md "
 		    "describes");
 	json_decref(root);
 	httpc_response_free(&r);
 	return ret;
+}
+
+/* quorum --json: the answer in one line, members as in docs/API.md §9. */
+static void
+quorum_json(const json_t *root, bool yes)
+{
+	static const char *const keep[] = { "zone", "state", "phase", "lifetime",
+	    "nta_until", NULL };
+	json_t *o = json_pack("{s:b}", "nta_recommended", yes);
+	char *out;
+
+	for (int k = 0; o && keep[k]; k++)
+		json_object_set(o, keep[k], json_object_get(root, keep[k]) ?
+		    json_object_get(root, keep[k]) : json_null());
+	json_object_set(o, "incident", json_object_get(json_object_get(root,
+	    "incident"), "id") ? json_object_get(json_object_get(root,
+	    "incident"), "id") : json_null());
+	out = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (out)
+		printf("%s\n", out);
+	free(out);
+	json_decref(o);
 }
 
 int
@@ -482,8 +505,7 @@ cmd_quorum(int argc, char **argv)
 		return cli_usage(quorum_usage, 0);
 	if (zone_path("quorum", argv[optind], path, sizeof(path)) != 0)
 		return CLI_ERR;
-	if ((ret = relayc_resolve("quorum", a.relay, a.config, a.token, false,
-	    &rc)) != CLI_OK)
+	if ((ret = relayc_resolve_opts("quorum", &a.ro, false, &rc)) != CLI_OK)
 		return CLI_ERR;
 	if (relayc_get_decisions("quorum", &rc, path, &r, &syncing, why,
 	    sizeof(why)) != CLI_OK) {
@@ -509,7 +531,9 @@ cmd_quorum(int argc, char **argv)
 		return CLI_ERR;
 	}
 	phase = json_string_value(json_object_get(root, "phase"));
-	if (!a.quiet) {
+	if (!a.quiet && a.ro.json)
+		quorum_json(root, ret == CLI_OK);
+	else if (!a.quiet) {
 		char zone[300], st[40];
 		cli_json_text(root, "zone", 255, zone, sizeof(zone));
 		cli_json_text(root, "state", 30, st, sizeof(st));
@@ -655,8 +679,7 @@ cmd_watch(int argc, char **argv)
 		return ret > 0 ? CLI_OK : CLI_ERR;
 	if (argc != optind)
 		return cli_usage(watch_usage, 0);
-	if ((ret = relayc_resolve("watch", a.relay, a.config, a.token, false,
-	    &rc)) != CLI_OK)
+	if ((ret = relayc_resolve_opts("watch", &a.ro, false, &rc)) != CLI_OK)
 		return ret;
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
@@ -700,12 +723,12 @@ cmd_watch(int argc, char **argv)
 			json_object_set_new(now_seen, zone, json_string(key));
 			old = json_string_value(json_object_get(seen, zone));
 			if (old == NULL || strcmp(old, key) != 0)
-				watch_zone(&rc, zone, printed, a.json, first);
+				watch_zone(&rc, zone, printed, a.ro.json, first);
 		}
 		/* zones no longer listed are clear now: their last decisions */
 		json_object_foreach_safe(seen, tmp, k, z)
 			if (json_object_get(now_seen, k) == NULL)
-				watch_zone(&rc, k, printed, a.json, false);
+				watch_zone(&rc, k, printed, a.ro.json, false);
 		json_decref(seen);
 		seen = now_seen;
 		json_decref(root);

@@ -24,6 +24,7 @@ int cmd_status(int argc, char **argv);
 int cmd_quorum(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_equivocation(int argc, char **argv);
+int cmd_broker(int argc, char **argv);
 
 int cmd_nta(int argc, char **argv);
 

@@ -33,6 +33,33 @@ socket_usable(const char *path)
 	return ok;
 }
 
+bool
+relayc_opt(int o, const char *arg, struct relayc_opts *ro)
+{
+	switch (o) {
+	case 'c': ro->config = arg; return true;
+	case RELAYC_O_RELAY: ro->relay = arg; return true;
+	case RELAYC_O_TOKEN: ro->token = arg; return true;
+	case RELAYC_O_JSON: ro->json = true; return true;
+	case RELAYC_O_FULL_IDS: ro->full_ids = true; return true;
+	default: return false;
+	}
+}
+
+int
+relayc_id_width(const struct relayc_opts *ro)
+{
+	return ro != NULL && ro->full_ids ? RELAYC_ID_FULL : RELAYC_ID_SHOW;
+}
+
+int
+relayc_resolve_opts(const char *cmd, const struct relayc_opts *ro,
+    bool need_control, struct relayc *rc)
+{
+	return relayc_resolve(cmd, ro->relay, ro->config, ro->token, need_control,
+	    rc);
+}
+
 int
 relayc_resolve(const char *cmd, const char *relay_url, const char *config_path,
     const char *token_file, bool need_control, struct relayc *rc)
@@ -59,10 +86,12 @@ relayc_resolve(const char *cmd, const char *relay_url, const char *config_path,
 	if (config_path == NULL) {
 		if (need_control) {
 			cli_err("%s: no relay configuration: give -c ntarelay.conf "
-			    "(%s does not exist)", cmd, CONF_DEFAULT_PATH);
+			    "(looked for %s: it does not exist)", cmd,
+			    CONF_DEFAULT_PATH);
 			return CLI_ERR;
 		}
 		snprintf(rc->url, sizeof(rc->url), "%s", HTTPC_RELAY_DEFAULT);
+		rc->fallback = true;
 		return CLI_OK;
 	}
 	if ((cfg = malloc(sizeof(*cfg))) == NULL) {
@@ -132,6 +161,13 @@ relayc_do(const char *cmd, const struct relayc *rc, const char *path,
 	    body, bodylen, r, err, sizeof(err)) != 0) {
 		cli_err("%s: relay unreachable at %s: %s", cmd, rc->socket[0] ?
 		    rc->socket : url, err);
+		if (rc->fallback)
+			cli_err("%s: no -c or --relay given, and no configuration at "
+			    "%s (looked for it): give -c ntarelay.conf or --relay URL",
+			    cmd, CONF_DEFAULT_PATH);
+		else if (rc->config[0])
+			cli_err("%s: the relay of %s (is ntarelayd running?)", cmd,
+			    rc->config);
 		goto out;
 	}
 	if (sync && httpc_syncing(r)) {
@@ -190,5 +226,87 @@ relayc_post(const char *cmd, const struct relayc *rc, const char *path,
 	}
 	ret = relayc_do(cmd, rc, path, NULL, 0, s, strlen(s), r, NULL);
 	free(s);
+	return ret;
+}
+
+/* Collect into ids the events of one listing whose id starts with pfx. */
+static int
+prefix_list(const char *cmd, const struct relayc *rc, const char *pfx,
+    const char *zone, const char *kind, json_t *ids)
+{
+	const struct httpc_param params[] = {
+		{ "zone", zone }, { "kind", kind }, { "limit", "1000" },
+	};
+	struct httpc_response r;
+	json_t *root, *ev;
+	size_t i;
+	int ret;
+
+	if ((ret = relayc_get(cmd, rc, "/v1/events", params,
+	    sizeof(params) / sizeof(params[0]), &r)) != CLI_OK)
+		return ret;
+	root = json_loadb(r.body, r.len, 0, NULL);
+	httpc_response_free(&r);
+	if (!json_is_array(json_object_get(root, "events"))) {
+		cli_err("%s: the relay's event list is not what docs/API.md "
+		    "describes", cmd);
+		json_decref(root);
+		return CLI_ERR;
+	}
+	json_array_foreach(json_object_get(root, "events"), i, ev) {
+		const char *id = json_string_value(json_object_get(ev, "id"));
+		if (id != NULL && strlen(id) == 64 &&
+		    strncmp(id, pfx, strlen(pfx)) == 0)
+			json_object_set_new(ids, id, json_true());
+	}
+	json_decref(root);
+	return CLI_OK;
+}
+
+int
+relayc_event_id(const char *cmd, const struct relayc *rc, const char *arg,
+    const char *zone, const char *const *kinds, char out[65])
+{
+	char pfx[65];
+	size_t n = strlen(arg), i;
+	json_t *ids, *v;
+	const char *id;
+	int ret = CLI_OK;
+
+	if (n > 64 || strspn(arg, "0123456789abcdefABCDEF") != n || n == 0) {
+		cli_err("%s: '%s' is not an event id (64 hex digits, or a unique "
+		    "prefix of at least %d)", cmd, arg, RELAYC_ID_MIN);
+		return CLI_ERR;
+	}
+	for (i = 0; i <= n; i++)
+		pfx[i] = (char)(arg[i] >= 'A' && arg[i] <= 'F' ? arg[i] + 32 : arg[i]);
+	if (n == 64) {
+		memcpy(out, pfx, 65);
+		return CLI_OK;
+	}
+	if (n < RELAYC_ID_MIN) {
+		cli_err("%s: id prefix '%s' is too short: give at least %d hex "
+		    "digits", cmd, arg, RELAYC_ID_MIN);
+		return CLI_ERR;
+	}
+	ids = json_object();
+	for (i = 0; ret == CLI_OK && (kinds == NULL ? i == 0 : kinds[i] != NULL);
+	    i++)
+		ret = prefix_list(cmd, rc, pfx, zone, kinds ? kinds[i] : NULL, ids);
+	if (ret == CLI_OK && json_object_size(ids) == 0) {
+		cli_err("%s: no event id starts with %s among the newest events the "
+		    "relay lists%s%s (give more digits, or the whole id)", cmd, pfx,
+		    zone ? " for " : "", zone ? zone : "");
+		ret = CLI_NO;
+	} else if (ret == CLI_OK && json_object_size(ids) > 1) {
+		cli_err("%s: id prefix %s is ambiguous: it begins each of", cmd, pfx);
+		json_object_foreach(ids, id, v)
+			fprintf(stderr, "  %s\n", id);
+		ret = CLI_ERR;
+	} else if (ret == CLI_OK) {
+		json_object_foreach(ids, id, v)
+			memcpy(out, id, 65);
+	}
+	json_decref(ids);
 	return ret;
 }

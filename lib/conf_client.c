@@ -9,7 +9,8 @@
 
 #include "lib/conf_client.h"
 
-enum { C_STORE, C_HTTP_LISTEN, C_HTTP_TOKEN_FILE, C_CONTROL_SOCKET, C__COUNT };
+enum { C_STORE, C_HTTP_LISTEN, C_HTTP_TOKEN_FILE, C_CONTROL_SOCKET, C_TRUSTDB,
+	C__COUNT };
 
 static const struct {
 	const char *name;
@@ -19,6 +20,7 @@ static const struct {
 	[C_HTTP_LISTEN] = { "http_listen", true, false, false },
 	[C_HTTP_TOKEN_FILE] = { "http_token_file", false, false, true },
 	[C_CONTROL_SOCKET] = { "control_socket", false, true, true },
+	[C_TRUSTDB] = { "trustdb", false, false, true },
 };
 
 struct cread {
@@ -74,6 +76,7 @@ set_key(struct cread *cr, int k, const char *v)
 	case C_HTTP_LISTEN: return set_http_listen(cr, v);
 	case C_STORE: dst = cr->store; break;
 	case C_HTTP_TOKEN_FILE: dst = cr->c->http_token_file; break;
+	case C_TRUSTDB: dst = cr->c->trustdb; break;
 	default: dst = cr->c->control_socket; break;
 	}
 	if (*v == '\0') {  /* control_socket: none */

@@ -1,7 +1,8 @@
 /*
  * lib/conf_client.h — the few keys of the relay's ntarelay.conf a client
  * (ntactl) needs to reach that relay: control_socket, http_listen,
- * http_token_file, and store (the default control socket lies beside it).
+ * http_token_file, and store (the default control socket lies beside it);
+ * and trustdb (ntactl broker reads its members).
  *
  * Those keys are read and checked as the relay reads them, with the same
  * messages ("FILE:LINE: ..."), and resolved the same way (relative paths
@@ -26,6 +27,7 @@ struct conf_client {
 	int http_port;
 	char http_token_file[PATH_MAX];  /* "" = none */
 	char control_socket[PATH_MAX];   /* "" = off; shorter than CONF_SOCKET_MAX */
+	char trustdb[PATH_MAX];          /* "" = not given (the relay requires it) */
 };
 
 /* Read path into c. 0, or -1 with "FILE[:LINE]: message" in err. */

@@ -105,7 +105,7 @@ assess() {
 	"$NTACTL" assess zskroll. -c "$T/$1/ntarelay.conf" --verdict accident --nta \
 		--lifetime 1h >"$T/assess.$1" 2>&1
 }
-first_id() { awk 'NR == 1 { print $2 }' "$T/assess.$1"; }
+first_id() { awk '/^assessment / { print $2; exit }' "$T/assess.$1"; }
 "$NTACTL" watch --relay "http://127.0.0.1:$A_http" --interval 1 >"$T/watch.out" 2>&1 &
 t_pid $!
 

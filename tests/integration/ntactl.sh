@@ -109,4 +109,59 @@ for d in "$V"/cases/*/; do
 	t_ok "vector $(basename "$d") verifies with ntactl" "$NTACTL" verify $raw --pub "$pub" "$d/envelope.json"
 done
 
+# The relay options, before or after the command name; the configuration
+# looked for is named; event id prefixes (resolved by listing, against a
+# stand-in relay: a static GET /v1/events).
+ver=$(sed -n 's/^AC_INIT(\[ntarelay\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+t_ok "ntactl -V prints the version" sh -c "'$NTACTL' -V | grep -q ' $ver,'"
+cat >"$T/relay.conf" <<EOF2
+store $T/none/store.db
+http_listen 127.0.0.1:$(t_port)
+trustdb $T/none/trust.db
+EOF2
+for order in "-c $T/relay.conf status" "status -c $T/relay.conf" "--config=$T/relay.conf status"; do
+	# shellcheck disable=SC2086
+	"$NTACTL" $order >/dev/null 2>"$T/err"; rc=$?
+	t_is "ntactl $order: exit 2, the relay unreachable" "$rc" 2
+	t_ok "... names the configuration" grep -q "the relay of .*relay.conf" "$T/err"
+done
+if [ ! -e /etc/ntarelay/ntarelay.conf ]; then
+	"$NTACTL" status >/dev/null 2>"$T/err"
+	t_ok "status with no option names the configuration looked for" \
+		grep -q "/etc/ntarelay/ntarelay.conf" "$T/err"
+	"$NTACTL" assess de. --verdict accident >/dev/null 2>"$T/err"
+	t_ok "assess with no option too" grep -q "looked for /etc/ntarelay/ntarelay.conf" "$T/err"
+fi
+t_fail "relay options before a command that takes none: exit 2" 2 "$NTACTL" --json keygen --name x --out "$T/x"
+t_fail "an unknown option before the command: exit 2" 2 "$NTACTL" --bogus status
+t_fail "assess --relay: submissions need the control socket" 2 "$NTACTL" --relay http://127.0.0.1:1 assess de. --verdict accident
+
+mkdir -p "$T/www/v1"
+cat >"$T/www/v1/events" <<EOF2
+{"count":3,"events":[
+{"id":"0123456789abcdef00000000000000000000000000000000000000000000000a","kind":"assessment","origin":"$root_id","seq":1,"zone":"de.","received_at":1790000000},
+{"id":"0123456789abcdef00000000000000000000000000000000000000000000000b","kind":"assessment","origin":"$root_id","seq":2,"zone":"de.","received_at":1790000001},
+{"id":"fedcba98765432100000000000000000000000000000000000000000000000cc","kind":"observation","origin":"$root_id","seq":3,"zone":"de.","received_at":1790000002}]}
+EOF2
+www=$(t_port)
+(cd "$T/www" && exec python3 -m http.server --bind 127.0.0.1 "$www" >/dev/null 2>"$T/www.log") &
+t_pid $!
+t_ok "a stand-in relay answers" t_wait 10 curl -fs "http://127.0.0.1:$www/v1/events"
+R="--relay http://127.0.0.1:$www"
+# shellcheck disable=SC2086
+t_ok "events: ids shown 16 hex digits long" sh -c "'$NTACTL' events $R | grep -q ' fedcba9876543210\$'"
+# shellcheck disable=SC2086
+t_ok "events --full-ids: in full" sh -c "'$NTACTL' $R events --full-ids | grep -q ' fedcba98765432100000000000000000000000000000000000000000000000cc\$'"
+# shellcheck disable=SC2086
+"$NTACTL" events show 0123456789ab $R >/dev/null 2>"$T/err"; rc=$?
+t_is "an ambiguous id prefix: exit 2" "$rc" 2
+t_ok "... naming the candidates" sh -c "grep -q '0123456789abcdef0*a\$' '$T/err' && grep -q '0123456789abcdef0*b\$' '$T/err'"
+# shellcheck disable=SC2086
+t_fail "a prefix of 7 digits is refused" 2 "$NTACTL" events show fedcba9 $R
+# shellcheck disable=SC2086
+t_fail "a prefix nothing starts with: exit 1" 1 "$NTACTL" events show 99999999 $R
+# shellcheck disable=SC2086
+"$NTACTL" events show FEDCBA98 $R >/dev/null 2>&1
+t_ok "a unique prefix is resolved: the whole id is asked for" grep -q "GET /v1/events/fedcba98765432100000000000000000000000000000000000000000000000cc " "$T/www.log"
+
 t_done
