@@ -248,6 +248,16 @@ decide_flush(struct decide *d)
 	schedule(d);
 }
 
+size_t
+decide_pending(const struct decide *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; d && i < d->n; i++)
+		n += d->v[i]->dirty || d->all;
+	return n;
+}
+
 /* Unix time now, in ms, as relay_now() counts seconds. */
 static long long
 wall_ms(void)

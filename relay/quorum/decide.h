@@ -133,6 +133,11 @@ void decide_all(struct decide *d);
  * nothing while the store cannot write (relay/fed/storefault.h). */
 void decide_flush(struct decide *d);
 
+/* Zones marked and not evaluated yet: each zone's evaluations are spaced
+ * by a multiple of what the last one cost (the budget), so a flush may
+ * leave a zone for the tick. For tests and diagnostics. */
+size_t decide_pending(const struct decide *d);
+
 /* The turn's transaction committed, or rolled back: then every decision
  * signed in it is forgotten (state, digest, event) and its zone is
  * evaluated again, so that it is signed once the store writes. */
