@@ -28,4 +28,15 @@ for m in "$top_srcdir"/docs/man/*.[1-8]; do
 	fi
 done
 
+# HACKING.md is the map a newcomer follows: every file or directory it
+# names (in backquotes) exists, patterns such as nta_drv_NAME.c aside.
+missing=""
+for p in $(grep -oE '`(relay|lib|client|proto|trustdb|tests|bench|docs|scripts)/[A-Za-z0-9_./*-]+`' \
+	"$top_srcdir/docs/HACKING.md" | tr -d '`' | sort -u); do
+	case "$p" in *NAME*) continue ;; esac
+	# shellcheck disable=SC2086
+	ls -d "$top_srcdir"/$p >/dev/null 2>&1 || missing="$missing $p"
+done
+t_is "HACKING.md names only files that exist" "${missing:-none}" none
+
 t_done
