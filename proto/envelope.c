@@ -54,6 +54,10 @@ members(const struct pjson_doc *d, int obj, const char *const *allowed,
 	return PROTO_OK;
 }
 
+/* Long (about 125 lines) on purpose: one pass over untrusted bytes, each
+ * check beside the field it guards and each failure naming it; split, the
+ * order of the checks (size, then structure, then each member) would be
+ * harder to audit. */
 enum proto_err
 envelope_parse(const char *buf, size_t len, struct envelope **out, char *reason)
 {

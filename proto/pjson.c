@@ -129,6 +129,10 @@ static const unsigned char plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
+/* Long (about 105 lines) on purpose: the string scanner is one state
+ * machine (plain runs, escapes, \u surrogate pairs, UTF-8 validation);
+ * its bounds checks read best in one place, and it is the parser's hot
+ * path. */
 static enum pjson_status
 parse_string(struct parser *ps, int *out)
 {

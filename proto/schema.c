@@ -123,6 +123,8 @@ static enum proto_err check_object(const struct pjson_doc *d, int obj,
     const struct schema_field *a, const struct schema_field *b,
     const struct path *at, char *reason);
 
+/* About 80 lines: one case per schema type, each a few lines; a table of
+ * checkers would only move the same cases apart. */
 static enum proto_err
 check_scalar(const struct pjson_doc *d, int v, enum schema_type t,
     const struct schema_field *f, const struct path *at, char *reason)

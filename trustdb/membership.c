@@ -594,6 +594,9 @@ classify_key(struct work *w, struct trust_keystate *k)
 	return 0;
 }
 
+/* Long (about 90 lines) on purpose: the membership rule of TRUST.md is
+ * applied as one sequence, in the order that document gives it, so that
+ * the code can be read against the text step by step. */
 enum trustdb_err
 trust_membership_compute(const struct trust_records *r,
     const struct trust_params *p, long long now, struct trust_membership **out,

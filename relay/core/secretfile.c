@@ -25,11 +25,54 @@ secretfile_free(char *secret)
 	sodium_free(secret);
 }
 
+/* Reduce buf (n bytes read, NUL-terminated, SECRETFILE_BUF bytes) to its
+ * first line without surrounding blanks, moved to its start, the rest
+ * zeroed; *n becomes its length. 0, or -1 with err naming path. */
+static int
+secret_word(char *buf, size_t *np, const char *path, char *err, size_t errlen)
+{
+	size_t n = *np;
+	char *s, *e;
+
+	/* the first line, without surrounding whitespace */
+	s = buf;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strcspn(s, "\r\n");
+	if (*e == '\0' && n == SECRETFILE_BUF - 1) {
+		snprintf(err, errlen, "%s: the first line is longer than %d "
+		    "characters", path, SECRETFILE_MAX);
+		return -1;
+	}
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s) {
+		snprintf(err, errlen, "%s: no secret on the first line", path);
+		return -1;
+	}
+	if ((size_t)(e - s) > SECRETFILE_MAX) {
+		snprintf(err, errlen, "%s: the secret is longer than %d characters",
+		    path, SECRETFILE_MAX);
+		return -1;
+	}
+	for (const char *p = s; p < e; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p == 0x7f) {
+			snprintf(err, errlen, "%s: the secret must be one word of "
+			    "printable characters", path);
+			return -1;
+		}
+	n = (size_t)(e - s);
+	memmove(buf, s, n);
+	sodium_memzero(buf + n, SECRETFILE_BUF - n);
+	*np = n;
+	return 0;
+}
+
 int
 secretfile_read(const char *path, unsigned flags, char **out, size_t *len,
     char *err, size_t errlen)
 {
-	char *buf = NULL, *s, *e;
+	char *buf = NULL;
 	struct stat st;
 	size_t n = 0;
 	ssize_t got;
@@ -73,36 +116,8 @@ secretfile_read(const char *path, unsigned flags, char **out, size_t *len,
 		n += (size_t)got;
 	}
 	buf[n] = '\0';
-	/* the first line, without surrounding whitespace */
-	s = buf;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strcspn(s, "\r\n");
-	if (*e == '\0' && n == SECRETFILE_BUF - 1) {
-		snprintf(err, errlen, "%s: the first line is longer than %d "
-		    "characters", path, SECRETFILE_MAX);
+	if (secret_word(buf, &n, path, err, errlen) != 0)
 		goto out;
-	}
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	if (e == s) {
-		snprintf(err, errlen, "%s: no secret on the first line", path);
-		goto out;
-	}
-	if ((size_t)(e - s) > SECRETFILE_MAX) {
-		snprintf(err, errlen, "%s: the secret is longer than %d characters",
-		    path, SECRETFILE_MAX);
-		goto out;
-	}
-	for (const char *p = s; p < e; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p == 0x7f) {
-			snprintf(err, errlen, "%s: the secret must be one word of "
-			    "printable characters", path);
-			goto out;
-		}
-	n = (size_t)(e - s);
-	memmove(buf, s, n);
-	sodium_memzero(buf + n, SECRETFILE_BUF - n);
 	*out = buf;
 	buf = NULL;
 	if (len)
