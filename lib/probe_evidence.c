@@ -309,6 +309,7 @@ static void
 judge(const struct probe_job *j, struct verdict *v)
 {
 	int all_secure = 1;
+	int indeterminate = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->first = -1;
@@ -335,9 +336,11 @@ judge(const struct probe_job *j, struct verdict *v)
 		v->state = "insecure";
 	else if (all_secure)
 		v->state = "secure";
-	else
+	else {
 		v->state = "indeterminate";
-	if (v->first < 0 && strcmp(v->state, "indeterminate") == 0)
+		indeterminate = 1;
+	}
+	if (v->first < 0 && indeterminate)
 		for (int i = 0; i < j->nq && v->first < 0; i++)
 			if (v->st[i] == S_INDET || (v->st[i] == S_INSECURE &&
 			    (i < Q_NAME0 || i == j->nx)))
