@@ -37,6 +37,7 @@ struct nta_stream {
 	bool checked;               /* this connection's status was looked at */
 	bool answered;              /* ... and it is a stream (200) */
 	bool sync, gone, said;
+	bool ever;                  /* a connection was answered once */
 	unsigned decisions;
 	int backoff;                /* seconds before the next attempt */
 	long long retry_at;         /* ms (CLOCK_MONOTONIC); 0: now */
@@ -157,8 +158,9 @@ stream_check(struct nta_stream *s)
 	s->answered = true;
 	s->sync = true;            /* decisions may have been missed */
 	s->backoff = NTA_STREAM_BACKOFF_MIN;
-	if (s->said)
-		s->log("decision stream connected again");
+	s->log("decision stream %s", s->ever ? "connected again" :
+	    "connected");
+	s->ever = true;
 	s->said = false;
 }
 

@@ -25,12 +25,15 @@
  * (MHD_create_response_from_callback); when it has nothing to send, the
  * reader suspends its connection (MHD_ALLOW_SUSPEND_RESUME), and a new
  * event or the keep-alive timer resumes every suspended stream and asks
- * the server to run at once (http_kick()). Nothing blocks the loop; an
- * idle stream costs a timer every 15 s.
+ * the server to run at once (http_kick()). A suspended stream's socket is
+ * watched by the loop meanwhile: the client closing it ends the stream at
+ * once (MHD does not look at suspended connections). Nothing blocks the
+ * loop; an idle stream costs a timer every 15 s.
  *
  * Runs on the loop thread only.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +62,9 @@ struct http_stream {
 	char *out;                /* what is being handed over */
 	size_t len, off;
 	bool suspended, keepalive, reset;
+	bool watched;             /* fd is in the loop while suspended, */
+	int fd;
+	bool peer_gone;           /* ... and became readable: the client left */
 };
 
 struct http_streams {
@@ -116,15 +122,55 @@ stream_oldest(const struct http_streams *h)
 	    h->last - HTTP_STREAM_REPLAY + 1 : h->base + 1;
 }
 
+static void
+stream_resume(struct http_stream *st)
+{
+	if (st->watched) {
+		loop_fd_del(st->hub->srv->loop, st->fd);
+		st->watched = false;
+	}
+	if (st->suspended) {
+		st->suspended = false;
+		MHD_resume_connection(st->con);
+	}
+}
+
+/* A suspended stream's socket is readable: the client closed it (it sends
+ * nothing else); MHD does not look at a suspended connection, so the
+ * stream is resumed to be ended now, not at the next keep-alive. */
+static void
+stream_on_fd(void *arg, int fd, short revents)
+{
+	struct http_stream *st = arg;
+
+	(void)fd;
+	(void)revents;
+	st->peer_gone = true;
+	stream_resume(st);
+	http_kick(st->hub->srv);
+}
+
+static void
+stream_suspend(struct http_stream *st)
+{
+	struct loop *l = st->hub->srv->loop;
+	const union MHD_ConnectionInfo *ci;
+
+	st->suspended = true;
+	MHD_suspend_connection(st->con);
+	if (l == NULL || (ci = MHD_get_connection_info(st->con,
+	    MHD_CONNECTION_INFO_CONNECTION_FD)) == NULL)
+		return;
+	st->fd = ci->connect_fd;
+	st->watched = loop_fd_add(l, st->fd, POLLIN, stream_on_fd, st) == 0;
+}
+
 /* Resume every suspended stream and have the server run now. */
 static void
 stream_wake(struct http_streams *h)
 {
 	for (struct http_stream *st = h->list; st; st = st->next)
-		if (st->suspended) {
-			st->suspended = false;
-			MHD_resume_connection(st->con);
-		}
+		stream_resume(st);
 	http_kick(h->srv);
 }
 
@@ -155,10 +201,7 @@ http_streams_close(struct http_streams *h)
 		loop_timer_cancel(h->srv->loop, h->timer);
 	h->timer = 0;
 	for (struct http_stream *st = h->list; st; st = st->next)
-		if (st->suspended) {
-			st->suspended = false;
-			MHD_resume_connection(st->con);
-		}
+		stream_resume(st);
 }
 
 void
@@ -249,10 +292,12 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	(void)pos;
 	if (st->hub == NULL || st->hub->closing)
 		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (st->peer_gone)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
 	if (st->off >= st->len && !stream_next(st)) {
-		/* nothing now: wait for an event or the keep-alive */
-		st->suspended = true;
-		MHD_suspend_connection(st->con);
+		/* nothing now: wait for an event, the keep-alive or the
+		 * client's leaving */
+		stream_suspend(st);
 		return 0;
 	}
 	k = st->len - st->off < max ? st->len - st->off : max;
@@ -269,6 +314,8 @@ stream_gone(void *cls)
 	struct http_streams *h = st->hub;
 
 	if (h) {
+		if (st->watched)
+			loop_fd_del(h->srv->loop, st->fd);
 		if (st->prev)
 			st->prev->next = st->next;
 		else
