@@ -1,7 +1,8 @@
 /*
  * client/cmd_nta.c — ntactl nta sync | watch | list: keep a resolver's
  * run-time Negative Trust Anchors in step with a relay's decisions
- * (GET /v1/zones). The rules are in nta_sync.h and ntactl(1), NTA SYNC.
+ * (GET /v1/zones). The rules are in nta_sync.h and ntactl(1), NTA SYNC;
+ * watch also follows the relay's decision stream (nta_stream.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,11 +22,13 @@
 #include "client/nta_driver.h"
 #include "client/nta_run.h"
 #include "client/nta_state.h"
+#include "client/nta_stream.h"
 #include "client/nta_sync.h"
 #include "lib/duration.h"
 
 #define NTA_INTERVAL_DEFAULT 30
 #define NTA_PATH_MAX 4096
+#define NTA_WATCH_TICK_MS 500    /* signals are looked at this often */
 
 static const char usage_text[] =
     "usage: ntactl nta sync  --driver D [OPTIONS] [--dry-run] [--json]\n"
@@ -39,8 +42,10 @@ static const char usage_text[] =
     "file) are ever removed; others are reported as drift and left alone.\n"
     "\n"
     "  sync                one pass (for cron)\n"
-    "  watch               a pass every --interval; one log line per action\n"
-    "                      on standard error; stops on SIGINT or SIGTERM\n"
+    "  watch               a pass at each decision the relay streams\n"
+    "                      (GET /v1/decisions/stream; reconnects by itself)\n"
+    "                      and every --interval; one log line per action on\n"
+    "                      standard error; stops on SIGINT or SIGTERM\n"
     "  list                the NTAs this tool added, from the state file\n"
     "\n"
     "  --driver D          unbound, bind, knot, powerdns, exec or feedzone\n"
@@ -487,25 +492,106 @@ nta_log_pass(const json_t *rep, json_t **seen)
 	*seen = now;
 }
 
+/* One pass, logged (and printed with --json). */
+static void
+nta_watch_pass(struct nta_driver *d, const struct nta_opts *o, json_t **seen)
+{
+	json_t *rep = NULL;
+
+	nta_sync_pass(d, &o->sync, &rep);
+	if (rep != NULL) {
+		nta_log_pass(rep, seen);
+		if (o->as_json)
+			nta_print_json(rep);
+	}
+	json_decref(rep);
+}
+
+/* SIGINT or SIGTERM waiting in the mask, within ms; the signal or 0. */
+static int
+nta_watch_signal(const sigset_t *stop, long ms)
+{
+	struct timespec wait = { ms / 1000, (ms % 1000) * 1000000L };
+	int sig;
+
+	do
+		sig = sigtimedwait(stop, NULL, &wait);
+	while (sig < 0 && errno == EINTR);
+	return sig == SIGINT || sig == SIGTERM ? sig : 0;
+}
+
+/*
+ * The watch: a pass at the start and every --interval (renewals, ends of
+ * lifetimes), and one as soon as the relay's decision stream brings a
+ * decision, a reset or a new connection (client/nta_stream.h); a relay
+ * without a stream (404) is polled every --interval only.
+ */
+static void
+nta_watch_loop(struct nta_driver *d, const struct nta_opts *o,
+    struct nta_stream *st, const sigset_t *stop)
+{
+	json_t *seen = json_array();
+	long long next = 0, now;
+	bool due = true;
+	int sig = 0;
+
+	while (sig == 0) {
+		now = (long long)time(NULL);
+		if (due || now >= next) {
+			nta_watch_pass(d, o, &seen);
+			next = (long long)time(NULL) + o->interval;
+			due = false;
+		}
+		if (st != NULL) {
+			switch (nta_stream_wait(st, NTA_WATCH_TICK_MS)) {
+			case NTA_STREAM_SYNC:
+				due = true;
+				break;
+			case NTA_STREAM_GONE:
+				nta_log("the relay has no decision stream (an older "
+				    "relay?): a pass every %lld s", o->interval);
+				nta_stream_free(st);
+				st = NULL;
+				break;
+			default:
+				break;
+			}
+			sig = nta_watch_signal(stop, 0);
+		} else {
+			now = (long long)time(NULL);
+			sig = nta_watch_signal(stop, next > now ?
+			    (long)(next - now) * 1000L : 0);
+		}
+	}
+	nta_log("stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	nta_stream_free(st);
+	json_decref(seen);
+}
+
 static int
 nta_cmd_watch(int argc, char **argv)
 {
-	char state_buf[NTA_PATH_MAX], why[512];
+	char state_buf[NTA_PATH_MAX], why[512], *token = NULL;
 	struct nta_driver *d = NULL;
-	json_t *rep = NULL, *seen = json_array();
-	struct timespec wait;
+	struct nta_stream *st = NULL;
 	struct nta_opts o;
 	sigset_t stop;
-	int rc, sig;
+	int rc;
 
 	if ((rc = nta_parse(argc, argv, true, &o, state_buf,
-	    sizeof(state_buf))) >= 0) {
-		json_decref(seen);
+	    sizeof(state_buf))) >= 0)
 		return rc;
-	}
 	if ((d = nta_driver_new(&o.drv, why, sizeof(why))) == NULL) {
 		cli_err("nta watch: %s", why);
-		json_decref(seen);
+		return CLI_ERR;
+	}
+	/* the stream's token; nta_check_relay() has read it once already */
+	if (httpc_token_load(o.sync.token_file, &token, why, sizeof(why)) != 0 ||
+	    (st = nta_stream_new(o.sync.relay, token, nta_log, why,
+	    sizeof(why))) == NULL) {
+		cli_err("nta watch: %s", why);
+		httpc_token_free(token);
+		nta_driver_free(d);
 		return CLI_ERR;
 	}
 	/* SIGINT and SIGTERM wait in the mask and are taken between passes:
@@ -515,29 +601,12 @@ nta_cmd_watch(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
-	nta_log("driver %s, relay %s, state %s, a pass every %lld s%s",
-	    nta_driver_name(d), o.sync.relay, o.state, o.interval,
-	    o.sync.dry_run ? " (dry run: nothing is changed)" : "");
-	for (;;) {
-		nta_sync_pass(d, &o.sync, &rep);
-		if (rep != NULL) {
-			nta_log_pass(rep, &seen);
-			if (o.as_json)
-				nta_print_json(rep);
-		}
-		json_decref(rep);
-		rep = NULL;
-		wait.tv_sec = (time_t)o.interval;
-		wait.tv_nsec = 0;
-		do
-			sig = sigtimedwait(&stop, NULL, &wait);
-		while (sig < 0 && errno == EINTR);
-		if (sig == SIGINT || sig == SIGTERM) {
-			nta_log("stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
-			break;
-		}
-	}
-	json_decref(seen);
+	nta_log("driver %s, relay %s, state %s, a pass every %lld s and at "
+	    "each decision the relay streams%s", nta_driver_name(d),
+	    o.sync.relay, o.state, o.interval, o.sync.dry_run ?
+	    " (dry run: nothing is changed)" : "");
+	nta_watch_loop(d, &o, st, &stop);
+	httpc_token_free(token);
 	nta_driver_free(d);
 	return CLI_OK;
 }

@@ -188,6 +188,16 @@ syncing_json(void *ctx)
 	return catchup_json(ctx);
 }
 
+/* GET /v1/decisions/stream on both servers (relay/http/stream.c) */
+static void
+decision_pushed(void *ctx, const json_t *summary)
+{
+	struct relay *r = ctx;
+
+	http_stream_decision(r->http, summary);
+	http_stream_decision(r->control, summary);
+}
+
 static void
 decision_changed(void *ctx, const json_t *doc, const char *prev_state,
     const char *prev_phase)
@@ -659,6 +669,8 @@ main(int argc, char **argv)
 	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
 	    catchup_start(r->fed, catchup_finished, r->decide) != 0)
 		goto out;
+	decide_set_listener(r->decide,
+	    &(struct decide_listener){ decision_pushed, r });
 	{
 		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
 		log_notice("started: net %s, key %s, operator %s, %zu links, %lld events "

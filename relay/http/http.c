@@ -105,7 +105,8 @@ http_start(const char *addr, int port, const char *token,
 {
 	struct sockaddr_storage ss;
 	struct http_server *s = NULL;
-	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME;
 
 	if (http_address(addr, port, &ss, &flags, err, errlen) != 0)
 		return NULL;
@@ -119,6 +120,10 @@ http_start(const char *addr, int port, const char *token,
 	}
 	if (h)
 		s->h = *h;
+	if ((s->streams = http_streams_new(s)) == NULL) {
+		snprintf(err, errlen, "http: out of memory");
+		goto fail;
+	}
 	if (http_token(s, token, err, errlen) != 0)
 		goto fail;
 	s->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
@@ -228,7 +233,14 @@ http_start_unix(const char *path, const struct http_handlers *h, char *err,
 	memcpy(s->unix_path, path, strlen(path) + 1);
 	if (h)
 		s->h = *h;
-	s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
+	if ((s->streams = http_streams_new(s)) == NULL) {
+		snprintf(err, errlen, "control: out of memory");
+		close(fd);
+		http_stop(s);
+		return NULL;
+	}
+	s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
 	    NULL, http_access, s,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
@@ -330,6 +342,17 @@ http_serve(struct http_server *s)
 	}
 }
 
+void
+http_kick(struct http_server *s)
+{
+	if (s->loop == NULL)
+		return;
+	if (s->timer)
+		loop_timer_cancel(s->loop, s->timer);
+	if ((s->timer = loop_timer_add(s->loop, 0, http_on_timer, s)) < 0)
+		s->timer = 0;
+}
+
 int
 http_attach(struct http_server *s, struct loop *l)
 {
@@ -352,8 +375,10 @@ http_stop(struct http_server *s)
 			loop_timer_cancel(s->loop, s->timer);
 		loop_fd_del(s->loop, http_fd(s));
 	}
+	http_streams_close(s->streams);
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
+	http_streams_free(s->streams);
 	if (s->unix_path[0])
 		unlink(s->unix_path);
 	sodium_free(s->token_hash);   /* zeroes it (after unprotecting) */

@@ -18,6 +18,8 @@
  *   GET /v1/peers             members, last heartbeat, chain head, flags
  *   GET /v1/zones             the zones in incident (quorum engine)
  *   GET /v1/zones/{zone}      one zone's decision and audit trail
+ *   GET /v1/decisions/stream  the decisions as they are signed (Server-Sent
+ *                             Events, relay/http/stream.c)
  *   GET /metrics              Prometheus text
  *   GET /                     the public incident page (status_page yes;
  *                             else 404)
@@ -31,7 +33,8 @@
  * validated (zone names by proto/zone.h, kind by proto/kind.h, since and
  * limit as decimal integers, ids as 64 lowercase hex digits) and a bad one
  * gets 400 naming it. When a token is configured, /v1/events (the list),
- * /v1/peers, /v1/zones, /v1/zones/{zone} and /metrics require
+ * /v1/peers, /v1/zones, /v1/zones/{zone}, /v1/decisions/stream and
+ * /metrics require
  * "Authorization: Bearer TOKEN", compared in constant time (401
  * otherwise); /healthz, /v1/events/{id}, / and the slash command do not,
  * and the control socket never asks (its file permissions decide).
@@ -53,6 +56,9 @@
 #define HTTP_EVENTS_LIMIT_MAX 1000
 #define HTTP_SUBMIT_MAX (64 * 1024)    /* POST /v1/submit/ bodies */
 #define HTTP_SLASH_MAX (16 * 1024)     /* POST /v1/mattermost/slash bodies */
+#define HTTP_STREAMS_MAX 32            /* decision streams at once (503 beyond) */
+#define HTTP_STREAM_REPLAY 256         /* decision events kept for Last-Event-ID */
+#define HTTP_STREAM_KEEPALIVE_MS 15000 /* a comment line this often */
 
 struct http_events_query {
 	char zone[ZONE_TEXT_MAX + 1];   /* "" = any */
@@ -142,6 +148,11 @@ void http_run(struct http_server *s);
  * Returns 0, or -1 when the loop has no room for the descriptor.
  */
 int http_attach(struct http_server *s, struct loop *l);
+
+/* A decision changed: push summary (its row of GET /v1/zones, borrowed)
+ * to every decision stream of s, and keep it for those that resume (the
+ * quorum engine's listener, relay/quorum/decide.h). s NULL: nothing. */
+void http_stream_decision(struct http_server *s, const json_t *summary);
 
 /* Stop (leaving the loop it was attached to) and free; NULL allowed.
  * The token is zeroed. */

@@ -268,6 +268,8 @@ const struct http_route http_routes[] = {
 	  0,               HTTP_BOTH,         NULL,         http_zones },
 	{ GET, "/v1/zones/",            true,  TOKEN,  false, true,
 	  0,               HTTP_BOTH,         NULL,         http_zone },
+	{ GET, "/v1/decisions/stream",  false, TOKEN,  false, false,
+	  0,               HTTP_BOTH,         NULL,         http_stream },
 	{ GET, "/",                     false, PUBLIC, false, false,
 	  0,               HTTP_BOTH,         http_page_on, http_page },
 	{ POST, "/v1/submit/",          true,  PUBLIC, false, false,

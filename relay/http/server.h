@@ -30,6 +30,7 @@ struct http_server {
 	char unix_path[108];         /* its path, unlinked at stop */
 	struct loop *loop;           /* http_attach()ed to; NULL: polled by hand */
 	long timer;                  /* the loop timer of MHD's timeout; 0: none */
+	struct http_streams *streams; /* GET /v1/decisions/stream (stream.c) */
 };
 
 struct http_route;
@@ -82,5 +83,19 @@ enum MHD_Result http_access(void *cls, struct MHD_Connection *con,
 void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *con);
 void http_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     enum MHD_RequestTerminationCode toe);
+
+/* http.c: run the server as soon as the loop turns (a suspended
+ * connection was resumed); nothing when it is not attached to a loop. */
+void http_kick(struct http_server *s);
+
+/* stream.c: the decision streams of s (GET /v1/decisions/stream). */
+struct http_streams;
+struct http_streams *http_streams_new(struct http_server *s);
+/* Before MHD_stop_daemon(): every stream resumed and ended. */
+void http_streams_close(struct http_streams *h);
+/* After MHD_stop_daemon(); NULL allowed. */
+void http_streams_free(struct http_streams *h);
+enum MHD_Result http_stream(struct http_server *s, struct MHD_Connection *con,
+    const char *rest, const struct http_req *req);
 
 #endif

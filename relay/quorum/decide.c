@@ -200,6 +200,13 @@ decide_zone(struct decide *d, struct dzone *z, long long now)
 	}
 	json_decref(z->summary);
 	z->summary = st == QS_CLEAR ? NULL : engine_summary(d, z, &e, st);
+	if (changed && d->listen.decision) {
+		json_t *sum = z->summary ? json_incref(z->summary) :
+		    engine_summary(d, z, &e, st);
+		if (sum)
+			d->listen.decision(d->listen.ctx, sum);
+		json_decref(sum);
+	}
 	json_decref(fields);
 	engine_eval_free(&e);
 	z->next_eval_ms = loop_now_ms() + BUDGET * (loop_now_ms() - t0);
@@ -570,6 +577,12 @@ void
 decide_set_notifier(struct decide *d, const struct decide_notifier *n)
 {
 	d->notify = *n;
+}
+
+void
+decide_set_listener(struct decide *d, const struct decide_listener *l)
+{
+	d->listen = *l;
 }
 
 void

@@ -69,6 +69,15 @@ struct decide_notifier {
 	void *ctx;
 };
 
+/* Who hears a decision change as its summary (the zone's row of GET
+ * /v1/zones, decide_zones_json(); borrowed; built for a clear zone too):
+ * cheap, no live evaluation (relay/http/stream.c pushes it). Called at the
+ * same changes as the notifier, after it. */
+struct decide_listener {
+	void (*decision)(void *ctx, const json_t *summary);
+	void *ctx;
+};
+
 struct decide_deps {
 	const struct relay_config *cfg;   /* quorum policy (read at each use) */
 	struct store *store;
@@ -94,6 +103,10 @@ void decide_free(struct decide *d);
  * document is a live evaluation of the zone, too dear to build for
  * nobody. */
 void decide_set_notifier(struct decide *d, const struct decide_notifier *n);
+
+/* Who hears decision changes as summaries from now on (a second listener
+ * beside the notifier; decision NULL: none). */
+void decide_set_listener(struct decide *d, const struct decide_listener *l);
 
 /* Load the zones with live events and the relay's last decisions from the
  * store, evaluate them (without publishing what did not change). */

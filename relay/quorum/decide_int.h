@@ -88,6 +88,7 @@ struct decide {
 	struct signer signer;
 	struct decide_hooks hooks;
 	struct decide_notifier notify;
+	struct decide_listener listen;    /* decide_set_listener() */
 	bool armed;                       /* the tick's timer is set: */
 	long timer;                       /* its id, */
 	long long timer_at;               /* when it fires (loop_now_ms) */
