@@ -9,8 +9,9 @@
  *     incident ids are each relay's own);
  *   - every event those decisions name (operators' events, a veto);
  *   - the zone's assessments and zone statements live during the
- *     incident (signed before its last decision, expiring after its
- *     first), and the withdrawals of any event included;
+ *     incident (expiring after its first decision, signed before the
+ *     first later decision that names another incident or none), and
+ *     the withdrawals of any event included;
  *   - the key_certs of every signing key, and every vouch, unvouch and
  *     key_revoke the relay holds.
  * Without --incident: the incident of the relay's newest decision for
@@ -49,7 +50,8 @@ struct exp {
 	json_t *trust;       /* id -> ENTRY */
 	json_t *payloads;    /* id -> payload */
 	json_t *missing;     /* [ID] */
-	long long t0, t1;
+	long long t0, t1;    /* the incident's decisions: first since, last ts */
+	long long t_end;     /* a later decision of another incident; 0: none */
 	char op[65];         /* the relay's operator; "" unknown */
 };
 
@@ -124,6 +126,19 @@ decisions(struct exp *x)
 		json_decref(e);
 		json_decref(p);
 	}
+	/* the incident's words may come after its last decision: they count
+	 * until a decision of the zone names another incident, or none */
+	json_array_foreach(a, i, row) {
+		json_t *e = bundle_entry(json_object_get(row, "envelope"), &p);
+		const char *inc = json_string_value(json_object_get(p, "incident"));
+		long long ts = jint(p, "ts");
+
+		if (e && (inc == NULL || strcmp(inc, x->incident) != 0) &&
+		    ts > x->t1 && (x->t_end == 0 || ts < x->t_end))
+			x->t_end = ts;
+		json_decref(e);
+		json_decref(p);
+	}
 	json_decref(a);
 	if (json_object_size(x->events) == 0) {
 		cli_err("incident: the relay holds no decision for %s naming "
@@ -186,7 +201,8 @@ words(struct exp *x)
 		if ((a = list(x, kinds[k], x->zone)) == NULL)
 			return CLI_ERR;
 		json_array_foreach(a, i, row)
-			if (jint(row, "ts") <= x->t1 && (jint(row, "exp") >= x->t0))
+			if ((x->t_end == 0 || jint(row, "ts") < x->t_end) &&
+			    jint(row, "exp") >= x->t0)
 				add(x, x->events, json_object_get(row, "envelope"));
 		json_decref(a);
 	}

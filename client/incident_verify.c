@@ -280,7 +280,7 @@ check_events(struct ver *v)
 			problem(v, "event %s (%s) does not verify: %s",
 			    str(e, "id"), str(e, "kind"), why);
 		json_array_append_new(v->events, json_pack("{s:s,s:I,s:s,s:s,"
-		    "s:s,s:b,s:s?}", "id", str(e, "id"),
+		    "s:s,s:b,s:s?}", "id", str(e, "id"), "ts",
 		    (json_int_t)json_integer_value(json_object_get(ok ? p : e, "ts")),
 		    "kind", str(ok ? p : e, "kind"), "origin",
 		    str(ok ? p : e, "origin"), "what", w, "ok", ok,
