@@ -18,6 +18,7 @@ struct dctx {
 	json_t *entries;      /* every stretch, in the order it began */
 	json_t *open;         /* zone -> its stretch while nta_recommended */
 	size_t read;          /* decisions read */
+	bool zones_cut;       /* more zones had incidents than were read */
 };
 
 static json_t *
@@ -99,11 +100,16 @@ reasons(struct dctx *c, json_t *entry, const json_t *dec)
 			json_decref(p);
 		}
 	}
-	snprintf(text, sizeof(text), "the federation's quorum: %zu operator%s "
-	    "assessed the failure as an accident and recommended a negative "
-	    "trust anchor (RFC 7646)", json_array_size(
-	    json_object_get(dec, "operators")), json_array_size(
-	    json_object_get(dec, "operators")) == 1 ? "" : "s");
+	if (json_array_size(notes) > 0)
+		snprintf(text, sizeof(text), "a quorum of the federation's "
+		    "operators judged the failure an accident and recommended a "
+		    "negative trust anchor (RFC 7646); %zu recommending "
+		    "assessment%s named by the relay's decision",
+		    json_array_size(notes), json_array_size(notes) == 1 ? "" : "s");
+	else
+		snprintf(text, sizeof(text), "a quorum of the federation's "
+		    "operators judged the failure an accident and recommended a "
+		    "negative trust anchor (RFC 7646)");
 	json_object_set_new(entry, "reason", json_string(text));
 	json_object_set_new(entry, "assessments", notes);
 }
@@ -176,36 +182,87 @@ decision(void *arg, const char *raw, size_t len)
 	json_decref(p);
 }
 
+static int
+by_recency(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int ax = json_is_true(json_object_get(x, "active"));
+	int ay = json_is_true(json_object_get(y, "active"));
+	json_int_t fx = json_integer_value(json_object_get(x, "from"));
+	json_int_t fy = json_integer_value(json_object_get(y, "from"));
+
+	if (ax != ay)
+		return ay - ax;
+	return fx > fy ? -1 : fx < fy;
+}
+
 /* Current stretches first, then the newest; at most DISCLOSE_ENTRIES_MAX. */
 static json_t *
 ordered(json_t *entries, bool *cut)
 {
-	json_t *out = json_array(), *e;
-	size_t i, n = json_array_size(entries);
+	size_t n = json_array_size(entries), i;
+	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
 
-	*cut = false;
-	for (int pass = 0; pass < 2; pass++) {
-		for (i = n; i-- > 0;) {
-			e = json_array_get(entries, i);
-			if (json_is_true(json_object_get(e, "active")) != (pass == 0))
-				continue;
-			if (json_array_size(out) >= DISCLOSE_ENTRIES_MAX) {
-				*cut = true;
-				continue;
-			}
-			json_array_append(out, e);
+	*cut = n > DISCLOSE_ENTRIES_MAX;
+	if (v == NULL || out == NULL) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(entries, i);
+	qsort(v, n, sizeof(*v), by_recency);
+	for (i = 0; i < n && i < DISCLOSE_ENTRIES_MAX; i++)
+		json_array_append(out, v[i]);
+	free(v);
+	return out;
+}
+
+static void
+zone_cb(void *arg, const char *zone)
+{
+	if (zone != NULL)
+		json_array_append_new(arg, json_string(zone));
+}
+
+/* The zones with an incident in the window, then each one's decisions,
+ * oldest first, within the budget of DISCLOSE_DECISIONS_MAX. */
+static int
+read_decisions(struct dctx *c, const unsigned char origin[KEY_ID_LEN],
+    long long start, char *err)
+{
+	json_t *zones = json_array(), *z;
+	size_t i;
+	int rc = 0;
+
+	if (zones == NULL ||
+	    store_incident_zones_since(c->st, start, DISCLOSE_ENTRIES_MAX * 4,
+	    zone_cb, zones, err) < 0) {
+		json_decref(zones);
+		return -1;
+	}
+	c->zones_cut = json_array_size(zones) >= DISCLOSE_ENTRIES_MAX * 4;
+	json_array_foreach(zones, i, z) {
+		if (c->read >= DISCLOSE_DECISIONS_MAX)
+			break;
+		if (store_decisions_since(c->st, json_string_value(z), origin,
+		    start, (long)(DISCLOSE_DECISIONS_MAX - c->read), decision, c,
+		    err) < 0) {
+			rc = -1;
+			break;
 		}
 	}
-	return out;
+	json_decref(zones);
+	return rc;
 }
 
 json_t *
 disclose_json(struct store *st, const unsigned char origin[KEY_ID_LEN],
     const char *net, long long now, long retention)
 {
-	struct dctx c = { st, json_array(), json_object(), 0 };
+	struct dctx c = { st, json_array(), json_object(), 0, false };
 	long long asked = now - (long long)DISCLOSE_DAYS * 86400, start = asked;
-	char err[STORE_ERR_MAX];
+	char err[STORE_ERR_MAX] = "out of memory";
 	const char *zone;
 	json_t *e, *list, *doc = NULL;
 	bool cut = false;
@@ -215,26 +272,24 @@ disclose_json(struct store *st, const unsigned char origin[KEY_ID_LEN],
 	if (retention > 0 && now - retention > start)
 		start = now - retention;
 	if (c.entries == NULL || c.open == NULL ||
-	    store_decisions_since(st, origin, start, DISCLOSE_DECISIONS_MAX,
-	    decision, &c, err) < 0) {
-		log_err("GET /v1/ntas: %s", c.entries ? err : "out of memory");
+	    read_decisions(&c, origin, start, err) < 0) {
+		log_err("GET /v1/ntas: %s", err);
 		goto out;
 	}
 	json_object_foreach(c.open, zone, e)
 		proof_close(e);
-	list = ordered(c.entries, &cut);
-	doc = json_pack("{s:s,s:s,s:I,s:I,s:I,s:i,s:b,s:b,s:I,s:o,s:o}",
-	    "relay", "", "net", net, "generated_at", (json_int_t)now,
+	if ((list = ordered(c.entries, &cut)) == NULL)
+		goto out;
+	doc = json_pack("{s:o,s:s,s:I,s:I,s:I,s:i,s:b,s:b,s:I,s:o,s:o}",
+	    "relay", hexj(origin), "net", net, "generated_at", (json_int_t)now,
 	    "window_start", (json_int_t)start, "requested_start",
 	    (json_int_t)asked, "window_days", DISCLOSE_DAYS,
 	    "limited_by_retention", start > asked,
-	    "truncated", cut || c.read >= DISCLOSE_DECISIONS_MAX,
+	    "truncated", cut || c.zones_cut || c.read >= DISCLOSE_DECISIONS_MAX,
 	    "count", (json_int_t)json_array_size(list), "entries", list,
 	    "limits", json_pack("{s:i,s:i,s:i}", "entries", DISCLOSE_ENTRIES_MAX,
 	    "envelopes_per_entry", DISCLOSE_PROOF_MAX, "decisions",
 	    DISCLOSE_DECISIONS_MAX));
-	if (doc != NULL)
-		json_object_set_new(doc, "relay", hexj(origin));
 out:
 	json_decref(c.entries);
 	json_decref(c.open);

@@ -16,10 +16,13 @@
  * The window is the last DISCLOSE_DAYS days, unless the store's retention
  * is shorter: events that expired more than `retention` seconds ago are
  * pruned, so only decisions signed in the last `retention` seconds are
- * surely held, and "window_start" says where the document begins. At
+ * surely held, and "window_start" says where the document begins. Only
+ * the zones with an incident open or closed in the window are read (a
+ * decision is always about an incident), each with one indexed query. At
  * most DISCLOSE_ENTRIES_MAX entries (the current ones first, then the
  * newest) and DISCLOSE_DECISIONS_MAX decisions are read; "truncated" says
- * when something was left out. docs/API.md documents the fields.
+ * when something was left out. docs/API.md section 14 documents the
+ * fields.
  *
  * Loop thread only; reads the store, never writes it.
  */
