@@ -23,6 +23,7 @@
  * or I/O.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ struct ver {
 	json_t *trust;          /* [{id,kind,ok,error}] */
 	json_t *problems;       /* [text] */
 	json_t *good;           /* id -> payload of each verified event */
-	char dir[64];
+	char dir[PATH_MAX];
 };
 
 static void
@@ -106,12 +107,12 @@ env_text(const json_t *e)
 static int
 open_db(struct ver *v, char **pins, size_t npins)
 {
-	char path[128], reason[TRUSTDB_REASON_MAX];
+	char path[PATH_MAX + 16], reason[TRUSTDB_REASON_MAX];
 	struct key_public pub;
 	char preason[PROTO_REASON_MAX];
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(v->dir, sizeof(v->dir), "%.40s/ntactl-verify.XXXXXX",
+	snprintf(v->dir, sizeof(v->dir), "%.4000s/ntactl-verify.XXXXXX",
 	    tmp && tmp[0] ? tmp : "/tmp");
 	if (mkdtemp(v->dir) == NULL) {
 		cli_err("incident: cannot make a temporary directory in %s",
@@ -438,7 +439,7 @@ run(struct ver *v, char **pins, size_t npins, bool as_json)
 static void
 cleanup(struct ver *v)
 {
-	char path[128];
+	char path[PATH_MAX + 32];
 
 	trust_index_free(v->idx);
 	trustdb_close(v->db);
@@ -507,7 +508,11 @@ incident_verify(int argc, char **argv)
 		return CLI_ERR;
 	}
 	v.doc = doc;
+	/* trust events are imported as of the export (a certificate that
+	 * expired since still verifies what it signed then) */
 	v.now = json_integer_value(json_object_get(doc, "exported_at"));
+	if (v.now <= 0)
+		v.now = (long long)time(NULL);
 	v.events = json_array();
 	v.trust = json_array();
 	v.problems = json_array();
