@@ -45,6 +45,7 @@ static const struct {
 	{ "status", cmd_status, true, "the zones in incident, or one zone's decision and audit trail" },
 	{ "quorum", cmd_quorum, true, "exit 0 when an NTA is recommended for a zone (scripts)" },
 	{ "watch", cmd_watch, true, "follow the relay's decisions as they change" },
+	{ "incident", cmd_incident, true, "export an incident's signed record, or verify one offline" },
 	{ "equivocation", cmd_equivocation, true, "list keys caught equivocating; clear a flag after review" },
 	{ "nta", cmd_nta, false, "keep a resolver's NTAs in step with a relay (sync, watch, list)" },
 };

@@ -25,6 +25,7 @@ int cmd_quorum(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_equivocation(int argc, char **argv);
 int cmd_broker(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
 
 int cmd_nta(int argc, char **argv);
 

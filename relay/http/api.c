@@ -22,6 +22,7 @@
 #include "relay/http/api.h"
 #include "relay/http/api_store.h"
 #include "relay/http/control.h"
+#include "relay/http/disclose.h"
 #include "relay/http/page.h"
 #include "relay/http/peers.h"
 #include "relay/http/slash.h"
@@ -134,6 +135,16 @@ event(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len)
 	return raw;
 }
 
+/* GET /v1/ntas (relay/http/disclose.h) */
+static json_t *
+ntas(void *ctx)
+{
+	struct api_env *env = ctx;
+
+	return disclose_json(env->store, env->origin, env->cfg->net, relay_now(),
+	    env->cfg->retention);
+}
+
 /* GET /: the zones in incident and, for the first PAGE_ZONES_MAX, their
  * detail, as the engine holds them now (page.c renders them). */
 static char *
@@ -188,7 +199,7 @@ api_handlers(struct api_env *env, bool control)
 {
 	struct http_handlers h = { .ctx = env, .healthy = healthy,
 	    .events = events, .peers = peers, .metrics = metrics, .zones = zones,
-	    .zone = zone, .event = event };
+	    .zone = zone, .event = event, .ntas = ntas };
 
 	if (env->cfg->status_page)
 		h.page = page;

@@ -20,6 +20,8 @@
  *   GET /v1/zones/{zone}      one zone's decision and audit trail
  *   GET /v1/decisions/stream  the decisions as they are signed (Server-Sent
  *                             Events, relay/http/stream.c)
+ *   GET /v1/ntas              the NTAs recommended now and in the last
+ *                             30 days, with signed proof (public)
  *   GET /metrics              Prometheus text
  *   GET /                     the public incident page (status_page yes;
  *                             else 404)
@@ -36,7 +38,8 @@
  * /v1/peers, /v1/zones, /v1/zones/{zone}, /v1/decisions/stream and
  * /metrics require
  * "Authorization: Bearer TOKEN", compared in constant time (401
- * otherwise); /healthz, /v1/events/{id}, / and the slash command do not,
+ * otherwise); /healthz, /v1/events/{id}, /v1/ntas, / and the slash
+ * command do not,
  * and the control socket never asks (its file permissions decide).
  */
 #ifndef NTARELAY_RELAY_HTTP_H
@@ -92,6 +95,9 @@ struct http_handlers {
 	/* GET /v1/events/{id}: the envelope bytes as held, malloc'd (the
 	 * server frees them), length in *len; NULL: 404. */
 	char *(*event)(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len);
+	/* GET /v1/ntas: the NTA disclosure (relay/http/disclose.h), public;
+	 * new reference; NULL (callback or result): 500. */
+	json_t *(*ntas)(void *ctx);
 	/* GET / : the status page, malloc'd HTML; NULL callback: 404 (the
 	 * page is off); NULL result: 500. */
 	char *(*page)(void *ctx, size_t *len);

@@ -665,7 +665,13 @@ page_html(const struct page_info *in, const json_t *zones,
 	    "<code>ntactl verify</code> against the operators' public keys. "
 	    "ntarelay recommends a Negative Trust Anchor (RFC 7646) only when "
 	    "several independent operators agree that a failure is an accident "
-	    "and no credible veto stands.</p></footer></body></html>\n");
+	    "and no credible veto stands.</p><p class=\"meta\" id=\"disclosure\">"
+	    "The Negative Trust Anchors this federation recommends now and did "
+	    "in the last 30 days, with the signed decisions as proof (RFC 7646 "
+	    "§2): <a href=\"");
+	page_esc(&b, in->base, 512);
+	buf_printf(&b, "/v1/ntas\"><code>/v1/ntas</code></a> (JSON).</p>"
+	    "</footer></body></html>\n");
 	if (b.failed) {
 		buf_free(&b);
 		return NULL;

@@ -177,6 +177,20 @@ http_event(struct http_server *s, struct MHD_Connection *con, const char *rest,
 	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_JSON, body, len, NULL, NULL);
 }
 
+/* GET /v1/ntas: the NTA disclosure, public (relay/http/disclose.h). */
+static enum MHD_Result
+http_ntas(struct http_server *s, struct MHD_Connection *con, const char *rest,
+    const struct http_req *req)
+{
+	json_t *j;
+
+	(void)rest;
+	(void)req;
+	if (s->h.ntas == NULL || (j = s->h.ntas(s->h.ctx)) == NULL)
+		return http_internal(con, "the NTA disclosure");
+	return http_queue_reply(con, MHD_HTTP_OK, j, "the NTA disclosure");
+}
+
 /* Is the status page on (status_page yes)? Else GET / is an unknown path. */
 static bool
 http_page_on(const struct http_server *s)
@@ -270,6 +284,8 @@ const struct http_route http_routes[] = {
 	  0,               HTTP_BOTH,         NULL,         http_zone },
 	{ GET, "/v1/decisions/stream",  false, TOKEN,  false, false,
 	  0,               HTTP_BOTH,         NULL,         http_stream },
+	{ GET, "/v1/ntas",              false, PUBLIC, false, false,
+	  0,               HTTP_BOTH,         NULL,         http_ntas },
 	{ GET, "/",                     false, PUBLIC, false, false,
 	  0,               HTTP_BOTH,         http_page_on, http_page },
 	{ POST, "/v1/submit/",          true,  PUBLIC, false, false,
