@@ -26,6 +26,7 @@
 #include "relay/http/page.h"
 #include "relay/http/peers.h"
 #include "relay/http/slash.h"
+#include "relay/http/timeline.h"
 #include "relay/quorum/decide.h"
 #include "relay/store/store.h"
 
@@ -123,6 +124,20 @@ zone(void *ctx, const char *name)
 }
 
 static char *
+timeline(void *ctx, const char *name, size_t *len)
+{
+	struct api_env *env = ctx;
+	json_t *z = decide_zone_json(env->decide, name);
+	char *svg;
+
+	if (z == NULL)
+		return NULL;
+	svg = timeline_document(z, relay_now(), len);
+	json_decref(z);
+	return svg;
+}
+
+static char *
 event(void *ctx, const unsigned char id[KEY_ID_LEN], size_t *len)
 {
 	struct api_env *env = ctx;
@@ -199,7 +214,7 @@ api_handlers(struct api_env *env, bool control)
 {
 	struct http_handlers h = { .ctx = env, .healthy = healthy,
 	    .events = events, .peers = peers, .metrics = metrics, .zones = zones,
-	    .zone = zone, .event = event, .ntas = ntas };
+	    .zone = zone, .event = event, .ntas = ntas, .timeline = timeline };
 
 	if (env->cfg->status_page)
 		h.page = page;

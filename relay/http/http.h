@@ -101,6 +101,10 @@ struct http_handlers {
 	/* GET / : the status page, malloc'd HTML; NULL callback: 404 (the
 	 * page is off); NULL result: 500. */
 	char *(*page)(void *ctx, size_t *len);
+	/* GET /v1/zones/{zone}/timeline.svg (zone normalised): the SVG
+	 * document (relay/http/timeline.h), malloc'd; NULL callback: 404;
+	 * NULL result: 500. */
+	char *(*timeline)(void *ctx, const char *zone, size_t *len);
 	/* POST /v1/submit/{what} (the control socket only): the HTTP status,
 	 * and *reply a new JSON body ({"id":..} or {"error":..,"message":..}). */
 	unsigned (*submit)(void *ctx, const char *what, const char *body,

@@ -16,6 +16,7 @@
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"
+#include "relay/http/timeline.h"
 
 #define PAGE_TEXT_MAX 1024        /* bytes of one event-sourced string */
 #define PAGE_LIST_MAX 32          /* operators, events, fingerprints */
@@ -48,8 +49,14 @@ static const char page_css[] =
     ".veto{background:#fdecea;color:#7f1d1d;border:1px solid #c62828;"
     "border-radius:6px;padding:.5rem .7rem;margin:.5rem 0}"
     "a{color:#0b5cad}"
+    /* words in tables wrap whole: only an id (code) may break */
+    "td,th{overflow-wrap:break-word;word-break:normal}"
+    ".tl svg{display:block;width:100%;height:auto;border-radius:6px}"
     "@media (max-width:34rem){dl{grid-template-columns:1fr}dt{font-weight:600;"
-    "margin-top:.3rem}th,td{padding:.25rem .2rem}h1{font-size:1.3rem}}"
+    "margin-top:.3rem}th,td{padding:.25rem .2rem}h1{font-size:1.3rem}"
+    /* a phone: the operators' table stacked, one block per operator */
+    ".ops thead{display:none}.ops tr{display:block;padding:.3rem 0;"
+    "border-bottom:1px solid #d0d7de}.ops td{display:block;border:0}}"
     "@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}"
     "article,section.box{background:#161b22}.meta,dt,.muted{color:#8b949e}"
     "th,td,header{border-color:#30363d}a{color:#58a6ff}"
@@ -366,7 +373,7 @@ page_operators(struct buf *b, const struct page_info *in,
 		buf_printf(b, "<p class=\"muted\">None.</p>");
 		return;
 	}
-	buf_printf(b, "<table><thead><tr><th>Operator</th><th>Role</th>"
+	buf_printf(b, "<table class=\"ops\"><thead><tr><th>Operator</th><th>Role</th>"
 	    "<th>Signed events</th></tr></thead><tbody>");
 	json_array_foreach(ops, i, o) {
 		const char *vote = pstr(o, "vote");
@@ -591,8 +598,12 @@ page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 		page_event(b, in, page_id_of(veto));
 		buf_printf(b, "</div>");
 	}
-	if (json_object_get(z, "operators"))
+	if (json_object_get(z, "operators")) {
+		buf_printf(b, "<h3>The incident over time</h3><div class=\"tl\">");
+		timeline_svg(b, z, in->now);
+		buf_printf(b, "</div>");
 		page_operators(b, in, json_object_get(z, "operators"));
+	}
 	if (json_object_get(z, "statement"))
 		page_statement(b, in, json_object_get(z, "statement"));
 	if (json_object_get(z, "history"))

@@ -26,6 +26,7 @@
 #define HTTP_TYPE_TEXT "text/plain; charset=utf-8"
 #define HTTP_TYPE_METRICS "text/plain; version=0.0.4; charset=utf-8"
 #define HTTP_TYPE_HTML "text/html; charset=utf-8"
+#define HTTP_TYPE_SVG "image/svg+xml; charset=utf-8"
 
 /* status with body (malloc'd; stolen, also on failure), plus one extra
  * header when xname is set. */

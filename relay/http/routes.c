@@ -130,16 +130,48 @@ http_zones(struct http_server *s, struct MHD_Connection *con, const char *rest,
 	return http_queue_reply(con, http_zones_status(j), j, "the zone list");
 }
 
-/* GET /v1/zones/{zone}: any zone, clear ones included. */
+#define HTTP_TIMELINE_SUFFIX "/timeline.svg"
+
+/* GET /v1/zones/{zone}/timeline.svg: the zone's incident drawn
+ * (relay/http/timeline.h); name is the {zone} part of rest. */
+static enum MHD_Result
+http_zone_timeline(struct http_server *s, struct MHD_Connection *con,
+    const char *rest, size_t namelen)
+{
+	char name[ZONE_TEXT_MAX + 2], zone[ZONE_TEXT_MAX + 1], shown[80];
+	const char *why = "too long";
+	size_t len = 0;
+	char *body;
+
+	if (namelen >= sizeof(name) || (memcpy(name, rest, namelen),
+	    name[namelen] = '\0', strchr(name, '/') != NULL) ||
+	    zone_name_normalise(name, zone, &why) != 0) {
+		http_sanitise(rest, shown, sizeof(shown));
+		return http_error(con, MHD_HTTP_BAD_REQUEST, "bad_zone", NULL, NULL,
+		    "'%s' is not a domain name (%s)", shown, why ? why : "empty");
+	}
+	if (s->h.timeline == NULL)
+		return http_error(con, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL,
+		    "no timeline here");
+	if ((body = s->h.timeline(s->h.ctx, zone, &len)) == NULL)
+		return http_internal(con, "the timeline");
+	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_SVG, body, len, NULL, NULL);
+}
+
+/* GET /v1/zones/{zone}: any zone, clear ones included; and its
+ * timeline.svg. */
 static enum MHD_Result
 http_zone(struct http_server *s, struct MHD_Connection *con, const char *rest,
     const struct http_req *req)
 {
 	char zone[ZONE_TEXT_MAX + 1], shown[80];
 	const char *why = NULL;
+	size_t rl = strlen(rest), sl = strlen(HTTP_TIMELINE_SUFFIX);
 	json_t *j;
 
 	(void)req;
+	if (rl > sl && strcmp(rest + rl - sl, HTTP_TIMELINE_SUFFIX) == 0)
+		return http_zone_timeline(s, con, rest, rl - sl);
 	if (rest[0] == '\0' || strchr(rest, '/') != NULL ||
 	    zone_name_normalise(rest, zone, &why) != 0) {
 		http_sanitise(rest, shown, sizeof(shown));
