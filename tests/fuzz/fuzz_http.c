@@ -311,27 +311,54 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static int
-client_connect(bool tcp)
+client_try(bool tcp)
 {
+	struct linger lg = { 1, 0 };
 	struct sockaddr_un un;
-	int fd;
+	int fd, rc;
 
 	if (tcp) {
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&tcp_addr,
-		    sizeof(tcp_addr)) != 0)
-			abort();
+		if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+			return -1;
+		/* closed with a reset: no TIME_WAIT piling up over a long run */
+		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		rc = connect(fd, (struct sockaddr *)&tcp_addr, sizeof(tcp_addr));
 	} else {
 		memset(&un, 0, sizeof(un));
 		un.sun_family = AF_UNIX;
 		snprintf(un.sun_path, sizeof(un.sun_path), "%s", unix_path);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&un, sizeof(un)) != 0)
-			abort();
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+			return -1;
+		rc = connect(fd, (struct sockaddr *)&un, sizeof(un));
 	}
-	if (fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
-		abort();
+	if (rc != 0 || fcntl(fd, F_SETFL, O_NONBLOCK) != 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
+}
+
+/* A connection to sd's server. A failure to connect is the harness's
+ * (the machine's ports, file descriptors), not the server's: retried,
+ * with a fresh server after a few tries. */
+static int
+client_connect(struct side *sd)
+{
+	int fd, i;
+
+	for (i = 0; i < 50; i++) {
+		if ((fd = client_try(sd->tcp)) >= 0)
+			return fd;
+		if (i == 0)
+			fprintf(stderr, "fuzz_http: connect: %s (retrying)\n",
+			    strerror(errno));
+		if (i % 10 == 9)
+			restart(sd);
+		usleep(10000);
+	}
+	fprintf(stderr, "fuzz_http: cannot connect to the server: %s\n",
+	    strerror(errno));
+	abort();
 }
 
 static long long
@@ -372,7 +399,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sd = (data[0] & 1) ? &unix_side : &tcp_side;
 	cur = data + 1;
 	cur_len = size - 1;
-	fd = client_connect(sd->tcp);
+	fd = client_connect(sd);
 
 	deadline = now_ms() + WAIT_MS;
 	while (!eof && now_ms() < deadline) {
