@@ -24,8 +24,10 @@
 # "not ok N - ..."; everything else is a "#" comment (libFuzzer's final
 # cov:/ft:/corp: line among them). On a crash, leak or timeout the input
 # that caused it is kept in $FUZZ_ARTIFACTS (default ./fuzz-artifacts) and
-# the script exits 1. Without a clang that can link libFuzzer every test is
-# skipped (exit 0) unless FUZZ_REQUIRED=1.
+# the script exits 1. A timeout is one input running over 30 s of wall
+# time (generous: a loaded machine must not turn a slow run into a
+# failure; real hangs still fail). Without a clang that can link
+# libFuzzer every test is skipped (exit 0) unless FUZZ_REQUIRED=1.
 #
 # Environment:
 #   top_srcdir      source tree (default: . if it holds proto/, else from $0)
@@ -221,7 +223,7 @@ for t in $targets; do
 
 	start=$(date +%s)
 	# shellcheck disable=SC2086
-	"$builddir/$t" -max_total_time="$each" -timeout=10 \
+	"$builddir/$t" -max_total_time="$each" -timeout=30 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/" \
 	    ${FUZZ_FLAGS:-} "$corpus" >"$log" 2>&1
 	rc=$?
