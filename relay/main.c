@@ -407,7 +407,7 @@ start_api(struct relay *r)
 	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
 	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
 	    .nlinks = &r->nlinks, .origin = r->origin, .fed = r->fed,
-	    .owner = r, .decide = r->decide, .renew = r->renew };
+	    .decide = r->decide, .renew = r->renew };
 
 	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
 		log_err("http: out of memory");
@@ -479,15 +479,14 @@ static void
 drain_check(void *arg)
 {
 	struct relay *r = arg;
-	static long long deadline;
 	long pending = 0;
 
-	if (deadline == 0)
-		deadline = loop_now_ms() + r->cfg.drain_timeout * 1000LL;
+	if (r->drain_deadline == 0)
+		r->drain_deadline = loop_now_ms() + r->cfg.drain_timeout * 1000LL;
 	for (size_t i = 0; i < r->nlinks; i++)
 		if (link_is_up(r->links[i]))
 			pending += store_outbox_depth(r->store, link_store_id(r->links[i]));
-	if (pending == 0 || loop_now_ms() >= deadline) {
+	if (pending == 0 || loop_now_ms() >= r->drain_deadline) {
 		if (pending)
 			log_notice("exiting with %ld events queued for connected links; "
 			    "they are sent after the restart", pending);
