@@ -28,6 +28,7 @@
 #include "relay/fed/catchup.h"
 #include "relay/core/cmdline.h"
 #include "relay/core/config.h"
+#include "relay/core/expiry.h"
 #include "relay/core/identity.h"
 #include "relay/core/secretfile.h"
 #include "relay/quorum/decide.h"
@@ -64,6 +65,15 @@ trust_rebuilt(void *arg, const struct trust_index *old,
 	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
 	decide_all(r->decide);
+}
+
+/* The records and membership of each rebuild: the certificate's and the
+ * vouches' ends for GET /metrics (relay/core/expiry.h). */
+static void
+trust_loaded(void *arg, const struct trust_records *recs,
+    const struct trust_membership *mem, long long now)
+{
+	expiry_update(arg, recs, mem, now);
 }
 
 /* The index announced when its answers change without a database change
@@ -232,7 +242,8 @@ start_decide(struct relay *r)
 	};
 
 	memcpy(dd.origin, r->origin, KEY_ID_LEN);
-	if ((r->decide = decide_new(&dd)) == NULL)
+	if ((r->decide = decide_new(&dd)) == NULL ||
+	    metrics_collector_add(&r->metrics, decide_metrics, r->decide) != 0)
 		return -1;
 	return decide_start(r->decide);
 }
@@ -626,7 +637,13 @@ main(int argc, char **argv)
 		}
 	}
 	if (identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
-	    &r->cert, &r->certlen) != 0 || trust_reload(&r->trust) != 0)
+	    &r->cert, &r->certlen) != 0 ||
+	    (r->expiry = expiry_new(&r->metrics, key_secret_public(r->key)->id,
+	    r->origin)) == NULL)
+		goto out;
+	r->trust.loaded = trust_loaded;
+	r->trust.loaded_ctx = r->expiry;
+	if (trust_reload(&r->trust) != 0)
 		goto out;
 	if (open_store(r, opt.rebuild) != 0)
 		goto out;
@@ -715,6 +732,7 @@ out:
 	notify_stop(r->notify);
 	api_env_free(r->api);
 	renew_free(r->renew);
+	metrics_collector_del(&r->metrics, decide_metrics, r->decide);
 	decide_free(r->decide);
 	r->decide = NULL;
 	fed_free(r->fed);
@@ -726,6 +744,7 @@ out:
 	trustpool_free(r->pool);
 	store_close(r->store);
 	trust_free(&r->trust);
+	expiry_free(r->expiry);
 	trustdb_close(r->trust.tdb);
 	key_secret_free(r->key);
 	free(r->cert);
