@@ -73,23 +73,18 @@ expiry_free(struct expiry *x)
 	free(x);
 }
 
-static int
-cmp_key(const void *k, const void *e)
-{
-	return memcmp(k, ((const struct trust_keystate *)e)->id, KEY_ID_LEN);
-}
-
 /* The certificate window of the relay's key for its operator. */
 static void
 cert_window(struct expiry *x, const struct trust_membership *mem)
 {
-	const struct trust_keystate *k = bsearch(x->key, mem->keys, mem->nkeys,
-	    sizeof(*mem->keys), cmp_key);
+	size_t ki = trust_membership_key(mem, x->key);
 	size_t op = trust_membership_op(mem, x->origin);
+	const struct trust_keystate *k;
 
 	x->has_cert = false;
-	if (k == NULL || op == TRUST_NONE)
+	if (ki == TRUST_NONE || op == TRUST_NONE)
 		return;
+	k = &mem->keys[ki];
 	for (size_t i = 0; i < k->ngrants; i++) {
 		const struct trust_grant *g = &mem->grants[k->grant0 + i];
 		if (g->op == op && !g->root && g->not_after < TRUST_FOREVER) {
