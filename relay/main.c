@@ -242,9 +242,12 @@ start_decide(struct relay *r)
 	};
 
 	memcpy(dd.origin, r->origin, KEY_ID_LEN);
-	if ((r->decide = decide_new(&dd)) == NULL ||
-	    metrics_collector_add(&r->metrics, decide_metrics, r->decide) != 0)
+	if ((r->decide = decide_new(&dd)) == NULL)
 		return -1;
+	if (metrics_collector_add(&r->metrics, decide_metrics, r->decide) != 0) {
+		log_err("metrics: no room for the quorum engine's collector");
+		return -1;
+	}
 	return decide_start(r->decide);
 }
 
