@@ -28,6 +28,7 @@
 #include "relay/fed/catchup.h"
 #include "relay/core/cmdline.h"
 #include "relay/core/config.h"
+#include "relay/core/expiry.h"
 #include "relay/core/identity.h"
 #include "relay/core/secretfile.h"
 #include "relay/quorum/decide.h"
@@ -64,6 +65,15 @@ trust_rebuilt(void *arg, const struct trust_index *old,
 	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
 	decide_all(r->decide);
+}
+
+/* The records and membership of each rebuild: the certificate's and the
+ * vouches' ends for GET /metrics (relay/core/expiry.h). */
+static void
+trust_loaded(void *arg, const struct trust_records *recs,
+    const struct trust_membership *mem, long long now)
+{
+	expiry_update(arg, recs, mem, now);
 }
 
 /* The index announced when its answers change without a database change
@@ -234,6 +244,10 @@ start_decide(struct relay *r)
 	memcpy(dd.origin, r->origin, KEY_ID_LEN);
 	if ((r->decide = decide_new(&dd)) == NULL)
 		return -1;
+	if (metrics_collector_add(&r->metrics, decide_metrics, r->decide) != 0) {
+		log_err("metrics: no room for the quorum engine's collector");
+		return -1;
+	}
 	return decide_start(r->decide);
 }
 
@@ -618,8 +632,13 @@ start_state(struct relay *r, bool rebuild)
 
 	if (open_trustdb(r) != 0 ||
 	    identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
-	    &r->cert, &r->certlen) != 0 || trust_reload(&r->trust) != 0 ||
-	    open_store(r, rebuild) != 0)
+	    &r->cert, &r->certlen) != 0 ||
+	    (r->expiry = expiry_new(&r->metrics, key_secret_public(r->key)->id,
+	    r->origin)) == NULL)
+		return -1;
+	r->trust.loaded = trust_loaded;
+	r->trust.loaded_ctx = r->expiry;
+	if (trust_reload(&r->trust) != 0 || open_store(r, rebuild) != 0)
 		return -1;
 	if (store_counters_load(r->store, &r->metrics, err) != 0)
 		log_warn("%s (counters start from zero)", err);
@@ -725,6 +744,7 @@ stop_all(struct relay *r)
 	notify_stop(r->notify);
 	api_env_free(r->api);
 	renew_free(r->renew);
+	metrics_collector_del(&r->metrics, decide_metrics, r->decide);
 	decide_free(r->decide);
 	r->decide = NULL;
 	fed_free(r->fed);
@@ -736,6 +756,7 @@ stop_all(struct relay *r)
 	trustpool_free(r->pool);
 	store_close(r->store);
 	trust_free(&r->trust);
+	expiry_free(r->expiry);
 	trustdb_close(r->trust.tdb);
 	key_secret_free(r->key);
 	free(r->cert);

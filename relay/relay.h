@@ -33,6 +33,7 @@ struct relay {
 	struct loop *loop;
 	struct store *store;
 	struct trust trust;                     /* relay/core/trust.c: db and index */
+	struct expiry *expiry;                  /* relay/core/expiry.h: for /metrics */
 	struct trustpool *pool;                 /* non-members' trust events */
 	bool pool_offer;                        /* members changed: offer the pool */
 	struct key_secret *key;                 /* the relay's signing key */

@@ -1,5 +1,10 @@
 /*
  * relay/fed/watch.c — probe the watched zones, emit observations on change.
+ *
+ * Each probe that ends is counted with its duration (metrics_probe_observe())
+ * and its state kept for GET /metrics: ntarelay_probe_state{zone,state}, a
+ * state set over the observation states (proto/kind.h kind_obs_states, the
+ * probe's own names), rendered by this module's collector.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -18,6 +23,8 @@ struct zone_watch {
 	const char *names[CONFIG_WATCH_NAMES_MAX]; /* in fed->cfg */
 	size_t nnames;
 	bool probing;
+	long long started_ms;     /* the running probe started (loop_now_ms) */
+	char state[32];           /* the last probe's state; "" before one */
 	char last[512];           /* what the last observation said */
 	long long last_emit;
 };
@@ -101,8 +108,13 @@ on_result(void *arg, json_t *obs)
 	char now_says[512];
 
 	z->probing = false;
+	metrics_probe_observe(z->w->fed->metrics,
+	    (double)(loop_now_ms() - z->started_ms) / 1000.0);
 	if (obs == NULL)
 		return;
+	snprintf(z->state, sizeof(z->state), "%s",
+	    json_is_string(json_object_get(obs, "state")) ?
+	    json_string_value(json_object_get(obs, "state")) : "");
 	summary(obs, now_says, sizeof(now_says));
 	if (strcmp(now_says, z->last) == 0 && now - z->last_emit < WATCH_REFRESH) {
 		json_decref(obs);
@@ -126,6 +138,7 @@ on_timer(void *arg)
 	loop_timer_add(w->fed->loop, w->fed->cfg->probe_interval * 1000L, on_timer, z);
 	if (z->probing || *w->draining)
 		return;
+	z->started_ms = loop_now_ms();
 	if (probe_zone(w->probe, z->zone, z->names, z->nnames, on_result, z) != 0)
 		log_warn("watch %s: the probe could not start", z->zone);
 	else
@@ -155,6 +168,24 @@ on_probe_timer(void *arg)
 	watch_sync(w);
 }
 
+/* GET /metrics: the last state of each watched zone's probe. */
+static void
+watch_metrics(void *ctx, struct buf *out)
+{
+	struct watch *w = ctx;
+	size_t n = 0;
+
+	while (kind_obs_states[n] != NULL)
+		n++;
+	metrics_family(out, "ntarelay_probe_state", "gauge",
+	    "The last probe of each watched zone: 1 for its state, 0 for the "
+	    "others (all 0 before the first probe ended).");
+	for (size_t i = 0; i < w->n; i++)
+		metrics_state_set(out, "ntarelay_probe_state", "zone",
+		    w->zones[i].zone, kind_obs_states, n,
+		    w->zones[i].state[0] ? w->zones[i].state : NULL);
+}
+
 struct watch *
 watch_new(struct fed *fed, const bool *draining)
 {
@@ -166,6 +197,11 @@ watch_new(struct fed *fed, const bool *draining)
 		return NULL;
 	w->fed = fed;
 	w->draining = draining;
+	if (metrics_collector_add(fed->metrics, watch_metrics, w) != 0) {
+		log_err("metrics: no room for the probe's collector");
+		free(w);
+		return NULL;
+	}
 	if (cfg->nwatch == 0)
 		return w;
 	w->probe = probe_new(cfg->probe_trust_anchor[0] ? cfg->probe_trust_anchor :
@@ -205,6 +241,7 @@ watch_free(struct watch *w)
 {
 	if (w == NULL)
 		return;
+	metrics_collector_del(w->fed->metrics, watch_metrics, w);
 	for (int i = 0; i < w->nfds; i++)
 		loop_fd_del(w->fed->loop, w->fds[i]);
 	if (w->timer > 0)
