@@ -200,9 +200,15 @@ on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *
 	 * is already known */
 	if (l->fd < 0)
 		return;
+	if (rc == MOSQ_ERR_KEEPALIVE) {   /* from mosquitto_loop_misc() */
+		snprintf(why, sizeof(why), "no answer within the keepalive (%d s)",
+		    KEEPALIVE_S);
+		link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_TIMEOUT, why);
+		return;
+	}
 	if (rc == 0)
 		snprintf(why, sizeof(why), "the broker disconnected");
-	else
+	else   /* a DISCONNECT's reason code, or libmosquitto's error */
 		snprintf(why, sizeof(why), "%s", rc >= 0x80 ?
 		    mosquitto_reason_string(rc) : mosquitto_strerror(rc));
 	link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_OTHER, why);
@@ -376,10 +382,16 @@ on_misc(void *arg)
 	struct link *l = arg;
 
 	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
-	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS)
-		link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_TIMEOUT,
-		    l->up ? "keepalive timeout" :
-		    "no answer to CONNECT within the keepalive");
+	/* a keepalive timeout calls on_disconnect, which closes the link
+	 * (fd < 0 then) */
+	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS &&
+	    l->fd >= 0) {
+		char why[WHY_MAX];
+
+		snprintf(why, sizeof(why), "no answer within the keepalive (%d s)",
+		    KEEPALIVE_S);
+		link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_TIMEOUT, why);
+	}
 }
 
 static void

@@ -73,7 +73,10 @@ http_healthz(struct http_server *s, struct MHD_Connection *con,
 		    why[0] ? why : "the relay is not healthy");
 		enum MHD_Result ret;
 
+		/* json_object_set_new() takes links, also when it fails */
 		if (j == NULL || (links && json_object_set_new(j, "links", links) != 0)) {
+			if (j == NULL)
+				json_decref(links);
 			json_decref(j);
 			return http_internal(con, "the health report");
 		}
