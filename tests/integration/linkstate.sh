@@ -4,13 +4,14 @@
 # the link, the cause ("refused") and the next retry, however many retries
 # follow; /healthz says "degraded" naming it; ntarelay_link_up is 0 for it.
 # The broker comes back on its port: "up again", ok, 1. Both stop: 503
-# with the links. Then the other causes, each logged once: a wrong CA
-# (TLS verification), a wrong password (authorisation), a name that does
-# not resolve (DNS). relay/fed/link_state.h has the log contract.
+# with the links. Then the other causes, each logged once: a wrong CA and
+# a certificate for another name (TLS verification), a wrong password
+# (authorisation), a name that does not resolve (DNS).
+# relay/fed/link_state.h has the log contract.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fed.sh"
 
-for o in A B C D; do fed_operator "$o" || { echo "Bail out! keys"; exit 1; }; done
+for o in A B C D E; do fed_operator "$o" || { echo "Bail out! keys"; exit 1; }; done
 t_ok "broker x starts" t_mosquitto x
 t_ok "broker y starts" t_mosquitto y
 FED_LOG_LEVEL=debug
@@ -88,9 +89,14 @@ mkdir -p "$T/pki"
 		-subj "/CN=127.0.0.1" -keyout server.key -out server.csr &&
 	printf 'subjectAltName=IP:127.0.0.1\n' >ext &&
 	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-		-days 2 -extfile ext -out server.crt
+		-days 2 -extfile ext -out server.crt &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj "/CN=broker.invalid" -keyout named.key -out named.csr &&
+	printf 'subjectAltName=DNS:broker.invalid\n' >ext2 &&
+	openssl x509 -req -in named.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+		-days 2 -extfile ext2 -out named.crt
 ) >"$T/pki/log" 2>&1
-t_ok "a test CA, another CA, a server certificate" test -s "$T/pki/server.crt"
+t_ok "a test CA, another CA, server certificates" test -s "$T/pki/named.crt"
 port=$(t_port)
 mosquitto_passwd -b -c "$T/pki/passwd" relay-c secret-c >/dev/null 2>&1
 cat >"$T/pki/mosquitto.conf" <<EOF2
@@ -110,6 +116,24 @@ t_pid $!
 t_ok "a broker with TLS and passwords starts" t_wait 10 sh -c \
 	"grep -q ':$(printf '%04X' "$port") 00000000:0000 0A' /proc/net/tcp"
 turl="mqtts://127.0.0.1:$port"
+# a broker whose certificate (from the right CA) names another host
+nport=$(t_port)
+cat >"$T/pki/named.conf" <<EOF2
+listener $nport 127.0.0.1
+cafile $T/pki/ca.crt
+certfile $T/pki/named.crt
+keyfile $T/pki/named.key
+tls_version tlsv1.2
+allow_anonymous true
+persistence false
+user root
+log_dest file $T/pki/named.log
+EOF2
+mosquitto -c "$T/pki/named.conf" &
+t_pid $!
+t_ok "a TLS broker with a certificate for broker.invalid starts" t_wait 10 sh -c \
+	"grep -q ':$(printf '%04X' "$nport") 00000000:0000 0A' /proc/net/tcp"
+nurl="mqtts://127.0.0.1:$nport"
 printf 'relay-c:secret-c\n' >"$T/B/credentials"
 printf 'relay-c:wrong-password\n' >"$T/C/credentials"
 chmod 600 "$T/B/credentials" "$T/C/credentials"
@@ -125,6 +149,9 @@ link_credentials $T/C/credentials"
 fed_relay C
 FED_EXTRA="link mqtt://no-such-host.invalid:1883"
 fed_relay D
+FED_EXTRA="link $nurl
+link_cafile $T/pki/ca.crt"
+fed_relay E
 unset FED_NOWAIT FED_LOG_LEVEL FED_EXTRA
 
 # $1 relay, $2 url, $3 text: one warning for the link, containing $3,
@@ -138,6 +165,8 @@ t_ok "wrong CA: one warning, cause TLS verification, over several attempts" \
 	t_wait 60 once B "$turl" 'down: TLS verification (TLS: '
 t_ok "the TLS warning says the certificate did not verify" sh -c \
 	"grep -F ' warn: link $turl: ' '$T/B/relay.log' | grep -q 'certificate verify failed'"
+t_ok "name mismatch: one warning, cause TLS verification" \
+	t_wait 60 once E "$nurl" 'down: TLS verification (TLS: host name verification failed'
 t_ok "wrong password: one warning, cause authorisation, over several attempts" \
 	t_wait 60 once C "$turl" 'down: authorisation (connection refused: '
 t_ok "the password is not in the log" sh -c "! grep -q wrong-password '$T/C/relay.log'"
