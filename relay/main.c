@@ -577,8 +577,8 @@ main(int argc, char **argv)
 		printf("ntarelayd: %s: configuration OK\n", r->cfg.path);
 		return 0;
 	}
-	log_init("ntarelayd", r->cfg.log_syslog, opt.debug ? LOG_LVL_DEBUG :
-	    r->cfg.log_level);
+	log_init_facility("ntarelayd", r->cfg.log_syslog, r->cfg.log_facility,
+	    opt.debug ? LOG_LVL_DEBUG : r->cfg.log_level);
 	/* Before any secret is read: a core dump (or a debugger of the same
 	 * user) would see the relay key and the credentials. */
 	if (!r->cfg.core_dumps) {
