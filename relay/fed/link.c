@@ -614,8 +614,17 @@ link_free(struct link *l)
 {
 	if (l == NULL)
 		return;
-	if (l->fd >= 0)
+	/* A disconnect the relay asks for (it stops): said at info, and
+	 * link_down(), which libmosquitto's on_disconnect calls at once,
+	 * neither warns nor schedules a reconnection. */
+	if (l->up)
+		log_info("link %s: closed (the relay stops)", l->cfg.url);
+	l->up = false;
+	l->paused = true;
+	if (l->fd >= 0) {
 		loop_fd_del(l->loop, l->fd);
+		l->fd = -1;
+	}
 	close_probe(l);
 	if (l->reconnect_timer)
 		loop_timer_cancel(l->loop, l->reconnect_timer);
