@@ -162,7 +162,7 @@ publish_held(void *arg, const struct store_outbox_item *it)
 	if (memcmp(it->id, c->other, KEY_ID_LEN) == 0)
 		return;
 	for (size_t i = 0; i < c->fed->nlinks; i++)
-		link_publish(c->fed->links[i], c->topic, it->raw, it->rawlen, false, 0, -1);
+		link_publish(c->fed->links[i], c->topic, it->id, it->raw, it->rawlen, false, 0, -1);
 }
 
 static void
@@ -177,7 +177,7 @@ report_equivocation(struct fed *fed, const struct event *ev, const char *raw,
 	    err) < 0)
 		log_err("%s", err);
 	for (size_t i = 0; i < fed->nlinks; i++)
-		link_publish(fed->links[i], topic, raw, rawlen, false, 0, -1);
+		link_publish(fed->links[i], topic, ev->id, raw, rawlen, false, 0, -1);
 }
 
 
