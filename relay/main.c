@@ -34,6 +34,7 @@
 #include "relay/fed/fed.h"
 #include "relay/fed/ingest.h"
 #include "relay/fed/publish.h"
+#include "relay/fed/reject_log.h"
 #include "relay/notify/notify.h"
 #include "relay/store/rebuild.h"
 #include "relay/quorum/renew.h"
@@ -706,6 +707,7 @@ main(int argc, char **argv)
 	publish_commit(r->fed);
 	if (store_counters_save(r->store, &r->metrics, err) != 0)
 		log_err("%s", err);
+	reject_log_flush(r->fed->rejects);   /* the counts of the last minute */
 	log_notice("stopped");
 	rc = 0;
 out:
