@@ -41,7 +41,7 @@ reject(struct fed *fed, const char *link, const struct envelope *env,
 	if ((unsigned)e < PROTO_E__COUNT)
 		fed->metrics->rejected[e]++;
 	if (aggregate && fed->rejects == NULL)
-		fed->rejects = reject_log_new(fed->loop);
+		fed->rejects = reject_log_new(fed->loop, REJECT_LOG_WINDOW_MS);
 	if (aggregate && fed->rejects) {
 		reject_log_add(fed->rejects, env->keyid, e, reason);
 		if (!log_enabled(LOG_LVL_DEBUG))

@@ -22,6 +22,7 @@ struct reject_entry {
 
 struct reject_log {
 	struct loop *loop;
+	long window_ms;
 	long timer;                   /* 0 when no window is open */
 	long long started_ms;         /* the window's first rejection */
 	struct reject_entry keys[REJECT_LOG_KEYS];
@@ -30,12 +31,14 @@ struct reject_log {
 };
 
 struct reject_log *
-reject_log_new(struct loop *loop)
+reject_log_new(struct loop *loop, long window_ms)
 {
 	struct reject_log *rl = calloc(1, sizeof(*rl));
 
-	if (rl)
+	if (rl) {
 		rl->loop = loop;
+		rl->window_ms = window_ms;
+	}
 	return rl;
 }
 
@@ -62,7 +65,7 @@ reject_log_add(struct reject_log *rl, const unsigned char *keyid,
 
 	if (rl->timer == 0 && rl->nkeys == 0 && rl->other_events == 0) {
 		rl->started_ms = loop_now_ms();
-		rl->timer = loop_timer_add(rl->loop, REJECT_LOG_WINDOW_MS, on_timer, rl);
+		rl->timer = loop_timer_add(rl->loop, rl->window_ms, on_timer, rl);
 		if (rl->timer < 0)
 			rl->timer = 0;   /* flushed at stop, or with the next window */
 	}

@@ -16,8 +16,9 @@
  * KEYID the signing key's id (64 hex digits), REASON the protocol's name
  * (unknown_key, untrusted_key), TEXT the first rejection's reason in the
  * window. A window starts with its first rejection and is logged by a
- * one-shot loop timer REJECT_LOG_WINDOW_MS later (S is then 60), or by
- * reject_log_flush() at stop (S the seconds elapsed). At most
+ * one-shot loop timer a window later (REJECT_LOG_WINDOW_MS in the relay:
+ * S is then 60), or by reject_log_flush() at stop (S the seconds
+ * elapsed, rounded). At most
  * REJECT_LOG_KEYS keys are named per window; rejections for further keys
  * (a stranger may forge key ids at will) are summed in one line:
  *
@@ -39,8 +40,9 @@
 
 struct reject_log;
 
-/* An empty aggregator whose timer runs on loop; NULL when out of memory. */
-struct reject_log *reject_log_new(struct loop *loop);
+/* An empty aggregator whose timer runs on loop, window_ms after a
+ * window's first rejection; NULL when out of memory. */
+struct reject_log *reject_log_new(struct loop *loop, long window_ms);
 
 /* Flush (log what is counted), cancel the timer, free (NULL allowed). */
 void reject_log_free(struct reject_log *rl);
