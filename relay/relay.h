@@ -48,6 +48,7 @@ struct relay {
 	char version[64];
 	long long started;                      /* unix time */
 	bool draining;
+	long long drain_deadline;      /* loop ms: when draining gives up */
 	struct decide *decide;                  /* relay/quorum/decide.c */
 	struct renew *renew;                    /* relay/quorum/renew.c */
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */
