@@ -35,6 +35,7 @@
 #include "relay/fed/fed.h"
 #include "relay/fed/ingest.h"
 #include "relay/fed/publish.h"
+#include "relay/fed/reject_log.h"
 #include "relay/notify/notify.h"
 #include "relay/store/rebuild.h"
 #include "relay/quorum/renew.h"
@@ -596,8 +597,8 @@ open_trustdb(struct relay *r)
 static int
 start_process(struct relay *r, const struct cmdline *opt)
 {
-	log_init("ntarelayd", r->cfg.log_syslog, opt->debug ? LOG_LVL_DEBUG :
-	    r->cfg.log_level);
+	log_init_facility("ntarelayd", r->cfg.log_syslog, r->cfg.log_facility,
+	    opt->debug ? LOG_LVL_DEBUG : r->cfg.log_level);
 	/* Before any secret is read: a core dump (or a debugger of the same
 	 * user) would see the relay key and the credentials. */
 	if (!r->cfg.core_dumps) {
@@ -798,6 +799,7 @@ main(int argc, char **argv)
 	publish_commit(r->fed);
 	if (store_counters_save(r->store, &r->metrics, err) != 0)
 		log_err("%s", err);
+	reject_log_flush(r->fed->rejects);   /* the counts of the last minute */
 	log_notice("stopped");
 	rc = 0;
 out:

@@ -107,6 +107,7 @@ struct relay_config {
 	size_t nwatch_names;
 	enum log_level log_level;   /* log_level: err warn notice info debug; info */
 	bool log_syslog;            /* log_syslog yes|no; no (stderr) */
+	int log_facility;           /* log_facility NAME: a LOG_* facility; daemon */
 	int heartbeat_interval;     /* heartbeat_interval SECONDS; 60 (10..170) */
 	int skew;                   /* clock_skew SECONDS; 300 (0..3600) */
 	long retention;             /* retention SECONDS; 604800 (3600..31536000):

@@ -65,6 +65,8 @@ const struct config_key config_keys[] = {
 	{ KEY("log_level", F_RELOAD, set_log_level),
 	  CF(log_level), .def = "info" },
 	{ KEY("log_syslog", 0, set_bool), CF(log_syslog), .def = "no" },
+	{ KEY("log_facility", 0, set_log_facility), CF(log_facility),
+	  .def = "daemon" },
 	{ KEY("heartbeat_interval", 0, set_number), CF(heartbeat_interval),
 	  RANGE(10, 170), .def = "60" },
 	{ KEY("clock_skew", F_RELOAD, set_number), CF(skew),

@@ -265,6 +265,18 @@ set_log_level(struct parser *p, const struct config_key *k, const char *v)
 	return 0;
 }
 
+int
+set_log_facility(struct parser *p, const struct config_key *k, const char *v)
+{
+	int f = log_facility_from_name(v);
+
+	if (f < 0)
+		return config_fail(p, p->line, "log_facility: '%.40s' is not one of "
+		    "daemon, user, local0 ... local7", v);
+	*(int *)config_field(p, k) = f;
+	return 0;
+}
+
 /* http:// or https:// URL, visible ASCII, no credentials in the
  * authority (they would end up in logs); a webhook URL is a secret of its
  * own and is never logged. */

@@ -70,7 +70,7 @@ ask(struct fed *fed, const unsigned char key[KEY_ID_LEN], long long lo,
 	    encoding_hex_encode(key, KEY_ID_LEN, k), lo, hi);
 	log_info("backfill: asking for seq %lld..%lld of key %.16s...", lo, hi, k);
 	for (size_t i = 0; i < fed->nlinks; i++)
-		link_publish(fed->links[i], topic, body, (size_t)n, false, 60, -1);
+		link_publish(fed->links[i], topic, NULL, body, (size_t)n, false, 60, -1);
 }
 
 struct gap_ctx {
@@ -197,7 +197,7 @@ send_one(void *arg, const struct store_outbox_item *it)
 	    a->requester, encoding_hex_encode(it->id, KEY_ID_LEN, id));
 	for (size_t i = 0; i < a->fed->nlinks; i++)
 		if (a->to == NULL || a->fed->links[i] == a->to)
-			link_publish(a->fed->links[i], topic, it->raw, it->rawlen, false,
+			link_publish(a->fed->links[i], topic, it->id, it->raw, it->rawlen, false,
 			    300, -1);
 	a->bytes += it->rawlen;
 	a->sent++;

@@ -7,6 +7,7 @@
 #include "relay/fed/catchup.h"
 #include "relay/fed/fed.h"
 #include "relay/fed/publish.h"
+#include "relay/fed/reject_log.h"
 #include "relay/fed/storefault.h"
 
 struct fed *
@@ -31,6 +32,7 @@ fed_free(struct fed *f)
 	if (f == NULL)
 		return;
 	catchup_stop(f);
+	reject_log_free(f->rejects);
 	storefault_free(f);
 	backfill_free(f);
 	publish_free(f->publish);

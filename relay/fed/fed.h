@@ -35,6 +35,7 @@ struct publish;
 struct backfill;
 struct storefault;
 struct catchup;
+struct reject_log;
 
 struct fed {
 	/* borrowed, filled by relay/main.c */
@@ -57,6 +58,8 @@ struct fed {
 	struct backfill *backfill;       /* relay/fed/backfill.h */
 	struct storefault *storefault;   /* relay/fed/storefault.h */
 	struct catchup *catchup;         /* relay/fed/catchup.h: catchup_start() */
+	struct reject_log *rejects;      /* relay/fed/reject_log.h: created at
+	                                    the first non-member's rejection */
 
 	/* the ingest pipeline's state (relay/fed/ingest.c) */
 	struct bucket junk[CONFIG_LINKS_MAX];  /* per link: non-members' budget */

@@ -19,22 +19,38 @@
 #include "relay/fed/observer.h"
 #include "relay/fed/publish.h"
 #include "relay/fed/quota.h"
+#include "relay/fed/reject_log.h"
 #include "relay/fed/storefault.h"
 #include "relay/fed/topic.h"
 #include "relay/fed/trustpool.h"
 #include "trustdb/store.h"
 
+/*
+ * A refused event: counted, and logged with its id and reason; one signed
+ * by a key that does not count (unknown_key, untrusted_key) is logged per
+ * event at debug only, and counted per key for the one line a minute of
+ * relay/fed/reject_log.h (created at the first one).
+ */
 static void
 reject(struct fed *fed, const char *link, const struct envelope *env,
     enum proto_err e, const char *reason)
 {
 	char id[KEY_ID_HEX_LEN + 1] = "-";
+	bool aggregate = env && reject_log_wants(e) && fed->loop;
 
 	if ((unsigned)e < PROTO_E__COUNT)
 		fed->metrics->rejected[e]++;
+	if (aggregate && fed->rejects == NULL)
+		fed->rejects = reject_log_new(fed->loop, REJECT_LOG_WINDOW_MS);
+	if (aggregate && fed->rejects) {
+		reject_log_add(fed->rejects, env->keyid, e, reason);
+		if (!log_enabled(LOG_LVL_DEBUG))
+			return;
+	}
 	if (env)
 		envelope_id_hex(env, id);
-	log_notice("reject %s from %s: %s: %s", id, link, proto_errname(e), reason);
+	log_msg(aggregate && fed->rejects ? LOG_LVL_DEBUG : LOG_LVL_NOTICE,
+	    "reject %s from %s: %s: %s", id, link, proto_errname(e), reason);
 }
 
 
@@ -162,7 +178,7 @@ publish_held(void *arg, const struct store_outbox_item *it)
 	if (memcmp(it->id, c->other, KEY_ID_LEN) == 0)
 		return;
 	for (size_t i = 0; i < c->fed->nlinks; i++)
-		link_publish(c->fed->links[i], c->topic, it->raw, it->rawlen, false, 0, -1);
+		link_publish(c->fed->links[i], c->topic, it->id, it->raw, it->rawlen, false, 0, -1);
 }
 
 static void
@@ -177,7 +193,7 @@ report_equivocation(struct fed *fed, const struct event *ev, const char *raw,
 	    err) < 0)
 		log_err("%s", err);
 	for (size_t i = 0; i < fed->nlinks; i++)
-		link_publish(fed->links[i], topic, raw, rawlen, false, 0, -1);
+		link_publish(fed->links[i], topic, ev->id, raw, rawlen, false, 0, -1);
 }
 
 

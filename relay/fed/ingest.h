@@ -3,7 +3,9 @@
  * forward what a link (or the relay itself) hands in.
  *
  * Incoming (ingest_message()), in this order, each step counted and each
- * rejection logged with the event id and reason. Nothing is charged,
+ * rejection logged with the event id and reason (those for a key that
+ * does not count, unknown_key and untrusted_key, at debug, and counted
+ * per key in one line a minute: relay/fed/reject_log.h). Nothing is charged,
  * flagged, stored or forwarded before the event's origin is proven by its
  * key (steps 9 and 10):
  *   1. size;

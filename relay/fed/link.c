@@ -33,12 +33,15 @@
                                   LINK_STATE_DETAIL_MAX of it) */
 #define KEEPALIVE_S 30
 #define INFLIGHT_MAX 65536     /* tracked PUBACKs: mid -> row */
+#define LINK_ID_SHORT 8        /* an event id in the log: 16 hex digits */
 #define BURST_BYTES (1024 * 1024) /* payload read in one go: what one turn
                                     may hold in memory if it cannot commit */
 
 struct inflight {
 	int mid;                   /* 0 = empty */
 	long long row;
+	unsigned char id[LINK_ID_SHORT];   /* the event id's first bytes */
+	char *topic;               /* owned; NULL when out of memory */
 };
 
 struct link {
@@ -82,8 +85,11 @@ slot(const struct link *l, int mid)
 	return NULL;
 }
 
+/* Track mid: row, and what a refusal is logged with (the topic, the
+ * event id's first LINK_ID_SHORT bytes; id may be NULL). */
 static void
-inflight_put(struct link *l, int mid, long long row)
+inflight_put(struct link *l, int mid, long long row, const char *topic,
+    const unsigned char *id)
 {
 	struct inflight *s;
 
@@ -91,19 +97,40 @@ inflight_put(struct link *l, int mid, long long row)
 		return; /* untracked: the outbox re-sends it after a reconnect */
 	if (s->mid == 0)
 		l->ninflight++;
+	else
+		free(s->topic);
 	s->mid = mid;
 	s->row = row;
+	s->topic = strdup(topic);
+	if (id)
+		memcpy(s->id, id, LINK_ID_SHORT);
+	else
+		memset(s->id, 0, LINK_ID_SHORT);
 }
 
+/* Forget every tracked publication. */
+static void
+inflight_clear(struct link *l)
+{
+	for (size_t i = 0; l->ninflight && i < INFLIGHT_MAX; i++)
+		if (l->inflight[i].mid) {
+			free(l->inflight[i].topic);
+			l->ninflight--;
+		}
+	memset(l->inflight, 0, INFLIGHT_MAX * sizeof(*l->inflight));
+	l->ninflight = 0;
+}
+
+/* Take mid's entry out into *out (the caller frees out->topic). */
 static bool
-inflight_take(struct link *l, int mid, long long *row)
+inflight_take(struct link *l, int mid, struct inflight *out)
 {
 	struct inflight *s = slot(l, mid);
 	size_t i, j;
 
 	if (s == NULL || s->mid != mid)
 		return false;
-	*row = s->row;
+	*out = *s;
 	/* delete with backward shift, keeping probe chains intact */
 	i = (size_t)(s - l->inflight);
 	for (j = (i + 1) & (INFLIGHT_MAX - 1); l->inflight[j].mid;
@@ -115,6 +142,7 @@ inflight_take(struct link *l, int mid, long long *row)
 		}
 	}
 	l->inflight[i].mid = 0;
+	l->inflight[i].topic = NULL;   /* moved, or out in *out */
 	l->ninflight--;
 	return true;
 }
@@ -172,8 +200,7 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	if (!(flags & 1) && l->ninflight) {
 		/* no session on the broker: what was in flight is gone; the
 		 * outbox flush below sends it again */
-		memset(l->inflight, 0, INFLIGHT_MAX * sizeof(*l->inflight));
-		l->ninflight = 0;
+		inflight_clear(l);
 	}
 	l->up = true;
 	l->backoff_ms = BACKOFF_MIN_MS;
@@ -280,11 +307,12 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason,
     const mosquitto_property *p)
 {
 	struct link *l = arg;
-	long long row;
+	struct inflight it;
+	char id[2 * LINK_ID_SHORT + 1];
 
 	(void)m;
 	(void)p;
-	if (!inflight_take(l, mid, &row))
+	if (!inflight_take(l, mid, &it))
 		return;
 	if (reason >= 0x80) {
 		/* refused (v5), e.g. 135 not authorized by the broker's ACL
@@ -293,11 +321,16 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason,
 		 * the event stays in the store, and peers that may receive it
 		 * get it on other links or by backfill */
 		l->refused++;
+		for (size_t i = 0; i < LINK_ID_SHORT; i++)
+			snprintf(id + 2 * i, 3, "%02x", it.id[i]);
 		log_warn("link %s: broker refused a publication (%s); dropped from "
-		    "this link's outbox", l->cfg.url, mosquitto_reason_string(reason));
+		    "this link's outbox: event %s... on topic %s", l->cfg.url,
+		    mosquitto_reason_string(reason), id,
+		    it.topic ? it.topic : "(unknown)");
 	}
+	free(it.topic);
 	if (l->cb.on_acked)
-		l->cb.on_acked(l->cb.arg, l, row);
+		l->cb.on_acked(l->cb.arg, l, it.row);
 }
 
 /* ------------------------------------------------------- loop plumbing */
@@ -659,8 +692,8 @@ link_start(struct link *l)
 }
 
 int
-link_publish(struct link *l, const char *topic, const void *payload, size_t len,
-    bool retain, long expiry, long long row)
+link_publish(struct link *l, const char *topic, const unsigned char *id,
+    const void *payload, size_t len, bool retain, long expiry, long long row)
 {
 	mosquitto_property *props = NULL;
 	int mid = 0, rc;
@@ -677,7 +710,7 @@ link_publish(struct link *l, const char *topic, const void *payload, size_t len,
 		return -1;
 	}
 	if (row >= 0)
-		inflight_put(l, mid, row);
+		inflight_put(l, mid, row, topic, id);
 	return 0;
 }
 
@@ -748,8 +781,12 @@ link_free(struct link *l)
 {
 	if (l == NULL)
 		return;
-	/* the DISCONNECT below calls on_disconnect at once: no reconnection
-	 * may be scheduled then */
+	/* A disconnect the relay asks for (it stops): said at info; the
+	 * DISCONNECT below calls on_disconnect at once, and with the link
+	 * paused it neither warns nor schedules a reconnection. */
+	if (l->up)
+		log_info("link %s: closed (the relay stops)", l->cfg.url);
+	l->up = false;
 	l->paused = true;
 	if (l->fd >= 0) {
 		loop_fd_del(l->loop, l->fd);
@@ -764,6 +801,8 @@ link_free(struct link *l)
 		mosquitto_disconnect(l->m);
 		mosquitto_destroy(l->m);
 	}
+	if (l->inflight)
+		inflight_clear(l);
 	free(l->inflight);
 	free(l);
 }

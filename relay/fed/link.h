@@ -59,11 +59,14 @@ void link_start(struct link *l);
 /*
  * Publish with QoS 1. row >= 0 is reported through on_acked when the
  * broker acknowledges; expiry (seconds, 0 = none) becomes the MQTT v5
- * message expiry. Returns 0, or -1 when the link is down or the client
- * refused (the outbox keeps the event).
+ * message expiry. id: the event's id (KEY_ID_LEN bytes; NULL for what is
+ * not an event): a publication the broker refuses (MQTT v5 reason code
+ * 0x80 or above) is logged with its topic and the id's first 16 hex
+ * digits. Returns 0, or -1 when the link is down or the client refused
+ * (the outbox keeps the event).
  */
-int link_publish(struct link *l, const char *topic, const void *payload,
-    size_t len, bool retain, long expiry, long long row);
+int link_publish(struct link *l, const char *topic, const unsigned char *id,
+    const void *payload, size_t len, bool retain, long expiry, long long row);
 
 /*
  * Stop taking messages from the broker, at once: libmosquitto acknowledges

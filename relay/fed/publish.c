@@ -32,6 +32,7 @@ struct pending {
 	bool retain;
 	long expiry;
 	long long row;
+	unsigned char id[KEY_ID_LEN];
 	struct link *except;
 };
 
@@ -93,6 +94,7 @@ publish_all(struct fed *fed, const struct event *ev, const char *raw,
 		p->retain = false;
 	p->expiry = expiry < 0 ? 1 : expiry;
 	p->row = row;
+	memcpy(p->id, ev->id, KEY_ID_LEN);
 	p->except = except;
 	queue->n++;
 }
@@ -138,7 +140,7 @@ publish_commit(struct fed *fed)
 		for (size_t l = 0; l < fed->nlinks; l++) {
 			if (fed->links[l] == p->except)
 				continue;
-			if (link_publish(fed->links[l], p->topic, p->raw, p->len, p->retain,
+			if (link_publish(fed->links[l], p->topic, p->id, p->raw, p->len, p->retain,
 			    p->expiry, p->row) == 0)
 				fed->metrics->links[l].published++;
 		}
@@ -170,7 +172,7 @@ flush_one(void *arg, const struct store_outbox_item *it)
 		return;
 	if (expiry < 0)
 		expiry = 1; /* expired meanwhile: receivers will refuse it */
-	if (link_publish(f->l, topic, it->raw, it->rawlen, topic_retained(it->kind) &&
+	if (link_publish(f->l, topic, it->id, it->raw, it->rawlen, topic_retained(it->kind) &&
 	    !store_newer_exists(f->fed->store, it->kind, it->zone, it->origin, it->ts),
 	    expiry, it->row) == 0) {
 		f->sent++;

@@ -47,6 +47,8 @@ yurl="mqtt://127.0.0.1:$port"
 refused() { [ "$(fed_metric B "ntarelay_link_refused_total{link=\"$yurl\"}")" -ge 1 ]; }
 t_ok "y refuses A's events that B forwards, and B counts it" t_wait 30 refused
 t_ok "B logs the refusal" grep -q 'broker refused a publication' "$T/B/relay.log"
+t_ok "... naming the event (first 16 hex digits) and its topic" grep -Eq \
+	"broker refused a publication \\(.*\\); dropped from this link's outbox: event [0-9a-f]{16}\\.\\.\\. on topic ntarelay/v1/$FED_NET/" "$T/B/relay.log"
 outbox_y() { [ "$(fed_metric B "ntarelay_link_outbox{link=\"$yurl\"}")" = 0 ]; }
 t_ok "the refused events leave y's outbox" t_wait 30 outbox_y
 Bkey=$(fed_keyid "$T/B/relay.pub")

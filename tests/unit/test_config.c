@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -121,6 +122,7 @@ defaults(void **state)
 	config_defaults(&cfg);
 	assert_int_equal(cfg.log_level, LOG_LVL_INFO);
 	assert_false(cfg.log_syslog);
+	assert_int_equal(cfg.log_facility, LOG_DAEMON);
 	assert_int_equal(cfg.heartbeat_interval, 60);
 	assert_int_equal(cfg.skew, 300);
 	assert_int_equal(cfg.retention, 604800);
@@ -324,6 +326,9 @@ every_key(void **state)
 	assert_int_equal(cfg.quorum, 0);
 	assert_int_equal(cfg.log_level, LOG_LVL_WARN);
 	assert_false(cfg.log_syslog);
+	expect_extra_ok("log_syslog yes\nlog_facility local3\n");
+	assert_true(cfg.log_syslog);
+	assert_int_equal(cfg.log_facility, LOG_LOCAL3);
 }
 
 static void
@@ -519,6 +524,8 @@ values(void **state)
 	expect_extra_error("log_level loud\n",
 	    "8: log_level: 'loud' is not one of err, warn, notice, info, debug");
 	expect_extra_error("log_syslog true\n", "8: log_syslog: 'true': write yes or no");
+	expect_extra_error("log_facility kern\n", "8: log_facility: 'kern' is not "
+	    "one of daemon, user, local0 ... local7");
 }
 
 static void
