@@ -40,7 +40,7 @@
 #
 # Usage: bench/bench_scale.sh   (from the build directory or with
 # top_srcdir/top_builddir set; `make bench-scale`). Environment:
-# BENCH_RELAYS (50), BENCH_BROKERS (relays / 5, at least 2), BENCH_EVENTS
+# BENCH_RELAYS (50), BENCH_BROKERS (relays / 5, at least 3), BENCH_EVENTS
 # (40), BENCH_TIMEOUT (30: seconds one event may take to reach every
 # store). Needs python3 (with its sqlite3 module), mosquitto, curl,
 # sqlite3. Exit status 1 when an event did not reach every store.
@@ -52,7 +52,7 @@ export top_srcdir top_builddir
 . "$top_srcdir/tests/integration/fed.sh"
 NR=${BENCH_RELAYS:-50}
 NB=${BENCH_BROKERS:-$((NR / 5))}
-[ "$NB" -ge 2 ] || NB=2
+[ "$NB" -ge 3 ] || NB=3
 NE=${BENCH_EVENTS:-40}
 TMO=${BENCH_TIMEOUT:-30}
 LINKS=$((2 * NR))
@@ -85,6 +85,7 @@ for r in $(relays); do
 done >"$T/trust/certs"
 "$NTACTL" trust --db "$T/trust/trust.db" import "$T/trust/certs" >/dev/null ||
 	{ echo "bench_scale: importing the certificates" >&2; exit 1; }
+echo "bench_scale: keys and trust database made in $(since "$t_setup") s" >&2
 
 b=0
 while [ "$b" -lt "$NB" ]; do
@@ -97,23 +98,27 @@ while [ "$i" -lt "$NR" ]; do
 	b2=$(( (b1 + 1 + (i / NB) % (NB - 1)) % NB ))
 	echo "r$i b$b1 b$b2" >>"$T/topology"
 	cp "$T/trust/trust.db" "$T/r$i/trust.db"
-	if ! FED_LOG_LEVEL=warn fed_relay "r$i" "b$b1" "b$b2"; then
-		echo "bench_scale: relay r$i did not start ($(tail -n 3 "$T/r$i/relay.log"))" >&2
-		exit 1
-	fi
+	FED_NOWAIT=1 FED_LOG_LEVEL=warn fed_relay "r$i" "b$b1" "b$b2"
 	i=$((i + 1))
 done
-links_up() { [ "$(sum_metric ntarelay_link_up)" -ge "$LINKS" ]; }
-t_wait 60 links_up || { echo "bench_scale: only $(sum_metric ntarelay_link_up) of $LINKS links up" >&2; exit 1; }
-# the start's own traffic (heartbeats, certificates, catch-up) dies down:
-# no relay received anything for two seconds (at most 60 s)
-quiet=0 last=-1 n=0
-while [ "$quiet" -lt 2 ] && [ "$n" -lt 60 ]; do
-	cur=$(sum_metric ntarelay_link_received_total)
-	if [ "$cur" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
-	last=$cur n=$((n + 1))
-	sleep 1
+# started all at once, then each must answer
+for r in $(relays); do
+	t_wait 60 curl -fs "http://127.0.0.1:$(eval echo "\$${r}_http")/healthz" ||
+		{ echo "bench_scale: relay $r did not start ($(tail -n 3 "$T/$r/relay.log"))" >&2; exit 1; }
 done
+links_up() { [ "$(sum_metric ntarelay_link_up)" -ge "$LINKS" ]; }
+t_wait 120 links_up || { echo "bench_scale: only $(sum_metric ntarelay_link_up) of $LINKS links up" >&2; exit 1; }
+echo "bench_scale: keys, brokers and relays started in $(since "$t_setup") s" >&2
+# ready when every relay holds a heartbeat of every relay (each publishes
+# one at start): each has heard all the others, and all certificates work
+heard_all() {
+	for r in $(relays); do
+		[ "$(sqlite3 "file:$T/$r/store.db?mode=ro" 'SELECT count(DISTINCT key) FROM events WHERE kind = 8' 2>/dev/null)" \
+			-ge "$NR" ] 2>/dev/null || return 1
+	done
+}
+t_wait 120 heard_all || echo "bench_scale: not every relay heard every heartbeat in 120 s (measuring anyway)" >&2
+sleep 1
 rss_start=$(for r in $(relays); do rss_kib "$(pid_of "$r")"; done | mmm)
 echo "bench_scale: set up in $(since "$t_setup") s; relays' RSS at start (KiB, min median max): $rss_start"
 
