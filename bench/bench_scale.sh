@@ -66,8 +66,24 @@ pid_of() { eval echo "\$${1}_pid"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 # min median max of the numbers on stdin
 mmm() { sort -n | awk '{ v[NR] = $1 } END { printf "%s %s %s", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
-# sum of a metric over every relay
-sum_metric() { for r in $(relays); do fed_metric "$r" "$1"; done | awk '{ s += $1 } END { print s + 0 }'; }
+# every relay's /metrics in $T/metrics/RELAY (a relay that does not answer
+# in three tries is an error: a missing relay would skew the sums)
+metrics_all() {
+	mkdir -p "$T/metrics"
+	for r in $(relays); do
+		n=0
+		until curl -fs --max-time 10 -o "$T/metrics/$r" \
+			"http://127.0.0.1:$(eval echo "\$${r}_http")/metrics"; do
+			n=$((n + 1))
+			[ "$n" -lt 3 ] || { echo "bench_scale: no metrics from $r" >&2; return 1; }
+			sleep 0.5
+		done
+	done
+}
+# sum of a metric over every relay, from what metrics_all fetched
+sum_metric() {
+	cat "$T"/metrics/r* | awk -v n="$1" 'index($0, n) == 1 { s += $NF } END { printf "%d\n", s }'
+}
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t_setup=$(now_s)
@@ -106,7 +122,7 @@ for r in $(relays); do
 	t_wait 60 curl -fs "http://127.0.0.1:$(eval echo "\$${r}_http")/healthz" ||
 		{ echo "bench_scale: relay $r did not start ($(tail -n 3 "$T/$r/relay.log"))" >&2; exit 1; }
 done
-links_up() { [ "$(sum_metric ntarelay_link_up)" -ge "$LINKS" ]; }
+links_up() { metrics_all 2>/dev/null && [ "$(sum_metric ntarelay_link_up)" -ge "$LINKS" ]; }
 t_wait 120 links_up || { echo "bench_scale: only $(sum_metric ntarelay_link_up) of $LINKS links up" >&2; exit 1; }
 echo "bench_scale: keys, brokers and relays started in $(since "$t_setup") s" >&2
 # ready when every relay holds a heartbeat of every relay (each publishes
@@ -124,10 +140,12 @@ echo "bench_scale: set up in $(since "$t_setup") s; relays' RSS at start (KiB, m
 
 # counters before
 snap() {
+	metrics_all || exit 1
 	echo "$(sum_metric ntarelay_link_received_total) $(sum_metric ntarelay_link_published_total)" \
-		"$(sum_metric ntarelay_events_duplicate_total)"
+		"$(sum_metric ntarelay_events_duplicate_total) $(sum_metric ntarelay_events_accepted_total)" \
+		"$(sum_metric ntarelay_own_events_total)"
 }
-before=$(snap)
+before=$(snap) || exit 1
 row0=$(sqlite3 "file:$T/r0/store.db?mode=ro" 'SELECT coalesce(max(rowid), 0) FROM events')
 cpu0=$(for r in $(relays); do awk '{ print $14 + $15 }' "/proc/$(pid_of "$r")/stat"; done |
 	awk '{ s += $1 } END { print s }')
@@ -194,7 +212,7 @@ EOF
 prc=$?
 sleep 2
 t_end=$(now_s)
-after=$(snap)
+after=$(snap) || exit 1
 cpu1=$(for r in $(relays); do awk '{ print $14 + $15 }' "/proc/$(pid_of "$r")/stat"; done |
 	awk '{ s += $1 } END { print s }')
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -217,9 +235,12 @@ events=$(sqlite3 "file:$T/r0/store.db?mode=ro" "SELECT count(*) FROM events WHER
 kinds=$(sqlite3 "file:$T/r0/store.db?mode=ro" "SELECT kind, count(*) FROM events WHERE rowid > $row0 GROUP BY kind" |
 	awk -F'|' '{ printf "%s%s kind %s", (NR > 1 ? ", " : ""), $2, $1 }')
 
-set -- $before; rx0=$1 tx0=$2 dup0=$3
-set -- $after; rx1=$1 tx1=$2 dup1=$3
+set -- $before; rx0=$1 tx0=$2 dup0=$3 acc0=$4 own0=$5
+set -- $after; rx1=$1 tx1=$2 dup1=$3 acc1=$4 own1=$5
 rx=$((rx1 - rx0)) tx=$((tx1 - tx0)) dup=$((dup1 - dup0))
+# accepted from links: accepted minus the relays' own events
+acc=$((acc1 - acc0 - (own1 - own0)))
+other=$((rx - acc - dup))
 pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p + 0.999999); if (i < 1) i = 1; print (NR ? v[i] : "n/a") }'; }
 conv50=$(awk '$6 != "-" { print $6 }' "$T/lat" | pct 0.5)
 conv99=$(awk '$6 != "-" { print $6 }' "$T/lat" | pct 0.99)
@@ -248,7 +269,8 @@ printf '%-58s %14s\n' "  arrival measured by: store polling, resolution ms" "$re
 printf '%-58s %14s\n' "MQTT messages received per event per link (bound 1)" "$per_link"
 printf '%-58s %14s\n' "  ($rx received, $events events [$kinds], $LINKS links)" ""
 printf '%-58s %14s\n' "MQTT messages published per event (all relays)" "$pub_ev"
-printf '%-58s %14s\n' "copies dropped as duplicates by id, % of received" "$dup_pct"
+printf '%-58s %14s\n' "copies dropped as duplicates, % of received" "$dup_pct"
+printf '%-58s %14s\n' "  (received = $acc accepted + $dup duplicates + $other other)" ""
 printf '%-58s %14s\n' "relays holding all $NE events exactly once" "$((NR - incomplete)) / $NR"
 printf '%-58s %14s\n' "relay RSS KiB after the run: min median max" "$rss"
 printf '%-58s %14s\n' "broker RSS KiB after the run: min median max" "$brss"
