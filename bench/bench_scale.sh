@@ -9,12 +9,17 @@
 #      p50 and p99 (goal: p99 < 1 s), beside the time until it is in the
 #      first store but the submitter's (one hop: relay -> broker -> relay,
 #      the floor of convergence) and in the submitter's own store.
+#      Percentiles by nearest rank: under 100 events, p99 is the maximum.
 #   2. MQTT messages per event per link: the relays' link counters
 #      (ntarelay_link_received_total, ntarelay_link_published_total), summed
 #      over all relays for the events of the run, divided by events x
 #      links, beside its lower bound (1: every link hears every event
 #      once); and how many of the copies were dropped as duplicates by id
-#      before verification (ntarelay_events_duplicate_total).
+#      before verification (ntarelay_events_duplicate_total). Every relay
+#      forwards a new event once to its other link, so a broker gets it
+#      from each of its relays that heard it elsewhere first, and hands
+#      each copy to its other relays: about (relays per broker - 1) / 2
+#      copies per link (4.5 with 10 relays per broker), not 1.
 #   3. resident memory (VmRSS, /proc/PID/status) per relay after the run:
 #      min, median, max; and per broker.
 #
