@@ -30,6 +30,7 @@
 #include "relay/core/config.h"
 #include "relay/core/identity.h"
 #include "relay/core/secretfile.h"
+#include "relay/core/startcheck.h"
 #include "relay/quorum/decide.h"
 #include "relay/fed/fed.h"
 #include "relay/fed/ingest.h"
@@ -568,12 +569,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "ntarelayd: libsodium failed to initialise\n");
 		return 1;
 	}
-	if (config_load(opt.path, &r->cfg, err, sizeof(err)) != 0 ||
-	    (opt.check && config_check_files(&r->cfg, err, sizeof(err)) != 0)) {
+	if (config_load(opt.path, &r->cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ntarelayd: %s\n", err);
 		return 1;
 	}
+	/* -t and the start run the same checks (relay/core/startcheck.h) */
 	if (opt.check) {
+		if (startcheck_run(&r->cfg, relay_now(), err, sizeof(err)) != 0) {
+			fprintf(stderr, "ntarelayd: %s\n", err);
+			return 1;
+		}
 		printf("ntarelayd: %s: configuration OK\n", r->cfg.path);
 		return 0;
 	}
@@ -589,6 +594,10 @@ main(int argc, char **argv)
 			    "allows them)", strerror(errno), r->cfg.path);
 			return 1;
 		}
+	}
+	if (startcheck_run(&r->cfg, relay_now(), err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	/* Past a file size limit (ulimit -f) a write fails with EFBIG, which

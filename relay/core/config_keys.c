@@ -37,7 +37,7 @@ static bool webhook_same(const struct relay_config *a,
  * (config_read.c).
  */
 const struct config_key config_keys[] = {
-	{ KEY("net", F_REQUIRED | F_TEXT, set_net), CF(net) },
+	{ KEY("net", F_REQUIRED | F_TEXT, set_net), CF(net), CL(net) },
 	{ KEY("key", F_REQUIRED | F_SPACES | F_TEXT, set_path), CF(key),
 	  CL(key) },
 	{ KEY("cert", F_REQUIRED | F_EMPTY | F_SPACES | F_TEXT, set_path),
