@@ -502,8 +502,9 @@ drain_check(void *arg)
  * SIGHUP: read the configuration file again into a fresh one (on the heap:
  * it is large), take from it the keys the key table marks as applied at a
  * reload, name each other key that changed, then apply what the copied
- * keys drive and rebuild the trust index (which evaluates every zone
- * again, with the new quorum policy).
+ * keys drive (log level, rate limiter, the watched zones and their probe)
+ * and rebuild the trust index (which evaluates every zone again, with the
+ * new quorum policy).
  */
 static void
 reload(struct relay *r)
@@ -526,6 +527,7 @@ reload(struct relay *r)
 		log_warn("reload: %s changed: restart needed", changed[i]);
 	log_set_level(r->cfg.log_level);
 	ratelimit_set(r->rl, r->cfg.rate_limit, r->cfg.rate_burst);
+	watch_reload(r->watch);    /* watch, probe_*: logs what changed */
 	trust_reload(&r->trust);
 	log_notice("reloaded %s and the trust database", r->cfg.path);
 out:
