@@ -155,10 +155,12 @@ on_timer(void *arg)
 		z->timer = 0;
 	if (z->probing || *w->draining || w->probe == NULL)
 		return;
-	if (probe_zone(w->probe, z->zone, z->pnames, z->nnames, on_result, z) != 0)
+	if (probe_zone(w->probe, z->zone, z->pnames, z->nnames, on_result, z) != 0) {
 		log_warn("watch %s: the probe could not start", z->zone);
-	else
+	} else {
 		z->probing = true;
+		log_debug("watch %s: probing", z->zone);
+	}
 	watch_sync(w);
 }
 
@@ -342,27 +344,35 @@ watch_free(struct watch *w)
 
 /* ------------------------------------------------------------- reload */
 
-/* probe_trust_anchor, probe_forward: a new probe for new settings. */
+/* "reload: KEY: NEW (was OLD)" for the probe keys that changed. */
 static void
-reload_probe(struct watch *w, const struct relay_config *cfg)
+log_probe_changes(const struct watch *w, const struct relay_config *cfg)
 {
-	bool anchor = strcmp(w->anchor, cfg->probe_trust_anchor) != 0;
-	bool forward = strcmp(w->forward, cfg->probe_forward) != 0;
-	struct probe *p;
-	char err[256];
-
-	if (anchor)
+	if (strcmp(w->anchor, cfg->probe_trust_anchor) != 0)
 		log_notice("reload: probe_trust_anchor: %s (was %s)",
 		    cfg->probe_trust_anchor[0] ? cfg->probe_trust_anchor :
 		    "the root KSKs", w->anchor[0] ? w->anchor : "the root KSKs");
-	if (forward)
+	if (strcmp(w->forward, cfg->probe_forward) != 0)
 		log_notice("reload: probe_forward: %s (was %s)",
 		    cfg->probe_forward[0] ? cfg->probe_forward : "none",
 		    w->forward[0] ? w->forward : "none");
-	/* no probe yet: made when the first zone comes */
-	if (!anchor && !forward && (w->probe != NULL || cfg->nwatch == 0))
+}
+
+/* probe_trust_anchor, probe_forward: a new probe for new settings; the
+ * first probe when the first zone comes. */
+static void
+reload_probe(struct watch *w, const struct relay_config *cfg)
+{
+	bool changed = strcmp(w->anchor, cfg->probe_trust_anchor) != 0 ||
+	    strcmp(w->forward, cfg->probe_forward) != 0;
+	struct probe *p;
+	char err[256];
+
+	if (!changed && (w->probe != NULL || cfg->nwatch == 0))
 		return;
 	if (w->probe == NULL && cfg->nwatch == 0) {
+		/* nothing to probe: the settings wait for a zone */
+		log_probe_changes(w, cfg);
 		snprintf(w->anchor, sizeof(w->anchor), "%s", cfg->probe_trust_anchor);
 		snprintf(w->forward, sizeof(w->forward), "%s", cfg->probe_forward);
 		return;
@@ -372,6 +382,7 @@ reload_probe(struct watch *w, const struct relay_config *cfg)
 		    err);
 		return;
 	}
+	log_probe_changes(w, cfg);
 	probe_swap(w, p, cfg);
 }
 
