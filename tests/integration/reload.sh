@@ -3,8 +3,8 @@
 # keys to a running relay (relay/fed/watch.c, watch_reload()): a zone
 # added is probed and observed, a zone removed is probed no more, a new
 # probe_interval reschedules, a new trust anchor makes a new probe, one
-# that cannot be read is
-# refused with the probe kept running; each change is logged once, and a
+# that cannot be read is refused with the probe kept running; each change
+# is logged once, and a
 # key a reload cannot apply is still named ("KEY changed: restart needed").
 # Zones come from the signed hierarchy NSD serves (testbed.sh).
 . "$(dirname "$0")/lib.sh"
