@@ -35,7 +35,7 @@ CONNS=${BENCH_CONNECTIONS:-8}
 LOAD="$top_builddir/bench/httpload"
 TRIVIAL="$top_builddir/bench/httpd_trivial"
 
-pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < 1) i = 1; if (i > NR) i = NR; printf "%.1f", v[i] }'; }
+pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR * p + 99) / 100); if (i < 1) i = 1; if (i > NR) i = NR; printf "%.1f", v[i] }'; }
 
 for o in A B C D; do fed_operator "$o" >/dev/null; done
 t_mosquitto m >/dev/null

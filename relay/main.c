@@ -28,6 +28,7 @@
 #include "relay/fed/catchup.h"
 #include "relay/core/cmdline.h"
 #include "relay/core/config.h"
+#include "relay/core/expiry.h"
 #include "relay/core/identity.h"
 #include "relay/core/secretfile.h"
 #include "relay/core/startcheck.h"
@@ -65,6 +66,15 @@ trust_rebuilt(void *arg, const struct trust_index *old,
 	    !trust_index_same_members(old, now))
 		r->pool_offer = true;
 	decide_all(r->decide);
+}
+
+/* The records and membership of each rebuild: the certificate's and the
+ * vouches' ends for GET /metrics (relay/core/expiry.h). */
+static void
+trust_loaded(void *arg, const struct trust_records *recs,
+    const struct trust_membership *mem, long long now)
+{
+	expiry_update(arg, recs, mem, now);
 }
 
 /* The index announced when its answers change without a database change
@@ -235,6 +245,10 @@ start_decide(struct relay *r)
 	memcpy(dd.origin, r->origin, KEY_ID_LEN);
 	if ((r->decide = decide_new(&dd)) == NULL)
 		return -1;
+	if (metrics_collector_add(&r->metrics, decide_metrics, r->decide) != 0) {
+		log_err("metrics: no room for the quorum engine's collector");
+		return -1;
+	}
 	return decide_start(r->decide);
 }
 
@@ -408,7 +422,7 @@ start_api(struct relay *r)
 	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
 	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
 	    .nlinks = &r->nlinks, .origin = r->origin, .fed = r->fed,
-	    .owner = r, .decide = r->decide, .renew = r->renew };
+	    .decide = r->decide, .renew = r->renew };
 
 	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
 		log_err("http: out of memory");
@@ -480,15 +494,14 @@ static void
 drain_check(void *arg)
 {
 	struct relay *r = arg;
-	static long long deadline;
 	long pending = 0;
 
-	if (deadline == 0)
-		deadline = loop_now_ms() + r->cfg.drain_timeout * 1000LL;
+	if (r->drain_deadline == 0)
+		r->drain_deadline = loop_now_ms() + r->cfg.drain_timeout * 1000LL;
 	for (size_t i = 0; i < r->nlinks; i++)
 		if (link_is_up(r->links[i]))
 			pending += store_outbox_depth(r->store, link_store_id(r->links[i]));
-	if (pending == 0 || loop_now_ms() >= deadline) {
+	if (pending == 0 || loop_now_ms() >= r->drain_deadline) {
 		if (pending)
 			log_notice("exiting with %ld events queued for connected links; "
 			    "they are sent after the restart", pending);
@@ -555,18 +568,223 @@ on_signal(void *arg, int signo)
 
 /* ---------------------------------------------------------------- main */
 
+/* The trust database, tied to one federation: a database made for another
+ * net is refused, a new one is given this net. */
+static int
+open_trustdb(struct relay *r)
+{
+	char dbnet[64], reason[256];
+	bool has;
+
+	if (trustdb_open(r->cfg.trustdb, TRUSTDB_OPEN_CREATE, 5000, &r->trust.tdb,
+	    reason) != TRUSTDB_OK ||
+	    trustdb_net_get(r->trust.tdb, dbnet, &has, reason) != TRUSTDB_OK) {
+		log_err("trustdb %s: %s", r->cfg.trustdb, reason);
+		return -1;
+	}
+	if (has && strcmp(dbnet, r->cfg.net) != 0) {
+		log_err("trustdb %s belongs to federation '%s', net is '%s'",
+		    r->cfg.trustdb, dbnet, r->cfg.net);
+		return -1;
+	}
+	if (!has && trustdb_net_set(r->trust.tdb, r->cfg.net, reason) != TRUSTDB_OK) {
+		log_err("trustdb %s: %s", r->cfg.trustdb, reason);
+		return -1;
+	}
+	return 0;
+}
+
+/* What runs before any secret is read and before the loop: logging, no
+ * core dumps, the signals that must not kill the relay, the trust hooks. */
+static int
+start_process(struct relay *r, const struct cmdline *opt)
+{
+	log_init("ntarelayd", r->cfg.log_syslog, opt->debug ? LOG_LVL_DEBUG :
+	    r->cfg.log_level);
+	/* Before any secret is read: a core dump (or a debugger of the same
+	 * user) would see the relay key and the credentials. */
+	if (!r->cfg.core_dumps) {
+		struct rlimit none = { 0, 0 };
+		if (setrlimit(RLIMIT_CORE, &none) != 0 ||
+		    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+			log_err("cannot disable core dumps: %s (core_dumps yes in %s "
+			    "allows them)", strerror(errno), r->cfg.path);
+			return -1;
+		}
+	}
+	/* what -t checks, checked again (relay/core/startcheck.h) */
+	{
+		char err[CONFIG_ERR_MAX];
+		if (startcheck_run(&r->cfg, relay_now(), err, sizeof(err)) != 0) {
+			log_err("%s", err);
+			return -1;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit (ulimit -f) a write fails with EFBIG, which
+	 * the store handles like a full disk, instead of killing the relay. */
+	signal(SIGXFSZ, SIG_IGN);
+	mosquitto_lib_init();
+	snprintf(r->version, sizeof(r->version), "ntarelay %s", PACKAGE_VERSION);
+	r->started = relay_now();
+	r->metrics.started = r->started;
+	r->trust.cfg = &r->cfg;
+	r->trust.metrics = &r->metrics;
+	r->trust.rebuilt = trust_rebuilt;
+	r->trust.rebuilt_ctx = r;
+	return 0;
+}
+
+/* The identity, the trust index, the store and the federation layer. */
+static int
+start_state(struct relay *r, bool rebuild)
+{
+	char err[STORE_ERR_MAX];
+
+	if (open_trustdb(r) != 0 ||
+	    identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
+	    &r->cert, &r->certlen) != 0 ||
+	    (r->expiry = expiry_new(&r->metrics, key_secret_public(r->key)->id,
+	    r->origin)) == NULL)
+		return -1;
+	r->trust.loaded = trust_loaded;
+	r->trust.loaded_ctx = r->expiry;
+	if (trust_reload(&r->trust) != 0 || open_store(r, rebuild) != 0)
+		return -1;
+	if (store_counters_load(r->store, &r->metrics, err) != 0)
+		log_warn("%s (counters start from zero)", err);
+	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
+	    (r->quota = quota_new()) == NULL ||
+	    (r->pool = trustpool_new(TRUSTPOOL_MAX)) == NULL ||
+	    (r->loop = loop_new()) == NULL || start_fed(r) != 0)
+		return -1;
+	if (loop_signal_add(r->loop, SIGHUP, on_signal, r) != 0 ||
+	    loop_signal_add(r->loop, SIGTERM, on_signal, r) != 0 ||
+	    loop_signal_add(r->loop, SIGINT, on_signal, r) != 0) {
+		log_err("signals: %s", strerror(errno));
+		return -1;
+	}
+	/* First of the prepare hooks: commit the turn's transaction and
+	 * publish, before the links compute what they want to write. */
+	loop_prepare_add(r->loop, commit_turn, r);
+	return 0;
+}
+
+/* The quorum engine, renewals, the notifier, and the observers that feed
+ * them from the ingest pipeline. */
+static int
+start_engine(struct relay *r)
+{
+	if (start_decide(r) != 0) {
+		log_err("quorum engine: cannot load the zones from the store");
+		return -1;
+	}
+	if (new_renew(r) != 0)
+		return -1;
+	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
+	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
+	    .decide = r->decide }, &r->notify) != 0 ||
+	    start_observers(r) != 0)
+		return -1;
+	if (r->notify) {
+		/* the engine builds a decision's document for the notifier only
+		 * when there is one: it is a live evaluation of the zone */
+		struct decide_notifier dn = { decision_changed, r->notify };
+		decide_set_notifier(r->decide, &dn);
+	}
+	/* the webhook URL is a credential: the notifier keeps it in locked
+	 * memory now, the configuration's copy goes */
+	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
+	return 0;
+}
+
+/* Make the relay's certificate known to the federation: it goes through
+ * the ingest pipeline like any event, so the store and the links have it. */
+static void
+announce_cert(struct relay *r)
+{
+	char topic[TOPIC_MAX], reason[256];
+	struct envelope *env = NULL;
+	struct event *ev = NULL;
+
+	if (r->cert == NULL)
+		return;
+	if (open_envelope(r->cert, r->certlen, trustdb_lookup_known, r->trust.tdb, 0,
+	    &env, &ev, reason) == PROTO_OK && topic_of(r->cfg.net, ev, topic,
+	    sizeof(topic)))
+		ingest_message(r->fed, NULL, topic, r->cert, r->certlen);
+	event_free(ev);
+	envelope_free(env);
+}
+
+/* The outside world: links, HTTP, control socket, catch-up; then the
+ * started line, the certificate, the first heartbeat and the timers. */
+static int
+start_io(struct relay *r)
+{
+	char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
+
+	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
+	    catchup_start(r->fed, catchup_finished, r->decide) != 0)
+		return -1;
+	decide_set_listener(r->decide,
+	    &(struct decide_listener){ decision_pushed, r });
+	log_notice("started: net %s, key %s, operator %s, %zu links, %lld events "
+	    "stored", r->cfg.net,
+	    encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, keyhex),
+	    encoding_hex_encode(r->origin, KEY_ID_LEN, orighex), r->nlinks,
+	    store_count(r->store));
+	announce_cert(r);
+	heartbeat(r);
+	renew_start(r->renew);
+	if ((r->watch = watch_new(r->fed, &r->draining)) == NULL)
+		return -1;
+	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
+	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
+	loop_timer_add(r->loop, 5000, backfill_timer, r);
+	return 0;
+}
+
+/* Everything start_* made, in the reverse order; each *_free takes NULL. */
+static void
+stop_all(struct relay *r)
+{
+	watch_free(r->watch);
+	http_stop(r->control);
+	http_stop(r->http);
+	notify_stop(r->notify);
+	api_env_free(r->api);
+	renew_free(r->renew);
+	metrics_collector_del(&r->metrics, decide_metrics, r->decide);
+	decide_free(r->decide);
+	r->decide = NULL;
+	fed_free(r->fed);
+	for (size_t i = 0; i < r->nlinks; i++)
+		link_free(r->links[i]);
+	loop_free(r->loop);
+	ratelimit_free(r->rl);
+	quota_free(r->quota);
+	trustpool_free(r->pool);
+	store_close(r->store);
+	trust_free(&r->trust);
+	expiry_free(r->expiry);
+	trustdb_close(r->trust.tdb);
+	key_secret_free(r->key);
+	free(r->cert);
+	mosquitto_lib_cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct relay relay; /* large: keep it off the stack */
 	struct relay *r = &relay;
 	struct cmdline opt;
-	char err[CONFIG_ERR_MAX], reason[256];
-	int rc = 1;
+	char err[CONFIG_ERR_MAX];
+	int rc;
 
 	if ((rc = cmdline_parse(argc, argv, &opt)) >= 0)
 		return rc;
-	rc = 1;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "ntarelayd: libsodium failed to initialise\n");
 		return 1;
@@ -584,132 +802,10 @@ main(int argc, char **argv)
 		printf("ntarelayd: %s: configuration OK\n", r->cfg.path);
 		return 0;
 	}
-	log_init("ntarelayd", r->cfg.log_syslog, opt.debug ? LOG_LVL_DEBUG :
-	    r->cfg.log_level);
-	/* Before any secret is read: a core dump (or a debugger of the same
-	 * user) would see the relay key and the credentials. */
-	if (!r->cfg.core_dumps) {
-		struct rlimit none = { 0, 0 };
-		if (setrlimit(RLIMIT_CORE, &none) != 0 ||
-		    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-			log_err("cannot disable core dumps: %s (core_dumps yes in %s "
-			    "allows them)", strerror(errno), r->cfg.path);
-			return 1;
-		}
-	}
-	if (startcheck_run(&r->cfg, relay_now(), err, sizeof(err)) != 0) {
-		log_err("%s", err);
-		return 1;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	/* Past a file size limit (ulimit -f) a write fails with EFBIG, which
-	 * the store handles like a full disk, instead of killing the relay. */
-	signal(SIGXFSZ, SIG_IGN);
-	mosquitto_lib_init();
-	snprintf(r->version, sizeof(r->version), "ntarelay %s", PACKAGE_VERSION);
-	r->started = relay_now();
-	r->metrics.started = r->started;
-	r->trust.cfg = &r->cfg;
-	r->trust.metrics = &r->metrics;
-	r->trust.rebuilt = trust_rebuilt;
-	r->trust.rebuilt_ctx = r;
-
-	if (trustdb_open(r->cfg.trustdb, TRUSTDB_OPEN_CREATE, 5000, &r->trust.tdb,
-	    reason) != TRUSTDB_OK) {
-		log_err("trustdb %s: %s", r->cfg.trustdb, reason);
+	rc = 1;
+	if (start_process(r, &opt) != 0 || start_state(r, opt.rebuild) != 0 ||
+	    start_engine(r) != 0 || start_io(r) != 0)
 		goto out;
-	}
-	{
-		char dbnet[64];
-		bool has;
-		if (trustdb_net_get(r->trust.tdb, dbnet, &has, reason) != TRUSTDB_OK) {
-			log_err("trustdb %s: %s", r->cfg.trustdb, reason);
-			goto out;
-		}
-		if (has && strcmp(dbnet, r->cfg.net) != 0) {
-			log_err("trustdb %s belongs to federation '%s', net is '%s'",
-			    r->cfg.trustdb, dbnet, r->cfg.net);
-			goto out;
-		}
-		if (!has && trustdb_net_set(r->trust.tdb, r->cfg.net, reason) != TRUSTDB_OK) {
-			log_err("trustdb %s: %s", r->cfg.trustdb, reason);
-			goto out;
-		}
-	}
-	if (identity_load(&r->cfg, r->trust.tdb, relay_now(), &r->key, r->origin,
-	    &r->cert, &r->certlen) != 0 || trust_reload(&r->trust) != 0)
-		goto out;
-	if (open_store(r, opt.rebuild) != 0)
-		goto out;
-	if (store_counters_load(r->store, &r->metrics, err) != 0)
-		log_warn("%s (counters start from zero)", err);
-	if ((r->rl = ratelimit_new(r->cfg.rate_limit, r->cfg.rate_burst)) == NULL ||
-	    (r->quota = quota_new()) == NULL ||
-	    (r->pool = trustpool_new(TRUSTPOOL_MAX)) == NULL ||
-	    (r->loop = loop_new()) == NULL || start_fed(r) != 0)
-		goto out;
-	if (loop_signal_add(r->loop, SIGHUP, on_signal, r) != 0 ||
-	    loop_signal_add(r->loop, SIGTERM, on_signal, r) != 0 ||
-	    loop_signal_add(r->loop, SIGINT, on_signal, r) != 0) {
-		log_err("signals: %s", strerror(errno));
-		goto out;
-	}
-	/* First of the prepare hooks: commit the turn's transaction and
-	 * publish, before the links compute what they want to write. */
-	loop_prepare_add(r->loop, commit_turn, r);
-	if (start_decide(r) != 0) {
-		log_err("quorum engine: cannot load the zones from the store");
-		goto out;
-	}
-	if (new_renew(r) != 0)
-		goto out;
-	if (notify_start(&(struct notify_env){ .cfg = &r->cfg, .loop = r->loop,
-	    .store = r->store, .metrics = &r->metrics, .origin = r->origin,
-	    .decide = r->decide }, &r->notify) != 0 ||
-	    start_observers(r) != 0)
-		goto out;
-	if (r->notify) {
-		/* the engine builds a decision's document for the notifier only
-		 * when there is one: it is a live evaluation of the zone */
-		struct decide_notifier dn = { decision_changed, r->notify };
-		decide_set_notifier(r->decide, &dn);
-	}
-	/* the webhook URL is a credential: the notifier keeps it in locked
-	 * memory now, the configuration's copy goes */
-	sodium_memzero(r->cfg.mattermost_webhook, sizeof(r->cfg.mattermost_webhook));
-	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
-	    catchup_start(r->fed, catchup_finished, r->decide) != 0)
-		goto out;
-	decide_set_listener(r->decide,
-	    &(struct decide_listener){ decision_pushed, r });
-	{
-		char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
-		log_notice("started: net %s, key %s, operator %s, %zu links, %lld events "
-		    "stored", r->cfg.net,
-		    encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, keyhex),
-		    encoding_hex_encode(r->origin, KEY_ID_LEN, orighex), r->nlinks,
-		    store_count(r->store));
-	}
-	/* Make the relay's certificate known to the federation. */
-	if (r->cert) {
-		char topic[TOPIC_MAX];
-		struct envelope *env = NULL;
-		struct event *ev = NULL;
-		if (open_envelope(r->cert, r->certlen, trustdb_lookup_known, r->trust.tdb, 0,
-		    &env, &ev, reason) == PROTO_OK && topic_of(r->cfg.net, ev, topic,
-		    sizeof(topic)))
-			ingest_message(r->fed, NULL, topic, r->cert, r->certlen);
-		event_free(ev);
-		envelope_free(env);
-	}
-	heartbeat(r);
-	renew_start(r->renew);
-	if ((r->watch = watch_new(r->fed, &r->draining)) == NULL)
-		goto out;
-	loop_timer_add(r->loop, PRUNE_INTERVAL_MS, prune, r);
-	loop_timer_add(r->loop, 60 * 1000, trust_timer, r);
-	loop_timer_add(r->loop, 5000, backfill_timer, r);
-
 	if (loop_run(r->loop) != 0) {
 		log_err("event loop: %s", strerror(errno));
 		goto out;
@@ -720,26 +816,6 @@ main(int argc, char **argv)
 	log_notice("stopped");
 	rc = 0;
 out:
-	watch_free(r->watch);
-	http_stop(r->control);
-	http_stop(r->http);
-	notify_stop(r->notify);
-	api_env_free(r->api);
-	renew_free(r->renew);
-	decide_free(r->decide);
-	r->decide = NULL;
-	fed_free(r->fed);
-	for (size_t i = 0; i < r->nlinks; i++)
-		link_free(r->links[i]);
-	loop_free(r->loop);
-	ratelimit_free(r->rl);
-	quota_free(r->quota);
-	trustpool_free(r->pool);
-	store_close(r->store);
-	trust_free(&r->trust);
-	trustdb_close(r->trust.tdb);
-	key_secret_free(r->key);
-	free(r->cert);
-	mosquitto_lib_cleanup();
+	stop_all(r);
 	return rc;
 }

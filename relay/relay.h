@@ -33,6 +33,7 @@ struct relay {
 	struct loop *loop;
 	struct store *store;
 	struct trust trust;                     /* relay/core/trust.c: db and index */
+	struct expiry *expiry;                  /* relay/core/expiry.h: for /metrics */
 	struct trustpool *pool;                 /* non-members' trust events */
 	bool pool_offer;                        /* members changed: offer the pool */
 	struct key_secret *key;                 /* the relay's signing key */
@@ -48,6 +49,7 @@ struct relay {
 	char version[64];
 	long long started;                      /* unix time */
 	bool draining;
+	long long drain_deadline;      /* loop ms: when draining gives up */
 	struct decide *decide;                  /* relay/quorum/decide.c */
 	struct renew *renew;                    /* relay/quorum/renew.c */
 	struct notify *notify;                  /* relay/notify/notify.c; NULL: none */

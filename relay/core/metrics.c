@@ -6,6 +6,10 @@
  * that a dashboard sees each series from the first scrape and rate() works
  * from the first event. Label values are escaped as the format requires
  * (backslash, double quote, newline); HELP texts are our own constants.
+ *
+ * One function per section of families (events, store, links, notifier,
+ * trust, backfill, probe, the process), then the collectors of the upper
+ * layers (metrics.h), in the order they were added.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,7 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "relay/core/metrics.h"
+
+/* The protocol version the relay speaks (docs/PROTOCOL.md: topics
+ * ntarelay/v1/..., events "v": 1). */
+#define METRICS_PROTOCOL "v1"
+
+static const double probe_bounds[METRICS_PROBE_BUCKETS] = {
+	0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+};
 
 /* Append s as a label value: \ " and newline escaped (format 0.0.4). */
 static void
@@ -31,8 +44,8 @@ metrics_label_value(struct buf *b, const char *s)
 	}
 }
 
-static void
-metrics_head(struct buf *b, const char *name, const char *type,
+void
+metrics_family(struct buf *b, const char *name, const char *type,
     const char *help)
 {
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
@@ -53,7 +66,7 @@ static void
 metrics_plain(struct buf *b, const char *name, const char *type,
     const char *help, uint64_t v)
 {
-	metrics_head(b, name, type, help);
+	metrics_family(b, name, type, help);
 	buf_printf(b, "%s %" PRIu64 "\n", name, v);
 }
 
@@ -94,19 +107,18 @@ metrics_link_field(const struct metrics_link *l, int field)
 	}
 }
 
-void
-metrics_render(const struct metrics *m, struct buf *out)
+static void
+metrics_events(const struct metrics *m, struct buf *out)
 {
-	size_t i, n;
 	int k, e;
 
-	metrics_head(out, "ntarelay_events_accepted_total", "counter",
+	metrics_family(out, "ntarelay_events_accepted_total", "counter",
 	    "Events verified, accepted and stored, by kind.");
 	for (k = 0; k < KIND__COUNT; k++)
 		metrics_labelled(out, "ntarelay_events_accepted_total", "kind",
 		    kind_name((enum kind)k), m->accepted[k]);
 
-	metrics_head(out, "ntarelay_events_rejected_total", "counter",
+	metrics_family(out, "ntarelay_events_rejected_total", "counter",
 	    "Events rejected, by reason (the protocol's error names).");
 	for (e = PROTO_OK + 1; e < PROTO_E__COUNT; e++)
 		metrics_labelled(out, "ntarelay_events_rejected_total", "reason",
@@ -133,6 +145,11 @@ metrics_render(const struct metrics *m, struct buf *out)
 	metrics_plain(out, "ntarelay_submissions_refused_total", "counter",
 	    "Submissions on the control socket refused.",
 	    m->submissions_refused);
+}
+
+static void
+metrics_store(const struct metrics *m, struct buf *out)
+{
 	metrics_plain(out, "ntarelay_store_events", "gauge",
 	    "Events held in the store.", m->stored_events);
 	metrics_plain(out, "ntarelay_store_writable", "gauge",
@@ -152,11 +169,17 @@ metrics_render(const struct metrics *m, struct buf *out)
 	metrics_plain(out, "ntarelay_own_events_refused_total", "counter",
 	    "Events of the relay's own (probe observations) not signed "
 	    "because the store could not write.", m->own_events_refused);
+}
 
-	n = m->nlinks < CONFIG_LINKS_MAX ? m->nlinks : CONFIG_LINKS_MAX;
+static void
+metrics_links(const struct metrics *m, struct buf *out)
+{
+	size_t i, n = m->nlinks < CONFIG_LINKS_MAX ? m->nlinks : CONFIG_LINKS_MAX;
+	int k;
+
 	for (k = 0; k < (int)(sizeof(metrics_link_families) /
 	    sizeof(metrics_link_families[0])); k++) {
-		metrics_head(out, metrics_link_families[k].name,
+		metrics_family(out, metrics_link_families[k].name,
 		    metrics_link_families[k].type, metrics_link_families[k].help);
 		for (i = 0; i < n; i++) {
 			/* The name is a fixed array: never read past it. */
@@ -168,6 +191,13 @@ metrics_render(const struct metrics *m, struct buf *out)
 			    metrics_link_families[k].field));
 		}
 	}
+}
+
+static void
+metrics_notify(const struct metrics *m, struct buf *out)
+{
+	static const char *const results[4] = { "answered",
+	    "unauthorized", "bad_request", "unavailable" };
 
 	metrics_plain(out, "ntarelay_notify_queue_depth", "gauge",
 	    "Mattermost messages waiting in the queue.", m->notify_queue);
@@ -179,17 +209,16 @@ metrics_render(const struct metrics *m, struct buf *out)
 	metrics_plain(out, "ntarelay_notify_dropped_total", "counter",
 	    "Mattermost messages given up: refused by the server (4xx), dropped "
 	    "from a full queue, or unreadable.", m->notify_dropped);
+	metrics_family(out, "ntarelay_slash_requests_total", "counter",
+	    "Mattermost slash command requests, by result.");
+	for (int k = 0; k < 4; k++)
+		metrics_labelled(out, "ntarelay_slash_requests_total",
+		    "result", results[k], m->slash[k]);
+}
 
-	{
-		static const char *const results[4] = { "answered",
-		    "unauthorized", "bad_request", "unavailable" };
-		metrics_head(out, "ntarelay_slash_requests_total", "counter",
-		    "Mattermost slash command requests, by result.");
-		for (k = 0; k < 4; k++)
-			metrics_labelled(out, "ntarelay_slash_requests_total",
-			    "result", results[k], m->slash[k]);
-	}
-
+static void
+metrics_trust(const struct metrics *m, struct buf *out)
+{
 	metrics_plain(out, "ntarelay_trust_rebuilds_total", "counter",
 	    "Rebuilds of the trust index (one per loop turn that imported trust "
 	    "events, and at start, reload and certificate or vouch changes).",
@@ -205,25 +234,139 @@ metrics_render(const struct metrics *m, struct buf *out)
 	metrics_plain(out, "ntarelay_cert_conflicts_total", "counter",
 	    "key_certs by a member root for a key another member operator "
 	    "holds (stored, logged as a possible attack).", m->cert_conflicts);
+}
+
+static void
+metrics_backfill(const struct metrics *m, struct buf *out)
+{
+	static const char *const why[METRICS_BF__COUNT] = { "malformed",
+	    "range", "key_not_member", "requester_rate", "link_rate" };
+
 	metrics_plain(out, "ntarelay_backfill_answered_total", "counter",
 	    "Backfill requests answered.", m->backfill_answered);
-	{
-		static const char *const why[METRICS_BF__COUNT] = { "malformed",
-		    "range", "key_not_member",
-		    "requester_rate", "link_rate" };
-		metrics_head(out, "ntarelay_backfill_refused_total", "counter",
-		    "Backfill requests not answered, by reason.");
-		for (k = 0; k < METRICS_BF__COUNT; k++)
-			metrics_labelled(out, "ntarelay_backfill_refused_total",
-			    "reason", why[k], m->backfill_refused[k]);
-	}
+	metrics_family(out, "ntarelay_backfill_refused_total", "counter",
+	    "Backfill requests not answered, by reason.");
+	for (int k = 0; k < METRICS_BF__COUNT; k++)
+		metrics_labelled(out, "ntarelay_backfill_refused_total",
+		    "reason", why[k], m->backfill_refused[k]);
 	metrics_plain(out, "ntarelay_backfill_truncated_total", "counter",
 	    "Backfill answers cut at the byte limit per request.",
 	    m->backfill_truncated);
 	metrics_plain(out, "ntarelay_backfill_sent_bytes_total", "counter",
 	    "Envelope bytes sent in backfill answers.", m->backfill_sent_bytes);
+}
 
-	metrics_head(out, "ntarelay_start_time_seconds", "gauge",
+static void
+metrics_probe(const struct metrics *m, struct buf *out)
+{
+	const struct metrics_histogram *h = &m->probe_duration;
+	uint64_t below = 0;
+
+	metrics_plain(out, "ntarelay_probe_rounds_total", "counter",
+	    "Probes of a watched zone that ended (one per zone per "
+	    "probe_interval).", m->probe_rounds);
+	metrics_family(out, "ntarelay_probe_duration_seconds", "histogram",
+	    "How long the probe of a watched zone took.");
+	for (int i = 0; i < METRICS_PROBE_BUCKETS; i++) {
+		below += h->le[i];
+		buf_printf(out, "ntarelay_probe_duration_seconds_bucket{le=\"%g\"} "
+		    "%" PRIu64 "\n", probe_bounds[i], below);
+	}
+	buf_printf(out, "ntarelay_probe_duration_seconds_bucket{le=\"+Inf\"} "
+	    "%" PRIu64 "\n", h->count);
+	buf_printf(out, "ntarelay_probe_duration_seconds_sum %.6f\n", h->sum);
+	buf_printf(out, "ntarelay_probe_duration_seconds_count %" PRIu64 "\n",
+	    h->count);
+}
+
+static void
+metrics_process(const struct metrics *m, struct buf *out)
+{
+	metrics_family(out, "ntarelay_start_time_seconds", "gauge",
 	    "Unix time at which the relay started.");
 	buf_printf(out, "ntarelay_start_time_seconds %lld\n", m->started);
+	metrics_family(out, "ntarelay_build_info", "gauge",
+	    "The relay's version and the protocol it speaks; always 1.");
+	buf_printf(out, "ntarelay_build_info{version=\"");
+	metrics_label_value(out, PACKAGE_VERSION);
+	buf_printf(out, "\",protocol=\"" METRICS_PROTOCOL "\"} 1\n");
+}
+
+void
+metrics_render(const struct metrics *m, struct buf *out)
+{
+	metrics_events(m, out);
+	metrics_store(m, out);
+	metrics_links(m, out);
+	metrics_notify(m, out);
+	metrics_trust(m, out);
+	metrics_backfill(m, out);
+	metrics_process(m, out);
+	metrics_probe(m, out);
+	for (size_t i = 0; i < m->ncollectors; i++)
+		m->collectors[i].fn(m->collectors[i].ctx, out);
+}
+
+void
+metrics_probe_observe(struct metrics *m, double seconds)
+{
+	struct metrics_histogram *h = &m->probe_duration;
+	int i;
+
+	if (!(seconds > 0))
+		seconds = 0;
+	for (i = 0; i < METRICS_PROBE_BUCKETS && seconds > probe_bounds[i]; i++)
+		;
+	if (i < METRICS_PROBE_BUCKETS)
+		h->le[i]++;
+	h->count++;
+	h->sum += seconds;
+	m->probe_rounds++;
+}
+
+int
+metrics_collector_add(struct metrics *m, metrics_collect_fn fn, void *ctx)
+{
+	if (m->ncollectors >= METRICS_COLLECTORS_MAX)
+		return -1;
+	m->collectors[m->ncollectors].fn = fn;
+	m->collectors[m->ncollectors].ctx = ctx;
+	m->ncollectors++;
+	return 0;
+}
+
+void
+metrics_collector_del(struct metrics *m, metrics_collect_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < m->ncollectors; i++)
+		if (m->collectors[i].fn == fn && m->collectors[i].ctx == ctx) {
+			memmove(&m->collectors[i], &m->collectors[i + 1],
+			    (m->ncollectors - i - 1) * sizeof(m->collectors[0]));
+			m->ncollectors--;
+			return;
+		}
+}
+
+void
+metrics_sample(struct buf *out, const char *name, const char *label,
+    const char *value, long long v)
+{
+	buf_printf(out, "%s{%s=\"", name, label);
+	metrics_label_value(out, value);
+	buf_printf(out, "\"} %lld\n", v);
+}
+
+void
+metrics_state_set(struct buf *out, const char *name, const char *label,
+    const char *value, const char *const *states, size_t n,
+    const char *current)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(out, "%s{%s=\"", name, label);
+		metrics_label_value(out, value);
+		buf_printf(out, "\",state=\"");
+		metrics_label_value(out, states[i]);
+		buf_printf(out, "\"} %d\n", current != NULL &&
+		    strcmp(current, states[i]) == 0);
+	}
 }

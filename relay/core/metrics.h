@@ -4,7 +4,16 @@
  * Plain counters, owned by the event loop thread: the loop increments them,
  * and the HTTP server (which runs on the same loop) renders them for
  * GET /metrics. Metric names and label values are a stable interface
- * (docs/API.md): rejection reasons are proto_errname() values.
+ * (docs/API.md §7, every name listed there): rejection reasons are
+ * proto_errname() values.
+ *
+ * What upper layers know and this layer must not include (the quorum
+ * engine's zone states, the probe's last state per zone, the trust
+ * database's expiries) comes in through collectors: a module registers a
+ * callback (metrics_collector_add()) that appends its families at scrape
+ * time with metrics_family() and metrics_state_set(), and removes it
+ * before it is freed. Scalars an upper layer counts (probe rounds, the
+ * probe's durations) are fields here, set by that layer.
  */
 #ifndef NTARELAY_RELAY_METRICS_H
 #define NTARELAY_RELAY_METRICS_H
@@ -38,6 +47,27 @@ enum {
 	METRICS_BF_LINK_RATE,        /* over the link's budget of bytes */
 	METRICS_BF__COUNT
 };
+
+/* Upper bounds (seconds) of the probe duration histogram's buckets, +Inf
+ * aside: 0.05 0.1 0.25 0.5 1 2.5 5 10 30 (metrics.c). */
+#define METRICS_PROBE_BUCKETS 9
+
+/* A Prometheus histogram: le[i] counts observations <= bound i (not
+ * cumulated: the rendering sums them), count all of them. */
+struct metrics_histogram {
+	uint64_t le[METRICS_PROBE_BUCKETS];
+	uint64_t count;
+	double sum;
+};
+
+/* A family an upper layer renders at scrape time: fn appends complete
+ * families (metrics_family(), then samples) to out. Loop thread only. */
+typedef void (*metrics_collect_fn)(void *ctx, struct buf *out);
+struct metrics_collector {
+	metrics_collect_fn fn;
+	void *ctx;
+};
+#define METRICS_COLLECTORS_MAX 8
 
 struct metrics {
 	uint64_t accepted[KIND__COUNT];      /* stored, by kind */
@@ -78,6 +108,11 @@ struct metrics {
 	struct metrics_link links[CONFIG_LINKS_MAX];
 	size_t nlinks;
 	long long started;                   /* unix time the relay started */
+	/* the probe of watched zones (relay/fed/watch.c) */
+	uint64_t probe_rounds;               /* probes of a zone that ended */
+	struct metrics_histogram probe_duration; /* their durations */
+	struct metrics_collector collectors[METRICS_COLLECTORS_MAX];
+	size_t ncollectors;
 };
 
 /* Outcomes of POST /v1/mattermost/slash (relay/http/slash.c). */
@@ -114,8 +149,36 @@ enum {
  * ntarelay_backfill_answered_total, ntarelay_backfill_refused_total
  * {reason=...}, ntarelay_backfill_truncated_total,
  * ntarelay_backfill_sent_bytes_total,
- * ntarelay_start_time_seconds. Each with # HELP and # TYPE.
+ * ntarelay_start_time_seconds, ntarelay_build_info{version,protocol},
+ * ntarelay_probe_rounds_total, ntarelay_probe_duration_seconds (a
+ * histogram); then what each collector appends, in the order they were
+ * added. Each family with # HELP and # TYPE.
  */
 void metrics_render(const struct metrics *m, struct buf *out);
+
+/* Count one probe of a zone that took seconds (negative counts as 0). */
+void metrics_probe_observe(struct metrics *m, double seconds);
+
+/* Add a collector; -1 when METRICS_COLLECTORS_MAX are in (a wiring error
+ * of relay/main.c). Remove it (fn and ctx as added; absent: nothing)
+ * before ctx is freed. */
+int metrics_collector_add(struct metrics *m, metrics_collect_fn fn, void *ctx);
+void metrics_collector_del(struct metrics *m, metrics_collect_fn fn, void *ctx);
+
+/* For collectors: the # HELP and # TYPE lines of a family (help: our own
+ * constant text, one line). */
+void metrics_family(struct buf *out, const char *name, const char *type,
+    const char *help);
+
+/* For collectors: name{label="value"} v, value escaped. */
+void metrics_sample(struct buf *out, const char *name, const char *label,
+    const char *value, long long v);
+
+/* For collectors: a state set, one sample per state of states[0..n):
+ * name{label="value",state="S"} 1 for S equal to current (NULL: none),
+ * 0 for the others; value escaped. */
+void metrics_state_set(struct buf *out, const char *name, const char *label,
+    const char *value, const char *const *states, size_t n,
+    const char *current);
 
 #endif

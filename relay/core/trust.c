@@ -7,6 +7,7 @@
 #include "relay/core/clock.h"
 #include "relay/core/log.h"
 #include "relay/core/trust.h"
+#include "trustdb/store.h"
 
 int
 trust_reload(struct trust *t)
@@ -17,6 +18,9 @@ trust_reload(struct trust *t)
 	struct trust_params p = { (unsigned)cfg->vouch_threshold, groups,
 	    cfg->ngroups };
 	struct trust_index *idx = NULL, *old;
+	struct trust_records *recs = NULL;
+	struct trust_membership *mem = NULL;
+	long long now = relay_now();
 	size_t nids = 0;
 	char reason[256];
 
@@ -32,13 +36,21 @@ trust_reload(struct trust *t)
 			encoding_hex_decode(cfg->groups[g].members[i], ids[nids++],
 			    KEY_ID_LEN);
 	}
-	if (trust_index_build_from_db(t->tdb, &p, relay_now(), &idx, reason) !=
-	    TRUSTDB_OK) {
+	/* trust_index_build_from_db()'s steps, so that `loaded` sees them */
+	if (trustdb_load(t->tdb, &recs, reason) != TRUSTDB_OK ||
+	    trust_membership_compute(recs, &p, now, &mem, reason) != TRUSTDB_OK ||
+	    trust_index_build(mem, &idx, reason) != TRUSTDB_OK) {
 		log_err("trust database %s: %s", cfg->trustdb, reason);
+		trust_membership_free(mem);
+		trust_records_free(recs);
 		free(ids);
 		return -1;
 	}
 	free(ids);
+	if (t->loaded)
+		t->loaded(t->loaded_ctx, recs, mem, now);
+	trust_membership_free(mem);
+	trust_records_free(recs);
 	old = t->tidx;
 	t->tidx = idx;
 	t->next_change = trust_index_next_change(idx);

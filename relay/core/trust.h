@@ -33,6 +33,12 @@ struct trust {
 	void (*rebuilt)(void *ctx, const struct trust_index *old,
 	    const struct trust_index *now);
 	void *rebuilt_ctx;
+	/* at each rebuild, before `rebuilt`: the records and membership the
+	 * index was built from, borrowed for the call, and the time they were
+	 * computed for (relay/core/expiry.h); NULL: none */
+	void (*loaded)(void *ctx, const struct trust_records *r,
+	    const struct trust_membership *m, long long now);
+	void *loaded_ctx;
 };
 
 /* Rebuild the index from the database now. 0, or -1 (logged) with the old

@@ -1,5 +1,6 @@
 /*
- * relay/fed/link.c — an MQTT link on the relay's loop.
+ * relay/fed/link.c — an MQTT link on the relay's loop (see link.h); what it
+ * says about its health, and when, is relay/fed/link_state.h's.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -17,14 +18,19 @@
 #include <mqtt_protocol.h>
 #include <sodium.h>
 
-#include "relay/fed/link.h"
+#include "relay/core/clock.h"
 #include "relay/core/log.h"
+#include "relay/fed/link.h"
+#include "relay/fed/link_state.h"
 
 #define SESSION_EXPIRY_S (3 * 86400) /* the broker keeps our session and
                                        queues for us this long while we
                                        are away (MQTT v5) */
-#define BACKOFF_MIN_MS 500
-#define BACKOFF_MAX_MS 30000
+#define BACKOFF_MIN_MS LINK_BACKOFF_MIN_MS
+#define BACKOFF_MAX_MS LINK_BACKOFF_MAX_MS
+#define PROBE_TIMEOUT_MS 10000 /* a TCP connect that takes longer: "timeout" */
+#define WHY_MAX 512            /* a failure's text as made (link_state keeps
+                                  LINK_STATE_DETAIL_MAX of it) */
 #define KEEPALIVE_S 30
 #define INFLIGHT_MAX 65536     /* tracked PUBACKs: mid -> row */
 #define BURST_BYTES (1024 * 1024) /* payload read in one go: what one turn
@@ -50,12 +56,16 @@ struct link {
 	int protocol;              /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
 	uint64_t refused;          /* publications the broker refused */
 	long backoff_ms;
-	long reconnect_timer, misc_timer;
+	long reconnect_timer, misc_timer, probe_timer;
+	struct link_state st;      /* what /healthz and the log say */
+	char tls_text[LINK_STATE_DETAIL_MAX]; /* libmosquitto's error lines
+	                              during this attempt (its TLS failures) */
 	struct inflight *inflight; /* open addressing on mid */
 	size_t ninflight;
 };
 
-static void link_down(struct link *l, const char *why);
+static void link_down(struct link *l, enum link_cause cause,
+    const char *detail);
 static void close_probe(struct link *l);
 static void watch_socket(struct link *l);
 
@@ -131,24 +141,32 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 
 	(void)props;
 	if (rc != 0) {
-		if (l->protocol == MQTT_PROTOCOL_V5 &&
-		    (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION || rc == 1)) {
+		bool v5 = l->protocol == MQTT_PROTOCOL_V5;
+		char why[WHY_MAX];
+
+		if (v5 && (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION || rc == 1)) {
 			log_notice("link %s: broker does not speak MQTT v5, using 3.1.1",
 			    l->cfg.url);
 			l->protocol = MQTT_PROTOCOL_V311;
 			mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, l->protocol);
-		} else
-			log_warn("link %s: connection refused: %s", l->cfg.url,
-			    l->protocol == MQTT_PROTOCOL_V5 ? mosquitto_reason_string(rc) :
-			    mosquitto_connack_string(rc));
-		link_down(l, NULL);
+			link_down(l, LINK_CAUSE_NONE, NULL);
+			return;
+		}
+		/* "connection refused: " is the broker's CONNACK (tls.sh) */
+		snprintf(why, sizeof(why), "connection refused: %s",
+		    v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc));
+		link_down(l, link_cause_connack(rc, v5), why);
 		return;
 	}
 	if (l->protocol != MQTT_PROTOCOL_V5)
 		opts = 0; /* 3.1.1 has no "no local": own copies are deduplicated */
-	if (mosquitto_subscribe_v5(m, NULL, l->subscription, 1, opts, NULL) !=
+	if ((rc = mosquitto_subscribe_v5(m, NULL, l->subscription, 1, opts, NULL)) !=
 	    MOSQ_ERR_SUCCESS) {
-		link_down(l, "subscribe failed");
+		char why[WHY_MAX];
+
+		snprintf(why, sizeof(why), "subscribe failed: %s",
+		    mosquitto_strerror(rc));
+		link_down(l, LINK_CAUSE_OTHER, why);
 		return;
 	}
 	if (!(flags & 1) && l->ninflight) {
@@ -159,6 +177,10 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	}
 	l->up = true;
 	l->backoff_ms = BACKOFF_MIN_MS;
+	/* libmosquitto's log is read only while connecting (its formatting
+	 * costs a malloc per packet) */
+	mosquitto_log_callback_set(m, NULL);
+	link_state_up(&l->st, relay_now());
 	log_info("link %s: connected (MQTT %s, session %s)", l->cfg.url,
 	    l->protocol == MQTT_PROTOCOL_V5 ? "v5" : "3.1.1",
 	    (flags & 1) ? "resumed" : "new");
@@ -170,10 +192,72 @@ static void
 on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *p)
 {
 	struct link *l = arg;
+	char why[WHY_MAX];
 
 	(void)m;
 	(void)p;
-	link_down(l, rc == 0 ? "disconnected" : "connection lost");
+	/* fd < 0: the relay closed it (link_down(), a pause), and the cause
+	 * is already known */
+	if (l->fd < 0)
+		return;
+	if (rc == MOSQ_ERR_KEEPALIVE) {   /* from mosquitto_loop_misc() */
+		snprintf(why, sizeof(why), "no answer within the keepalive (%d s)",
+		    KEEPALIVE_S);
+		link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_TIMEOUT, why);
+		return;
+	}
+	if (rc == 0)
+		snprintf(why, sizeof(why), "the broker disconnected");
+	else   /* a DISCONNECT's reason code, or libmosquitto's error */
+		snprintf(why, sizeof(why), "%s", rc >= 0x80 ?
+		    mosquitto_reason_string(rc) : mosquitto_strerror(rc));
+	link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_OTHER, why);
+}
+
+/* libmosquitto's own error lines, kept while connecting: OpenSSL's text
+ * for a failed TLS handshake ("certificate verify failed"), "host name
+ * verification failed". Its messages hold no secrets. */
+static void
+on_log(struct mosquitto *m, void *arg, int level, const char *text)
+{
+	struct link *l = arg;
+	size_t n = strlen(l->tls_text);
+
+	(void)m;
+	if (level != MOSQ_LOG_ERR || text == NULL || n + 3 >= sizeof(l->tls_text))
+		return;
+	if (strncmp(text, "OpenSSL Error[", 14) == 0 && strchr(text, ':'))
+		text = strchr(text, ':') + 1;
+	else if (strncmp(text, "Error: ", 7) == 0)
+		text += 7;
+	while (*text == ' ')
+		text++;
+	snprintf(l->tls_text + n, sizeof(l->tls_text) - n, "%s%s",
+	    n ? "; " : "", text);
+}
+
+/* Why a libmosquitto call failed with rc, for link_down(). */
+static void
+fail_rc(struct link *l, int rc, int err)
+{
+	char why[WHY_MAX];
+	enum link_cause c;
+
+	if (rc == MOSQ_ERR_ERRNO) {
+		c = link_cause_errno(err);
+		snprintf(why, sizeof(why), "%s", strerror(err));
+	} else if (rc == MOSQ_ERR_TLS) {
+		c = link_cause_tls(l->tls_text);
+		snprintf(why, sizeof(why), "TLS: %s", l->tls_text[0] ?
+		    l->tls_text : mosquitto_strerror(rc));
+	} else if (rc == MOSQ_ERR_EAI) {
+		c = LINK_CAUSE_DNS;
+		snprintf(why, sizeof(why), "cannot resolve %s", l->cfg.host);
+	} else {
+		c = LINK_CAUSE_OTHER;
+		snprintf(why, sizeof(why), "%s", mosquitto_strerror(rc));
+	}
+	link_down(l, l->up ? LINK_CAUSE_LOST : c, why);
 }
 
 static void
@@ -247,7 +331,7 @@ on_socket(void *arg, int fd, short revents)
 	if (rc == MOSQ_ERR_SUCCESS && l->fd >= 0 && (revents & POLLOUT))
 		rc = mosquitto_loop_write(l->m, 1);
 	if (rc != MOSQ_ERR_SUCCESS && l->fd >= 0)
-		link_down(l, mosquitto_strerror(rc));
+		fail_rc(l, rc, errno);
 }
 
 /* Leave the broker cleanly, keeping the session (it queues our QoS 1
@@ -263,6 +347,7 @@ disconnect_paused(struct link *l)
 	if (was_up)
 		log_notice("link %s: paused (the broker keeps the session and its "
 		    "messages until the relay resumes)", l->cfg.url);
+	link_state_paused(&l->st, relay_now());
 	if (l->fd >= 0) {
 		loop_fd_del(l->loop, l->fd);
 		l->fd = -1;
@@ -297,8 +382,16 @@ on_misc(void *arg)
 	struct link *l = arg;
 
 	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
-	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS)
-		link_down(l, "keepalive timeout");
+	/* a keepalive timeout calls on_disconnect, which closes the link
+	 * (fd < 0 then) */
+	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS &&
+	    l->fd >= 0) {
+		char why[WHY_MAX];
+
+		snprintf(why, sizeof(why), "no answer within the keepalive (%d s)",
+		    KEEPALIVE_S);
+		link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_TIMEOUT, why);
+	}
 }
 
 static void
@@ -324,18 +417,19 @@ static void
 mqtt_connect(struct link *l)
 {
 	mosquitto_property *props = NULL;
-	int rc;
+	int rc, err;
 
 	if (l->protocol == MQTT_PROTOCOL_V5)
 		mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
 		    SESSION_EXPIRY_S);
 	rc = mosquitto_connect_bind_v5(l->m, l->cfg.host, l->cfg.port, KEEPALIVE_S,
 	    NULL, props);
+	err = errno;
 	mosquitto_property_free_all(&props);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_debug("link %s: connect: %s", l->cfg.url,
-		    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		link_down(l, NULL);
+		    rc == MOSQ_ERR_ERRNO ? strerror(err) : mosquitto_strerror(rc));
+		fail_rc(l, rc, err);
 		return;
 	}
 	watch_socket(l);
@@ -349,6 +443,27 @@ close_probe(struct link *l)
 		close(l->probe_fd);
 		l->probe_fd = -1;
 	}
+	if (l->probe_timer) {
+		loop_timer_cancel(l->loop, l->probe_timer);
+		l->probe_timer = 0;
+	}
+}
+
+/* The broker neither accepted nor refused in PROBE_TIMEOUT_MS: a host
+ * that drops packets, or a firewall. */
+static void
+on_probe_timeout(void *arg)
+{
+	struct link *l = arg;
+	char why[WHY_MAX];
+
+	l->probe_timer = 0;
+	close_probe(l);
+	if (l->paused)
+		return;
+	snprintf(why, sizeof(why), "no answer to a TCP connect within %d s",
+	    PROBE_TIMEOUT_MS / 1000);
+	link_down(l, LINK_CAUSE_TIMEOUT, why);
 }
 
 static void
@@ -365,8 +480,7 @@ on_probe(void *arg, int fd, short revents)
 	if (l->paused)
 		return;
 	if (soerr != 0) {
-		log_debug("link %s: %s", l->cfg.url, strerror(soerr));
-		link_down(l, NULL);
+		link_down(l, link_cause_errno(soerr), strerror(soerr));
 		return;
 	}
 	mqtt_connect(l);
@@ -377,58 +491,70 @@ on_reconnect(void *arg)
 {
 	struct link *l = arg;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
-	char port[8];
-	int fd;
+	char port[8], why[WHY_MAX];
+	int fd, rc, err;
 
 	l->reconnect_timer = 0;
 	if (l->paused)
 		return;
+	/* a new attempt: libmosquitto's error lines, from now on */
+	l->tls_text[0] = '\0';
+	mosquitto_log_callback_set(l->m, on_log);
 	snprintf(port, sizeof(port), "%d", l->cfg.port);
-	if (getaddrinfo(l->cfg.host, port, &hints, &ai) != 0 || ai == NULL) {
-		log_debug("link %s: cannot resolve %s", l->cfg.url, l->cfg.host);
-		link_down(l, NULL);
+	if ((rc = getaddrinfo(l->cfg.host, port, &hints, &ai)) != 0 || ai == NULL) {
+		snprintf(why, sizeof(why), "cannot resolve %s: %s", l->cfg.host,
+		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		link_down(l, LINK_CAUSE_DNS, why);
 		return;
 	}
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
 	    errno != EINPROGRESS)) {
-		log_debug("link %s: %s", l->cfg.url, strerror(errno));
+		err = errno;
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);
-		link_down(l, NULL);
+		link_down(l, link_cause_errno(err), strerror(err));
 		return;
 	}
 	freeaddrinfo(ai);
 	l->probe_fd = fd;
 	loop_fd_add(l->loop, fd, POLLOUT, on_probe, l);
+	l->probe_timer = loop_timer_add(l->loop, PROBE_TIMEOUT_MS, on_probe_timeout, l);
 }
 
-/* Schedule the next attempt: exponential backoff with +-25% jitter. */
+/*
+ * The connection (or the attempt) ended for cause (detail: its text;
+ * LINK_CAUSE_NONE: no failure, e.g. retrying in MQTT 3.1.1): close it,
+ * schedule the next attempt (exponential backoff from BACKOFF_MIN_MS,
+ * doubling to BACKOFF_MAX_MS, each delay varied by +-25% and never above
+ * BACKOFF_MAX_MS), and tell link_state, which logs a change.
+ */
 static void
-link_down(struct link *l, const char *why)
+link_down(struct link *l, enum link_cause cause, const char *detail)
 {
-	long ms;
+	bool was_up = l->up;
+	long ms = -1;
 
 	if (l->fd >= 0) {
 		loop_fd_del(l->loop, l->fd);
 		l->fd = -1;
 		mosquitto_disconnect(l->m);
 	}
-	if (l->up) {
-		l->up = false;
-		if (why)
-			log_warn("link %s: down: %s", l->cfg.url, why);
-		if (l->cb.on_down)
-			l->cb.on_down(l->cb.arg, l);
+	l->up = false;
+	if (!l->reconnect_timer && !l->paused) {
+		ms = l->backoff_ms;
+		ms += (long)randombytes_uniform((uint32_t)(ms / 2 + 1)) - ms / 4;
+		if (ms > BACKOFF_MAX_MS)
+			ms = BACKOFF_MAX_MS;
+		l->backoff_ms = l->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+		    l->backoff_ms * 2;
+		l->reconnect_timer = loop_timer_add(l->loop, ms, on_reconnect, l);
 	}
-	if (l->reconnect_timer || l->paused)
-		return;
-	ms = l->backoff_ms;
-	ms += (long)randombytes_uniform((uint32_t)(ms / 2 + 1)) - ms / 4;
-	l->backoff_ms = l->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
-	    l->backoff_ms * 2;
-	l->reconnect_timer = loop_timer_add(l->loop, ms, on_reconnect, l);
+	if (!l->paused)
+		link_state_down(&l->st, cause, detail, relay_now(), ms);
+	if (was_up && l->cb.on_down)
+		l->cb.on_down(l->cb.arg, l);
 }
 
 /* -------------------------------------------------------------- public */
@@ -491,6 +617,7 @@ link_new(struct loop *loop, const struct config_link *cfg, int store_id,
 	l->probe_fd = -1;
 	l->protocol = MQTT_PROTOCOL_V5;
 	l->backoff_ms = BACKOFF_MIN_MS;
+	link_state_init(&l->st, l->cfg.url, relay_now());
 	snprintf(l->subscription, sizeof(l->subscription), "%s", subscription);
 	if ((l->m = mosquitto_new(client_id, false, l)) == NULL) {
 		snprintf(err, errlen, "link %s: cannot create an MQTT client", cfg->url);
@@ -567,6 +694,7 @@ link_resume(struct link *l)
 		return;
 	l->paused = false;
 	l->backoff_ms = BACKOFF_MIN_MS;
+	link_state_resumed(&l->st, relay_now());
 	if (l->fd < 0 && l->probe_fd < 0 && l->reconnect_timer == 0) {
 		log_notice("link %s: resumed", l->cfg.url);
 		on_reconnect(l);
@@ -589,6 +717,12 @@ bool
 link_is_up(const struct link *l)
 {
 	return l->up;
+}
+
+const struct link_state *
+link_health(const struct link *l)
+{
+	return &l->st;
 }
 
 int
@@ -614,8 +748,13 @@ link_free(struct link *l)
 {
 	if (l == NULL)
 		return;
-	if (l->fd >= 0)
+	/* the DISCONNECT below calls on_disconnect at once: no reconnection
+	 * may be scheduled then */
+	l->paused = true;
+	if (l->fd >= 0) {
 		loop_fd_del(l->loop, l->fd);
+		l->fd = -1;
+	}
 	close_probe(l);
 	if (l->reconnect_timer)
 		loop_timer_cancel(l->loop, l->reconnect_timer);

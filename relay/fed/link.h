@@ -4,7 +4,12 @@
  *
  * MQTT v5 where the broker speaks it (else 3.1.1), QoS 1, a persistent
  * session (clean session off, a stable client id), reconnection with
- * exponential backoff and jitter, TLS and username/password.
+ * exponential backoff and jitter (LINK_BACKOFF_MIN_MS doubling to at most
+ * LINK_BACKOFF_MAX_MS, so that a link finds its broker again within a few
+ * seconds of its return however long it was away), TLS and
+ * username/password. A TCP connect that gets no answer in 10 s fails as
+ * a timeout. Its state, the cause of a failure, the next retry and the
+ * log lines that report them: relay/fed/link_state.h (link_health()).
  *
  * Publishing is tied to the store's outbox: link_publish() is given the
  * event's row and the link reports the broker's PUBACK for that row
@@ -21,6 +26,10 @@
 
 #include "relay/core/config.h"
 #include "relay/core/loop.h"
+#include "relay/fed/link_state.h"
+
+#define LINK_BACKOFF_MIN_MS 500    /* first retry after a failure */
+#define LINK_BACKOFF_MAX_MS 5000   /* the cap (docs/OPERATIONS.md, Links) */
 
 struct link;
 
@@ -75,6 +84,8 @@ bool link_is_paused(const struct link *l);
 bool link_inflight(const struct link *l, long long row);
 
 bool link_is_up(const struct link *l);
+/* Phase, since, cause and next retry (for /healthz); valid while l is. */
+const struct link_state *link_health(const struct link *l);
 /* Publications the broker refused (and that left the outbox). */
 uint64_t link_refused(const struct link *l);
 int link_store_id(const struct link *l);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "relay/fed/kinds.h"
 #include "relay/fed/quota.h"
 #include "relay/store/store_zone.h"
 
@@ -18,13 +19,6 @@ struct estimate {
 struct quota {
 	struct estimate e[QUOTA_CACHE];
 };
-
-static bool
-counted(enum kind k)
-{
-	return k == KIND_OBSERVATION || k == KIND_ASSESSMENT ||
-	    k == KIND_ZONE_STATEMENT;
-}
 
 static uint64_t
 hash_of(const char *zone, const unsigned char origin[KEY_ID_LEN])
@@ -77,7 +71,7 @@ quota_check(struct quota *q, struct store *s, const struct event *ev,
 	long keys = 0, events = 0;
 	bool found;
 
-	if (!counted(ev->kind))
+	if (!kinds_zone_quota(ev->kind))
 		return PROTO_OK;
 	e = slot(q, ev->zone, ev->origin, &found);
 	if (ev->kind != KIND_OBSERVATION && e->events >= 0 &&
@@ -108,7 +102,7 @@ quota_admitted(struct quota *q, const struct event *ev)
 	struct estimate *e;
 	bool found;
 
-	if (!counted(ev->kind))
+	if (!kinds_zone_quota(ev->kind))
 		return;
 	e = slot(q, ev->zone, ev->origin, &found);
 	if (found && e->events >= 0)

@@ -1,5 +1,15 @@
 /*
  * relay/fed/watch.c — probe the watched zones, emit observations on change.
+ *
+ * Each probe that ends is counted with its duration (metrics_probe_observe())
+ * and its state kept for GET /metrics: ntarelay_probe_state{zone,state}, a
+ * state set over the observation states (proto/kind.h kind_obs_states, the
+ * probe's own names), rendered by this module's collector.
+ *
+ * The zones are kept here, each with a copy of its names and its own
+ * timer, so that a reload (watch_reload()) can add and remove zones and
+ * reschedule them; a zone removed while its probe runs is marked gone and
+ * freed when the probe answers (or is dropped with the probe).
  */
 #include <poll.h>
 #include <stdio.h>
@@ -22,6 +32,8 @@ struct zone_watch {
 	bool gone;                /* removed by a reload while its probe ran:
 	                             freed when the probe answers */
 	long timer;               /* its next round, 0 when none */
+	long long started_ms;     /* the running probe started (loop_now_ms) */
+	char state[32];           /* the last probe's state; "" before one */
 	char last[512];           /* what the last observation said */
 	long long last_emit;
 };
@@ -123,6 +135,8 @@ on_result(void *arg, json_t *obs)
 	char now_says[512];
 
 	z->probing = false;
+	metrics_probe_observe(z->w->fed->metrics,
+	    (double)(loop_now_ms() - z->started_ms) / 1000.0);
 	if (z->gone) {
 		json_decref(obs);
 		zone_free(z->w, z);
@@ -130,6 +144,9 @@ on_result(void *arg, json_t *obs)
 	}
 	if (obs == NULL)
 		return;
+	snprintf(z->state, sizeof(z->state), "%s",
+	    json_is_string(json_object_get(obs, "state")) ?
+	    json_string_value(json_object_get(obs, "state")) : "");
 	summary(obs, now_says, sizeof(now_says));
 	if (strcmp(now_says, z->last) == 0 && now - z->last_emit < WATCH_REFRESH) {
 		json_decref(obs);
@@ -155,6 +172,7 @@ on_timer(void *arg)
 		z->timer = 0;
 	if (z->probing || *w->draining || w->probe == NULL)
 		return;
+	z->started_ms = loop_now_ms();
 	if (probe_zone(w->probe, z->zone, z->pnames, z->nnames, on_result, z) != 0) {
 		log_warn("watch %s: the probe could not start", z->zone);
 	} else {
@@ -289,6 +307,25 @@ zone_names(struct zone_watch *z, const struct relay_config *cfg, size_t i,
 	return false;
 }
 
+/* GET /metrics: the last state of each watched zone's probe. */
+static void
+watch_metrics(void *ctx, struct buf *out)
+{
+	struct watch *w = ctx;
+	size_t n = 0;
+
+	while (kind_obs_states[n] != NULL)
+		n++;
+	metrics_family(out, "ntarelay_probe_state", "gauge",
+	    "The last probe of each watched zone: 1 for its state, 0 for the "
+	    "others (all 0 before the first probe ended).");
+	for (size_t i = 0; i < w->n; i++)
+		if (!w->zones[i]->gone)
+			metrics_state_set(out, "ntarelay_probe_state", "zone",
+			    w->zones[i]->zone, kind_obs_states, n,
+			    w->zones[i]->state[0] ? w->zones[i]->state : NULL);
+}
+
 struct watch *
 watch_new(struct fed *fed, const bool *draining)
 {
@@ -303,6 +340,11 @@ watch_new(struct fed *fed, const bool *draining)
 	w->interval = cfg->probe_interval;
 	snprintf(w->anchor, sizeof(w->anchor), "%s", cfg->probe_trust_anchor);
 	snprintf(w->forward, sizeof(w->forward), "%s", cfg->probe_forward);
+	if (metrics_collector_add(fed->metrics, watch_metrics, w) != 0) {
+		log_err("metrics: no room for the probe's collector");
+		free(w);
+		return NULL;
+	}
 	if (cfg->nwatch == 0)
 		return w;
 	if ((w->probe = probe_for(w, cfg, err, sizeof(err))) == NULL) {
@@ -331,6 +373,7 @@ watch_free(struct watch *w)
 {
 	if (w == NULL)
 		return;
+	metrics_collector_del(w->fed->metrics, watch_metrics, w);
 	for (int i = 0; i < w->nfds; i++)
 		loop_fd_del(w->fed->loop, w->fds[i]);
 	if (w->timer > 0)

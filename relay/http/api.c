@@ -57,6 +57,45 @@ healthy(void *ctx, char *why, size_t len)
 	return true;
 }
 
+/* For /healthz: each link's state (relay/http/http.h, links). */
+static json_t *
+links(void *ctx)
+{
+	struct api_env *env = ctx;
+	long long now = relay_now();
+	json_t *a = json_array();
+	char t[32];
+
+	for (size_t i = 0; a && i < *env->nlinks; i++) {
+		const struct link_state *st = link_health(env->links[i]);
+		bool up = link_is_up(env->links[i]);
+		json_t *o;
+
+		link_state_utc(st->since, t, sizeof(t));
+		/* "up" is the connection's own word (link_is_up()), as in the
+		 * ntarelay_link_up metric */
+		o = json_pack("{s:s,s:s,s:s}", "link", link_url(env->links[i]),
+		    "state", up ? "up" : link_phase_name(st->phase ==
+		    LINK_PHASE_UP ? LINK_PHASE_CONNECTING : st->phase), "since", t);
+		if (o && !up && st->phase == LINK_PHASE_DOWN) {
+			json_object_set_new(o, "cause",
+			    json_string(link_cause_name(st->cause)));
+			json_object_set_new(o, "detail", json_string(st->detail));
+		}
+		if (o && !up && st->next_retry > 0) {
+			link_state_utc(st->next_retry, t, sizeof(t));
+			json_object_set_new(o, "next_retry", json_string(t));
+			json_object_set_new(o, "retry_in", json_integer(
+			    st->next_retry > now ? st->next_retry - now : 0));
+		}
+		if (o == NULL || json_array_append_new(a, o) != 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
 static const char *
 link_name(void *ctx, int store_id)
 {
@@ -212,7 +251,7 @@ submit(void *ctx, const char *what, const char *body, size_t len,
 struct http_handlers
 api_handlers(struct api_env *env, bool control)
 {
-	struct http_handlers h = { .ctx = env, .healthy = healthy,
+	struct http_handlers h = { .ctx = env, .healthy = healthy, .links = links,
 	    .events = events, .peers = peers, .metrics = metrics, .zones = zones,
 	    .zone = zone, .event = event, .ntas = ntas, .timeline = timeline };
 

@@ -15,7 +15,6 @@
 struct fed;
 struct link;
 struct metrics;
-struct relay;
 struct relay_config;
 struct slash;
 struct decide;
@@ -34,11 +33,6 @@ struct api_env {
 	const unsigned char *origin;      /* the relay's operator (KEY_ID_LEN) */
 	struct fed *fed;                  /* the federation layer (relay/fed/fed.h):
 	                                     publish_*, catchup_*, storefault_* */
-	/*
-	 * The daemon itself, opaque here; nothing of the federation, the
-	 * quorum engine or renewal needs it any more (fed, decide, renew).
-	 */
-	struct relay *owner;
 	struct decide *decide;            /* the quorum engine (decide_*) */
 	struct renew *renew;              /* renewals (renew_withdrawn()) */
 	struct slash *slash;              /* the slash command's token cache

@@ -10,7 +10,9 @@
  *
  * Routes (docs/API.md documents each, with examples; relay/http/routes.c
  * holds them, one table row each):
- *   GET /healthz              200 "ok\n" or 503 with the reason
+ *   GET /healthz              200 "ok\n" (every link up), 200 "degraded: ..."
+ *                             (text: one line per link, some down) or
+ *                             503 with the reason and the links
  *   GET /v1/events?zone=&kind=&since=&limit=
  *                             the verified envelopes, as JSON
  *   GET /v1/events/{id}       one envelope as held (public: anyone may
@@ -76,6 +78,13 @@ struct http_handlers {
 	/* Healthy? false with a reason (e.g. "no link connected") in why.
 	 * NULL: always healthy. */
 	bool (*healthy)(void *ctx, char *why, size_t len);
+	/* For /healthz, the links: a JSON array with one object per link,
+	 * {"link":URL,"state":"up"|"connecting"|"down"|"paused",
+	 * "since":"2026-..Z"} plus, when down, "cause" (relay/fed/link_state.h
+	 * names), "detail", and while a retry is scheduled "next_retry"
+	 * ("..Z") and "retry_in" (seconds). New reference; NULL (callback or
+	 * result): /healthz says nothing of links. */
+	json_t *(*links)(void *ctx);
 	/* JSON body for /v1/events: {"events":[{"id":...,"received_at":...,
 	 * "link":...,"envelope":{...}}...]}, newest first, at most q->limit;
 	 * the server adds "count" when it is absent. New reference (the

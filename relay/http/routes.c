@@ -17,27 +17,91 @@
 
 #include "proto/key.h"
 #include "proto/zone.h"
+#include "lib/buf.h"
 #include "relay/core/metrics.h"
 #include "relay/http/params.h"
 #include "relay/http/respond.h"
 #include "relay/http/server.h"
 
-/* GET /healthz */
+/* o's string member key; "" when absent. */
+static const char *
+member(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+/* One line of /healthz's "degraded" text for link o (http.h, links):
+ * "URL: down since T: CAUSE (DETAIL); next retry at T (in N s)". */
+static void
+healthz_link_line(struct buf *b, const json_t *o)
+{
+	const char *cause = member(o, "cause"), *detail = member(o, "detail");
+	const char *next = member(o, "next_retry");
+
+	buf_printf(b, "%s: %s since %s", member(o, "link"), member(o, "state"),
+	    member(o, "since"));
+	if (cause[0])
+		buf_printf(b, ": %s (%s)", cause, detail[0] ? detail : "no detail");
+	if (next[0])
+		buf_printf(b, "; next retry at %s (in %lld s)", next, (long long)
+		    json_integer_value(json_object_get(o, "retry_in")));
+	buf_add(b, "\n", 1);
+}
+
+/*
+ * GET /healthz: 503 {"error":"unhealthy","message":WHY,"links":[..]} when
+ * the relay is not healthy (no link up among them); else "ok\n" when
+ * every link is up, or 200 "degraded: D of N links down\n" and one line
+ * per link when some are not.
+ */
 static enum MHD_Result
 http_healthz(struct http_server *s, struct MHD_Connection *con,
     const char *rest, const struct http_req *req)
 {
 	char why[HTTP_MESSAGE_MAX] = "";
+	json_t *links = s->h.links ? s->h.links(s->h.ctx) : NULL, *o;
+	struct buf b = { 0 };
+	size_t i, down = 0;
 	char *body;
 
 	(void)rest;
 	(void)req;
-	if (s->h.healthy && !s->h.healthy(s->h.ctx, why, sizeof(why)))
-		return http_error(con, MHD_HTTP_SERVICE_UNAVAILABLE, "unhealthy",
-		    NULL, NULL, "%s", why[0] ? why : "the relay is not healthy");
-	if ((body = strdup("ok\n")) == NULL)
-		return MHD_NO;
-	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_TEXT, body, 3, NULL, NULL);
+	if (s->h.healthy && !s->h.healthy(s->h.ctx, why, sizeof(why))) {
+		json_t *j = json_pack("{s:s,s:s}", "error", "unhealthy", "message",
+		    why[0] ? why : "the relay is not healthy");
+		enum MHD_Result ret;
+
+		/* json_object_set_new() takes links, also when it fails */
+		if (j == NULL || (links && json_object_set_new(j, "links", links) != 0)) {
+			if (j == NULL)
+				json_decref(links);
+			json_decref(j);
+			return http_internal(con, "the health report");
+		}
+		ret = http_queue_json(con, MHD_HTTP_SERVICE_UNAVAILABLE, j, NULL, NULL);
+		json_decref(j);
+		return ret;
+	}
+	json_array_foreach(links, i, o)
+		if (strcmp(member(o, "state"), "up") != 0)
+			down++;
+	if (down == 0) {
+		json_decref(links);
+		if ((body = strdup("ok\n")) == NULL)
+			return MHD_NO;
+		return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_TEXT, body, 3, NULL, NULL);
+	}
+	buf_printf(&b, "degraded: %zu of %zu links down\n", down,
+	    json_array_size(links));
+	json_array_foreach(links, i, o)
+		healthz_link_line(&b, o);
+	json_decref(links);
+	if ((body = buf_take(&b)) == NULL)
+		return http_internal(con, "the health report");
+	return http_queue(con, MHD_HTTP_OK, HTTP_TYPE_TEXT, body, strlen(body),
+	    NULL, NULL);
 }
 
 /* GET /v1/events?zone=&kind=&since=&limit= */

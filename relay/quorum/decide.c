@@ -28,6 +28,7 @@
 #include "proto/event.h"
 #include "relay/core/clock.h"
 #include "relay/core/log.h"
+#include "relay/fed/kinds.h"
 #include "relay/quorum/decide_int.h"
 
 static void arm(struct decide *d, long long at);
@@ -378,18 +379,10 @@ mark(struct decide *d, const char *zone)
 void
 decide_event(struct decide *d, const struct event *ev)
 {
-	if (d == NULL)
-		return;
-	switch (ev->kind) {
-	case KIND_OBSERVATION:
-	case KIND_ASSESSMENT:
-	case KIND_ZONE_STATEMENT:
-	case KIND_WITHDRAW:      /* its zone is the target's, when held */
+	/* the kinds table says which kinds are the engine's input (a
+	 * withdrawal's zone is its target's, when held) */
+	if (d != NULL && kinds_quorum(ev->kind))
 		mark(d, ev->zone);
-		break;
-	default:
-		break;
-	}
 }
 
 static void

@@ -158,6 +158,16 @@ void decide_committed(struct decide *d);
 void decide_rollback(struct decide *d);
 
 /*
+ * GET /metrics: a collector (relay/core/metrics.h; ctx: the engine) that
+ * appends ntarelay_zone_state{zone,state}, one series per state of
+ * relay/quorum/quorum.h for each zone GET /v1/zones lists and each watched
+ * zone: 1 for the zone's state in its last evaluation (clear for a watched
+ * zone the engine holds no other state for), 0 for the other states
+ * (relay/quorum/decide_metrics.c).
+ */
+void decide_metrics(void *ctx, struct buf *out);
+
+/*
  * GET /v1/zones: {"now":N,"relay":OPERATOR,"count":N,"zones":[SUMMARY..]},
  * every zone not clear, most urgent first (nta_recommended, vetoed,
  * inconsistent_evidence, observed, resolved; then by zone name). Nothing

@@ -98,6 +98,11 @@ sed -i "s/^probe_forward .*/probe_forward 127.0.0.1@$nsd_port/" "$T/C/ntarelay.c
 unset FED_EXTRA
 t_ok "relay C restarts, probing the real servers" fed_start_relay C
 t_ok "nta_recommended on every relay" t_wait 30 all_state nta_recommended
+t_is "GET /metrics: zskroll. nta_recommended (ntarelay_zone_state)" \
+	"$(fed_metric B 'ntarelay_zone_state{zone="zskroll.",state="nta_recommended"}')" 1
+t_is "... and in no other state" "$(fed_metric B 'ntarelay_zone_state{zone="zskroll.",')" 1
+t_is "... bogus per B's own probe (ntarelay_probe_state)" \
+	"$(fed_metric B 'ntarelay_probe_state{zone="zskroll.",state="bogus"}')" 1
 t_is "one fingerprint" "$(zone_json B | jq '.fingerprints | length')" 1
 t_is "three operators count" "$(zone_json B | jq '[.operators[] | select(.roles | index("recommends"))] | length')" 3
 t_is "lifetime: the minimum of the recommendations" "$(zone_json B | jq .lifetime)" 3600
@@ -139,6 +144,8 @@ t_ok "relay C restarts, served the copy that validates" fed_start_relay C
 c_secure() { zone_json A | jq -e --arg k "$(fed_keyid "$T/C/relay.pub")" '.operators[].events[] | select(.key == $k and .kind == "observation" and .state == "secure")' >/dev/null; }
 t_ok "A holds C's secure view" t_wait 30 c_secure
 t_ok "vetoed on every relay" t_wait 20 all_state vetoed
+t_is "GET /metrics: zskroll. vetoed, not nta_recommended" \
+	"$(fed_metric A 'ntarelay_zone_state{zone="zskroll.",state="vetoed"}') $(fed_metric A 'ntarelay_zone_state{zone="zskroll.",state="nta_recommended"}')" "1 0"
 t_is "the veto names C's assessment" "$(zone_json A | jq -r .veto.event)" "$idC2"
 idC=$(assess_as C --verdict accident --nta --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "C's newer assessment lifts it: nta_recommended again" t_wait 20 all_state nta_recommended

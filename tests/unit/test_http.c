@@ -33,6 +33,7 @@
 
 #include "client/httpc.h"
 #include "client/ntactl.h"
+#include "build_config.h"
 #include "relay/http/http.h"
 #include "relay/core/log.h"
 #include "relay/core/loop.h"
@@ -1019,6 +1020,70 @@ test_metrics_render(void **state)
 	buf_free(NULL);
 }
 
+/* A collector as the quorum engine's: one state set per zone. */
+static void
+fake_collect(void *ctx, struct buf *out)
+{
+	static const char *const states[] = { "clear", "nta_recommended" };
+
+	metrics_family(out, "ntarelay_zone_state", "gauge", "Zone states.");
+	metrics_state_set(out, "ntarelay_zone_state", "zone", ctx, states, 2,
+	    "nta_recommended");
+	metrics_sample(out, "ntarelay_vouch_expiry_seconds", "operator", "ab",
+	    -5);
+}
+
+static void
+test_metrics_families(void **state)
+{
+	struct metrics m;
+	struct buf b = { 0 };
+	char zone[] = "d\"e.";
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	metrics_probe_observe(&m, 0.07);    /* 0.1 */
+	metrics_probe_observe(&m, 0.1);     /* 0.1: le is inclusive */
+	metrics_probe_observe(&m, -1);      /* 0.05, as 0 */
+	metrics_probe_observe(&m, 100);     /* +Inf only */
+	assert_int_equal(metrics_collector_add(&m, fake_collect, zone), 0);
+	metrics_render(&m, &b);
+	assert_false(b.failed);
+	assert_non_null(strstr(b.data, "ntarelay_build_info{version=\"" PACKAGE_VERSION
+	    "\",protocol=\"v1\"} 1\n"));
+	assert_non_null(strstr(b.data, "ntarelay_probe_rounds_total 4\n"));
+	assert_non_null(strstr(b.data,
+	    "# TYPE ntarelay_probe_duration_seconds histogram\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_probe_duration_seconds_bucket{le=\"0.05\"} 1\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_probe_duration_seconds_bucket{le=\"0.1\"} 3\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_probe_duration_seconds_bucket{le=\"30\"} 3\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_probe_duration_seconds_bucket{le=\"+Inf\"} 4\n"));
+	assert_non_null(strstr(b.data, "ntarelay_probe_duration_seconds_count 4\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_probe_duration_seconds_sum 100.170000\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_zone_state{zone=\"d\\\"e.\",state=\"clear\"} 0\n"
+	    "ntarelay_zone_state{zone=\"d\\\"e.\",state=\"nta_recommended\"} 1\n"));
+	assert_non_null(strstr(b.data,
+	    "ntarelay_vouch_expiry_seconds{operator=\"ab\"} -5\n"));
+	buf_free(&b);
+
+	/* removed: no longer rendered; the table has a limit */
+	metrics_collector_del(&m, fake_collect, zone);
+	metrics_collector_del(&m, fake_collect, zone);
+	memset(&b, 0, sizeof(b));
+	metrics_render(&m, &b);
+	assert_null(strstr(b.data, "ntarelay_zone_state"));
+	buf_free(&b);
+	for (int i = 0; i < METRICS_COLLECTORS_MAX; i++)
+		assert_int_equal(metrics_collector_add(&m, fake_collect, zone), 0);
+	assert_int_equal(metrics_collector_add(&m, fake_collect, zone), -1);
+}
+
 static void
 test_httpc_build_url(void **state)
 {
@@ -1362,6 +1427,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_start_errors),
 		cmocka_unit_test(test_metrics_render),
+		cmocka_unit_test(test_metrics_families),
 		cmocka_unit_test(test_httpc_build_url),
 		cmocka_unit_test(test_httpc_token),
 		cmocka_unit_test(test_httpc_get),
