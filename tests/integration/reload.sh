@@ -72,6 +72,10 @@ t_is "... and served by the API, bogus" \
 t_ok "the new interval applies: three rounds of zskroll." t_wait 30 has_rounds zskroll. 3
 t_is "the removed zone is probed no more" "$(rounds good.)" 0
 t_is "and signs no new observation" "$(obs_count good.)" 1
+t_ok "/metrics: the removed zone's probe state is gone" \
+	sh -c "! curl -fs 'http://127.0.0.1:$A_http/metrics' | grep -q 'ntarelay_probe_state{zone=\"good.\"'"
+t_ok "/metrics: the added zone's is there, bogus" \
+	sh -c "curl -fs 'http://127.0.0.1:$A_http/metrics' | grep -q 'ntarelay_probe_state{zone=\"zskroll.\",state=\"bogus\"} 1'"
 
 # 2. A trust anchor that cannot be read: refused, the probe keeps going.
 { printf '%s\n' "$base"; echo "watch zskroll."; probe_conf "$T/none.ds"
