@@ -31,6 +31,7 @@
 #include "relay/core/expiry.h"
 #include "relay/core/identity.h"
 #include "relay/core/secretfile.h"
+#include "relay/core/startcheck.h"
 #include "relay/quorum/decide.h"
 #include "relay/fed/fed.h"
 #include "relay/fed/ingest.h"
@@ -515,8 +516,9 @@ drain_check(void *arg)
  * SIGHUP: read the configuration file again into a fresh one (on the heap:
  * it is large), take from it the keys the key table marks as applied at a
  * reload, name each other key that changed, then apply what the copied
- * keys drive and rebuild the trust index (which evaluates every zone
- * again, with the new quorum policy).
+ * keys drive (log level, rate limiter, the watched zones and their probe)
+ * and rebuild the trust index (which evaluates every zone again, with the
+ * new quorum policy).
  */
 static void
 reload(struct relay *r)
@@ -539,6 +541,7 @@ reload(struct relay *r)
 		log_warn("reload: %s changed: restart needed", changed[i]);
 	log_set_level(r->cfg.log_level);
 	ratelimit_set(r->rl, r->cfg.rate_limit, r->cfg.rate_burst);
+	watch_reload(r->watch);    /* watch, probe_*: logs what changed */
 	trust_reload(&r->trust);
 	log_notice("reloaded %s and the trust database", r->cfg.path);
 out:
@@ -607,6 +610,14 @@ start_process(struct relay *r, const struct cmdline *opt)
 		    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
 			log_err("cannot disable core dumps: %s (core_dumps yes in %s "
 			    "allows them)", strerror(errno), r->cfg.path);
+			return -1;
+		}
+	}
+	/* what -t checks, checked again (relay/core/startcheck.h) */
+	{
+		char err[CONFIG_ERR_MAX];
+		if (startcheck_run(&r->cfg, relay_now(), err, sizeof(err)) != 0) {
+			log_err("%s", err);
 			return -1;
 		}
 	}
@@ -779,12 +790,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "ntarelayd: libsodium failed to initialise\n");
 		return 1;
 	}
-	if (config_load(opt.path, &r->cfg, err, sizeof(err)) != 0 ||
-	    (opt.check && config_check_files(&r->cfg, err, sizeof(err)) != 0)) {
+	if (config_load(opt.path, &r->cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ntarelayd: %s\n", err);
 		return 1;
 	}
+	/* -t and the start run the same checks (relay/core/startcheck.h) */
 	if (opt.check) {
+		if (startcheck_run(&r->cfg, relay_now(), err, sizeof(err)) != 0) {
+			fprintf(stderr, "ntarelayd: %s\n", err);
+			return 1;
+		}
 		printf("ntarelayd: %s: configuration OK\n", r->cfg.path);
 		return 0;
 	}

@@ -15,13 +15,17 @@ static const char usage_text[] =
     "between the operators of a federation over MQTT.\n"
     "\n"
     "  -c FILE   configuration file (default " CONFIG_DEFAULT_PATH ")\n"
-    "  -t        check the configuration and exit (0 valid, 1 not)\n"
+    "  -t        check the configuration and everything the start checks\n"
+    "            (trust database, key, certificate, file modes, directories)\n"
+    "            without starting, and exit (0 valid, 1 not)\n"
     "  -d        log debug messages (overrides log_level)\n"
     "  --rebuild-store\n"
     "            if the store is damaged, move it aside (renamed with a\n"
     "            timestamp) and start with an empty one that peers fill\n"
-    "  -v        print the version and exit\n"
-    "  -h        this text\n"
+    "  -v, --version\n"
+    "            print the version and exit\n"
+    "  -h, --help\n"
+    "            this text\n"
     "\n"
     "See ntarelayd(8) and ntarelay.conf(5).\n";
 
@@ -30,6 +34,8 @@ cmdline_parse(int argc, char **argv, struct cmdline *out)
 {
 	static const struct option longopts[] = {
 		{ "rebuild-store", no_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;

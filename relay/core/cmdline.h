@@ -1,7 +1,8 @@
 /*
  * relay/core/cmdline.h — ntarelayd's command line (ntarelayd(8)):
- *   ntarelayd [-c FILE] [-t] [-d] [--rebuild-store] [-v] [-h]
- * -v and -h print and end the program; anything else unknown prints the
+ *   ntarelayd [-c FILE] [-t] [-d] [--rebuild-store] [-v|--version]
+ *             [-h|--help]
+ * -v and -h (and their long forms) print to stdout and end the program; anything else unknown prints the
  * usage to stderr and ends it with status 2.
  */
 #ifndef NTARELAY_RELAY_CORE_CMDLINE_H

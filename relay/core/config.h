@@ -73,7 +73,7 @@ struct config_group {               /* affiliation_group: operators counted as o
 /* Where each file-naming key was given (0 = not given), so that
  * config_check_files() can name the line of the key it refuses. */
 struct config_lines {
-	int key, cert, trustdb, store, http_token_file, probe_trust_anchor;
+	int net, key, cert, trustdb, store, http_token_file, probe_trust_anchor;
 	int control_socket, mattermost_token_file, mattermost_slash_token_file;
 };
 

@@ -1,6 +1,9 @@
 /*
- * relay/core/config_check.c — `ntarelayd -t` beyond syntax: the files the
- * configuration names exist, are readable, and secrets are private.
+ * relay/core/config_check.c — beyond syntax, the files the configuration
+ * names exist, are readable, and secrets are private
+ * (config_check_files(), config.h). The first step of the checks that
+ * `ntarelayd -t` and the start share (relay/core/startcheck.c), which add
+ * the trust database, the certificate, the directories and the probe.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -37,7 +37,9 @@
 #define F_TEXT 0x40       /* the field is a NUL-terminated string */
 #define F_RELOAD 0x80     /* applied at SIGHUP (config_reload copies it);
                              without it, a change needs a restart. Only for
-                             fields every reader reads again at each use. */
+                             fields every reader reads again at each use, or
+                             whose owner the reload tells (watch, probe_*:
+                             watch_reload()). */
 
 struct parser;
 struct config_key;
@@ -120,5 +122,6 @@ bool config_watch_same(const struct relay_config *a,
 bool config_groups_same(const struct relay_config *a,
     const struct relay_config *b);
 void config_groups_copy(struct relay_config *dst, const struct relay_config *src);
+void config_watch_copy(struct relay_config *dst, const struct relay_config *src);
 
 #endif

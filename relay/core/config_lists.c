@@ -293,3 +293,16 @@ config_groups_copy(struct relay_config *dst, const struct relay_config *src)
 	memcpy(dst->groups, src->groups, sizeof(dst->groups));
 	dst->ngroups = src->ngroups;
 }
+
+/* watch: the zones and the names each asks (F_RELOAD, relay/fed/watch.c
+ * applies them). */
+void
+config_watch_copy(struct relay_config *dst, const struct relay_config *src)
+{
+	memcpy(dst->watch, src->watch, sizeof(dst->watch));
+	dst->nwatch = src->nwatch;
+	memcpy(dst->watch_name0, src->watch_name0, sizeof(dst->watch_name0));
+	memcpy(dst->watch_nnames, src->watch_nnames, sizeof(dst->watch_nnames));
+	memcpy(dst->watch_names, src->watch_names, sizeof(dst->watch_names));
+	dst->nwatch_names = src->nwatch_names;
+}

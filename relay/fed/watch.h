@@ -9,7 +9,9 @@
  * which is what the quorum engine needs to refuse "sustained validation"
  * to a zone that validates only some of the time.
  *
- * Loop thread only; the state lives in struct watch (watch_new()).
+ * Loop thread only; the state lives in struct watch (watch_new()), which
+ * keeps its own copy of the zones, their names and the probe settings, so
+ * that a reload (watch_reload()) can tell what changed.
  */
 #ifndef NTARELAY_RELAY_WATCH_H
 #define NTARELAY_RELAY_WATCH_H
@@ -27,6 +29,19 @@ struct watch;
  * watch); observations are signed with publish_own() (relay/fed/publish.h),
  * none while *draining. NULL (logged) when the probe cannot be set up. */
 struct watch *watch_new(struct fed *fed, const bool *draining);
+/*
+ * After a reload (SIGHUP) copied `watch` and the probe_* keys into fed's
+ * configuration: apply them to the running watch, logging one line per
+ * key that changed ("reload: watch: added A, removed B (N zones)",
+ * "reload: probe_interval: N s (was M s)", "reload: probe_forward: ...",
+ * "reload: probe_trust_anchor: ..."). Zones removed stop being probed (a
+ * round in flight is dropped when it ends); added zones' first rounds are
+ * spread over the next interval; a new interval reschedules every zone
+ * over it; a new trust anchor or forwarder makes a new probe (rounds in
+ * flight dropped). A probe that cannot be made is logged and the running
+ * one kept, with its settings; the next reload tries again.
+ */
+void watch_reload(struct watch *w);
 /* Stop probing and free (NULL allowed). The loop must still exist. */
 void watch_free(struct watch *w);
 

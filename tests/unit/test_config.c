@@ -1268,12 +1268,11 @@ reload(void **state)
 	    "heartbeat_interval 30\n"), 0);
 	fresh = cfg;
 	n = config_reload(&run, &fresh, changed, 8);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 4);
 	assert_string_equal(changed[0], "net");
 	assert_string_equal(changed[1], "link_client_id");
-	assert_string_equal(changed[2], "watch");
-	assert_string_equal(changed[3], "heartbeat_interval");
-	assert_string_equal(changed[4], "mattermost_webhook");
+	assert_string_equal(changed[2], "heartbeat_interval");
+	assert_string_equal(changed[3], "mattermost_webhook");
 	/* applied */
 	assert_int_equal(run.log_level, LOG_LVL_DEBUG);
 	assert_int_equal(run.rate_limit, 7);
@@ -1283,12 +1282,15 @@ reload(void **state)
 	assert_string_equal(run.net, "testnet");
 	assert_int_equal(run.heartbeat_interval, 60);
 	assert_string_equal(run.links[1].client_id, "one");
-	assert_int_equal(run.nwatch_names, 0);
+	/* watch applies (relay/fed/watch.c takes it) */
+	assert_int_equal(run.nwatch, 1);
+	assert_int_equal(run.nwatch_names, 1);
+	assert_string_equal(run.watch_names[0], "www.example.");
 	/* a link more */
 	assert_int_equal(load_text(MINIMAL "link mqtt://c.example\n"), 0);
 	fresh = cfg;
 	n = config_reload(&run, &fresh, changed, 1);
-	assert_int_equal(n, 4);   /* link, link_client_id, watch, webhook */
+	assert_int_equal(n, 3);   /* link, link_client_id, webhook */
 	assert_string_equal(changed[0], "link");
 }
 
