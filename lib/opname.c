@@ -20,10 +20,13 @@ put_clean(char *out, size_t len, size_t *n, const char *s, size_t max)
 	out[*n] = '\0';
 }
 
+/* Append s as it is (our own punctuation). */
 static void
 put_raw(char *out, size_t len, size_t *n, const char *s)
 {
-	put_clean(out, len, n, s, strlen(s));
+	for (size_t i = 0; s[i] && *n + 1 < len; i++)
+		out[(*n)++] = s[i];
+	out[*n] = '\0';
 }
 
 char *
