@@ -67,17 +67,17 @@ mm_decision_fields(json_t *fields, struct buf *b, const json_t *doc,
 			return -1;
 	}
 	if (json_is_object(v = json_object_get(doc, "veto"))) {
-		mm_veto(b, v, base);
+		mm_veto(b, v, base, doc);
 		if (mm_field(fields, "Veto", b, false) != 0)
 			return -1;
 	}
 	if (json_array_size(v = json_object_get(doc, "operators"))) {
-		mm_operators(b, v, base);
+		mm_operators(b, v, base, doc);
 		if (mm_field(fields, "Operators", b, false) != 0)
 			return -1;
 	}
 	if (json_is_object(v = json_object_get(doc, "statement"))) {
-		mm_statement(b, v, base);
+		mm_statement(b, v, base, doc);
 		if (mm_field(fields, "Zone operator", b, false) != 0)
 			return -1;
 	}
@@ -196,7 +196,7 @@ mattermost_change_text(const json_t *doc, const char *prev,
 		    sizeof(t)));
 	if (json_is_object(json_object_get(doc, "veto"))) {
 		buf_printf(&b, "; **veto** by ");
-		md_short(&b, mm_jstr(json_object_get(doc, "veto"), "origin"));
+		md_operator(&b, doc, mm_jstr(json_object_get(doc, "veto"), "origin"));
 	}
 	before = b.len;
 	buf_printf(&b, "; ");

@@ -490,7 +490,8 @@ test_tables(void **state)
 	json_t *empty = load("{\"zones\":[]}");
 	json_t *peers = load("{\"peers\":[{\"operator\":\"" OP_A "\",\"name\":"
 	    "\"Example DNS\",\"pinned\":true,\"keys\":[{\"status\":\"member\","
-	    "\"flags\":[]}]},{\"operator\":\"" OP_Z "\",\"name\":null,\"pinned\":"
+	    "\"flags\":[]}]},{\"operator\":\"" OP_Z "\",\"name\":null,"
+	    "\"local_name\":\"isp-z\",\"pinned\":"
 	    "false,\"keys\":[{\"status\":\"not_member\",\"flags\":[\"equivocation\"]}]}]}");
 	char *t;
 
@@ -510,8 +511,8 @@ test_tables(void **state)
 	t = mattermost_peers_table(peers);
 	assert_string_equal(t, "| Operator | Name | Member | Keys | Status |\n"
 	    "|:--|:--|:--|--:|:--|\n"
-	    "| `8c1d6a4e2f0b` | `Example DNS` | pinned | 1 | ok |\n"
-	    "| `5a7c9e1b3d5f` | - | no | 1 | :warning: flagged (equivocation) |\n");
+	    "| `8c1d6a4e2f0b` | ~Example DNS? | pinned | 1 | ok |\n"
+	    "| `5a7c9e1b3d5f` | `isp-z` | no | 1 | :warning: flagged (equivocation) |\n");
 	free(t);
 	assert_non_null(strstr(mattermost_help_text(), "`status ZONE --public`"));
 	json_decref(zones);
