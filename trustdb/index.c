@@ -1,8 +1,11 @@
 /*
  * trustdb/index.c — open-addressing hash table over the membership result.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "proto/encoding.h"
 
 #include "trustdb/index.h"
 #include "trustdb/records.h"
@@ -380,4 +383,27 @@ trust_index_op_names(const struct trust_index *idx,
 			hi = mid;
 	}
 	return false;
+}
+
+const char *
+trust_index_op_label(const struct trust_index *idx,
+    const unsigned char op[KEY_ID_LEN], char out[TRUST_OP_LABEL_MAX])
+{
+	const char *local, *declared;
+	size_t n;
+
+	encoding_hex_encode(op, KEY_ID_LEN, out);
+	trust_index_op_names(idx, op, &local, &declared);
+	n = strlen(out);
+	if (local != NULL)
+		snprintf(out + n, TRUST_OP_LABEL_MAX - n, " (%s)", local);
+	else if (declared != NULL) {
+		snprintf(out + n, TRUST_OP_LABEL_MAX - n, " ~%s?", declared);
+		for (char *c = out + n + 2; *c && c[1]; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			    (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+			    *c == '-' || *c == '@'))
+				*c = '?';
+	}
+	return out;
 }

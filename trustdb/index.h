@@ -124,6 +124,17 @@ bool trust_index_op_names(const struct trust_index *idx,
     const unsigned char op[KEY_ID_LEN], const char **local,
     const char **declared);
 
+#define TRUST_OP_LABEL_MAX (KEY_ID_HEX_LEN + KEY_NAME_MAX + 8)
+
+/*
+ * Operator op for a log line: its id in full (what the logs have always
+ * said, and what people grep), then " (LOCAL)" for its local name, else
+ * " ~DECLARED?" for its self-declared hint (bytes outside A-Z a-z 0-9 . _
+ * @ - shown as '?'), else nothing. Returns out (TRUST_OP_LABEL_MAX bytes).
+ */
+const char *trust_index_op_label(const struct trust_index *idx,
+    const unsigned char op[KEY_ID_LEN], char out[TRUST_OP_LABEL_MAX]);
+
 /* Number of keys held. */
 size_t trust_index_size(const struct trust_index *idx);
 
