@@ -330,7 +330,7 @@ mattermost_event_text_in(const json_t *p, const char *incident)
 		md_code(&b, zone, 256);
 	}
 	buf_printf(&b, " by ");
-	md_short(&b, mm_jstr(p, "origin"));
+	md_operator(&b, p, mm_jstr(p, "origin"));
 	before = b.len;
 	buf_printf(&b, ": ");
 	mm_event_summary(&b, p);
@@ -437,7 +437,7 @@ mattermost_event_attachment(const json_t *p, const char *id,
 	else
 		link[0] = '\0';
 
-	md_short(&b, mm_jstr(p, "origin"));
+	md_operator(&b, p, mm_jstr(p, "origin"));
 	if (mm_field(fields, kind && strcmp(kind, "zone_statement") == 0 ?
 	    "Zone operator" : "Operator", &b, true) != 0)
 		goto out;

@@ -239,6 +239,16 @@ incident_add(void *arg, const struct store_incident *inc)
 	json_array_append_new(arg, incident_json(inc));
 }
 
+void
+decide_operator_names(const struct decide *d,
+    const unsigned char op[KEY_ID_LEN], const char **local,
+    const char **declared)
+{
+	*local = *declared = NULL;
+	if (d != NULL && d->trust != NULL)
+		trust_index_op_names(d->trust->tidx, op, local, declared);
+}
+
 /* {"local_name": ..., "declared_name": ...} of operator id into o. */
 static void
 names_set(const struct decide *d, json_t *o, const unsigned char *id)
