@@ -56,6 +56,7 @@ t_pid "$!"
 t_ok "the webhook receiver starts" t_wait 10 curl -fs "http://127.0.0.1:$mm_port/_ctl/count"
 FED_EXTRA="status_page yes
 mattermost_webhook http://127.0.0.1:$mm_port/hooks/names
+mattermost_kinds assessment
 mattermost_rate 6000"
 t_ok "relay A starts (trust database with names)" fed_relay A m
 unset FED_EXTRA
@@ -117,5 +118,8 @@ has_ops() { decmsg | jq -r '.attachments[0].fields[]? | select(.title == "Operat
 t_ok "Mattermost: the decision names B isp-b" t_wait 20 has_ops
 t_ok "Mattermost: C by id and the hint ~C-root?" sh -c "jq -c 'select(.status == 200) | .body' '$T/mm.log' |
 	jq -r '.attachments[0].fields[]? | select(.title == \"Operators\") | .value' | grep -q '\`$(op C | cut -c1-12)\` ~C-root?'"
+evtext() { jq -r 'select(.status == 200) | .body.text' "$T/mm.log" 2>/dev/null | grep -q "$1"; }
+t_ok "Mattermost: B's assessment is by isp-b" t_wait 20 evtext '^:memo: \*\*Assessment\*\* of `names.example.` by `isp-b`: '
+t_ok "Mattermost: C's by id and the hint" evtext "^:memo: \*\*Assessment\*\* of \`names.example.\` by \`$(op C | cut -c1-12)\` ~C-root?: "
 
 t_done
