@@ -215,6 +215,32 @@ v2_pins_get_names(void **state)
 	assert_memory_equal(trust_records_pin_named(r, "isp-a")->op, pa->id,
 	    KEY_ID_LEN);
 	trust_records_free(r);
+	/* the index answers the names; a log label marks the hint */
+	{
+		struct trust_params tp = { 2, NULL, 0 };
+		struct trust_index *idx = NULL;
+		const char *local, *declared;
+		char label[TRUST_OP_LABEL_MAX];
+
+		assert_int_equal(trust_index_build_from_db(db, &tp, NOW, &idx,
+		    reason), TRUSTDB_OK);
+		assert_true(trust_index_op_names(idx, pb->id, &local, &declared));
+		assert_string_equal(local, "isp-b");
+		assert_string_equal(declared, "root-b");
+		assert_non_null(strstr(trust_index_op_label(idx, pb->id, label),
+		    " (isp-b)"));
+		assert_int_equal(trustdb_pin_name(db, pb->id, NULL, reason), TRUSTDB_OK);
+		trust_index_free(idx);
+		assert_int_equal(trust_index_build_from_db(db, &tp, NOW, &idx,
+		    reason), TRUSTDB_OK);
+		assert_true(trust_index_op_names(idx, pb->id, &local, &declared));
+		assert_null(local);
+		assert_string_equal(trust_index_op_label(idx, pb->id, label) +
+		    KEY_ID_HEX_LEN, " ~root-b?");
+		assert_false(trust_index_op_names(idx, pb->pk, &local, &declared));
+		trust_index_free(idx);
+		assert_int_equal(trustdb_pin_name(db, pb->id, "isp-b", reason), TRUSTDB_OK);
+	}
 	/* the unique index holds even for a writer that skips the check */
 	assert_int_equal(trustdb_exec(db, "UPDATE pins SET name = 'isp-a'",
 	    reason), TRUSTDB_E_SQL);
