@@ -14,6 +14,7 @@
 #include "client/httpc.h"
 #include "client/relayc.h"
 #include "client/ntactl.h"
+#include "lib/opname.h"
 
 static const char usage_text[] =
     "usage: ntactl peers [-c FILE | --relay URL] [--json] [--full-ids]\n"
@@ -26,7 +27,9 @@ static const char usage_text[] =
     "  --help             this text\n"
     "\n"
     "Without --json: one line per operator with its id (first 16 hex\n"
-    "digits), name, the vote it counts for (first 16), whether it\n"
+    "digits), its local name (ntactl trust pin --name) or else its key's\n"
+    "self-declared name as the hint ~NAME?, the vote it counts for (by\n"
+    "name when it has one, else its first 16 hex digits), whether it\n"
     "is pinned, its number of keys, the age of its newest heartbeat and the\n"
     "flags of its keys (e.g. equivocation).\n"
     "\n"
@@ -77,11 +80,51 @@ peers_flags(const json_t *k, char *flags, size_t len)
 	}
 }
 
+/* The vote vhex named: the local name of the peer that is that operator,
+ * else the id cut to idw. */
+static const char *
+peers_vote(const json_t *peers, const char *vhex, int idw, char out[OPNAME_MAX])
+{
+	const json_t *p;
+	size_t i;
+
+	if (vhex == NULL)
+		return "-";
+	json_array_foreach(peers, i, p) {
+		const char *op = json_string_value(json_object_get(p, "operator"));
+		const char *l = json_string_value(json_object_get(p, "local_name"));
+		if (op && l && strcmp(op, vhex) == 0)
+			return opname_format(out, OPNAME_MAX, vhex, l, NULL,
+			    (size_t)idw, false);
+	}
+	return opname_format(out, OPNAME_MAX, vhex, NULL, NULL, (size_t)idw, false);
+}
+
+/* The NAME column: the local name, else "~self-declared?" ("name" from
+ * a relay older than local names is self-declared too), else "-". */
+static void
+peers_name(const json_t *p, char *out, size_t len)
+{
+	const char *l = json_string_value(json_object_get(p, "local_name"));
+	const char *d = json_string_value(json_object_get(p, "declared_name"));
+	char nb[OPNAME_MAX];
+
+	if (d == NULL)
+		d = json_string_value(json_object_get(p, "name"));
+	if (l == NULL && d == NULL) {
+		snprintf(out, len, "-");
+		return;
+	}
+	/* the hint without the id: the OPERATOR column shows it */
+	opname_format(nb, sizeof(nb), "", l, d, 0, false);
+	snprintf(out, len, "%s", nb[0] == ' ' ? nb + 1 : nb);
+}
+
 static int
 peers_print_table(const json_t *root, int idw)
 {
 	const json_t *peers = json_object_get(root, "peers"), *p, *keys, *k;
-	char op[70], name[33], vote[70], age[32], flags[128];
+	char op[70], name[OPNAME_MAX], vote[OPNAME_MAX], age[32], flags[128];
 	long long now = (long long)time(NULL), last;
 	size_t i, j;
 
@@ -93,8 +136,9 @@ peers_print_table(const json_t *root, int idw)
 	    "NAME", idw, "VOTE", "PINNED", "KEYS", "LAST-HEARTBEAT", "FLAGS");
 	json_array_foreach(peers, i, p) {
 		cli_json_text(p, "operator", (size_t)idw, op, sizeof(op));
-		cli_json_text(p, "name", 24, name, sizeof(name));
-		cli_json_text(p, "vote", (size_t)idw, vote, sizeof(vote));
+		peers_name(p, name, sizeof(name));
+		peers_vote(peers, json_string_value(json_object_get(p, "vote")), idw,
+		    vote);
 		keys = json_object_get(p, "keys");
 		last = 0;
 		flags[0] = '\0';

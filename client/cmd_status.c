@@ -17,6 +17,7 @@
 #include "client/cli.h"
 #include "client/ntactl.h"
 #include "client/relayc.h"
+#include "lib/opname.h"
 #include "proto/zone.h"
 #include "lib/incident_text.h"
 
@@ -238,18 +239,34 @@ incident_line(const json_t *z)
 	printf("\n");
 }
 
+/* Operator id of the zone document z named for people: its local name,
+ * else the id (idw digits) and its self-declared hint (lib/opname.h). */
+static const char *
+opshow(const json_t *z, const char *id, int idw, char out[OPNAME_MAX])
+{
+	if (id == NULL)
+		return "-";
+	return opname_of(out, OPNAME_MAX, z, id, (size_t)idw,
+	    idw >= RELAYC_ID_FULL);
+}
+
+struct put_ctx {
+	const json_t *z;
+	int idw;
+};
+
 static void
 put_text(void *arg, const char *text, const char *op)
 {
-	size_t idw = (size_t)*(const int *)arg;
+	const struct put_ctx *c = arg;
+	char nb[OPNAME_MAX];
 
 	if (text) {
 		fputs(text, stdout);
 		return;
 	}
-	/* an id from the relay's answer: shown short, never raw */
-	for (size_t k = 0; op[k] && k < idw; k++)
-		putchar((unsigned char)op[k] < 0x20 || op[k] == 0x7f ? '?' : op[k]);
+	/* an id from the relay's answer: named, cleaned, never raw */
+	fputs(opshow(c->z, op, c->idw, nb), stdout);
 }
 
 /* "unreachable:  from OP, OP (...)": evidence of nothing, never a
@@ -257,12 +274,13 @@ put_text(void *arg, const char *text, const char *op)
 static void
 unreachable_line(const json_t *z, int idw)
 {
+	struct put_ctx c = { z, idw };
 	size_t named;
 
 	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
 		return;
 	fputs("unreachable:  ", stdout);
-	incident_text_say_unreachable(z, "from ", (size_t)idw, put_text, &idw);
+	incident_text_say_unreachable(z, "from ", (size_t)idw, put_text, &c);
 	putchar('\n');
 }
 
@@ -271,7 +289,7 @@ static void
 detail_evidence(const json_t *z, int idw)
 {
 	const json_t *v;
-	char buf[200];
+	char buf[200], nb[OPNAME_MAX];
 	size_t i;
 
 	json_array_foreach(json_object_get(z, "fingerprints"), i, v) {
@@ -282,8 +300,8 @@ detail_evidence(const json_t *z, int idw)
 	if (json_is_object(v = json_object_get(z, "veto"))) {
 		cli_json_text(v, "reason", 150, buf, sizeof(buf));
 		printf("VETO:         %s\n", buf);
-		cli_json_text(v, "origin", (size_t)idw, buf, sizeof(buf));
-		printf("              by operator %s\n", buf);
+		printf("              by operator %s\n", opshow(z,
+		    json_string_value(json_object_get(v, "origin")), idw, nb));
 		cli_json_text(v, "event", (size_t)idw, buf, sizeof(buf));
 		printf("              event %s\n", buf);
 	}
@@ -297,10 +315,10 @@ detail_evidence(const json_t *z, int idw)
 
 /* One operator: its vote and roles, then the events that count. */
 static void
-detail_operator(const json_t *o, long long now, int idw)
+detail_operator(const json_t *z, const json_t *o, long long now, int idw)
 {
 	const json_t *v, *e;
-	char buf[200], t[32], roles[120] = "";
+	char t[32], roles[120] = "", nb[OPNAME_MAX];
 	size_t k;
 
 	json_array_foreach(json_object_get(o, "roles"), k, v) {
@@ -308,8 +326,8 @@ detail_operator(const json_t *o, long long now, int idw)
 		snprintf(roles + n, sizeof(roles) - n, "%s%s", n ? "," : "",
 		    json_string_value(v) ? json_string_value(v) : "?");
 	}
-	cli_json_text(o, "vote", (size_t)idw, buf, sizeof(buf));
-	printf("  %s  %s\n", buf, roles[0] ? roles : "-");
+	printf("  %s  %s\n", opshow(z, json_string_value(json_object_get(o,
+	    "vote")), idw, nb), roles[0] ? roles : "-");
 	json_array_foreach(json_object_get(o, "events"), k, e) {
 		char kind[20], id[70], what[80] = "";
 		cli_json_text(e, "kind", 16, kind, sizeof(kind));
@@ -340,11 +358,11 @@ detail_tail(const json_t *z, int idw)
 	if (json_array_size(json_object_get(z, "not_counted")) > 0) {
 		printf("not counted:\n");
 		json_array_foreach(json_object_get(z, "not_counted"), i, e) {
-			char kind[20], id[70], origin[70];
+			char kind[20], id[70], nb[OPNAME_MAX];
 			cli_json_text(e, "kind", 16, kind, sizeof(kind));
 			cli_json_text(e, "id", (size_t)idw, id, sizeof(id));
-			cli_json_text(e, "origin", (size_t)idw, origin, sizeof(origin));
-			printf("  %-12s %s  by %s  %s\n", kind, id, origin,
+			printf("  %-12s %s  by %s  %s\n", kind, id, opshow(z,
+			    json_string_value(json_object_get(e, "origin")), idw, nb),
 			    incident_text_why_not(e));
 		}
 	}
@@ -398,7 +416,7 @@ zone_detail(const json_t *z, int idw)
 	detail_evidence(z, idw);
 	printf("operators:\n");
 	json_array_foreach(json_object_get(z, "operators"), i, o)
-		detail_operator(o, now, idw);
+		detail_operator(z, o, now, idw);
 	detail_tail(z, idw);
 	return CLI_OK;
 }
@@ -590,7 +608,7 @@ watch_json(const char *zone, const json_t *h, const json_t *doc, bool newest)
  * progress while recovering, and unreachable vantage points) is the
  * current one, shown with the newest decision only. */
 static void
-watch_text(const json_t *h, const json_t *doc, bool newest)
+watch_text(const json_t *h, const json_t *doc, bool newest, int idw)
 {
 	char st[40], t[32], zn[300], reason[300] = "", phase[16], inc[20];
 	size_t n;
@@ -602,6 +620,13 @@ watch_text(const json_t *h, const json_t *doc, bool newest)
 	if (newest && !incident_text_recovery(doc, reason, sizeof(reason)))
 		cli_json_text(doc, "reason", 190, reason, sizeof(reason));
 	n = strlen(reason);
+	if (newest && json_is_object(json_object_get(doc, "veto"))) {
+		char nb[OPNAME_MAX];
+		snprintf(reason + n, sizeof(reason) - n, " (veto by %s)", opshow(doc,
+		    json_string_value(json_object_get(json_object_get(doc, "veto"),
+		    "origin")), idw, nb));
+		n = strlen(reason);
+	}
 	if (newest && num(doc, "unreachable") > 0)
 		snprintf(reason + n, sizeof(reason) - n, "; unreachable from %lld "
 		    "operator%s (no answer: not a failure)", num(doc, "unreachable"),
@@ -619,7 +644,7 @@ watch_text(const json_t *h, const json_t *doc, bool newest)
  */
 static void
 watch_zone(const struct relayc *rc, const char *zone, json_t *printed,
-    bool as_json, bool first)
+    bool as_json, bool first, int idw)
 {
 	char path[ZONE_TEXT_MAX + 32], why[HTTPC_ERR_MAX];
 	struct httpc_response r;
@@ -659,7 +684,7 @@ watch_zone(const struct relayc *rc, const char *zone, json_t *printed,
 		if (as_json)
 			watch_json(zone, h, doc, newest);
 		else
-			watch_text(h, doc, newest);
+			watch_text(h, doc, newest, idw);
 	}
 	json_decref(doc);
 }
@@ -723,12 +748,12 @@ cmd_watch(int argc, char **argv)
 			json_object_set_new(now_seen, zone, json_string(key));
 			old = json_string_value(json_object_get(seen, zone));
 			if (old == NULL || strcmp(old, key) != 0)
-				watch_zone(&rc, zone, printed, a.ro.json, first);
+				watch_zone(&rc, zone, printed, a.ro.json, first, a.idw);
 		}
 		/* zones no longer listed are clear now: their last decisions */
 		json_object_foreach_safe(seen, tmp, k, z)
 			if (json_object_get(now_seen, k) == NULL)
-				watch_zone(&rc, k, printed, a.ro.json, false);
+				watch_zone(&rc, k, printed, a.ro.json, false, a.idw);
 		json_decref(seen);
 		seen = now_seen;
 		json_decref(root);

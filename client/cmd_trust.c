@@ -2,12 +2,16 @@
  * client/cmd_trust.c — ntactl trust --db DB COMMAND: manage and audit a
  * trust database.
  *
- *   pin OPERATOR.pub [--zones Z,...]   unpin OPERATOR
+ *   pin OPERATOR.pub [--zones Z,...] [--name NAME]   unpin OPERATOR
+ *   name OPERATOR NAME|-
  *   import FILE|-                      export
  *   list [--json]                      why KEY [--json]      check KEY
  *
  * Verdicts are computed exactly as the relay computes them (trustdb's
- * membership rules and index), at the current time or --now.
+ * membership rules and index), at the current time or --now. pin, unpin
+ * and name are in client/cmd_trust_pin.c. Operators are named by their
+ * pins' local names; a key's self-declared name is shown only as the hint
+ * "~NAME?" (lib/opname.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #include <jansson.h>
 
 #include "client/cli.h"
+#include "client/cmd_trust.h"
 #include "client/ntactl.h"
 #include "proto/encoding.h"
 #include "proto/zone.h"
@@ -26,16 +31,22 @@
 #include "trustdb/membership.h"
 #include "trustdb/store.h"
 
-#define GROUPS_MAX 32
-#define GROUP_OPS_MAX 64
+#define GROUPS_MAX TRUST_GROUPS_MAX
+#define GROUP_OPS_MAX TRUST_GROUP_OPS_MAX
 
 static const char usage_text[] =
     "usage: ntactl trust --db DB [OPTIONS] COMMAND [ARGS]\n"
     "\n"
     "Commands:\n"
-    "  pin OPERATOR.pub [--zones Z,...]  trust an operator's root key locally,\n"
-    "                                    optionally for zone statements on Z\n"
+    "  pin OPERATOR.pub [--zones Z,...] [--name NAME]\n"
+    "                                    trust an operator's root key locally,\n"
+    "                                    optionally for zone statements on Z,\n"
+    "                                    under the local name NAME (1-32 of\n"
+    "                                    a-z 0-9 . _ -, unique among the pins);\n"
+    "                                    a certified relay key is refused\n"
     "  unpin OPERATOR                    remove a pin (.pub or operator id)\n"
+    "  name OPERATOR NAME|-              give a pinned operator a local name\n"
+    "                                    (or rename it; - removes the name)\n"
     "  import FILE|-                     verify and store vouch, unvouch,\n"
     "                                    key_cert and key_revoke envelopes\n"
     "                                    (one per line); all or nothing\n"
@@ -47,6 +58,8 @@ static const char usage_text[] =
     "                                    KEY is a current member key, else\n"
     "                                    exit 1 and print why not\n"
     "KEY and OPERATOR: a .pub file or a key id (64 hex digits).\n"
+    "Operators are shown by local name; a key's own (self-declared) name\n"
+    "only as the hint ~NAME?.\n"
     "\n"
     "Options:\n"
     "  --db DB            the trust database (created by pin and import)\n"
@@ -57,20 +70,12 @@ static const char usage_text[] =
     "  --now EPOCH        evaluate at this time instead of the clock\n"
     "  --help             this text\n"
     "\n"
-    "Exit status: 0 success (check: member), 1 refused envelope or not a\n"
-    "member, 2 usage error, bad key file, damaged or locked database.\n";
+    "Exit status: 0 success (check: member), 1 refused envelope, refused\n"
+    "pin (a relay key, a local name another pin holds) or not a member,\n"
+    "2 usage error, bad key file, damaged or locked database.\n";
 
-struct trust_opts {
-	const char *db, *net, *zones;
-	bool json;
-	long long now;
-	struct trust_params params;
-	struct trust_group groups[GROUPS_MAX];
-	unsigned char group_ids[GROUPS_MAX][GROUP_OPS_MAX][KEY_ID_LEN];
-};
-
-static char *
-hex(const unsigned char id[KEY_ID_LEN], char buf[KEY_ID_HEX_LEN + 1])
+char *
+trust_hex(const unsigned char id[KEY_ID_LEN], char buf[KEY_ID_HEX_LEN + 1])
 {
 	return encoding_hex_encode(id, KEY_ID_LEN, buf);
 }
@@ -125,8 +130,8 @@ out:
 	return rc;
 }
 
-static int
-db_open(const struct trust_opts *o, bool create, struct trustdb **db)
+int
+trust_db_open(const struct trust_opts *o, bool create, struct trustdb **db)
 {
 	char reason[TRUSTDB_REASON_MAX];
 
@@ -160,79 +165,6 @@ compute(const struct trust_opts *o, struct trustdb *db,
 }
 
 static int
-do_pin(const struct trust_opts *o, const char *arg)
-{
-	char reason[PROTO_REASON_MAX], *copy = NULL, *tok, *save = NULL, h[KEY_ID_HEX_LEN + 1];
-	char norm[TRUSTDB_PIN_ZONES_MAX][ZONE_TEXT_MAX + 1];
-	const char *zones[TRUSTDB_PIN_ZONES_MAX], *why;
-	struct trustdb *db = NULL;
-	struct key_public pub;
-	size_t nz = 0;
-	int rc = CLI_ERR;
-
-	if (key_public_load(arg, &pub, reason) != PROTO_OK) {
-		cli_err("trust pin: %s", reason);
-		return CLI_ERR;
-	}
-	if (o->zones != NULL) {
-		if ((copy = strdup(o->zones)) == NULL)
-			return CLI_ERR;
-		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (nz == TRUSTDB_PIN_ZONES_MAX) {
-				cli_err("trust pin: at most %d zones", TRUSTDB_PIN_ZONES_MAX);
-				goto out;
-			}
-			if (zone_name_normalise(tok, norm[nz], &why) != 0) {
-				cli_err("trust pin: --zones: '%s': %s", tok, why);
-				goto out;
-			}
-			zones[nz] = norm[nz];
-			nz++;
-		}
-	}
-	if (db_open(o, true, &db) != 0)
-		goto out;
-	if (trustdb_pin(db, &pub, zones, nz, o->now, reason) != TRUSTDB_OK) {
-		cli_err("trust pin: %s", reason);
-		goto out;
-	}
-	printf("pinned operator %s%s%s\n", hex(pub.id, h), pub.name[0] ? " " : "",
-	    pub.name);
-	rc = CLI_OK;
-out:
-	trustdb_close(db);
-	free(copy);
-	return rc;
-}
-
-static int
-do_unpin(const struct trust_opts *o, const char *arg)
-{
-	char reason[PROTO_REASON_MAX], h[KEY_ID_HEX_LEN + 1];
-	struct trustdb *db = NULL;
-	struct key_public pub;
-	enum trustdb_err e;
-	bool has_pk;
-	int rc = CLI_ERR;
-
-	if (key_arg_parse(arg, &pub, &has_pk, reason) != PROTO_OK) {
-		cli_err("trust unpin: %s", reason);
-		return CLI_ERR;
-	}
-	if (db_open(o, false, &db) != 0)
-		return CLI_ERR;
-	if ((e = trustdb_unpin(db, pub.id, reason)) != TRUSTDB_OK) {
-		cli_err("trust unpin: %s", reason);
-		rc = e == TRUSTDB_E_NOT_FOUND ? CLI_NO : CLI_ERR;
-	} else {
-		printf("unpinned operator %s\n", hex(pub.id, h));
-		rc = CLI_OK;
-	}
-	trustdb_close(db);
-	return rc;
-}
-
-static int
 do_import(const struct trust_opts *o, const char *arg)
 {
 	char reason[TRUSTDB_REASON_MAX], *buf = NULL;
@@ -244,7 +176,7 @@ do_import(const struct trust_opts *o, const char *arg)
 
 	if (cli_read_input(arg, TRUSTDB_IMPORT_MAX, &buf, &len) != 0)
 		return CLI_ERR;
-	if (db_open(o, true, &db) != 0)
+	if (trust_db_open(o, true, &db) != 0)
 		goto out;
 	if ((e = trustdb_import(db, buf, len, o->now, &st, reason)) != TRUSTDB_OK) {
 		cli_err("trust import: %s; nothing imported", reason);
@@ -280,7 +212,7 @@ do_export(const struct trust_opts *o)
 	struct trustdb *db = NULL;
 	int rc = CLI_ERR;
 
-	if (db_open(o, false, &db) != 0)
+	if (trust_db_open(o, false, &db) != 0)
 		return CLI_ERR;
 	if (trustdb_export(db, print_env, NULL, reason) != TRUSTDB_OK)
 		cli_err("trust export: %s", reason);
@@ -315,7 +247,7 @@ static void
 list_keys(const struct trust_opts *o, const struct trust_records *r,
     const struct trust_membership *m, size_t i, json_t *jkeys)
 {
-	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
+	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32], nb[OPNAME_MAX];
 
 	for (size_t k = 0; k < m->nkeys; k++) {
 		const struct trust_keystate *ks = &m->keys[k];
@@ -327,14 +259,14 @@ list_keys(const struct trust_opts *o, const struct trust_records *r,
 			continue;
 		if (o->json)
 			json_array_append_new(jkeys, json_pack(
-			    "{s:s,s:s,s:b,s:s,s:I,s:I}", "id", hex(ks->id, h),
+			    "{s:s,s:s,s:b,s:s,s:I,s:I}", "id", trust_hex(ks->id, h),
 			    "name", name_of(r, ks->id), "root", ks->is_root,
 			    "status", trust_reason_name(why),
 			    "not_before", (json_int_t)(win ? ks->not_before : 0),
 			    "not_after", (json_int_t)(win ? ks->not_after : 0)));
 		else
 			printf("  %s %s %s: %s%s%s%s%s\n", ks->is_root ? "root " : "relay",
-			    hex(ks->id, h), *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
+			    trust_hex(ks->id, h), trust_shown_name(r, ks->id, nb),
 			    trust_reason_name(why), win ? ", certified " : "",
 			    win ? fmt_time(ks->not_before, t1) : "",
 			    win ? " to " : "", win ? fmt_time(ks->not_after, t2) : "");
@@ -346,7 +278,7 @@ static void
 list_operator(const struct trust_opts *o, const struct trust_records *r,
     const struct trust_membership *m, size_t i, json_t *ops)
 {
-	char h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1];
+	char h[KEY_ID_HEX_LEN + 1], h2[KEY_ID_HEX_LEN + 1], nb[OPNAME_MAX];
 	const struct trust_op *op = &m->ops[i];
 	json_t *jo, *jkeys = NULL;
 	const char *status = op->member ? (op->pinned ? "member (pinned)" :
@@ -355,19 +287,22 @@ list_operator(const struct trust_opts *o, const struct trust_records *r,
 
 	if (o->json) {
 		jo = json_pack("{s:s,s:s,s:b,s:b,s:b,s:i,s:o,s:o}",
-		    "id", hex(op->id, h), "name", name_of(r, op->id),
+		    "id", trust_hex(op->id, h), "name", name_of(r, op->id),
 		    "member", op->member, "pinned", op->pinned,
 		    "revoked", op->revoked, "vouches", (json_int_t)op->vouches,
-		    "vote", op->member ? json_string(hex(m->ops[op->vote].id, h2)) :
+		    "vote", op->member ? json_string(trust_hex(m->ops[op->vote].id, h2)) :
 		    json_null(), "zones", zones_json(op->zones));
+		json_object_set_new(jo, "local_name", trust_records_pin(r, op->id) &&
+		    trust_records_pin(r, op->id)->name[0] ? json_string(
+		    trust_records_pin(r, op->id)->name) : json_null());
 		json_object_set_new(jo, "keys", jkeys = json_array());
 		json_array_append_new(ops, jo);
 	} else {
-		printf("operator %s %s: %s, %u vouch%s", hex(op->id, h),
-		    *name_of(r, op->id) ? name_of(r, op->id) : "-", status,
+		printf("operator %s %s: %s, %u vouch%s", trust_hex(op->id, h),
+		    trust_shown_name(r, op->id, nb), status,
 		    op->vouches, op->vouches == 1 ? "" : "es");
 		if (op->member && op->vote != i)
-			printf(", one vote with %s", hex(m->ops[op->vote].id, h2));
+			printf(", one vote with %s", trust_hex(m->ops[op->vote].id, h2));
 		if (op->zones && *op->zones)
 			printf(", zones %s", op->zones);
 		putchar('\n');
@@ -380,7 +315,7 @@ static void
 list_loose(const struct trust_opts *o, const struct trust_records *r,
     const struct trust_membership *m, json_t *loose)
 {
-	char h[KEY_ID_HEX_LEN + 1];
+	char h[KEY_ID_HEX_LEN + 1], nb[OPNAME_MAX];
 
 	for (size_t k = 0; k < m->nkeys; k++) {
 		const struct trust_keystate *ks = &m->keys[k];
@@ -388,11 +323,11 @@ list_loose(const struct trust_opts *o, const struct trust_records *r,
 			continue;
 		if (o->json)
 			json_array_append_new(loose, json_pack("{s:s,s:s,s:s}",
-			    "id", hex(ks->id, h), "name", name_of(r, ks->id),
+			    "id", trust_hex(ks->id, h), "name", name_of(r, ks->id),
 			    "status", trust_reason_name(trust_keystate_at(ks, o->now))));
 		else
-			printf("key %s %s: %s\n", hex(ks->id, h),
-			    *name_of(r, ks->id) ? name_of(r, ks->id) : "-",
+			printf("key %s %s: %s\n", trust_hex(ks->id, h),
+			    trust_shown_name(r, ks->id, nb),
 			    trust_reason_name(trust_keystate_at(ks, o->now)));
 	}
 }
@@ -408,7 +343,7 @@ do_list(const struct trust_opts *o)
 	bool has_net;
 	int rc = CLI_ERR;
 
-	if (db_open(o, false, &db) != 0)
+	if (trust_db_open(o, false, &db) != 0)
 		return CLI_ERR;
 	if (trustdb_net_get(db, net, &has_net, reason) != TRUSTDB_OK) {
 		cli_err("trust list: %s", reason);
@@ -441,10 +376,10 @@ out:
 }
 
 static void
-print_fact(const struct trust_fact *f)
+print_fact(const struct trust_records *r, const struct trust_fact *f)
 {
-	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
-	const char *who = f->who_name[0] ? f->who_name : "-";
+	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32], nb[OPNAME_MAX];
+	const char *who = trust_shown_name(r, f->who, nb);
 
 	switch (f->kind) {
 	case TRUST_FACT_PINNED:
@@ -452,7 +387,7 @@ print_fact(const struct trust_fact *f)
 		    f->zones && *f->zones ? ", zones " : "", f->zones ? f->zones : "");
 		break;
 	case TRUST_FACT_VOUCH:
-		printf("  - vouched by %s %s at %s, until %s", hex(f->who, h), who,
+		printf("  - vouched by %s %s at %s, until %s", trust_hex(f->who, h), who,
 		    fmt_time(f->t1, t1), fmt_time(f->t2, t2));
 		if (f->zones && *f->zones)
 			printf(", zones %s", f->zones);
@@ -460,19 +395,19 @@ print_fact(const struct trust_fact *f)
 			printf(", affiliation %s", f->affiliation);
 		break;
 	case TRUST_FACT_UNVOUCH:
-		printf("  - unvouched by %s %s at %s", hex(f->who, h), who,
+		printf("  - unvouched by %s %s at %s", trust_hex(f->who, h), who,
 		    fmt_time(f->t1, t1));
 		break;
 	case TRUST_FACT_CERT:
-		printf("  - certified by root %s %s from %s to %s", hex(f->who, h), who,
+		printf("  - certified by root %s %s from %s to %s", trust_hex(f->who, h), who,
 		    fmt_time(f->t1, t1), fmt_time(f->t2, t2));
 		break;
 	case TRUST_FACT_REVOKE:
-		printf("  - revoked by %s %s since %s", hex(f->who, h), who,
+		printf("  - revoked by %s %s since %s", trust_hex(f->who, h), who,
 		    fmt_time(f->t1, t1));
 		break;
 	case TRUST_FACT_AFFILIATED:
-		printf("  - one vote with %s %s (affiliation)", hex(f->who, h), who);
+		printf("  - one vote with %s %s (affiliation)", trust_hex(f->who, h), who);
 		break;
 	default:
 		break;
@@ -489,9 +424,9 @@ fact_json(const struct trust_fact *f)
 	char h[KEY_ID_HEX_LEN + 1], e[KEY_ID_HEX_LEN + 1];
 
 	return json_pack("{s:s,s:s,s:s,s:o,s:I,s:I,s:b,s:o,s:o,s:o}",
-	    "fact", trust_fact_name(f->kind), "who", hex(f->who, h),
+	    "fact", trust_fact_name(f->kind), "who", trust_hex(f->who, h),
 	    "who_name", f->who_name,
-	    "event", f->has_event ? json_string(hex(f->event, e)) : json_null(),
+	    "event", f->has_event ? json_string(trust_hex(f->event, e)) : json_null(),
 	    "t1", (json_int_t)f->t1, "t2", (json_int_t)f->t2, "counts", f->counts,
 	    "why_not", f->why_not ? json_string(f->why_not) : json_null(),
 	    "zones", f->zones ? zones_json(f->zones) : json_null(),
@@ -506,11 +441,11 @@ why_json(const struct trust_explanation *x)
 	json_t *facts = json_array(), *j;
 
 	j = json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:o,s:o,s:b,s:b,s:i,s:i,s:o}",
-	    "key", hex(x->key, h), "name", x->key_name, "known", x->known,
+	    "key", trust_hex(x->key, h), "name", x->key_name, "known", x->known,
 	    "root", x->is_root, "status", trust_reason_name(x->reason),
 	    "text", trust_reason_text(x->reason),
-	    "operator", x->has_operator ? json_string(hex(x->op, h)) : json_null(),
-	    "vote", x->has_vote ? json_string(hex(x->vote, h2)) : json_null(),
+	    "operator", x->has_operator ? json_string(trust_hex(x->op, h)) : json_null(),
+	    "vote", x->has_vote ? json_string(trust_hex(x->vote, h2)) : json_null(),
 	    "operator_member", x->op_member, "operator_pinned", x->op_pinned,
 	    "vouches", (json_int_t)x->vouches, "threshold", (json_int_t)x->threshold,
 	    "zones", zones_json(x->zones));
@@ -525,31 +460,32 @@ why_json(const struct trust_explanation *x)
 
 /* trust why: the explanation as text. */
 static void
-why_text(const struct trust_explanation *x)
+why_text(const struct trust_records *r, const struct trust_explanation *x)
 {
-	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32];
+	char h[KEY_ID_HEX_LEN + 1], t1[32], t2[32], nb[OPNAME_MAX], on[OPNAME_MAX];
+	const char *opname = x->has_operator ? trust_shown_name(r, x->op, on) : "-";
 
-	printf("key %s %s\n", hex(x->key, h), x->key_name[0] ? x->key_name : "-");
+	printf("key %s %s\n", trust_hex(x->key, h), trust_shown_name(r, x->key, nb));
 	printf("  %s: %s\n", x->reason == TRUST_MEMBER ? "trusted" : "not trusted",
 	    trust_reason_text(x->reason));
 	if (x->known && !x->is_root && x->has_operator &&
 	    (x->reason == TRUST_MEMBER || x->reason == TRUST_CERT_EXPIRED ||
 	    x->reason == TRUST_CERT_NOT_YET_VALID))
 		printf("  relay key of operator %s %s, certified %s to %s\n",
-		    hex(x->op, h), x->op_name[0] ? x->op_name : "-",
+		    trust_hex(x->op, h), opname,
 		    fmt_time(x->not_before, t1), fmt_time(x->not_after, t2));
 	else if (x->known && !x->is_root && x->has_operator)
-		printf("  relay key of operator %s %s\n", hex(x->op, h),
-		    x->op_name[0] ? x->op_name : "-");
+		printf("  relay key of operator %s %s\n", trust_hex(x->op, h),
+		    opname);
 	else if (x->has_operator)
-		printf("  root key of operator %s %s\n", hex(x->op, h),
-		    x->op_name[0] ? x->op_name : "-");
+		printf("  root key of operator %s %s\n", trust_hex(x->op, h),
+		    opname);
 	if (x->has_operator)
 		printf("  operator: %s, %s, %u of %u vouches from pinned members\n",
 		    x->op_member ? "member" : "not a member",
 		    x->op_pinned ? "pinned" : "not pinned", x->vouches, x->threshold);
 	if (x->has_vote)
-		printf("  counts for vote %s\n", hex(x->vote, h));
+		printf("  counts for vote %s\n", trust_hex(x->vote, h));
 	if (x->zones && *x->zones)
 		printf("  may speak for zones %s\n", x->zones);
 	if (x->conflict)
@@ -558,7 +494,7 @@ why_text(const struct trust_explanation *x)
 		    "own operator (a root certifying another operator's "
 		    "key may be an attack by that root)\n");
 	for (size_t i = 0; i < x->nfacts; i++)
-		print_fact(&x->facts[i]);
+		print_fact(r, &x->facts[i]);
 }
 
 static int
@@ -577,7 +513,7 @@ do_why(const struct trust_opts *o, const char *arg)
 		cli_err("trust why: %s", reason);
 		return CLI_ERR;
 	}
-	if (db_open(o, false, &db) != 0)
+	if (trust_db_open(o, false, &db) != 0)
 		return CLI_ERR;
 	if (compute(o, db, &r, &m) != 0)
 		goto out;
@@ -588,7 +524,7 @@ do_why(const struct trust_opts *o, const char *arg)
 	if (o->json)
 		why_json(x);
 	else
-		why_text(x);
+		why_text(r, x);
 	rc = fflush(stdout) == 0 ? CLI_OK : CLI_ERR;
 out:
 	trust_explanation_free(x);
@@ -613,14 +549,14 @@ do_check(const struct trust_opts *o, const char *arg)
 		cli_err("trust check: %s", reason);
 		return CLI_ERR;
 	}
-	if (db_open(o, false, &db) != 0)
+	if (trust_db_open(o, false, &db) != 0)
 		return CLI_ERR;
 	if (trust_index_build_from_db(db, &o->params, o->now, &idx, reason) != TRUSTDB_OK) {
 		cli_err("trust check: %s", reason);
 		goto out;
 	}
 	if (trust_index_lookup(idx, k.id, NULL, o->now, &a)) {
-		printf("%s\n", hex(a.operator_id, h));
+		printf("%s\n", trust_hex(a.operator_id, h));
 		rc = CLI_OK;
 	} else {
 		printf("%s: %s\n", trust_reason_name(a.reason), trust_reason_text(a.reason));
@@ -644,6 +580,7 @@ trust_args(int argc, char **argv, struct trust_opts *o)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "zones", required_argument, NULL, 'z' },
+		{ "name", required_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -677,6 +614,7 @@ trust_args(int argc, char **argv, struct trust_opts *o)
 				return CLI_ERR;
 			break;
 		case 'z': o->zones = optarg; break;
+		case 'L': o->name = optarg; break;
 		case 'j': o->json = true; break;
 		case 'N':
 			o->now = strtoll(optarg, &end, 10);
@@ -702,8 +640,8 @@ static const struct {
 	int (*run0)(const struct trust_opts *o);
 	int (*run1)(const struct trust_opts *o, const char *arg);
 } trust_cmds[] = {
-	{ "pin", 1, NULL, do_pin },
-	{ "unpin", 1, NULL, do_unpin },
+	{ "pin", 1, NULL, trust_do_pin },
+	{ "unpin", 1, NULL, trust_do_unpin },
 	{ "import", 1, NULL, do_import },
 	{ "export", 0, do_export, NULL },
 	{ "list", 0, do_list, NULL },
@@ -720,6 +658,14 @@ trust_run(const struct trust_opts *o, const char *sub, int nargs,
 		cli_err("trust: --zones belongs to pin");
 		return CLI_ERR;
 	}
+	if (o->name != NULL && strcmp(sub, "pin") != 0) {
+		cli_err("trust: --name belongs to pin (or use: trust name "
+		    "OPERATOR NAME)");
+		return CLI_ERR;
+	}
+	if (strcmp(sub, "name") == 0)
+		return nargs == 2 ? trust_do_name(o, args[0], args[1]) :
+		    cli_usage(usage_text, 0);
 	if (o->json && strcmp(sub, "list") != 0 && strcmp(sub, "why") != 0) {
 		cli_err("trust: --json belongs to list and why");
 		return CLI_ERR;

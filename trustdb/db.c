@@ -56,6 +56,10 @@ static const char *const migrations[TRUSTDB_SCHEMA_VERSION] = {
 	/* 1 -> 2: look-ups by subject for `why` and by signer */
 	"CREATE INDEX events_subject ON events(subject);"
 	"CREATE INDEX events_key ON events(key);",
+	/* 2 -> 3: the local name of a pin (ntactl trust pin --name), unique
+	 * among the pins that have one (trustdb/names.h) */
+	"ALTER TABLE pins ADD COLUMN name TEXT;"
+	"CREATE UNIQUE INDEX pins_name ON pins(name) WHERE name IS NOT NULL;",
 };
 
 sqlite3 *

@@ -24,7 +24,7 @@
 
 #include "trustdb/error.h"
 
-#define TRUSTDB_SCHEMA_VERSION 2      /* the version this program writes */
+#define TRUSTDB_SCHEMA_VERSION 3      /* the version this program writes */
 #define TRUSTDB_BUSY_TIMEOUT_MS 5000  /* default wait for another process */
 #define TRUSTDB_NET_MAX 63
 

@@ -1,10 +1,14 @@
 /*
  * trustdb/index.c — open-addressing hash table over the membership result.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/encoding.h"
+
 #include "trustdb/index.h"
+#include "trustdb/records.h"
 #include "trustdb/store.h"
 
 /* One (key, operator) grant (trustdb/membership.h). */
@@ -32,6 +36,8 @@ struct index_op {
 	uint32_t vote;
 	bool member;
 	char *zones;                 /* owned */
+	char local[TRUST_LOCAL_NAME_MAX + 1];  /* pin's local name, "" if none */
+	char declared[KEY_NAME_MAX + 1];       /* root's self-declared name */
 };
 
 /* 16 bytes: four slots per cache line. */
@@ -147,6 +153,22 @@ nomem:
 	return trustdb_fail(reason, TRUSTDB_E_NOMEM, "out of memory");
 }
 
+/* The operators' names from the snapshot they were computed from. */
+static void
+index_names(struct trust_index *idx, const struct trust_records *r)
+{
+	for (size_t i = 0; i < idx->nops; i++) {
+		struct index_op *o = &idx->ops[i];
+		const struct trust_pin *p = trust_records_pin(r, o->id);
+		const struct trust_keyrec *k = trust_records_key(r, o->id);
+
+		if (p != NULL)
+			memcpy(o->local, p->name, sizeof(o->local));
+		if (k != NULL)
+			memcpy(o->declared, k->name, sizeof(o->declared));
+	}
+}
+
 enum trustdb_err
 trust_index_build_from_db(struct trustdb *db, const struct trust_params *p,
     long long now, struct trust_index **out, char *reason)
@@ -159,6 +181,8 @@ trust_index_build_from_db(struct trustdb *db, const struct trust_params *p,
 	if ((e = trustdb_load(db, &r, reason)) == TRUSTDB_OK &&
 	    (e = trust_membership_compute(r, p, now, &m, reason)) == TRUSTDB_OK)
 		e = trust_index_build(m, out, reason);
+	if (e == TRUSTDB_OK)
+		index_names(*out, r);
 	trust_membership_free(m);
 	trust_records_free(r);
 	return e;
@@ -333,4 +357,53 @@ trust_index_votes(const struct trust_index *idx)
 		if (idx->ops[i].member && idx->ops[i].vote == i)
 			n++;
 	return n;
+}
+
+bool
+trust_index_op_names(const struct trust_index *idx,
+    const unsigned char op[KEY_ID_LEN], const char **local,
+    const char **declared)
+{
+	size_t lo = 0, hi = idx ? idx->nops : 0;
+
+	*local = *declared = NULL;
+	/* ops are sorted by id */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(idx->ops[mid].id, op, KEY_ID_LEN);
+		if (c == 0) {
+			const struct index_op *o = &idx->ops[mid];
+			*local = o->local[0] ? o->local : NULL;
+			*declared = o->declared[0] ? o->declared : NULL;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+const char *
+trust_index_op_label(const struct trust_index *idx,
+    const unsigned char op[KEY_ID_LEN], char out[TRUST_OP_LABEL_MAX])
+{
+	const char *local, *declared;
+	size_t n;
+
+	encoding_hex_encode(op, KEY_ID_LEN, out);
+	trust_index_op_names(idx, op, &local, &declared);
+	n = strlen(out);
+	if (local != NULL)
+		snprintf(out + n, TRUST_OP_LABEL_MAX - n, " (%s)", local);
+	else if (declared != NULL) {
+		snprintf(out + n, TRUST_OP_LABEL_MAX - n, " ~%s?", declared);
+		for (char *c = out + n + 2; *c && c[1]; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			    (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+			    *c == '-' || *c == '@'))
+				*c = '?';
+	}
+	return out;
 }

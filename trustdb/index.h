@@ -113,6 +113,28 @@ long long trust_index_next_change(const struct trust_index *idx);
  * once (the "members" of the default quorum formula). */
 size_t trust_index_votes(const struct trust_index *idx);
 
+/*
+ * The names of operator op, for people (trustdb/names.h): *local its pin's
+ * local name, *declared its root key's self-declared name (a hint only);
+ * each NULL when there is none, borrowed until trust_index_free(). False
+ * (both NULL) when the index does not know op as an operator. Only an
+ * index built by trust_index_build_from_db() has names. idx may be NULL.
+ */
+bool trust_index_op_names(const struct trust_index *idx,
+    const unsigned char op[KEY_ID_LEN], const char **local,
+    const char **declared);
+
+#define TRUST_OP_LABEL_MAX (KEY_ID_HEX_LEN + KEY_NAME_MAX + 8)
+
+/*
+ * Operator op for a log line: its id in full (what the logs have always
+ * said, and what people grep), then " (LOCAL)" for its local name, else
+ * " ~DECLARED?" for its self-declared hint (bytes outside A-Z a-z 0-9 . _
+ * @ - shown as '?'), else nothing. Returns out (TRUST_OP_LABEL_MAX bytes).
+ */
+const char *trust_index_op_label(const struct trust_index *idx,
+    const unsigned char op[KEY_ID_LEN], char out[TRUST_OP_LABEL_MAX]);
+
 /* Number of keys held. */
 size_t trust_index_size(const struct trust_index *idx);
 

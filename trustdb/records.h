@@ -24,9 +24,12 @@ struct trust_keyrec {
 	char name[KEY_NAME_MAX + 1];        /* "" when unnamed */
 };
 
+#define TRUST_LOCAL_NAME_MAX 32             /* trustdb/names.h */
+
 /* A local pin of an operator root. */
 struct trust_pin {
 	unsigned char op[KEY_ID_LEN];
+	char name[TRUST_LOCAL_NAME_MAX + 1];  /* local name, "" when none */
 	char *zones;                        /* space-separated, "" for none; owned */
 	long long created;
 };

@@ -617,7 +617,7 @@ load_pins(struct trustdb *db, struct trust_records *r, char *reason)
 	enum trustdb_err e;
 	int rc;
 
-	if ((e = prepare(db, "SELECT operator, zones, created FROM pins "
+	if ((e = prepare(db, "SELECT operator, zones, created, name FROM pins "
 	    "ORDER BY operator", &st, reason)) != TRUSTDB_OK)
 		return e;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -632,6 +632,9 @@ load_pins(struct trustdb *db, struct trust_records *r, char *reason)
 			goto out;
 		}
 		p->created = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_text(st, 3) != NULL)
+			snprintf(p->name, sizeof(p->name), "%s",
+			    (const char *)sqlite3_column_text(st, 3));
 	}
 	if (rc != SQLITE_DONE)
 		e = trustdb_sql_fail(db, rc, "reading pins", reason);

@@ -258,7 +258,7 @@ check_response(struct fed *fed, const char *topic, const struct envelope *env,
 static void
 note_cert_conflict(struct fed *fed, const struct event *ev)
 {
-	char o[KEY_ID_HEX_LEN + 1], k[KEY_ID_HEX_LEN + 1];
+	char o[TRUST_OP_LABEL_MAX], k[KEY_ID_HEX_LEN + 1];
 	unsigned char subject[KEY_ID_LEN];
 	const char *sub = event_str(ev, "subject");
 	struct trust_answer a;
@@ -276,7 +276,7 @@ note_cert_conflict(struct fed *fed, const struct event *ev)
 	log_warn("possible attack by operator %s: its key_cert certifies key %s, "
 	    "which another member operator holds; stored, and the key still "
 	    "counts only for the operator its events name",
-	    encoding_hex_encode(ev->origin, KEY_ID_LEN, o),
+	    trust_index_op_label(fed->trust->tidx, ev->origin, o),
 	    encoding_hex_encode(subject, KEY_ID_LEN, k));
 }
 
@@ -443,14 +443,16 @@ static void
 equivocation(struct fed *fed, struct msg *m)
 {
 	char id[KEY_ID_HEX_LEN + 1], key[KEY_ID_HEX_LEN + 1], err[STORE_ERR_MAX];
+	char op[TRUST_OP_LABEL_MAX];
 	const struct event *ev = m->ev;
 
 	fed->metrics->rejected[PROTO_E_EQUIVOCATION]++;
 	fed->metrics->equivocations++;
 	log_err("EQUIVOCATION: key %s signed two different events for seq %lld "
-	    "(%s received from %s); both kept as proof, the origin is flagged",
-	    encoding_hex_encode(ev->key, KEY_ID_LEN, key), ev->seq,
-	    envelope_id_hex(m->env, id), m->name);
+	    "(%s received from %s); both kept as proof, the origin is flagged "
+	    "(operator %s)", encoding_hex_encode(ev->key, KEY_ID_LEN, key),
+	    ev->seq, envelope_id_hex(m->env, id), m->name,
+	    trust_index_op_label(fed->trust->tidx, ev->origin, op));
 	if (store_put_equivocation(fed->store, ev, m->payload, m->len, m->now,
 	    err) != 0)
 		log_err("%s", err);

@@ -13,6 +13,7 @@
 
 #include "proto/encoding.h"
 #include "lib/incident_text.h"
+#include "lib/opname.h"
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"
@@ -38,6 +39,7 @@ static const char page_css[] =
     "box-shadow:0 1px 2px rgba(0,0,0,.1);overflow-wrap:anywhere}"
     ".badge{display:inline-block;padding:.05rem .6rem;border-radius:1rem;"
     "color:#fff;font-size:.85rem;font-weight:600;vertical-align:middle}"
+    ".hint{color:#666;font-style:italic}"
     "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;"
     "overflow-wrap:anywhere}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;"
@@ -190,14 +192,32 @@ page_badge(struct buf *b, const char *state)
 	buf_printf(b, "</span>");
 }
 
+/*
+ * Operator op named (lib/opname.h), its id in the title: its local name,
+ * else the id's first digits and the self-declared hint "~NAME?". names:
+ * the zone document ("operator_names") or an entry with "local_name" and
+ * "declared_name"; NULL for the id alone.
+ */
 static void
-page_operator(struct buf *b, const char *op)
+page_operator(struct buf *b, const json_t *names, const char *op)
 {
+	const char *local = NULL, *declared = NULL;
+
+	opname_lookup(names, op, &local, &declared);
 	buf_printf(b, "<code title=\"");
 	page_esc(b, op ? op : "", 80);
 	buf_printf(b, "\">");
-	page_esc(b, op ? op : "-", 12);
+	if (local != NULL)
+		page_esc(b, local, 32);
+	else
+		page_esc(b, op ? op : "-", 12);
 	buf_printf(b, "</code>");
+	if (local == NULL && declared != NULL) {
+		buf_printf(b, " <span class=\"hint\" title=\"self-declared, not "
+		    "checked\">~");
+		page_esc(b, declared, 63);
+		buf_printf(b, "?</span>");
+	}
 }
 
 /* ------------------------------------------------------------ sections */
@@ -322,13 +342,20 @@ page_recovery(struct buf *b, const json_t *z)
 	buf_printf(b, "; the NTA holds until then</dd>");
 }
 
+struct page_put_ctx {
+	struct buf *b;
+	const json_t *z;
+};
+
 static void
 page_put(void *arg, const char *text, const char *op)
 {
+	const struct page_put_ctx *c = arg;
+
 	if (text)
-		page_esc(arg, text, INCIDENT_TEXT_MAX);
+		page_esc(c->b, text, INCIDENT_TEXT_MAX);
 	else
-		page_operator(arg, op);
+		page_operator(c->b, c->z, op);
 }
 
 /* Vantage points that got no answer: evidence of nothing, shown as such
@@ -336,12 +363,13 @@ page_put(void *arg, const char *text, const char *op)
 static void
 page_unreachable(struct buf *b, const json_t *z)
 {
+	struct page_put_ctx c = { b, z };
 	size_t named;
 
 	if (incident_text_unreachable(z, NULL, 0, &named) <= 0)
 		return;
 	buf_printf(b, "<dt>Unreachable</dt><dd class=\"unreachable\">");
-	incident_text_say_unreachable(z, NULL, PAGE_UNREACH_MAX, page_put, b);
+	incident_text_say_unreachable(z, NULL, PAGE_UNREACH_MAX, page_put, &c);
 	buf_printf(b, "</dd>");
 }
 
@@ -382,7 +410,7 @@ page_operators(struct buf *b, const struct page_info *in,
 		if (i == PAGE_LIST_MAX)
 			break;
 		buf_printf(b, "<tr><td>");
-		page_operator(b, vote ? vote : pstr(o, "origin"));
+		page_operator(b, o, vote ? vote : pstr(o, "origin"));
 		if (json_array_size(origins) > 1)
 			buf_printf(b, " <span class=\"muted\">(%zu affiliated "
 			    "operators, counted once)</span>", json_array_size(origins));
@@ -420,7 +448,7 @@ page_operators(struct buf *b, const struct page_info *in,
 
 static void
 page_statement(struct buf *b, const struct page_info *in,
-    const json_t *s)
+    const json_t *s, const json_t *z)
 {
 	long long ts;
 
@@ -434,7 +462,7 @@ page_statement(struct buf *b, const struct page_info *in,
 	buf_printf(b, "</strong>");
 	if (pstr(s, "origin")) {
 		buf_printf(b, " by ");
-		page_operator(b, pstr(s, "origin"));
+		page_operator(b, z, pstr(s, "origin"));
 	}
 	if (pint(s, "ts", &ts)) {
 		buf_printf(b, ", ");
@@ -490,7 +518,7 @@ page_timeline(struct buf *b, const struct page_info *in,
  * member's, revoked, withdrawn, of another incident. */
 static void
 page_not_counted(struct buf *b, const struct page_info *in,
-    const json_t *list)
+    const json_t *list, const json_t *z)
 {
 	size_t i;
 	json_t *e;
@@ -506,7 +534,7 @@ page_not_counted(struct buf *b, const struct page_info *in,
 		buf_printf(b, " ");
 		page_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
 		buf_printf(b, " by ");
-		page_operator(b, pstr(e, "origin"));
+		page_operator(b, z, pstr(e, "origin"));
 		buf_printf(b, " (%s)</li>", incident_text_why_not(e));
 	}
 	buf_printf(b, "</ul>");
@@ -591,7 +619,7 @@ page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 	buf_printf(b, "</dl>");
 	if (json_is_object(veto)) {
 		buf_printf(b, "<div class=\"veto\"><strong>Veto</strong> by ");
-		page_operator(b, pstr(veto, "origin"));
+		page_operator(b, z, pstr(veto, "origin"));
 		buf_printf(b, ": ");
 		page_esc(b, pstr(veto, "reason"), PAGE_TEXT_MAX);
 		buf_printf(b, " ");
@@ -605,10 +633,10 @@ page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 		page_operators(b, in, json_object_get(z, "operators"));
 	}
 	if (json_object_get(z, "statement"))
-		page_statement(b, in, json_object_get(z, "statement"));
+		page_statement(b, in, json_object_get(z, "statement"), z);
 	if (json_object_get(z, "history"))
 		page_timeline(b, in, json_object_get(z, "history"));
-	page_not_counted(b, in, json_object_get(z, "not_counted"));
+	page_not_counted(b, in, json_object_get(z, "not_counted"), z);
 	buf_printf(b, "</article>");
 }
 
@@ -632,7 +660,7 @@ page_html(const struct page_info *in, const json_t *zones,
 	buf_printf(&b, "</title><style>%s</style></head><body><header>"
 	    "<h1>DNSSEC incidents</h1><p class=\"meta\">As seen by the relay of "
 	    "operator ", page_css);
-	page_operator(&b, in->relay);
+	page_operator(&b, NULL, in->relay);
 	buf_printf(&b, " in the <strong>");
 	page_esc(&b, in->net, 64);
 	buf_printf(&b, "</strong> federation · ");

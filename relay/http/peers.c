@@ -35,16 +35,27 @@ peers_hex(const unsigned char id[KEY_ID_LEN])
 	return json_string(encoding_hex_encode(id, KEY_ID_LEN, h));
 }
 
-/* A new operator entry: no key yet, no vote yet (vote_hex NULL: null). */
+/* A new operator entry: no key yet, no vote yet (vote_hex NULL: null).
+ * "name" is the root key's self-declared name (kept as it was);
+ * "local_name" the pin's local name from the trust index, and
+ * "declared_name" the self-declared one again, by its meaning
+ * (lib/opname.h). */
 static json_t *
-peers_operator(const struct trust_records *rec, const unsigned char op[KEY_ID_LEN],
-    const char *ophex, const char *vote_hex)
+peers_operator(const struct api_env *env, const struct trust_records *rec,
+    const unsigned char op[KEY_ID_LEN], const char *ophex, const char *vote_hex)
 {
 	const struct trust_keyrec *kr = trust_records_key(rec, op);
+	const char *local = NULL, *declared = NULL;
 	json_t *e = json_object();
 
+	trust_index_op_names(env->trust->tidx, op, &local, &declared);
+	if (declared == NULL && kr && kr->name[0])
+		declared = kr->name;
 	if (e == NULL || peers_set(e, "operator", json_string(ophex)) != 0 ||
 	    peers_set(e, "name", kr && kr->name[0] ? json_string(kr->name) :
+	    NULL) != 0 ||
+	    peers_set(e, "local_name", local ? json_string(local) : NULL) != 0 ||
+	    peers_set(e, "declared_name", declared ? json_string(declared) :
 	    NULL) != 0 ||
 	    peers_set(e, "vote", vote_hex ? json_string(vote_hex) : NULL) != 0 ||
 	    peers_set(e, "pinned", json_boolean(trust_records_pin(rec, op) !=
@@ -108,7 +119,7 @@ peers_seen(const struct api_env *env, const struct trust_records *rec,
 		    encoding_hex_decode(k, keyid, KEY_ID_LEN) != 0)
 			continue;
 		if ((entry = json_object_get(byop, op)) == NULL) {
-			if ((entry = peers_operator(rec, opid, op, NULL)) == NULL ||
+			if ((entry = peers_operator(env, rec, opid, op, NULL)) == NULL ||
 			    json_object_set_new(byop, op, entry) != 0)
 				return -1;
 		}
@@ -121,7 +132,8 @@ peers_seen(const struct api_env *env, const struct trust_records *rec,
 
 /* The pinned operators not seen yet: they vote as themselves. */
 static int
-peers_pinned(const struct trust_records *rec, json_t *byop)
+peers_pinned(const struct api_env *env, const struct trust_records *rec,
+    json_t *byop)
 {
 	for (size_t i = 0; i < rec->npins; i++) {
 		char h[KEY_ID_HEX_LEN + 1];
@@ -130,7 +142,7 @@ peers_pinned(const struct trust_records *rec, json_t *byop)
 		encoding_hex_encode(rec->pins[i].op, KEY_ID_LEN, h);
 		if (json_object_get(byop, h) != NULL)
 			continue;
-		if ((e = peers_operator(rec, rec->pins[i].op, h, h)) == NULL ||
+		if ((e = peers_operator(env, rec, rec->pins[i].op, h, h)) == NULL ||
 		    json_object_set_new(byop, h, e) != 0)
 			return -1;
 	}
@@ -153,7 +165,7 @@ peers_json(const struct api_env *env)
 		goto out;
 	}
 	/* operators first: pinned or holding keys we have seen */
-	if (peers_seen(env, rec, keys, byop) != 0 || peers_pinned(rec, byop) != 0)
+	if (peers_seen(env, rec, keys, byop) != 0 || peers_pinned(env, rec, byop) != 0)
 		goto out;
 	json_object_foreach(byop, k, v)
 		if (json_array_append(out, v) != 0)

@@ -220,8 +220,17 @@ tl_lane(struct tl *t, const json_t *o, int y)
 
 	buf_printf(t->b, "<text x=\"%d\" y=\"%d\" class=\"tl-l\">operator "
 	    "<tspan class=\"tl-id\">", TL_X0 - 8, y + 11);
-	tl_esc(t->b, vote ? vote : "?", 12);
+	/* by local name, else the id and the self-declared hint (lib/opname.h) */
+	if (tstr(o, "local_name"))
+		tl_esc(t->b, tstr(o, "local_name"), 32);
+	else
+		tl_esc(t->b, vote ? vote : "?", 12);
 	buf_printf(t->b, "</tspan>");
+	if (!tstr(o, "local_name") && tstr(o, "declared_name")) {
+		buf_printf(t->b, " ~");
+		tl_esc(t->b, tstr(o, "declared_name"), 63);
+		buf_printf(t->b, "?");
+	}
 	json_array_foreach(roles, i, r) {
 		if (i == 4)
 			break;

@@ -67,17 +67,17 @@ mm_decision_fields(json_t *fields, struct buf *b, const json_t *doc,
 			return -1;
 	}
 	if (json_is_object(v = json_object_get(doc, "veto"))) {
-		mm_veto(b, v, base);
+		mm_veto(b, v, base, doc);
 		if (mm_field(fields, "Veto", b, false) != 0)
 			return -1;
 	}
 	if (json_array_size(v = json_object_get(doc, "operators"))) {
-		mm_operators(b, v, base);
+		mm_operators(b, v, base, doc);
 		if (mm_field(fields, "Operators", b, false) != 0)
 			return -1;
 	}
 	if (json_is_object(v = json_object_get(doc, "statement"))) {
-		mm_statement(b, v, base);
+		mm_statement(b, v, base, doc);
 		if (mm_field(fields, "Zone operator", b, false) != 0)
 			return -1;
 	}
@@ -196,7 +196,7 @@ mattermost_change_text(const json_t *doc, const char *prev,
 		    sizeof(t)));
 	if (json_is_object(json_object_get(doc, "veto"))) {
 		buf_printf(&b, "; **veto** by ");
-		md_short(&b, mm_jstr(json_object_get(doc, "veto"), "origin"));
+		md_operator(&b, doc, mm_jstr(json_object_get(doc, "veto"), "origin"));
 	}
 	before = b.len;
 	buf_printf(&b, "; ");
@@ -330,7 +330,7 @@ mattermost_event_text_in(const json_t *p, const char *incident)
 		md_code(&b, zone, 256);
 	}
 	buf_printf(&b, " by ");
-	md_short(&b, mm_jstr(p, "origin"));
+	md_operator(&b, p, mm_jstr(p, "origin"));
 	before = b.len;
 	buf_printf(&b, ": ");
 	mm_event_summary(&b, p);
@@ -437,7 +437,7 @@ mattermost_event_attachment(const json_t *p, const char *id,
 	else
 		link[0] = '\0';
 
-	md_short(&b, mm_jstr(p, "origin"));
+	md_operator(&b, p, mm_jstr(p, "origin"));
 	if (mm_field(fields, kind && strcmp(kind, "zone_statement") == 0 ?
 	    "Zone operator" : "Operator", &b, true) != 0)
 		goto out;

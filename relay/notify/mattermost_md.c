@@ -12,6 +12,7 @@
 #include "relay/notify/mattermost.h"
 #include "relay/notify/mattermost_md.h"
 #include "lib/incident_text.h"
+#include "lib/opname.h"
 
 static const struct {
 	const char *state, *label, *color, *emoji;
@@ -333,9 +334,32 @@ mm_count_line(struct buf *b, const json_t *doc)
 		buf_printf(b, "%s%lld see it validate", sep, val);
 }
 
+void
+md_operator(struct buf *b, const json_t *doc, const char *id)
+{
+	const char *local = NULL, *declared = NULL;
+	char clean[OPNAME_MAX];
+
+	opname_lookup(doc, id, &local, &declared);
+	if (local != NULL) {
+		md_code(b, opname_format(clean, sizeof(clean), local, NULL, NULL,
+		    0, false), 32);
+		return;
+	}
+	md_short(b, id);
+	if (declared != NULL) {
+		/* a hint, never shown as a name: ~NAME? outside the code span */
+		opname_format(clean, sizeof(clean), declared, NULL, NULL, 63, false);
+		buf_printf(b, " ~");
+		md_text(b, clean, 63, false);
+		buf_printf(b, "?");
+	}
+}
+
 /* Lines "`op` roles" for the operators that count. */
 void
-mm_operators(struct buf *b, const json_t *ops, const char *base)
+mm_operators(struct buf *b, const json_t *ops, const char *base,
+    const json_t *doc)
 {
 	size_t i;
 	json_t *o;
@@ -354,7 +378,12 @@ mm_operators(struct buf *b, const json_t *ops, const char *base)
 		if (vote == NULL)
 			vote = mm_jstr(o, "operator");
 		buf_printf(b, "- ");
-		md_short(b, vote);
+		/* the entry's own names, else the document's list */
+		if (json_object_get(o, "local_name") || json_object_get(o,
+		    "declared_name") || doc == NULL)
+			md_operator(b, o, vote);
+		else
+			md_operator(b, doc, vote);
 		if (mm_jstr(o, "name")) {
 			buf_printf(b, " ");
 			md_code(b, mm_jstr(o, "name"), 64);
@@ -387,9 +416,10 @@ mm_operators(struct buf *b, const json_t *ops, const char *base)
 }
 
 void
-mm_veto(struct buf *b, const json_t *veto, const char *base)
+mm_veto(struct buf *b, const json_t *veto, const char *base,
+    const json_t *doc)
 {
-	md_short(b, mm_jstr(veto, "origin"));
+	md_operator(b, doc, mm_jstr(veto, "origin"));
 	buf_printf(b, ": ");
 	md_code(b, mm_jstr(veto, "reason"), MATTERMOST_NOTE_MAX);
 	if (mm_jid(veto)) {
@@ -399,7 +429,8 @@ mm_veto(struct buf *b, const json_t *veto, const char *base)
 }
 
 void
-mm_statement(struct buf *b, const json_t *s, const char *base)
+mm_statement(struct buf *b, const json_t *s, const char *base,
+    const json_t *doc)
 {
 	const char *status = mm_jstr(s, "status");
 
@@ -408,7 +439,7 @@ mm_statement(struct buf *b, const json_t *s, const char *base)
 	    status : "unknown");
 	if (mm_jstr(s, "origin")) {
 		buf_printf(b, " by ");
-		md_short(b, mm_jstr(s, "origin"));
+		md_operator(b, doc, mm_jstr(s, "origin"));
 	}
 	if (mm_jstr(s, "note")) {
 		buf_printf(b, ": ");
@@ -504,12 +535,32 @@ mm_put(void *arg, const char *text, const char *op)
 		md_short(arg, op);
 }
 
+struct mm_put_ctx {
+	struct buf *b;
+	const json_t *doc;
+};
+
+/* mm_put with the operators named from the document. */
+static void
+mm_put_named(void *arg, const char *text, const char *op)
+{
+	const struct mm_put_ctx *c = arg;
+
+	if (text)
+		buf_printf(c->b, "%s", text);
+	else
+		md_operator(c->b, c->doc, op);
+}
+
 /* "unreachable from `op`, `op` (no answer to judge: not a failure)";
  * nothing when every vantage point got an answer. */
 bool
 mm_unreachable(struct buf *b, const json_t *doc)
 {
-	return incident_text_say_unreachable(doc, NULL, MM_UNREACH_MAX, mm_put, b);
+	struct mm_put_ctx c = { b, doc };
+
+	return incident_text_say_unreachable(doc, NULL, MM_UNREACH_MAX,
+	    mm_put_named, &c);
 }
 
 /* Cut b back to len bytes (what was written after is dropped). */

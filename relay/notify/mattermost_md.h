@@ -83,12 +83,24 @@ json_t *mm_attachment(const char *fallback, const char *color, const char *title
 /* "2 operators recommend an NTA (quorum 3)" and friends, for one count. */
 void mm_count_line(struct buf *b, const json_t *doc);
 
-/* Lines "`op` roles" for the operators that count. */
-void mm_operators(struct buf *b, const json_t *ops, const char *base);
+/*
+ * Operator id named (lib/opname.h): its local name as code, or the id's
+ * first digits as code followed by the self-declared hint " ~NAME?".
+ * Names come from doc's "operator_names" (the zone document), or from
+ * doc's own "local_name"/"declared_name"; doc may be NULL (the id alone).
+ */
+void md_operator(struct buf *b, const json_t *doc, const char *id);
 
-void mm_veto(struct buf *b, const json_t *veto, const char *base);
+/* Lines "`op` roles" for the operators that count; doc: the zone
+ * document, for the operators' names (may be NULL). */
+void mm_operators(struct buf *b, const json_t *ops, const char *base,
+    const json_t *doc);
 
-void mm_statement(struct buf *b, const json_t *s, const char *base);
+void mm_veto(struct buf *b, const json_t *veto, const char *base,
+    const json_t *doc);
+
+void mm_statement(struct buf *b, const json_t *s, const char *base,
+    const json_t *doc);
 
 void mm_fingerprints(struct buf *b, const json_t *fps);
 
@@ -104,6 +116,7 @@ void mm_was(struct buf *b, const char *prev, const char *state);
 void mm_incident(struct buf *b, const json_t *doc, bool full,
     const char *word);
 
+/* incident_text's put: arg is a struct buf; operators by id alone. */
 void mm_put(void *arg, const char *text, const char *op);
 
 /* "unreachable from `op`, `op` (no answer to judge: not a failure)";

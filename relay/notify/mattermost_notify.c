@@ -210,7 +210,17 @@ mm_event(struct notifier *n, const struct event *ev)
 	}
 	if (zone[0])
 		decide_open_incident(n->env->decide, zone, ref);
-	if ((payload = event_payload_json(ev)) == NULL ||
+	if ((payload = event_payload_json(ev)) != NULL) {
+		/* the origin's names, for the text (lib/opname.h) */
+		const char *local, *declared;
+		decide_operator_names(n->env->decide, ev->origin, &local, &declared);
+		if (local)
+			json_object_set_new(payload, "local_name", json_string(local));
+		if (declared)
+			json_object_set_new(payload, "declared_name",
+			    json_string(declared));
+	}
+	if (payload == NULL ||
 	    (text = mattermost_event_text_in(payload, ref)) == NULL) {
 		log_err("mattermost: out of memory formatting event %s", id);
 		n->env->metrics->notify_dropped++;

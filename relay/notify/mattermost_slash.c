@@ -131,7 +131,7 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 		    sizeof(t)));
 	if (json_is_object(v = json_object_get(doc, "veto"))) {
 		buf_printf(&b, "\n**Veto**: ");
-		mm_veto(&b, v, base);
+		mm_veto(&b, v, base, doc);
 		buf_printf(&b, "\n");
 	}
 	if (mm_jstr(doc, "reason")) {
@@ -146,11 +146,11 @@ mattermost_zone_detail(const json_t *doc, const struct mattermost_style *st)
 	}
 	if (json_array_size(v = json_object_get(doc, "operators"))) {
 		buf_printf(&b, "\n**Operators that count**\n");
-		mm_operators(&b, v, base);
+		mm_operators(&b, v, base, doc);
 	}
 	if (json_is_object(v = json_object_get(doc, "statement"))) {
 		buf_printf(&b, "\n**Zone operator**: ");
-		mm_statement(&b, v, base);
+		mm_statement(&b, v, base, doc);
 		buf_printf(&b, "\n");
 	}
 	if (json_array_size(v = json_object_get(doc, "history"))) {
@@ -203,9 +203,16 @@ mattermost_peers_table(const json_t *peers)
 		buf_printf(&b, "| ");
 		md_short(&b, mm_jstr(p, "operator"));
 		buf_printf(&b, " | ");
-		if (mm_jstr(p, "name"))
-			md_code(&b, mm_jstr(p, "name"), 64);
-		else
+		/* the local name, else the self-declared one as a hint
+		 * (lib/opname.h) */
+		if (mm_jstr(p, "local_name"))
+			md_code(&b, mm_jstr(p, "local_name"), 32);
+		else if (mm_jstr(p, "declared_name") || mm_jstr(p, "name")) {
+			buf_printf(&b, "~");
+			md_text(&b, mm_jstr(p, "declared_name") ? mm_jstr(p,
+			    "declared_name") : mm_jstr(p, "name"), 63, false);
+			buf_printf(&b, "?");
+		} else
 			buf_printf(&b, "-");
 		buf_printf(&b, " | %s | %zu | %s |\n",
 		    json_is_true(json_object_get(p, "pinned")) ? "pinned" :

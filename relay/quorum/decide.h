@@ -211,4 +211,14 @@ json_t *decide_zones_json(struct decide *d);
  */
 json_t *decide_zone_json(struct decide *d, const char *zone);
 
+/*
+ * The names of operator op from the trust index (trustdb/index.h,
+ * trust_index_op_names()): its pin's local name and its self-declared
+ * name, each NULL when none; borrowed until the index is rebuilt. For the
+ * notifiers, which name an event's origin (lib/opname.h).
+ */
+void decide_operator_names(const struct decide *d,
+    const unsigned char op[KEY_ID_LEN], const char **local,
+    const char **declared);
+
 #endif

@@ -239,6 +239,75 @@ incident_add(void *arg, const struct store_incident *inc)
 	json_array_append_new(arg, incident_json(inc));
 }
 
+void
+decide_operator_names(const struct decide *d,
+    const unsigned char op[KEY_ID_LEN], const char **local,
+    const char **declared)
+{
+	*local = *declared = NULL;
+	if (d != NULL && d->trust != NULL)
+		trust_index_op_names(d->trust->tidx, op, local, declared);
+}
+
+/* {"local_name": ..., "declared_name": ...} of operator id into o. */
+static void
+names_set(const struct decide *d, json_t *o, const unsigned char *id)
+{
+	const char *local = NULL, *declared = NULL;
+
+	if (id != NULL && d->trust != NULL)
+		trust_index_op_names(d->trust->tidx, id, &local, &declared);
+	json_object_set_new(o, "local_name", local ? json_string(local) :
+	    json_null());
+	json_object_set_new(o, "declared_name", declared ? json_string(declared) :
+	    json_null());
+}
+
+/* Add operator idhex to the list of names once (hex from the document). */
+static void
+names_add(const struct decide *d, json_t *list, const json_t *idj)
+{
+	const char *hex = json_string_value(idj);
+	unsigned char id[KEY_ID_LEN];
+	const json_t *x;
+	json_t *e;
+	size_t i;
+
+	if (hex == NULL || encoding_hex_decode(hex, id, KEY_ID_LEN) != 0)
+		return;
+	json_array_foreach(list, i, x)
+		if (strcmp(json_string_value(json_object_get(x, "operator")), hex) == 0)
+			return;
+	if ((e = json_pack("{s:s}", "operator", hex)) == NULL)
+		return;
+	names_set(d, e, id);
+	json_array_append_new(list, e);
+}
+
+/*
+ * "operator_names": the local and self-declared names of every operator
+ * the document names (votes, origins, the veto, events not counted), so
+ * that readers never show a bare id where a name is known (lib/opname.h).
+ */
+static json_t *
+operator_names_json(const struct decide *d, const json_t *doc)
+{
+	json_t *list = json_array(), *o, *x;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(doc, "operators"), i, o) {
+		names_add(d, list, json_object_get(o, "vote"));
+		json_array_foreach(json_object_get(o, "origins"), j, x)
+			names_add(d, list, x);
+	}
+	names_add(d, list, json_object_get(json_object_get(doc, "veto"), "origin"));
+	names_add(d, list, json_object_get(json_object_get(doc, "statement"),
+	    "origin"));
+	json_array_foreach(json_object_get(doc, "not_counted"), i, o)
+		names_add(d, list, json_object_get(o, "origin"));
+	return list;
+}
+
 /* The vote entries of the audit trail. */
 static json_t *
 operators_json(struct decide *d, struct eval *e, json_t **stmt)
@@ -269,10 +338,13 @@ operators_json(struct decide *d, struct eval *e, json_t **stmt)
 			if (q->kind == KIND_ZONE_STATEMENT && json_is_null(*stmt))
 				*stmt = json_incref(ej);
 		}
-		json_array_append_new(ops, json_pack("{s:o,s:o,s:o,s:o,s:o}", "vote",
+		json_t *oj = json_pack("{s:o,s:o,s:o,s:o,s:o}", "vote",
 		    engine_hexj(v->vote), "origins", origins, "roles", roles,
 		    "fingerprint", v->fp >= 0 ? engine_hexj(e->res.fps[v->fp]) : json_null(),
-		    "events", evs));
+		    "events", evs);
+		if (oj != NULL)
+			names_set(d, oj, v->vote);
+		json_array_append_new(ops, oj);
 	}
 	return ops;
 }
@@ -345,6 +417,7 @@ decide_zone_json(struct decide *d, const char *zone)
 	    err) < 0)
 		log_err("%s", err);
 	json_object_set_new(doc, "incidents", incs);
+	json_object_set_new(doc, "operator_names", operator_names_json(d, doc));
 	engine_eval_free(&e);
 	return doc;
 }

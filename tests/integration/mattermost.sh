@@ -101,7 +101,7 @@ ua_ok() { printf "%s\n" "$m" | has '.user_agent | startswith("ntarelay/")'; }
 t_ok "User-Agent names ntarelay" ua_ok
 t_is "only members Mattermost documents for webhooks" \
 	"$(printf "%s\n" "$m" | jq -c '.body | keys - ["text","channel","username","icon_url","icon_emoji","attachments","type","props","priority"]')" '[]'
-t_is "text" "$(printf "%s\n" "$m" | jq -r .body.text)" ":memo: **Assessment** of \`one.example.\` by \`$(op C | cut -c1-12)\`: accident, recommends an NTA for 1 h"
+t_is "text" "$(printf "%s\n" "$m" | jq -r .body.text)" ":memo: **Assessment** of \`one.example.\` by \`$(op C | cut -c1-12)\` ~C-root?: accident, recommends an NTA for 1 h"
 t_is "username" "$(printf "%s\n" "$m" | jq -r .body.username)" ntarelay-test
 t_is "icon_url" "$(printf "%s\n" "$m" | jq -r .body.icon_url)" https://relay-a.example.net/icon.png
 t_is "no channel override" "$(printf "%s\n" "$m" | jq -r '.body | has("channel")')" false

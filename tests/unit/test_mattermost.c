@@ -28,6 +28,9 @@
 #include "relay/core/clock.h"
 #include "relay/http/page.h"
 #include "relay/core/secretfile.h"
+#include "relay/notify/mattermost_md.h"
+#include "lib/buf.h"
+#include "lib/opname.h"
 
 /* A fixed clock for the formatters. */
 long long relay_now(void) { return 1790000400; }
@@ -490,7 +493,8 @@ test_tables(void **state)
 	json_t *empty = load("{\"zones\":[]}");
 	json_t *peers = load("{\"peers\":[{\"operator\":\"" OP_A "\",\"name\":"
 	    "\"Example DNS\",\"pinned\":true,\"keys\":[{\"status\":\"member\","
-	    "\"flags\":[]}]},{\"operator\":\"" OP_Z "\",\"name\":null,\"pinned\":"
+	    "\"flags\":[]}]},{\"operator\":\"" OP_Z "\",\"name\":null,"
+	    "\"local_name\":\"isp-z\",\"pinned\":"
 	    "false,\"keys\":[{\"status\":\"not_member\",\"flags\":[\"equivocation\"]}]}]}");
 	char *t;
 
@@ -510,8 +514,8 @@ test_tables(void **state)
 	t = mattermost_peers_table(peers);
 	assert_string_equal(t, "| Operator | Name | Member | Keys | Status |\n"
 	    "|:--|:--|:--|--:|:--|\n"
-	    "| `8c1d6a4e2f0b` | `Example DNS` | pinned | 1 | ok |\n"
-	    "| `5a7c9e1b3d5f` | - | no | 1 | :warning: flagged (equivocation) |\n");
+	    "| `8c1d6a4e2f0b` | ~Example DNS? | pinned | 1 | ok |\n"
+	    "| `5a7c9e1b3d5f` | `isp-z` | no | 1 | :warning: flagged (equivocation) |\n");
 	free(t);
 	assert_non_null(strstr(mattermost_help_text(), "`status ZONE --public`"));
 	json_decref(zones);
@@ -864,6 +868,43 @@ test_page_incident(void **state)
 	json_decref(doc);
 }
 
+/* Operators by name (lib/opname.h): a local name alone, else the id and
+ * the self-declared hint marked ~NAME?, never a hint as a name. */
+static void
+test_operator_names(void **state)
+{
+	const char *id = "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c";
+	json_t *doc = json_pack("{s:[{s:s,s:s,s:s},{s:s,s:n,s:s}]}",
+	    "operator_names", "operator", id, "local_name", "isp-b",
+	    "declared_name", "op-b-root", "operator",
+	    "8c1d6a4e2f0b9c7d5e3f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d",
+	    "local_name", "declared_name", "op-b-root");
+	struct buf b = { 0 };
+	char out[OPNAME_MAX], *t;
+
+	(void)state;
+	assert_string_equal(opname_of(out, sizeof(out), doc, id, 16, false), "isp-b");
+	assert_string_equal(opname_of(out, sizeof(out), doc, id, 16, true),
+	    "isp-b (5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c)");
+	assert_string_equal(opname_of(out, sizeof(out), doc,
+	    "8c1d6a4e2f0b9c7d5e3f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d", 16,
+	    false), "8c1d6a4e2f0b9c7d ~op-b-root?");
+	assert_string_equal(opname_format(out, sizeof(out), "abc", NULL,
+	    "bad`name\n", 16, false), "abc ~bad?name??");
+	assert_string_equal(opname_format(out, sizeof(out), "abc", NULL, NULL, 16,
+	    false), "abc");
+	md_operator(&b, doc, id);
+	buf_printf(&b, "|");
+	md_operator(&b, doc,
+	    "8c1d6a4e2f0b9c7d5e3f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d");
+	buf_printf(&b, "|");
+	md_operator(&b, NULL, id);
+	t = buf_take(&b);
+	assert_string_equal(t, "`isp-b`|`8c1d6a4e2f0b` ~op-b-root?|`5a7c9e1b3d5f`");
+	free(t);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -877,6 +918,7 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_posts),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_operator_names),
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_secretfile),
 		cmocka_unit_test(test_page),

@@ -17,7 +17,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "proto/encoding.h"
 #include "proto/kind.h"
+#include "trustdb/names.h"
 #include "tests/unit/testutil.h"
 #include "tests/unit/test_trustdb_util.h"
 
@@ -135,15 +137,119 @@ older_version_migrated(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s", tt_db_path());
-	/* a version 1 file: the tables, without the indexes of version 2 */
+	/* a version 1 file: the tables, without the indexes of version 2
+	 * and the pins' names of version 3 */
 	tt_pin(db, ra, NULL);
 	sql_exec(path, "DROP INDEX events_subject; DROP INDEX events_key; "
+	    "DROP INDEX pins_name; ALTER TABLE pins DROP COLUMN name; "
 	    "PRAGMA user_version = 1");
 	assert_int_equal(trustdb_open(path, 0, 0, &db2, reason), TRUSTDB_OK);
-	assert_int_equal(trustdb_schema_version(db2), 2);
+	assert_int_equal(trustdb_schema_version(db2), TRUSTDB_SCHEMA_VERSION);
 	assert_int_equal(count(path, "pins"), 1);
 	trustdb_close(db2);
 	tt_cleanup(db);
+}
+
+/* The schema of version 2 as released (trustdb/db.c migrations 0 and 1). */
+static const char v2_schema[] =
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE keys (id TEXT PRIMARY KEY, pk BLOB NOT NULL CHECK "
+    "(length(pk) = 32), name TEXT);"
+    "CREATE TABLE pins (operator TEXT PRIMARY KEY REFERENCES keys(id),"
+    " zones TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL);"
+    "CREATE TABLE events (id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK "
+    "(kind IN ('vouch','unvouch','key_cert','key_revoke')), net TEXT NOT NULL,"
+    " origin TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " ts INTEGER NOT NULL, exp INTEGER, subject TEXT NOT NULL, zones TEXT,"
+    " affiliation TEXT, not_before INTEGER, not_after INTEGER,"
+    " envelope BLOB NOT NULL, imported INTEGER NOT NULL);"
+    "CREATE INDEX events_subject ON events(subject);"
+    "CREATE INDEX events_key ON events(key);"
+    "PRAGMA user_version = 2;";
+
+/* A version 2 file (pins without names) opens, migrates to 3, keeps its
+ * pins unnamed, and then takes unique local names. */
+static void
+v2_pins_get_names(void **state)
+{
+	char reason[TRUSTDB_REASON_MAX], path[] = "/tmp/ntarelay-v2-XXXXXX";
+	char hex[KEY_ID_HEX_LEN + 1], pkhex[2 * KEY_PUBLIC_LEN + 1], sql[400];
+	struct trustdb *db = NULL;
+	struct trust_records *r = NULL;
+	const struct key_public *pa = key_secret_public(ra);
+	const struct key_public *pb = key_secret_public(rb);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	sql_exec(path, v2_schema);
+	encoding_hex_encode(pa->id, KEY_ID_LEN, hex);
+	snprintf(sql, sizeof(sql), "INSERT INTO keys VALUES ('%s', x'%s', "
+	    "'root-a'); INSERT INTO pins VALUES ('%s', '', 1)", hex,
+	    encoding_hex_encode(pa->pk, KEY_PUBLIC_LEN, pkhex), hex);
+	sql_exec(path, sql);
+	assert_int_equal(trustdb_open(path, 0, 0, &db, reason), TRUSTDB_OK);
+	assert_int_equal(trustdb_schema_version(db), 3);
+	assert_int_equal(trustdb_load(db, &r, reason), TRUSTDB_OK);
+	assert_int_equal(r->npins, 1);
+	assert_string_equal(r->pins[0].name, "");
+	trust_records_free(r);
+	r = NULL;
+	/* names: syntax, set, rename, unique, not pinned */
+	assert_int_equal(trustdb_pin_name(db, pa->id, "ISP", reason),
+	    TRUSTDB_E_INVALID_ARG);
+	assert_int_equal(trustdb_pin_name(db, pa->id, "deadbeef", reason),
+	    TRUSTDB_E_INVALID_ARG);
+	assert_int_equal(trustdb_pin_name(db, pa->id, "isp-a", reason), TRUSTDB_OK);
+	assert_int_equal(trustdb_pin_name(db, pa->id, "isp-a", reason), TRUSTDB_OK);
+	assert_int_equal(trustdb_pin_name(db, pb->id, "isp-b", reason),
+	    TRUSTDB_E_NOT_FOUND);
+	tt_pin(db, rb, NULL);
+	assert_int_equal(trustdb_pin_name(db, pb->id, "isp-a", reason),
+	    TRUSTDB_E_INVALID_ARG);
+	assert_non_null(strstr(reason, hex));
+	assert_int_equal(trustdb_pin_name(db, pb->id, "isp-b", reason), TRUSTDB_OK);
+	assert_int_equal(trustdb_load(db, &r, reason), TRUSTDB_OK);
+	assert_non_null(trust_records_pin_named(r, "isp-b"));
+	assert_memory_equal(trust_records_pin_named(r, "isp-a")->op, pa->id,
+	    KEY_ID_LEN);
+	trust_records_free(r);
+	/* the index answers the names; a log label marks the hint */
+	{
+		struct trust_params tp = { 2, NULL, 0 };
+		struct trust_index *idx = NULL;
+		const char *local, *declared;
+		char label[TRUST_OP_LABEL_MAX];
+
+		assert_int_equal(trust_index_build_from_db(db, &tp, NOW, &idx,
+		    reason), TRUSTDB_OK);
+		assert_true(trust_index_op_names(idx, pb->id, &local, &declared));
+		assert_string_equal(local, "isp-b");
+		assert_string_equal(declared, "root-b");
+		assert_non_null(strstr(trust_index_op_label(idx, pb->id, label),
+		    " (isp-b)"));
+		assert_int_equal(trustdb_pin_name(db, pb->id, NULL, reason), TRUSTDB_OK);
+		trust_index_free(idx);
+		assert_int_equal(trust_index_build_from_db(db, &tp, NOW, &idx,
+		    reason), TRUSTDB_OK);
+		assert_true(trust_index_op_names(idx, pb->id, &local, &declared));
+		assert_null(local);
+		assert_string_equal(trust_index_op_label(idx, pb->id, label) +
+		    KEY_ID_HEX_LEN, " ~root-b?");
+		assert_false(trust_index_op_names(idx, pb->pk, &local, &declared));
+		trust_index_free(idx);
+		assert_int_equal(trustdb_pin_name(db, pb->id, "isp-b", reason), TRUSTDB_OK);
+	}
+	/* the unique index holds even for a writer that skips the check */
+	assert_int_equal(trustdb_exec(db, "UPDATE pins SET name = 'isp-a'",
+	    reason), TRUSTDB_E_SQL);
+	trustdb_close(db);
+	unlink(path);
+	snprintf(sql, sizeof(sql), "%s-wal", path);
+	unlink(sql);
+	snprintf(sql, sizeof(sql), "%s-shm", path);
+	unlink(sql);
 }
 
 static void
@@ -369,6 +475,7 @@ main(void)
 		cmocka_unit_test(schema_and_wal),
 		cmocka_unit_test(newer_version_refused),
 		cmocka_unit_test(older_version_migrated),
+		cmocka_unit_test(v2_pins_get_names),
 		cmocka_unit_test(corrupt_file),
 		cmocka_unit_test(import_verifies_first),
 		cmocka_unit_test(export_import_round_trip),
