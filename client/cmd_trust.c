@@ -38,12 +38,14 @@ static const char usage_text[] =
     "usage: ntactl trust --db DB [OPTIONS] COMMAND [ARGS]\n"
     "\n"
     "Commands:\n"
-    "  pin OPERATOR.pub [--zones Z,...] [--name NAME]\n"
+    "  pin OPERATOR.pub [--zones Z,...] [--name NAME] [--force]\n"
     "                                    trust an operator's root key locally,\n"
     "                                    optionally for zone statements on Z,\n"
     "                                    under the local name NAME (1-32 of\n"
     "                                    a-z 0-9 . _ -, unique among the pins);\n"
     "                                    a certified relay key is refused\n"
+    "                                    (--force: you checked out of band\n"
+    "                                    that it is the operator's root)\n"
     "  unpin OPERATOR                    remove a pin (.pub or operator id)\n"
     "  name OPERATOR NAME|-              give a pinned operator a local name\n"
     "                                    (or rename it; - removes the name)\n"
@@ -581,6 +583,7 @@ trust_args(int argc, char **argv, struct trust_opts *o)
 		{ "group", required_argument, NULL, 'g' },
 		{ "zones", required_argument, NULL, 'z' },
 		{ "name", required_argument, NULL, 'L' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -615,6 +618,7 @@ trust_args(int argc, char **argv, struct trust_opts *o)
 			break;
 		case 'z': o->zones = optarg; break;
 		case 'L': o->name = optarg; break;
+		case 'F': o->force = true; break;
 		case 'j': o->json = true; break;
 		case 'N':
 			o->now = strtoll(optarg, &end, 10);

@@ -21,6 +21,7 @@
 struct trust_opts {
 	const char *db, *net, *zones, *name;
 	bool json;
+	bool force;    /* pin: a key some root certified as its relay key */
 	long long now;
 	struct trust_params params;
 	struct trust_group groups[TRUST_GROUPS_MAX];

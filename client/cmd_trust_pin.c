@@ -61,21 +61,27 @@ utc(long long t, char buf[32])
  */
 static int
 pin_refused(const struct trust_records *r, const unsigned char id[KEY_ID_LEN],
-    const char *name)
+    const char *name, bool force)
 {
 	const struct trust_stmt *cert = trust_records_relay_cert(r, id);
 	const struct trust_pin *holder = trust_records_pin_named(r, name);
 	char h[KEY_ID_HEX_LEN + 1], o[KEY_ID_HEX_LEN + 1], who[OPNAME_MAX];
 	char t1[32], t2[32];
 
-	if (cert != NULL && trust_records_pin(r, id) == NULL) {
+	/* Any root can sign a key_cert for any key (the consent rule makes it
+	 * count only in that root's own events): a hostile root certifying an
+	 * operator's real root must not block its pin for good, so --force,
+	 * after an out-of-band check, pins it anyway. */
+	if (cert != NULL && trust_records_pin(r, id) == NULL && !force) {
 		const struct trust_pin *p = trust_records_pin(r, cert->origin);
 		const struct trust_keyrec *k = trust_records_key(r, cert->origin);
 		opname_format(who, sizeof(who), trust_hex(cert->origin, o),
 		    p ? p->name : NULL, k ? k->name : NULL, 16, false);
 		cli_err("trust pin: %.16s is operator %s's relay key (certified "
 		    "by its root %.16s from %s to %s), not an operator root: pin "
-		    "%s's root key instead", trust_hex(id, h), who, o,
+		    "%s's root key instead (if you checked out of band that it is "
+		    "an operator's root, someone certified it as a relay key: "
+		    "pin it with --force)", trust_hex(id, h), who, o,
 		    utc(cert->not_before, t1), utc(cert->not_after, t2), who);
 		return CLI_NO;
 	}
@@ -148,7 +154,7 @@ trust_do_pin(const struct trust_opts *o, const char *arg)
 		cli_err("trust pin: %s", reason);
 		goto out;
 	}
-	if ((rc = pin_refused(r, pub.id, o->name)) != CLI_OK)
+	if ((rc = pin_refused(r, pub.id, o->name, o->force)) != CLI_OK)
 		goto out;
 	rc = CLI_ERR;
 	if (trustdb_pin(db, &pub, zones, (size_t)nz, o->now, reason) != TRUSTDB_OK) {

@@ -153,9 +153,8 @@ nomem:
 	return trustdb_fail(reason, TRUSTDB_E_NOMEM, "out of memory");
 }
 
-/* The operators' names from the snapshot they were computed from. */
-static void
-index_names(struct trust_index *idx, const struct trust_records *r)
+void
+trust_index_set_names(struct trust_index *idx, const struct trust_records *r)
 {
 	for (size_t i = 0; i < idx->nops; i++) {
 		struct index_op *o = &idx->ops[i];
@@ -182,7 +181,7 @@ trust_index_build_from_db(struct trustdb *db, const struct trust_params *p,
 	    (e = trust_membership_compute(r, p, now, &m, reason)) == TRUSTDB_OK)
 		e = trust_index_build(m, out, reason);
 	if (e == TRUSTDB_OK)
-		index_names(*out, r);
+		trust_index_set_names(*out, r);
 	trust_membership_free(m);
 	trust_records_free(r);
 	return e;

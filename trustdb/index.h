@@ -114,6 +114,14 @@ long long trust_index_next_change(const struct trust_index *idx);
 size_t trust_index_votes(const struct trust_index *idx);
 
 /*
+ * Give idx the operators' names (pins' local names, keys' self-declared
+ * names) from r, the records its membership was computed from. Done by
+ * trust_index_build_from_db(); for a caller that builds the index from
+ * records it loaded itself.
+ */
+void trust_index_set_names(struct trust_index *idx, const struct trust_records *r);
+
+/*
  * The names of operator op, for people (trustdb/names.h): *local its pin's
  * local name, *declared its root key's self-declared name (a hint only);
  * each NULL when there is none, borrowed until trust_index_free(). False

@@ -47,6 +47,7 @@ trust_reload(struct trust *t)
 		return -1;
 	}
 	free(ids);
+	trust_index_set_names(idx, recs);
 	if (t->loaded)
 		t->loaded(t->loaded_ctx, recs, mem, now);
 	trust_membership_free(mem);

@@ -34,6 +34,14 @@ trust pin "$T/B/relay.pub" 2>"$T/err" >/dev/null
 relay_b=$(fed_keyid "$T/B/relay.pub" | cut -c1-16)
 t_ok "... with a message naming the operator" grep -q "trust pin: $relay_b is operator isp-b's relay key (certified by its root $(short B) from .* to .*), not an operator root: pin isp-b's root key instead" "$T/err"
 t_fail "... and it is not pinned" 1 sh -c "'$NTACTL' trust --db '$DB' list | grep -q '^operator $(fed_keyid "$T/B/relay.pub")'"
+t_ok "... and says how to override it after an out-of-band check (--force)" grep -q "pin it with --force" "$T/err"
+# Any root may certify any key (a hostile one, an operator's real root):
+# --force pins it anyway, in a database of its own here.
+F() { "$NTACTL" trust --db "$T/force.db" --net "$FED_NET" "$@"; }
+F pin "$T/B/root.pub" >/dev/null && F import "$T/B/cert" >/dev/null
+t_fail "a certified key, in another database: refused without --force" 1 F pin "$T/B/relay.pub"
+t_ok "... pinned with --force" F pin "$T/B/relay.pub" --force
+t_ok "... and listed as an operator there" sh -c "'$NTACTL' trust --db '$T/force.db' list | grep -q '^operator $(fed_keyid "$T/B/relay.pub")'"
 t_fail "a second pin under a taken name: refused, exit 1" 1 trust pin "$T/C/root.pub" --name isp-b
 trust pin "$T/C/root.pub" --name isp-b 2>"$T/err" >/dev/null
 t_ok "... naming the holder" grep -q "local name 'isp-b' is taken: operator $(op B) holds it" "$T/err"
