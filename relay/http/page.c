@@ -2,7 +2,7 @@
  * relay/http/page.c — the public incident page (relay/http/page.h).
  *
  * HTML is written into a struct buf (lib/buf.h); every string from JSON goes through
- * page_esc() (text and attribute values alike), ids are linked only when
+ * markup_esc() (text and attribute values alike), ids are linked only when
  * they are 64 lowercase hex digits.
  */
 #include <stdbool.h>
@@ -17,6 +17,7 @@
 #include "relay/notify/mattermost.h"
 #include "relay/core/metrics.h"
 #include "relay/http/page.h"
+#include "relay/http/markup.h"
 #include "relay/http/timeline.h"
 
 #define PAGE_TEXT_MAX 1024        /* bytes of one event-sourced string */
@@ -104,39 +105,6 @@ page_id_of(const json_t *v)
 	return pstr(v, "fingerprint");
 }
 
-/* HTML-escaped s, control characters dropped, at most max bytes. */
-static void
-page_esc(struct buf *b, const char *s, size_t max)
-{
-	size_t n;
-
-	if (s == NULL)
-		return;
-	n = strlen(s);
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '&': buf_printf(b, "&amp;"); break;
-		case '<': buf_printf(b, "&lt;"); break;
-		case '>': buf_printf(b, "&gt;"); break;
-		case '"': buf_printf(b, "&quot;"); break;
-		case '\'': buf_printf(b, "&#39;"); break;
-		default:
-			if (c >= 0x20 && c != 0x7f)
-				buf_printf(b, "%c", c);
-			else if (c == '\n' || c == '\t')
-				buf_printf(b, " ");
-		}
-	}
-	if (n < strlen(s))
-		buf_printf(b, "…");
-}
-
 static void
 page_time(struct buf *b, long long t)
 {
@@ -173,12 +141,12 @@ page_event(struct buf *b, const struct page_info *in, const char *id)
 {
 	if (!page_is_id(id)) {
 		buf_printf(b, "<code>");
-		page_esc(b, id ? id : "-", 80);
+		markup_esc(b, id ? id : "-", 80);
 		buf_printf(b, "</code>");
 		return;
 	}
 	buf_printf(b, "<a href=\"");
-	page_esc(b, in->base, 512);
+	markup_esc(b, in->base, 512);
 	buf_printf(b, "/v1/events/%s\" title=\"the signed envelope %s\">"
 	    "<code>%.12s</code></a>", id, id, id);
 }
@@ -188,7 +156,7 @@ page_badge(struct buf *b, const char *state)
 {
 	buf_printf(b, "<span class=\"badge\" style=\"background:%s\">",
 	    mattermost_state_color(state));
-	page_esc(b, mattermost_state_label(state), 64);
+	markup_esc(b, mattermost_state_label(state), 64);
 	buf_printf(b, "</span>");
 }
 
@@ -205,17 +173,17 @@ page_operator(struct buf *b, const json_t *names, const char *op)
 
 	opname_lookup(names, op, &local, &declared);
 	buf_printf(b, "<code title=\"");
-	page_esc(b, op ? op : "", 80);
+	markup_esc(b, op ? op : "", 80);
 	buf_printf(b, "\">");
 	if (local != NULL)
-		page_esc(b, local, 32);
+		markup_esc(b, local, 32);
 	else
-		page_esc(b, op ? op : "-", 12);
+		markup_esc(b, op ? op : "-", 12);
 	buf_printf(b, "</code>");
 	if (local == NULL && declared != NULL) {
 		buf_printf(b, " <span class=\"hint\" title=\"self-declared, not "
 		    "checked\">~");
-		page_esc(b, declared, 63);
+		markup_esc(b, declared, 63);
 		buf_printf(b, "?</span>");
 	}
 }
@@ -239,9 +207,9 @@ page_ntas(struct buf *b, const json_t *list)
 			buf_printf(b, "<table><thead><tr><th>Zone</th><th>From"
 			    "</th><th>Until</th><th>Lifetime</th></tr></thead><tbody>");
 		buf_printf(b, "<tr><td><a href=\"#zone-");
-		page_esc(b, pstr(z, "zone"), 256);
+		markup_esc(b, pstr(z, "zone"), 256);
 		buf_printf(b, "\"><code>");
-		page_esc(b, pstr(z, "zone"), 256);
+		markup_esc(b, pstr(z, "zone"), 256);
 		buf_printf(b, "</code></a></td><td>");
 		page_time(b, pint(z, "since", &since) ? since : 0);
 		buf_printf(b, "</td><td>");
@@ -301,7 +269,7 @@ page_incident(struct buf *b, const json_t *z)
 	if (inc == NULL)
 		return;
 	buf_printf(b, "<dt>Incident</dt><dd><code class=\"incident\">");
-	page_esc(b, incident_text_id(z), 16);
+	markup_esc(b, incident_text_id(z), 16);
 	buf_printf(b, "</code>");
 	if (pint(inc, "opened", &t)) {
 		buf_printf(b, ", opened ");
@@ -310,9 +278,9 @@ page_incident(struct buf *b, const json_t *z)
 	if ((lead = pstr(inc, "lead")) != NULL) {
 		buf_printf(b, ", about failure <code title=\"failure "
 		    "fingerprint ");
-		page_esc(b, lead, 64);
+		markup_esc(b, lead, 64);
 		buf_printf(b, "\">");
-		page_esc(b, lead, 16);
+		markup_esc(b, lead, 16);
 		buf_printf(b, "</code>");
 	}
 	if (pint(inc, "relapses", &relapses) && relapses > 0)
@@ -323,7 +291,7 @@ page_incident(struct buf *b, const json_t *z)
 		buf_printf(b, "; closed ");
 		page_time(b, t);
 		buf_printf(b, " (");
-		page_esc(b, outcome, 16);
+		markup_esc(b, outcome, 16);
 		buf_printf(b, ")");
 	}
 	buf_printf(b, "</dd>");
@@ -338,7 +306,7 @@ page_recovery(struct buf *b, const json_t *z)
 	if (!incident_text_recovery(z, rec, sizeof(rec)))
 		return;
 	buf_printf(b, "<dt>Recovery</dt><dd>");
-	page_esc(b, rec, sizeof(rec));
+	markup_esc(b, rec, sizeof(rec));
 	buf_printf(b, "; the NTA holds until then</dd>");
 }
 
@@ -353,7 +321,7 @@ page_put(void *arg, const char *text, const char *op)
 	const struct page_put_ctx *c = arg;
 
 	if (text)
-		page_esc(c->b, text, INCIDENT_TEXT_MAX);
+		markup_esc(c->b, text, INCIDENT_TEXT_MAX);
 	else
 		page_operator(c->b, c->z, op);
 }
@@ -383,7 +351,7 @@ page_roles(struct buf *b, const json_t *roles)
 		if (!json_is_string(r))
 			continue;
 		buf_printf(b, "%s", n++ ? ", " : "");
-		page_esc(b, json_string_value(r), 32);
+		markup_esc(b, json_string_value(r), 32);
 	}
 	if (n == 0)
 		buf_printf(b, "-");
@@ -427,17 +395,17 @@ page_operators(struct buf *b, const struct page_info *in,
 			page_event(b, in, page_id_of(e));
 			if (pstr(e, "kind")) {
 				buf_printf(b, " ");
-				page_esc(b, pstr(e, "kind"), 32);
+				markup_esc(b, pstr(e, "kind"), 32);
 			}
 			if (v || st) {
 				buf_printf(b, ": ");
-				page_esc(b, v ? v : st, 32);
+				markup_esc(b, v ? v : st, 32);
 			}
 			if (json_is_true(json_object_get(e, "withdrawn")))
 				buf_printf(b, " (withdrawn)");
 			if (pstr(e, "note") && pstr(e, "note")[0]) {
 				buf_printf(b, " <q>");
-				page_esc(b, pstr(e, "note"), PAGE_NOTE_MAX);
+				markup_esc(b, pstr(e, "note"), PAGE_NOTE_MAX);
 				buf_printf(b, "</q>");
 			}
 		}
@@ -458,7 +426,7 @@ page_statement(struct buf *b, const struct page_info *in,
 		return;
 	}
 	buf_printf(b, "<p><strong>");
-	page_esc(b, pstr(s, "status") ? pstr(s, "status") : "unknown", 64);
+	markup_esc(b, pstr(s, "status") ? pstr(s, "status") : "unknown", 64);
 	buf_printf(b, "</strong>");
 	if (pstr(s, "origin")) {
 		buf_printf(b, " by ");
@@ -470,7 +438,7 @@ page_statement(struct buf *b, const struct page_info *in,
 	}
 	if (pstr(s, "note")) {
 		buf_printf(b, ": “");
-		page_esc(b, pstr(s, "note"), PAGE_TEXT_MAX);
+		markup_esc(b, pstr(s, "note"), PAGE_TEXT_MAX);
 		buf_printf(b, "”");
 	}
 	if (page_id_of(s)) {
@@ -499,12 +467,12 @@ page_timeline(struct buf *b, const struct page_info *in,
 		buf_printf(b, "<li>");
 		page_time(b, pint(h, "ts", &ts) ? ts : 0);
 		buf_printf(b, " — ");
-		page_esc(b, mattermost_state_label(pstr(h, "state")), 64);
+		markup_esc(b, mattermost_state_label(pstr(h, "state")), 64);
 		if (pstr(h, "phase") && strcmp(pstr(h, "phase"), "recovering") == 0)
 			buf_printf(b, ", recovering");
 		if (pstr(h, "incident")) {
 			buf_printf(b, " <span class=\"muted\">(incident <code>");
-			page_esc(b, pstr(h, "incident"), 16);
+			markup_esc(b, pstr(h, "incident"), 16);
 			buf_printf(b, "</code>)</span>");
 		}
 		buf_printf(b, " ");
@@ -532,7 +500,7 @@ page_not_counted(struct buf *b, const struct page_info *in,
 		buf_printf(b, "<li>");
 		page_event(b, in, page_id_of(e));
 		buf_printf(b, " ");
-		page_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
+		markup_esc(b, pstr(e, "kind") ? pstr(e, "kind") : "event", 32);
 		buf_printf(b, " by ");
 		page_operator(b, z, pstr(e, "origin"));
 		buf_printf(b, " (%s)</li>", incident_text_why_not(e));
@@ -556,7 +524,7 @@ page_fingerprints(struct buf *b, const json_t *z)
 				break;
 			buf_printf(b, "%s<code title=\"failure fingerprint\">",
 			    i ? "<br>" : "");
-			page_esc(b, page_id_of(f), 16);
+			markup_esc(b, page_id_of(f), 16);
 			buf_printf(b, "</code>");
 			if (json_is_integer(json_object_get(f, "operators")))
 				buf_printf(b, " seen by %lld operators", (long long)
@@ -579,17 +547,17 @@ page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 	long long t;
 
 	buf_printf(b, "<article id=\"zone-");
-	page_esc(b, zone ? zone : "", 256);
+	markup_esc(b, zone ? zone : "", 256);
 	buf_printf(b, "\" style=\"border-left-color:%s\"><h2><code>",
 	    mattermost_state_color(state));
-	page_esc(b, zone ? zone : "(no zone)", 256);
+	markup_esc(b, zone ? zone : "(no zone)", 256);
 	buf_printf(b, "</code> ");
 	page_badge(b, state);
 	buf_printf(b, "</h2><dl><dt>State</dt><dd>");
-	page_esc(b, mattermost_state_label(state), 64);
+	markup_esc(b, mattermost_state_label(state), 64);
 	if (incident_text_phase(z, phase, sizeof(phase))[0]) {
 		buf_printf(b, ", ");
-		page_esc(b, phase, sizeof(phase));
+		markup_esc(b, phase, sizeof(phase));
 	}
 	if (pint(z, "since", &t)) {
 		buf_printf(b, " since ");
@@ -607,7 +575,7 @@ page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 	}
 	if (pstr(z, "reason")) {
 		buf_printf(b, "<dt>Why</dt><dd>");
-		page_esc(b, pstr(z, "reason"), PAGE_TEXT_MAX);
+		markup_esc(b, pstr(z, "reason"), PAGE_TEXT_MAX);
 		buf_printf(b, "</dd>");
 	}
 	page_fingerprints(b, z);
@@ -621,7 +589,7 @@ page_zone(struct buf *b, const struct page_info *in, const json_t *z)
 		buf_printf(b, "<div class=\"veto\"><strong>Veto</strong> by ");
 		page_operator(b, z, pstr(veto, "origin"));
 		buf_printf(b, ": ");
-		page_esc(b, pstr(veto, "reason"), PAGE_TEXT_MAX);
+		markup_esc(b, pstr(veto, "reason"), PAGE_TEXT_MAX);
 		buf_printf(b, " ");
 		page_event(b, in, page_id_of(veto));
 		buf_printf(b, "</div>");
@@ -656,13 +624,13 @@ page_html(const struct page_info *in, const json_t *zones,
 	    "<meta http-equiv=\"refresh\" content=\"%d\">"
 	    "<meta name=\"robots\" content=\"noindex\">"
 	    "<title>DNSSEC incidents — ntarelay ", PAGE_REFRESH_S);
-	page_esc(&b, in->net, 64);
+	markup_esc(&b, in->net, 64);
 	buf_printf(&b, "</title><style>%s</style></head><body><header>"
 	    "<h1>DNSSEC incidents</h1><p class=\"meta\">As seen by the relay of "
 	    "operator ", page_css);
 	page_operator(&b, NULL, in->relay);
 	buf_printf(&b, " in the <strong>");
-	page_esc(&b, in->net, 64);
+	markup_esc(&b, in->net, 64);
 	buf_printf(&b, "</strong> federation · ");
 	page_time(&b, in->now);
 	buf_printf(&b, " · this page refreshes every %d s</p></header>"
@@ -677,7 +645,7 @@ page_html(const struct page_info *in, const json_t *zones,
 		    "view assembled from part of the federation's messages.");
 		if (pstr(zones, "message")) {
 			buf_printf(&b, " <span class=\"muted\">");
-			page_esc(&b, pstr(zones, "message"), PAGE_TEXT_MAX);
+			markup_esc(&b, pstr(zones, "message"), PAGE_TEXT_MAX);
 			buf_printf(&b, "</span>");
 		}
 		buf_printf(&b, "</p></section>");
@@ -708,7 +676,7 @@ page_html(const struct page_info *in, const json_t *zones,
 	    "The Negative Trust Anchors this federation recommends now and did "
 	    "in the last 30 days, with the signed decisions as proof (RFC 7646 "
 	    "§2): <a href=\"");
-	page_esc(&b, in->base, 512);
+	markup_esc(&b, in->base, 512);
 	buf_printf(&b, "/v1/ntas\"><code>/v1/ntas</code></a> (JSON).</p>"
 	    "</footer></body></html>\n");
 	if (b.failed) {

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "relay/http/timeline.h"
+#include "relay/http/markup.h"
 #include "relay/notify/mattermost.h"
 
 #define TL_W 400                   /* viewBox width */
@@ -44,40 +45,6 @@ tint(const json_t *o, const char *k)
 	json_t *v = json_object_get(o, k);
 
 	return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
-}
-
-/* s XML-escaped (text and attribute values alike), control characters
- * dropped, at most max bytes (cut on a character boundary). */
-static void
-tl_esc(struct buf *b, const char *s, size_t max)
-{
-	size_t n;
-
-	if (s == NULL)
-		return;
-	n = strlen(s);
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '&': buf_printf(b, "&amp;"); break;
-		case '<': buf_printf(b, "&lt;"); break;
-		case '>': buf_printf(b, "&gt;"); break;
-		case '"': buf_printf(b, "&quot;"); break;
-		case '\'': buf_printf(b, "&#39;"); break;
-		default:
-			if (c >= 0x20 && c != 0x7f)
-				buf_printf(b, "%c", c);
-			else if (c == '\n' || c == '\t')
-				buf_printf(b, " ");
-		}
-	}
-	if (n < strlen(s))
-		buf_printf(b, "…");
 }
 
 static int
@@ -193,16 +160,16 @@ tl_event(struct tl *t, const json_t *e, int y)
 	tl_time(t->b, ts, TL_FULL);
 	if (tstr(e, "vantage")) {
 		buf_printf(t->b, ", vantage ");
-		tl_esc(t->b, tstr(e, "vantage"), 64);
+		markup_esc(t->b, tstr(e, "vantage"), 64);
 	}
 	if (tstr(e, "verdict") || tstr(e, "status")) {
 		buf_printf(t->b, ": ");
-		tl_esc(t->b, tstr(e, "verdict") ? tstr(e, "verdict") :
+		markup_esc(t->b, tstr(e, "verdict") ? tstr(e, "verdict") :
 		    tstr(e, "status"), 64);
 	}
 	if (tstr(e, "note") && tstr(e, "note")[0]) {
 		buf_printf(t->b, " — ");
-		tl_esc(t->b, tstr(e, "note"), TL_TEXT_MAX);
+		markup_esc(t->b, tstr(e, "note"), TL_TEXT_MAX);
 	}
 	buf_printf(t->b, "</title>");
 	tl_shape(t->b, &m, x, y);
@@ -222,20 +189,20 @@ tl_lane(struct tl *t, const json_t *o, int y)
 	    "<tspan class=\"tl-id\">", TL_X0 - 8, y + 11);
 	/* by local name, else the id and the self-declared hint (lib/opname.h) */
 	if (tstr(o, "local_name"))
-		tl_esc(t->b, tstr(o, "local_name"), 32);
+		markup_esc(t->b, tstr(o, "local_name"), 32);
 	else
-		tl_esc(t->b, vote ? vote : "?", 12);
+		markup_esc(t->b, vote ? vote : "?", 12);
 	buf_printf(t->b, "</tspan>");
 	if (!tstr(o, "local_name") && tstr(o, "declared_name")) {
 		buf_printf(t->b, " ~");
-		tl_esc(t->b, tstr(o, "declared_name"), 63);
+		markup_esc(t->b, tstr(o, "declared_name"), 63);
 		buf_printf(t->b, "?");
 	}
 	json_array_foreach(roles, i, r) {
 		if (i == 4)
 			break;
 		buf_printf(t->b, "%s", i ? ", " : " — ");
-		tl_esc(t->b, json_string_value(r), 24);
+		markup_esc(t->b, json_string_value(r), 24);
 	}
 	buf_printf(t->b, "</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "class=\"tl-lane\"/>", TL_X0, ly, TL_X1, ly);
@@ -267,7 +234,7 @@ tl_decisions(struct tl *t, const json_t *hist, int y_end)
 		int x = tl_x(t, ts), xe = tl_x(t, te);
 
 		buf_printf(t->b, "<g><title>");
-		tl_esc(t->b, mattermost_state_label(st), 64);
+		markup_esc(t->b, mattermost_state_label(st), 64);
 		buf_printf(t->b, " from ");
 		tl_time(t->b, ts, TL_FULL);
 		buf_printf(t->b, "</title><rect x=\"%d\" y=\"%d\" width=\"%d\" "
@@ -276,7 +243,7 @@ tl_decisions(struct tl *t, const json_t *hist, int y_end)
 		if (xe - x >= 60) {
 			buf_printf(t->b, "<text x=\"%d\" y=\"%d\" class=\"tl-d\">", x + 3,
 			    TL_BAND_Y + 15);
-			tl_esc(t->b, mattermost_state_label(st), 40);
+			markup_esc(t->b, mattermost_state_label(st), 40);
 			buf_printf(t->b, "</text>");
 		}
 		buf_printf(t->b, "</g><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
@@ -357,7 +324,7 @@ timeline_svg(struct buf *b, const json_t *z, long long now)
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" class=\"tl-svg\" role=\"img\" "
 	    "font-family=\"system-ui,sans-serif\"><title>Timeline of ", TL_W, h);
-	tl_esc(b, tstr(z, "zone") ? tstr(z, "zone") : "?", 256);
+	markup_esc(b, tstr(z, "zone") ? tstr(z, "zone") : "?", 256);
 	buf_printf(b, "</title><style>.tl-l{font-size:11px;fill:#57606a}"
 	    ".tl-id{font-family:ui-monospace,monospace}"
 	    ".tl-m{font-size:9px;font-weight:700;fill:#fff;text-anchor:middle}"
@@ -368,9 +335,9 @@ timeline_svg(struct buf *b, const json_t *z, long long now)
 	    ".tl-chg{stroke:#57606a;stroke-width:1;stroke-dasharray:3 3}</style>"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
 	    "<text x=\"%d\" y=\"14\" class=\"tl-t\">", TL_X0 - 8);
-	tl_esc(b, tstr(z, "zone") ? tstr(z, "zone") : "?", 64);
+	markup_esc(b, tstr(z, "zone") ? tstr(z, "zone") : "?", 64);
 	buf_printf(b, " — ");
-	tl_esc(b, mattermost_state_label(tstr(z, "state")), 40);
+	markup_esc(b, mattermost_state_label(tstr(z, "state")), 40);
 	buf_printf(b, "</text>");
 	tl_decisions(&t, json_object_get(z, "history"), y);
 	json_array_foreach(ops, i, o) {
