@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "lib/opname.h"
 #include "client/cli.h"
 #include "client/ntactl.h"
 #include "client/relayc.h"
@@ -127,9 +128,13 @@ equiv_flagged(const json_t *root)
 			json_array_foreach(json_object_get(key, "flags"), k, f)
 				if (json_is_string(f) && strcmp(json_string_value(f),
 				    "equivocation") == 0)
-					json_array_append_new(out, json_pack("{s:O,s:O}",
+					json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O}",
 					    "key", json_object_get(key, "key"),
-					    "operator", json_object_get(peer, "operator")));
+					    "operator", json_object_get(peer, "operator"),
+					    "local_name", json_object_get(peer, "local_name") ?
+					    json_object_get(peer, "local_name") : json_null(),
+					    "declared_name", json_object_get(peer, "name") ?
+					    json_object_get(peer, "name") : json_null()));
 	return out;
 }
 
@@ -158,10 +163,15 @@ equiv_list(const struct equiv_opts *o)
 		printf("no key is flagged for equivocation\n");
 	} else {
 		json_array_foreach(out, i, key) {
-			char kk[70], op[70];
+			char kk[70], op[OPNAME_MAX];
 			size_t w = (size_t)relayc_id_width(&o->ro);
 			cli_json_text(key, "key", w, kk, sizeof(kk));
-			cli_json_text(key, "operator", w, op, sizeof(op));
+			opname_format(op, sizeof(op), json_string_value(
+			    json_object_get(key, "operator")) ?
+			    json_string_value(json_object_get(key, "operator")) : "",
+			    json_string_value(json_object_get(key, "local_name")),
+			    json_string_value(json_object_get(key, "declared_name")),
+			    w, o->ro.full_ids);
 			printf("%s  operator %s\n", kk, op);
 		}
 	}

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "lib/opname.h"
 #include "client/cli.h"
 #include "client/httpc.h"
 #include "client/relayc.h"
@@ -72,7 +73,7 @@ static int
 events_print_table(const json_t *root, int idw)
 {
 	const json_t *events = json_object_get(root, "events"), *ev;
-	char when[32], kind[32], zone[ZONE_TEXT_MAX + 1], origin[70], id[70];
+	char when[32], kind[32], zone[ZONE_TEXT_MAX + 1], origin[OPNAME_MAX], id[70];
 	char seq[24];
 	size_t i;
 
@@ -103,7 +104,12 @@ events_print_table(const json_t *root, int idw)
 			snprintf(seq, sizeof(seq), "-");
 		cli_json_text(ev, "kind", 31, kind, sizeof(kind));
 		cli_json_text(ev, "zone", ZONE_TEXT_MAX, zone, sizeof(zone));
-		cli_json_text(ev, "origin", (size_t)idw, origin, sizeof(origin));
+		/* by its local name, else the id and the self-declared hint */
+		cli_json_text(ev, "origin", (size_t)idw, id, sizeof(id));
+		opname_format(origin, sizeof(origin), id, json_string_value(
+		    json_object_get(ev, "origin_local_name")), json_string_value(
+		    json_object_get(ev, "origin_declared_name")), (size_t)idw,
+		    idw > 16);
 		cli_json_text(ev, "id", (size_t)idw, id, sizeof(id));
 		printf("%-20s  %-14s  %-24s  %-*s  %8s  %s\n", when, kind, zone,
 		    idw, origin, seq, id);

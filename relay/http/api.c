@@ -20,6 +20,7 @@
 #include "relay/fed/link.h"
 #include "relay/fed/storefault.h"
 #include "relay/http/api.h"
+#include "relay/core/trust.h"
 #include "relay/http/api_store.h"
 #include "relay/http/control.h"
 #include "relay/http/disclose.h"
@@ -112,7 +113,7 @@ events(void *ctx, const struct http_events_query *q)
 {
 	struct api_env *env = ctx;
 
-	return api_store_events_json(env->store, q->zone,
+	return api_store_events_json(env->store, env->trust->tidx, q->zone,
 	    q->kind == KIND__COUNT ? -1 : (int)q->kind, q->since, q->limit,
 	    link_name, env);
 }

@@ -16,6 +16,7 @@ hex_json(const unsigned char id[KEY_ID_LEN])
 
 struct events_ctx {
 	json_t *arr;
+	const struct trust_index *tidx;   /* names of origins; may be NULL */
 	const char *(*link_name)(void *, int);
 	void *arg;
 };
@@ -27,9 +28,18 @@ event_row(void *arg, const struct store_event_row *row)
 	const char *ln = row->link == STORE_LINK_OWN || !c->link_name ? NULL :
 	    c->link_name(c->arg, row->link);
 	json_t *env = json_loadb(row->raw, row->rawlen, 0, NULL);
-	json_t *o = json_pack("{s:o,s:s,s:o,s:o,s:I,s:o,s:I,s:o,s:I,s:o,s:o}",
+	const char *local = NULL, *declared = NULL;
+	json_t *o;
+
+	if (c->tidx)
+		trust_index_op_names(c->tidx, row->origin, &local, &declared);
+	o = json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:I,s:o,s:I,s:o,s:I,s:o,s:o}",
 	    "id", hex_json(row->id), "kind", kind_name(row->kind),
-	    "origin", hex_json(row->origin), "key", hex_json(row->key),
+	    "origin", hex_json(row->origin),
+	    "origin_local_name", local && *local ? json_string(local) : json_null(),
+	    "origin_declared_name", declared && *declared ?
+	    json_string(declared) : json_null(),
+	    "key", hex_json(row->key),
 	    "seq", (json_int_t)row->seq,
 	    "zone", row->zone ? json_string(row->zone) : json_null(),
 	    "ts", (json_int_t)row->ts,
@@ -42,12 +52,12 @@ event_row(void *arg, const struct store_event_row *row)
 }
 
 json_t *
-api_store_events_json(struct store *s, const char *zone, int kind,
-    long long since, int limit, const char *(*link_name)(void *, int),
-    void *arg)
+api_store_events_json(struct store *s, const struct trust_index *tidx,
+    const char *zone, int kind, long long since, int limit,
+    const char *(*link_name)(void *, int), void *arg)
 {
 	struct store_events_filter f = { zone, kind, since, limit };
-	struct events_ctx c = { json_array(), link_name, arg };
+	struct events_ctx c = { json_array(), tidx, link_name, arg };
 	char err[STORE_ERR_MAX];
 
 	if (c.arr == NULL || store_events_each(s, &f, event_row, &c, err) != 0) {

@@ -173,6 +173,7 @@ wait "$eqvsub" 2>/dev/null
 t_is "the pair of envelopes is published on the equivocation topic" "$(grep -c "^{" "$T/eqv")" 2
 t_ok "B flags A's key in /v1/peers" sh -c "curl -fs http://127.0.0.1:$B_http/v1/peers | grep -q equivocation"
 t_ok "ntactl equivocation list shows A's key" sh -c "'$NTACTL' equivocation list --relay http://127.0.0.1:$B_http --json | jq -e '.[] | select(.key == \"$Akey\")' >/dev/null"
+t_ok "... its operator by the hint of its self-declared name (A has no local name on B)" sh -c "'$NTACTL' equivocation list --relay http://127.0.0.1:$B_http | grep -q ' operator $(echo "$Aop" | cut -c1-16) ~'"
 notcounted() { curl -fs "http://127.0.0.1:$B_http/v1/zones/example." | jq -e --arg op "$Aop" '(.not_counted[] | select(.origin == $op and .kind == "assessment" and (.counts | not))) and ([.operators[] | select(.vote == $op)] | length == 0)' >/dev/null; }
 t_ok "A's assessment no longer counts on B" notcounted
 t_ok "a person clears the flag on B (ntactl equivocation clear)" \

@@ -114,6 +114,11 @@ t_ok "... --full-ids: the name and the id" sh -c "'$NTACTL' status names.example
 t_ok "ntactl peers: NAME column" sh -c "'$NTACTL' peers $R >'$T/peers' &&
 	grep -q '^$(short B)  isp-b ' '$T/peers' && grep -q '^$(short C)  ~C-root? ' '$T/peers'"
 t_ok "... VOTE column by name" grep -q "^$(short B)  isp-b  *isp-b " "$T/peers"
+t_ok "ntactl events: the ORIGIN column by name" sh -c "'$NTACTL' events --zone names.example. $R >'$T/events' &&
+	grep -q '  isp-b  ' '$T/events'"
+t_ok "... C by id and the hint" grep -q "  $(short C) ~C-root?  " "$T/events"
+t_is "/v1/events: origin_local_name beside origin" \
+	"$(curl -fs "$API/v1/events?zone=names.example." | jq -r --arg op "$(op B)" '[.events[] | select(.origin == $op)][0].origin_local_name')" isp-b
 
 # the page
 curl -fs "$API/" >"$T/page.html"
