@@ -302,7 +302,7 @@ mm_event_summary(struct buf *b, const json_t *p)
 		md_text(b, mattermost_state_label(mm_jstr(p, "state")), 40, false);
 	} else if (mm_jstr(p, "subject")) {
 		buf_printf(b, "of ");
-		md_short(b, mm_jstr(p, "subject"));
+		md_subject(b, p);
 	}
 }
 
@@ -406,7 +406,7 @@ mm_event_kind_fields(json_t *fields, struct buf *b, const json_t *p,
 		if (mm_field(fields, "State", b, true) != 0)
 			return -1;
 	} else if (mm_jstr(p, "subject")) {
-		md_short(b, mm_jstr(p, "subject"));
+		md_subject(b, p);
 		if (mm_field(fields, "Subject", b, true) != 0)
 			return -1;
 	}

@@ -356,6 +356,17 @@ md_operator(struct buf *b, const json_t *doc, const char *id)
 	}
 }
 
+void
+md_subject(struct buf *b, const json_t *p)
+{
+	json_t *names = json_pack("{s:O?,s:O?}",
+	    "local_name", json_object_get(p, "subject_local_name"),
+	    "declared_name", json_object_get(p, "subject_declared_name"));
+
+	md_operator(b, names, json_string_value(json_object_get(p, "subject")));
+	json_decref(names);
+}
+
 /* Lines "`op` roles" for the operators that count. */
 void
 mm_operators(struct buf *b, const json_t *ops, const char *base,

@@ -91,6 +91,10 @@ void mm_count_line(struct buf *b, const json_t *doc);
  */
 void md_operator(struct buf *b, const json_t *doc, const char *id);
 
+/* A trust event's subject (payload p's "subject"), by its names when p
+ * carries "subject_local_name"/"subject_declared_name" (md_operator()). */
+void md_subject(struct buf *b, const json_t *p);
+
 /* Lines "`op` roles" for the operators that count; doc: the zone
  * document, for the operators' names (may be NULL). */
 void mm_operators(struct buf *b, const json_t *ops, const char *base,

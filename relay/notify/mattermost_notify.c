@@ -148,6 +148,28 @@ notify_wants_incident(const struct event *ev)
 	}
 }
 
+
+/* The names of a trust event's subject (a vouched operator, a certified
+ * or revoked key), as "subject" + "_local_name"/"_declared_name" members
+ * of payload, for the text (lib/opname.h); nothing for other kinds. */
+static void
+subject_names(struct notifier *n, json_t *payload)
+{
+	const char *hex = json_string_value(json_object_get(payload, "subject"));
+	const char *local = NULL, *declared = NULL;
+	unsigned char id[KEY_ID_LEN];
+
+	if (hex == NULL || encoding_hex_decode(hex, id, KEY_ID_LEN) != 0)
+		return;
+	decide_operator_names(n->env->decide, id, &local, &declared);
+	if (local)
+		json_object_set_new(payload, "subject_local_name",
+		    json_string(local));
+	if (declared)
+		json_object_set_new(payload, "subject_declared_name",
+		    json_string(declared));
+}
+
 /* The open thread of zone, opened (with its root post queued) when none
  * is and open is set; ref: the engine's open incident ("" when it has
  * none yet: the next decision names it). 0 when none. */
@@ -219,6 +241,7 @@ mm_event(struct notifier *n, const struct event *ev)
 		if (declared)
 			json_object_set_new(payload, "declared_name",
 			    json_string(declared));
+		subject_names(n, payload);
 	}
 	if (payload == NULL ||
 	    (text = mattermost_event_text_in(payload, ref)) == NULL) {

@@ -385,6 +385,22 @@ test_event_kinds(void **state)
 	t = mattermost_event_text(hb);
 	assert_string_equal(t, ":information_source: **Heartbeat** by `8c1d6a4e2f0b`");
 	free(t);
+	{
+		/* a trust event's subject by its local name, else the id and
+		 * the marked hint (the notifier adds the names) */
+		json_t *v = load("{\"kind\":\"vouch\",\"origin\":\"" OP_A "\","
+		    "\"subject\":\"" EV2 "\",\"subject_local_name\":\"isp-b\","
+		    "\"ts\":1790000000}");
+		char *vt = mattermost_event_text(v);
+		assert_non_null(strstr(vt, ": of `isp-b`"));
+		free(vt);
+		json_object_del(v, "subject_local_name");
+		json_object_set_new(v, "subject_declared_name", json_string("B-root"));
+		vt = mattermost_event_text(v);
+		assert_non_null(strstr(vt, ": of `222222222222` ~B-root?"));
+		free(vt);
+		json_decref(v);
+	}
 	json_decref(st);
 	json_decref(wd);
 	json_decref(hb);
