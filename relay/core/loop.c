@@ -238,9 +238,11 @@ next_timeout(struct loop *l)
 	for (int i = 0; i < l->ntimers; i++)
 		if (first < 0 || l->timers[i].due < first)
 			first = l->timers[i].due;
+	/* with no timer, or a far one, wake once a minute at most: the
+	 * timers are the only work poll(2) cannot announce */
 	if (first < 0)
-		return 1000;
-	return first <= now ? 0 : (int)(first - now > 1000 ? 1000 : first - now);
+		return 60000;
+	return first <= now ? 0 : (int)(first - now > 60000 ? 60000 : first - now);
 }
 
 int

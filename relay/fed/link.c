@@ -32,6 +32,11 @@
 #define WHY_MAX 512            /* a failure's text as made (link_state keeps
                                   LINK_STATE_DETAIL_MAX of it) */
 #define KEEPALIVE_S 30
+/* mosquitto_loop_misc() sends the keepalive PINGREQ and notices a broker
+ * that stopped answering; every KEEPALIVE_S / 6 is early enough for both
+ * (the broker waits 1.5 x KEEPALIVE_S) and lets an idle relay sleep: a
+ * closed connection is seen at once anyway, by poll(2). */
+#define MISC_MS (KEEPALIVE_S * 1000 / 6)
 #define INFLIGHT_MAX 65536     /* tracked PUBACKs: mid -> row */
 #define LINK_ID_SHORT 8        /* an event id in the log: 16 hex digits */
 #define BURST_BYTES (1024 * 1024) /* payload read in one go: what one turn
@@ -414,7 +419,7 @@ on_misc(void *arg)
 {
 	struct link *l = arg;
 
-	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
+	l->misc_timer = loop_timer_add(l->loop, MISC_MS, on_misc, l);
 	/* a keepalive timeout calls on_disconnect, which closes the link
 	 * (fd < 0 then) */
 	if (l->fd >= 0 && !l->paused && mosquitto_loop_misc(l->m) != MOSQ_ERR_SUCCESS &&
@@ -687,7 +692,7 @@ bad:
 void
 link_start(struct link *l)
 {
-	l->misc_timer = loop_timer_add(l->loop, 1000, on_misc, l);
+	l->misc_timer = loop_timer_add(l->loop, MISC_MS, on_misc, l);
 	on_reconnect(l);
 }
 
