@@ -323,7 +323,7 @@ nta_check(const char *cmd, bool watch, const struct nta_args *a,
     struct nta_opts *o, char *state_buf, size_t state_len)
 {
 	const char *d = o->drv.driver;
-	long long v;
+	long long v = 0;
 
 	if (d == NULL || !nta_driver_known(d)) {
 		char names[128];

@@ -629,6 +629,7 @@ start_process(struct relay *r, const struct cmdline *opt)
 	snprintf(r->version, sizeof(r->version), "ntarelay %s", PACKAGE_VERSION);
 	r->started = relay_now();
 	r->metrics.started = r->started;
+	r->metrics.version = PACKAGE_VERSION;
 	r->trust.cfg = &r->cfg;
 	r->trust.metrics = &r->metrics;
 	r->trust.rebuilt = trust_rebuilt;

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build_config.h"
 #include "relay/core/metrics.h"
 
 /* The protocol version the relay speaks (docs/PROTOCOL.md: topics
@@ -288,7 +287,7 @@ metrics_process(const struct metrics *m, struct buf *out)
 	metrics_family(out, "ntarelay_build_info", "gauge",
 	    "The relay's version and the protocol it speaks; always 1.");
 	buf_printf(out, "ntarelay_build_info{version=\"");
-	metrics_label_value(out, PACKAGE_VERSION);
+	metrics_label_value(out, m->version ? m->version : "unknown");
 	buf_printf(out, "\",protocol=\"" METRICS_PROTOCOL "\"} 1\n");
 }
 

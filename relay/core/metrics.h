@@ -108,6 +108,9 @@ struct metrics {
 	struct metrics_link links[CONFIG_LINKS_MAX];
 	size_t nlinks;
 	long long started;                   /* unix time the relay started */
+	const char *version;                 /* the relay's version, for
+	                                        ntarelay_build_info (main sets
+	                                        it; NULL: "unknown") */
 	/* the probe of watched zones (relay/fed/watch.c) */
 	uint64_t probe_rounds;               /* probes of a zone that ended */
 	struct metrics_histogram probe_duration; /* their durations */

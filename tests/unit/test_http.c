@@ -1042,6 +1042,7 @@ test_metrics_families(void **state)
 
 	(void)state;
 	memset(&m, 0, sizeof(m));
+	m.version = PACKAGE_VERSION;
 	metrics_probe_observe(&m, 0.07);    /* 0.1 */
 	metrics_probe_observe(&m, 0.1);     /* 0.1: le is inclusive */
 	metrics_probe_observe(&m, -1);      /* 0.05, as 0 */
