@@ -276,10 +276,11 @@ assess_loop() {
 # the invalid messages, each to the first broker up in a seeded order
 Aop=$(fed_keyid "$T/A/root.pub"); Fop=$(fed_keyid "$T/F/root.pub")
 Astaff=$(fed_keyid "$T/A/staff.pub"); Fkey=$(fed_keyid "$T/F/relay.pub")
+JUNK_PREV=$(printf '%064d' 0 | tr 0 a)
 junk_topic="ntarelay/v1/$FED_NET/obs/chaos9./$Aop"
 inject_one() {
 	_i=$1; _port=$2; _now=$(now_s)
-	_g="$EVGEN --key $T/A/staff.key --origin $Aop --kind observation --zone chaos9."
+	_g="$EVGEN --key $T/A/staff.key --origin $Aop --kind observation --zone chaos9. --prev $JUNK_PREV"
 	case $(( _i % 6 )) in
 	0) _why=bad_signature
 	   $_g --net "$FED_NET" --seq $((900000 + _i)) 2>/dev/null |
@@ -287,7 +288,7 @@ inject_one() {
 	1) _why=wrong_net;     $_g --net othernet --seq $((900000 + _i)) 2>/dev/null ;;
 	2) _why=unknown_key
 	   "$EVGEN" --key "$T/F/relay.key" --origin "$Aop" --net "$FED_NET" \
-		--kind observation --zone chaos9. --seq $((_i + 1)) 2>/dev/null ;;
+		--kind observation --zone chaos9. --seq $((_i + 1)) --prev "$JUNK_PREV" 2>/dev/null ;;
 	3) _why=expired
 	   $_g --net "$FED_NET" --seq $((900000 + _i)) --ts $((_now - 7200)) --lifetime 3600 2>/dev/null ;;
 	4) _why=future
