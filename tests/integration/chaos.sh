@@ -56,7 +56,8 @@
 # backfill scan and a heartbeat), checking every 2 s, not a fixed sleep.
 # Then:
 #   - every event of every chain any relay holds (live for another
-#     minute), each staff key's chain 1..N complete, is in every store
+#     minute), each staff key's chain 1..N complete, and every assessment
+#     a relay acknowledged to `ntactl assess` (its id) is in every store,
 #     exactly once (by event id; E: minus other relays' heartbeats);
 #   - no invalid event is stored, every stored event's signer is a known
 #     member key, a seeded sample of stored envelopes verifies
@@ -266,8 +267,8 @@ assess_loop() {
 		[ -e "$STOP" ] && break
 		# shellcheck disable=SC2086
 		if timeout 20 "$NTACTL" assess "$z" -c "$T/$r/ntarelay.conf" --verdict "$v" $nta \
-		    --lifetime 1h --force </dev/null >/dev/null 2>>"$T/assess.err"; then
-			echo "$r $z $v" >>"$T/assess.done"
+		    --lifetime 1h --force </dev/null >"$T/assess.out" 2>>"$T/assess.err"; then
+			awk 'NR == 1 { print $2 }' "$T/assess.out" >>"$T/acked"
 		fi
 		sleep 0.5
 	done <"$T/assess.plan"
@@ -349,11 +350,15 @@ t_ok "every relay is running" alive
 t_ok "every relay is healthy again" t_wait 300 all_healthy
 # the tails: one more event per staff key, one more assessment per relay
 for o in A B; do staff_batch "$o" 1; done
+settle_assess() {
+	"$NTACTL" assess settle. -c "$T/$1/ntarelay.conf" --verdict accident --nta \
+		--lifetime 1h --force >"$T/assess.out" &&
+	awk 'NR == 1 { print $2 }' "$T/assess.out" >>"$T/acked"
+}
 for r in $RELAYS; do
-	t_ok "relay $r signs an assessment after the faults" \
-		"$NTACTL" assess settle. -c "$T/$r/ntarelay.conf" --verdict accident --nta \
-		--lifetime 1h --force
+	t_ok "relay $r signs an assessment after the faults" settle_assess "$r"
 done
+sort -u "$T/acked" >"$T/acked.sorted"
 ZONES="$ZONES settle."
 
 # set R: "KEY SEQ ID" of every event of R live for another minute; E
@@ -385,7 +390,9 @@ converged() {
 	done
 	for r in $RELAYS; do
 		expected_for "$r" | cmp -s - "$T/set.$r" || return 1
+		cut -d' ' -f3 "$T/set.$r" | sort | comm -23 "$T/acked.sorted" - | grep -q . && return 1
 	done
+	return 0
 }
 chaos_wait() {
 	_end=$(( $(now_s) + $1 )); shift
@@ -401,6 +408,8 @@ if [ "$rc" != 0 ]; then
 	for r in $RELAYS; do
 		expected_for "$r" | comm -23 - "$T/set.$r" >"$T/missing.$r"
 		comm -13 "$T/union" "$T/set.$r" >"$T/extra.$r"
+		cut -d' ' -f3 "$T/set.$r" | sort | comm -23 "$T/acked.sorted" - >"$T/lost.$r"
+		echo "# relay $r misses $(wc -l <"$T/lost.$r") acknowledged assessments: $(head -n 5 "$T/lost.$r" | tr '\n' ' ')"
 		echo "# relay $r misses $(wc -l <"$T/missing.$r") events (KEY SEQ ID):"
 		head -n 10 "$T/missing.$r" | sed 's/^/#   /'
 		for o in A B; do
@@ -418,6 +427,11 @@ for o in A B; do
 		t_is "staff $o's chain 1..$n complete in $r's store" \
 			"$(fed_count "$r" "key = x'$k' AND seq BETWEEN 1 AND $n")" "$n"
 	done
+done
+nacked=$(wc -l <"$T/acked.sorted")
+for r in $RELAYS; do
+	t_is "the $nacked assessments the relays acknowledged (ntactl assess) are in $r's store" \
+		"$(cut -d' ' -f3 "$T/set.$r" | sort | comm -23 "$T/acked.sorted" - | wc -l)" 0
 done
 for r in $RELAYS; do
 	t_is "no event twice in $r's store" "$(sqlite3 "file:$T/$r/store.db?mode=ro" \
@@ -490,7 +504,7 @@ t_ok "every relay reaches the same decision for each zone" t_wait 120 agree
 for z in $ZONES; do
 	echo "# $z: $(for r in $RELAYS; do printf '%s=%s; ' "$r" "$(decision "$r" "$z")"; done)"
 done
-nasm=$(wc -l <"$T/assess.done" 2>/dev/null || echo 0)
+nasm=$nacked
 nstaff=$(( $(cut -d' ' -f1 "$T/A.state") + $(cut -d' ' -f1 "$T/B.state") ))
 echo "# summary: seed $SEED, ${DUR}s, $nfaults faults, $nstaff staff events, $nasm assessments, $ninj invalid messages, $(wc -l <"$T/union") live events per store"
 t_done
