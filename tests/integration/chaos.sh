@@ -361,12 +361,13 @@ done
 sort -u "$T/acked" >"$T/acked.sorted"
 ZONES="$ZONES settle."
 
-# set R: "KEY SEQ ID" of every event of R live for another minute; E
-# does not hold other relays' heartbeats (see the header).
+# set R: "KEY SEQ ID" of every event of R live until $lim (a minute from
+# the check: the same limit for every store); E does not hold other
+# relays' heartbeats (see the header).
 set_of() {
 	sqlite3 "file:$T/$1/store.db?mode=ro" \
 		"SELECT lower(hex(key)), seq, lower(hex(id)) FROM events
-		 WHERE exp IS NULL OR exp > $(( $(now_s) + 60 ))" 2>/dev/null | tr '|' ' ' | sort
+		 WHERE exp IS NULL OR exp > $lim" 2>/dev/null | tr '|' ' ' | sort
 }
 expected_for() {
 	if [ "$1" = E ]; then
@@ -375,6 +376,7 @@ expected_for() {
 	else cat "$T/union"; fi
 }
 converged() {
+	lim=$(( $(now_s) + 60 ))
 	for r in $RELAYS; do set_of "$r" >"$T/set.$r"; done
 	sort -u "$T"/set.? >"$T/union"
 	# heartbeats, by key and seq, from the stores that hold them
