@@ -124,13 +124,15 @@ sources() {
 	    "lib/conf.c lib/conf_client.c $proto_src" ;;
 	fuzz_http) echo "relay/http/http.c relay/http/router.c relay/http/routes.c" \
 	    "relay/http/respond.c relay/http/params.c relay/http/form.c" \
+	    "relay/http/stream.c" \
 	    "relay/core/loop.c relay/core/metrics.c lib/buf.c relay/core/log.c" \
 	    "$proto_src" ;;
 	fuzz_trustdb) echo "$(cd "$top" && echo trustdb/*.c) $proto_src" ;;
 	fuzz_mattermost) echo "relay/http/form.c relay/notify/mattermost.c" \
 	    "relay/notify/mattermost_md.c relay/notify/mattermost_post.c" \
 	    "relay/notify/mattermost_slash.c relay/core/metrics.c lib/buf.c" \
-	    "relay/http/page.c lib/incident_text.c $proto_src" ;;
+	    "relay/http/page.c relay/http/timeline.c relay/http/markup.c" \
+	    "lib/incident_text.c lib/opname.c $proto_src" ;;
 	esac
 }
 packages() {
