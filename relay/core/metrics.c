@@ -31,16 +31,20 @@ static const double probe_bounds[METRICS_PROBE_BUCKETS] = {
 static void
 metrics_label_value(struct buf *b, const char *s)
 {
-	const char *p;
+	const char *p, *run = s;
 
+	/* runs of plain characters in one go: a scrape writes a label value
+	 * for every zone in the engine */
 	for (p = s; *p; p++) {
-		switch (*p) {
-		case '\\': buf_printf(b, "\\\\"); break;
-		case '"': buf_printf(b, "\\\""); break;
-		case '\n': buf_printf(b, "\\n"); break;
-		default: buf_printf(b, "%c", *p); break;
-		}
+		const char *esc = *p == '\\' ? "\\\\" : *p == '"' ? "\\\"" :
+		    *p == '\n' ? "\\n" : NULL;
+		if (esc == NULL)
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		buf_add(b, esc, 2);
+		run = p + 1;
 	}
+	buf_add(b, run, (size_t)(p - run));
 }
 
 void
@@ -360,12 +364,22 @@ metrics_state_set(struct buf *out, const char *name, const char *label,
     const char *value, const char *const *states, size_t n,
     const char *current)
 {
-	for (size_t i = 0; i < n; i++) {
-		buf_printf(out, "%s{%s=\"", name, label);
-		metrics_label_value(out, value);
-		buf_printf(out, "\",state=\"");
-		metrics_label_value(out, states[i]);
-		buf_printf(out, "\"} %d\n", current != NULL &&
-		    strcmp(current, states[i]) == 0);
+	struct buf head = { 0 };
+
+	/* name{label="value",state=" once, then one line per state */
+	buf_printf(&head, "%s{%s=\"", name, label);
+	metrics_label_value(&head, value);
+	buf_add(&head, "\",state=\"", 9);
+	if (head.failed) {
+		out->failed = true;
+		buf_free(&head);
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		buf_add(out, head.data, head.len);
+		metrics_label_value(out, states[i]);
+		buf_add(out, current != NULL && strcmp(current, states[i]) == 0 ?
+		    "\"} 1\n" : "\"} 0\n", 5);
+	}
+	buf_free(&head);
 }

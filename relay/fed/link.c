@@ -68,7 +68,7 @@ struct link {
 	struct link_state st;      /* what /healthz and the log say */
 	char tls_text[LINK_STATE_DETAIL_MAX]; /* libmosquitto's error lines
 	                              during this attempt (its TLS failures) */
-	struct inflight *inflight; /* open addressing on mid */
+	struct inflight *inflight; /* indexed by mid (slot()) */
 	size_t ninflight;
 };
 
@@ -79,15 +79,15 @@ static void watch_socket(struct link *l);
 
 /* --------------------------------------------------------- in-flight map */
 
+/* libmosquitto's message ids are 16 bits (1..65535) and unique among a
+ * connection's unacknowledged publications, so the map is indexed by the id
+ * itself: no probing, and taking an entry touches one slot. */
 static struct inflight *
 slot(const struct link *l, int mid)
 {
-	size_t i = (size_t)mid & (INFLIGHT_MAX - 1);
-
-	for (size_t n = 0; n < INFLIGHT_MAX; n++, i = (i + 1) & (INFLIGHT_MAX - 1))
-		if (l->inflight[i].mid == mid || l->inflight[i].mid == 0)
-			return &l->inflight[i];
-	return NULL;
+	if (mid <= 0 || mid >= INFLIGHT_MAX)
+		return NULL;
+	return &l->inflight[mid];
 }
 
 /* Track mid: row, and what a refusal is logged with (the topic, the
@@ -131,23 +131,12 @@ static bool
 inflight_take(struct link *l, int mid, struct inflight *out)
 {
 	struct inflight *s = slot(l, mid);
-	size_t i, j;
 
 	if (s == NULL || s->mid != mid)
 		return false;
 	*out = *s;
-	/* delete with backward shift, keeping probe chains intact */
-	i = (size_t)(s - l->inflight);
-	for (j = (i + 1) & (INFLIGHT_MAX - 1); l->inflight[j].mid;
-	    j = (j + 1) & (INFLIGHT_MAX - 1)) {
-		size_t home = (size_t)l->inflight[j].mid & (INFLIGHT_MAX - 1);
-		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-			l->inflight[i] = l->inflight[j];
-			i = j;
-		}
-	}
-	l->inflight[i].mid = 0;
-	l->inflight[i].topic = NULL;   /* moved, or out in *out */
+	s->mid = 0;
+	s->topic = NULL;   /* out in *out */
 	l->ninflight--;
 	return true;
 }

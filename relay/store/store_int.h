@@ -45,6 +45,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q__COUNT];
 	sqlite3_stmt *zq[ZQ__COUNT];
+	bool words_busy;              /* zq[ZQ_WORDS] is being stepped */
 	struct idset ids;
 	int depth;               /* store_begin nesting */
 	/* A storage fault (disk full, I/O error, ...) since the transaction

@@ -356,12 +356,19 @@ store_words_each(struct store *s, const char *zone, long long live_after,
     store_raw_cb cb, void *arg, char *err)
 {
 	sqlite3_stmt *st;
+	bool own = s->words_busy;
 	long n = 0;
 	int rc;
 
-	/* its own statement: the callback may use the cached ones */
-	if (sqlite3_prepare_v2(s->db, zsql[ZQ_WORDS], -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, err, "reading assessments");
+	/* the cached statement (the engine reads a zone's assessments at every
+	 * evaluation); a callback that reads them again gets its own */
+	if (own) {
+		if (sqlite3_prepare_v2(s->db, zsql[ZQ_WORDS], -1, &st, NULL) != SQLITE_OK)
+			return store_fail(s, err, "reading assessments");
+	} else {
+		st = store_zq(s, ZQ_WORDS);
+		s->words_busy = true;
+	}
 	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, live_after);
 	sqlite3_bind_int(st, 3, KIND_ASSESSMENT);
@@ -370,7 +377,12 @@ store_words_each(struct store *s, const char *zone, long long live_after,
 		cb(arg, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
 		n++;
 	}
-	sqlite3_finalize(st);
+	if (own) {
+		sqlite3_finalize(st);
+	} else {
+		sqlite3_reset(st);   /* releases its read of the database */
+		s->words_busy = false;
+	}
 	if (rc != SQLITE_DONE)
 		return store_fail(s, err, "reading assessments");
 	return n;
