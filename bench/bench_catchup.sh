@@ -1,0 +1,110 @@
+#!/bin/sh
+# bench/bench_catchup.sh — how fast a relay that was away catches up, and how
+# long after a broker returns a relay holds what was published through it,
+# each beside its ceiling measured in the same run on this machine.
+#
+#   1. catch-up: relay B is stopped (its persistent session stays on broker
+#      m), BENCH_CATCHUP_EVENTS events from operator A flow through m, then
+#      B starts: events/s from B's start to the last event accepted (the
+#      start itself, opening the store and the trust database, included),
+#      beside raw Ed25519 verify/s on one core (bench/bench_proto).
+#      Target (issue 16): >= 5,000 events/s after 100,000.
+#   2. a link returns: broker m is stopped (SIGTERM: it saves its sessions)
+#      and started again on
+#      its port; one event is published as soon as it accepts connections.
+#      Reported: broker up -> B's link up (the reconnect backoff, capped at
+#      5 s: relay/fed/link.c), and B's link up -> the event in B's store,
+#      over BENCH_RETURN_ROUNDS rounds. Target: < 1 s after the reconnect.
+#
+# Usage: bench/bench_catchup.sh (from the build directory or with
+# top_srcdir/top_builddir set). Environment: BENCH_CATCHUP_EVENTS (100000),
+# BENCH_RETURN_ROUNDS (5). Run by `make bench-catchup` and `make bench`.
+# Each round's event has a seq of its own range (500000 + 100 i).
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+export top_srcdir top_builddir
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fed.sh"
+N=${BENCH_CATCHUP_EVENTS:-100000}
+ROUNDS=${BENCH_RETURN_ROUNDS:-5}
+fail() { echo "bench_catchup: $*" >&2; exit 1; }
+
+now_ns() { date +%s%N; }
+ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) / 1e6 }'; }
+
+for o in A B; do fed_operator "$o" >/dev/null || fail "keys"; done
+t_mosquitto m >/dev/null 2>&1 || fail "the broker"
+Aop=$(fed_keyid "$T/A/root.pub")
+raw_verify=$(BENCH_SECONDS=2 "$top_builddir/bench/bench_proto" | sed -n 's/^bench: raw_verify_per_s=//p')
+
+# Each event in a zone of its own, as bench_federation does: one zone would
+# hit the per-operator zone quota (zone_events_per_operator).
+"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
+	--zone catchup.example. --vary-zone --count "$N" --seq 1000 --prev "$(printf '%064d' 0)" \
+	--lifetime 3600 --topics >"$T/msgs" 2>/dev/null || fail "evgen"
+
+mkdir -p "$T/B"
+for o in A B; do
+	"$NTACTL" trust --db "$T/B/trust.db" --net "$FED_NET" pin "$T/$o/root.pub" >/dev/null
+done
+"$NTACTL" trust --db "$T/B/trust.db" import "$T/A/cert" >/dev/null
+FED_LOG_LEVEL=notice fed_relay B m >/dev/null || fail "relay B"
+has_certs() { [ "$(fed_count B 'kind = 6')" -ge 1 ]; }
+t_wait 10 has_certs || fail "B has no certificate"
+fed_stop_relay B    # its session (clean start off) keeps B's queue on m
+
+t0=$(now_ns)
+# the broker queues them for B (max_queued_messages 200000, lib.sh)
+"$EVGEN" --replay "$T/msgs" --publish "127.0.0.1:$m_port" || fail "publishing"
+t1=$(now_ns)
+echo "bench_catchup: $N events published while B was away in $(ms_between "$t0" "$t1") ms"
+
+obs_accepted() { fed_metric B 'ntarelay_events_accepted_total{kind="observation"}'; }
+all_in() { [ "$(obs_accepted)" -ge "$1" ]; }
+t0=$(now_ns)
+fed_start_relay B || fail "relay B did not restart"
+t_wait 900 all_in "$N" || fail "B accepted only $(obs_accepted) of $N"
+t1=$(now_ns)
+catchup=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }')
+stored=$(fed_count B "kind = 0 AND zone LIKE '%catchup.example.'")
+[ "$stored" -eq "$N" ] || fail "B stored $stored of $N"
+
+# 2. a link returns
+link_up() { [ "$(fed_metric B "ntarelay_link_up{link=\"mqtt://127.0.0.1:$m_port\"}")" -eq 1 ]; }
+link_down() { ! link_up; }
+: >"$T/return"
+for i in $(seq 1 "$ROUNDS"); do
+	kill -TERM "$m_pid"; wait "$m_pid" 2>/dev/null
+	t_wait 10 link_down
+	sleep 1
+	t_mosquitto m "$m_port" >/dev/null 2>&1 || fail "the broker did not restart"
+	tb=$(now_ns)
+	"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
+		--zone "ret$i.example." --count 1 --seq $((500000 + 100 * i)) --prev "$(printf '%064d' 0)" \
+		--publish "127.0.0.1:$m_port" >/dev/null 2>&1 || fail "publishing after the return"
+	t_wait 30 link_up || fail "the link did not return"
+	tu=$(now_ns)
+	has_it() { [ "$(fed_count B "kind = 0 AND zone = 'ret$i.example.'")" -ge 1 ]; }
+	t_wait 30 has_it || fail "round $i: the event did not arrive"
+	ts=$(now_ns)
+	echo "$(ms_between "$tb" "$tu") $(ms_between "$tu" "$ts")" >>"$T/return"
+done
+# link_up is polled every 100 ms (t_wait): up -> stored is bounded below by 0
+stats() {
+	sort -n | awk '{ v[NR] = $1 } END { printf "%s %s", v[int(NR * 0.5 + 0.5)], v[NR] }'
+}
+up=$(cut -d' ' -f1 "$T/return" | stats)
+st=$(cut -d' ' -f2 "$T/return" | stats)
+
+printf '\n%-52s %12s\n' "figure" "value"
+printf '%-52s %12s\n' "raw Ed25519 verify/s (one core)" "$raw_verify"
+printf '%-52s %12s\n' "catch-up events/s after $N (target >= 5000)" "$catchup"
+printf '%-52s %12s\n' "broker up -> link up ms, median / max ($ROUNDS)" "${up% *} / ${up#* }"
+printf '%-52s %12s\n' "link up -> event stored ms, median / max (< 1000)" "${st% *} / ${st#* }"
+echo "bench: raw_verify_per_s=$raw_verify"
+echo "bench: catchup_per_s=$catchup"
+echo "bench: return_link_up_ms_p50=${up% *}"
+echo "bench: return_link_up_ms_max=${up#* }"
+echo "bench: return_stored_ms_p50=${st% *}"
+echo "bench: return_stored_ms_max=${st#* }"
