@@ -115,7 +115,7 @@ setup "each node's MQTT listener is up" t_wait 30 mqtt_up
 
 # ------------------------------------------------------------ MQTT, as is
 pub() { timeout 10 mosquitto_pub -h 127.0.0.1 -q 1 "$@"; }
-sub1() { timeout 10 mosquitto_sub -h 127.0.0.1 -C 1 -W 3 -q 1 -V mqttv311 "$@"; }
+sub1() { timeout 10 mosquitto_sub -h 127.0.0.1 -C 1 -W 2 -q 1 -V mqttv311 "$@"; }
 t_fail "an MQTT v5 CONNECT is closed unanswered (no v5 in RabbitMQ 3.x)" 7 \
 	pub -p "$n1_port" -V mqttv5 -t probe/v5 -m x
 t_ok "an MQTT 3.1.1 QoS 1 publish is acknowledged" pub -p "$n1_port" -V mqttv311 -t probe/q1 -m x
@@ -172,7 +172,7 @@ knows_staff() {
 setup "every relay learns the staff key (retained publish, live)" t_wait 30 knows_staff
 
 # ------------------------------------------------------------ the burst
-N=${RMQ_BURST:-3000}
+N=${RMQ_BURST:-2000}
 export EVGEN_MQTT=3.1.1
 "$EVGEN" --key "$T/A/staff.key" --origin "$Aop" --net "$FED_NET" --kind observation \
 	--zone burst.example. --count "$N" --seq 1 --topics >"$T/burst" 2>"$T/burst.last" ||
