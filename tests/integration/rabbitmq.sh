@@ -19,6 +19,8 @@
 # here), data and logs under $T; stopped by PID.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fed.sh"
+t0=$(date +%s)
+phase() { echo "# +$(( $(date +%s) - t0 )) s: $*"; }
 
 RMQBIN=/usr/lib/rabbitmq/bin
 # RabbitMQ is a test dependency (scripts/bootstrap installs it): missing,
@@ -80,13 +82,13 @@ node_start() {
 	    RABBITMQ_PID_FILE="$T/n$_s/pid" \
 	    "$RMQBIN/rabbitmq-server" >>"$T/n$_s/out" 2>&1 </dev/null &
 	echo "$!" >"$T/n$_s/sh.pid"
+	# the MQTT listener opens last; a node's boot takes about 10 s here
+	t_wait 90 listening "$(eval echo "\$n${_s}_port")"
 	# rabbitmq-server execs beam.smp: its PID, for the trap and kill -9
-	t_wait 60 ctl "$_s" eval 'os:getpid().' || return 1
 	_p=$(ctl "$_s" eval 'os:getpid().' | tr -d '"')
 	echo "$_p" >"$T/n$_s/beam.pid"
-	ctl "$_s" await_startup --timeout 60 >/dev/null 2>&1 || return 1
 	[ -n "$_p" ] && kill -0 "$_p" || return 1
-	t_wait 20 listening "$(eval echo "\$n${_s}_port")"
+	ctl "$_s" await_startup --timeout 60 >/dev/null 2>&1
 }
 # node_pids N: register node N's PIDs (node_start may run in a subshell)
 node_pids() {
@@ -104,6 +106,7 @@ setup "node 1 starts" test "$r1" = 0
 setup "node 2 starts" test "$r2" = 0
 setup "node 3 starts" test "$r3" = 0
 echo "# RabbitMQ $(ctl 1 eval 'rabbit_misc:version().' | tr -d '"'), Erlang/OTP $(ctl 1 eval 'erlang:system_info(otp_release).' | tr -d '"')"
+phase "the nodes are up"
 join 2 >"$T/join2" 2>&1 & j2=$!; join 3 >"$T/join3" 2>&1 & j3=$!
 wait $j2; r2=$?; wait $j3; r3=$?
 setup "node 2 joins node 1's cluster (rabbitmqctl join_cluster)" test "$r2" = 0
@@ -127,6 +130,7 @@ echo "# a retained message to a wildcard subscription on its node: '${got:-nothi
 got=$(sub1 -p "$n3_port" -t probe/ret/a 2>/dev/null)
 echo "# a retained message to an exact-topic subscription on another node: '${got:-nothing}'"
 
+phase "the cluster is up"
 # ------------------------------------------------------------ federation
 for o in A B C D; do fed_operator "$o" || { echo "Bail out! keys"; exit 1; }; done
 FED_OPERATORS="A B C"      # D is not a member: nobody pins it
@@ -184,6 +188,7 @@ publish() {
 		sleep 0.5
 	done
 }
+phase "the burst"
 publish & gen=$!
 t_pid "$gen"
 t_wait 60 sh -c "[ \"\$(sqlite3 'file:$T/A/store.db?mode=ro' \"SELECT count(*) FROM events WHERE zone = 'burst.example.'\")\" -gt $((N / 10)) ]"
@@ -202,6 +207,7 @@ done
 degraded() { curl -s "http://127.0.0.1:$(eval echo "\$${1}_http")/healthz" | grep -q degraded; }
 t_ok "C says degraded (its link to n2 is down)" t_wait 20 degraded C
 
+phase "the burst is in every store"
 # ------------------------------------------------------------ nothing invalid
 now=$(date +%s)
 topic="ntarelay/v1/$FED_NET/obs/bad.example./$Aop"
@@ -231,6 +237,7 @@ done
 t_ok "the invalid events were refused and counted ($rejected)" test "$rejected" -ge 4
 
 # ------------------------------------------------------------ n2 comes back
+phase "node 2 restarts"
 rm -f "$T/n2/sh.pid" "$T/n2/beam.pid"
 setup "node 2 restarts (same name, ports and data)" node_start 2
 node_pids 2
@@ -253,4 +260,5 @@ for r in $RELAYS; do
 	t_is "no event twice in $r's store, after node 2's return" "$(sqlite3 "file:$T/$r/store.db?mode=ro" \
 		'SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT key, seq FROM events)) FROM events')" 0
 done
+phase "done"
 t_done

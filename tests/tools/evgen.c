@@ -170,7 +170,8 @@ replay_file(const char *path, const char *publish)
 	if (mosquitto_connect(m, host, atoi(colon + 1), 30) != MOSQ_ERR_SUCCESS)
 		return 2;
 	while (connected == 0)
-		mosquitto_loop(m, 100, 1);
+		if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS)
+			return 1;   /* the broker went away: not all acknowledged */
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *sp = strchr(line, ' ');
 		if (sp == NULL)
@@ -179,7 +180,8 @@ replay_file(const char *path, const char *publish)
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		while (sent - acked >= 900)
-			mosquitto_loop(m, 100, 1);
+			if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS)
+				return 1;
 		if (mosquitto_publish(m, NULL, line, (int)strlen(sp + 1), sp + 1, 1,
 		    false) != MOSQ_ERR_SUCCESS)
 			return 1;
