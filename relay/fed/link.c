@@ -62,6 +62,9 @@ struct link {
 	bool paused;               /* link_pause(): not connected on purpose */
 	size_t burst;              /* payload bytes read in this burst */
 	int protocol;              /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
+	bool v5_answered;          /* the broker answered a v5 CONNECT once */
+	bool v311_by_close;        /* 3.1.1 because the broker closed a v5
+	                              CONNECT unanswered */
 	uint64_t refused;          /* publications the broker refused */
 	long backoff_ms;
 	long reconnect_timer, misc_timer, probe_timer;
@@ -162,6 +165,8 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	int opts = MQTT_SUB_OPT_NO_LOCAL;
 
 	(void)props;
+	if (l->protocol == MQTT_PROTOCOL_V5)
+		l->v5_answered = true;
 	if (rc != 0) {
 		bool v5 = l->protocol == MQTT_PROTOCOL_V5;
 		char why[WHY_MAX];
@@ -197,6 +202,7 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 		inflight_clear(l);
 	}
 	l->up = true;
+	l->v311_by_close = false;  /* the broker speaks 3.1.1: keep it */
 	l->backoff_ms = BACKOFF_MIN_MS;
 	/* libmosquitto's log is read only while connecting (its formatting
 	 * costs a malloc per packet) */
@@ -215,7 +221,6 @@ on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *
 	struct link *l = arg;
 	char why[WHY_MAX];
 
-	(void)m;
 	(void)p;
 	/* fd < 0: the relay closed it (link_down(), a pause), and the cause
 	 * is already known */
@@ -226,6 +231,29 @@ on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *
 		    KEEPALIVE_S);
 		link_down(l, l->up ? LINK_CAUSE_LOST : LINK_CAUSE_TIMEOUT, why);
 		return;
+	}
+	/*
+	 * Closed before any CONNACK. A broker without MQTT v5 may answer a v5
+	 * CONNECT by closing the connection rather than with CONNACK 1
+	 * (RabbitMQ 3.x's MQTT plugin does): try 3.1.1 next. Never for a
+	 * broker that answered v5 once; and back to v5 if 3.1.1 is closed
+	 * unanswered too (the broker was going away, not refusing v5).
+	 */
+	if (!l->up && rc == MOSQ_ERR_CONN_LOST) {
+		if (l->protocol == MQTT_PROTOCOL_V5 && !l->v5_answered) {
+			log_notice("link %s: the broker closed the connection without "
+			    "answering MQTT v5, trying 3.1.1", l->cfg.url);
+			l->protocol = MQTT_PROTOCOL_V311;
+			l->v311_by_close = true;
+			mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, l->protocol);
+			link_down(l, LINK_CAUSE_NONE, NULL);
+			return;
+		}
+		if (l->protocol == MQTT_PROTOCOL_V311 && l->v311_by_close) {
+			l->protocol = MQTT_PROTOCOL_V5;
+			l->v311_by_close = false;
+			mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, l->protocol);
+		}
 	}
 	if (rc == 0)
 		snprintf(why, sizeof(why), "the broker disconnected");

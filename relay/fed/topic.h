@@ -49,8 +49,9 @@ void topic_equivocation(const char *net, const struct event *ev, char *buf,
 /* True when topic is an equivocation report (not an event to ingest). */
 bool topic_is_equivocation(const char *net, const char *topic);
 
-/* PROTO_OK when topic is exactly the topic of ev; PROTO_E_TOPIC_MISMATCH
- * with a reason otherwise. */
+/* PROTO_OK when topic is exactly the topic of ev (a '.' of it may arrive
+ * as '/': RabbitMQ's MQTT plugin); PROTO_E_TOPIC_MISMATCH with a reason
+ * otherwise. */
 enum proto_err topic_check(const char *net, const char *topic,
     const struct event *ev, char *reason);
 

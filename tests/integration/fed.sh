@@ -10,7 +10,10 @@
 #                             FED_RATE_BURST: default 100000 each; FED_STORE:
 #                             the store's path, default $T/A/store.db;
 #                             FED_WRAP: a command that execs the relay,
-#                             e.g. "prlimit --fsize=N: --")
+#                             e.g. "prlimit --fsize=N: --"; FED_CLIENT_IDS=1:
+#                             each link its own link_client_id A-LINK, for
+#                             brokers of one cluster, where a client id is
+#                             unique cluster-wide)
 #   fed_stop_relay A [SIG]    stop it (default TERM), by PID
 #   fed_count A SQL-WHERE     events in A's store matching the condition
 #   fed_metric A NAME         a counter from A's /metrics (sum over labels
@@ -49,6 +52,7 @@ fed_relay() {
 		echo "store ${FED_STORE:-$T/$_r/store.db}"
 		for _b in "$@"; do
 			eval "echo link mqtt://127.0.0.1:\$${_b}_port"
+			[ -n "${FED_CLIENT_IDS:-}" ] && echo "link_client_id $_r-$_b"
 		done
 		echo "http_listen 127.0.0.1:$_http"
 		echo "log_level ${FED_LOG_LEVEL:-info}"

@@ -26,6 +26,8 @@
  * "<i>.<zone>" (so that each has its own topic); --log writes
  * "UNIXTIME TOPIC" (nanoseconds) for every publication, for latency
  * measurements.
+ * EVGEN_MQTT=3.1.1 in the environment makes it speak MQTT 3.1.1 rather
+ * than v5 (a broker without v5: tests/integration/rabbitmq.sh).
  *
  * The other kinds, for attack tests: an assessment's --verdict (default
  * accident; recommend_nta only for accident and likely_accident); a
@@ -133,6 +135,15 @@ fields(const char *kind, const char *zone, long long i, const char *note)
 	return NULL;
 }
 
+/* The MQTT version to speak: v5 unless EVGEN_MQTT=3.1.1. */
+static int
+mqtt_version(void)
+{
+	const char *v = getenv("EVGEN_MQTT");
+
+	return v && strcmp(v, "3.1.1") == 0 ? MQTT_PROTOCOL_V311 : MQTT_PROTOCOL_V5;
+}
+
 /* Publish every "TOPIC ENVELOPE" line of path, QoS 1, and wait for the
  * acknowledgements. */
 static int
@@ -151,7 +162,7 @@ replay_file(const char *path, const char *publish)
 	snprintf(host, sizeof(host), "%.*s", (int)(colon - publish), publish);
 	mosquitto_lib_init();
 	m = mosquitto_new(NULL, true, NULL);
-	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, mqtt_version());
 	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
 	mosquitto_max_inflight_messages_set(m, 1000);
 	mosquitto_publish_callback_set(m, on_publish);
@@ -159,7 +170,8 @@ replay_file(const char *path, const char *publish)
 	if (mosquitto_connect(m, host, atoi(colon + 1), 30) != MOSQ_ERR_SUCCESS)
 		return 2;
 	while (connected == 0)
-		mosquitto_loop(m, 100, 1);
+		if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS)
+			return 1;   /* the broker went away: not all acknowledged */
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *sp = strchr(line, ' ');
 		if (sp == NULL)
@@ -168,7 +180,8 @@ replay_file(const char *path, const char *publish)
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		while (sent - acked >= 900)
-			mosquitto_loop(m, 100, 1);
+			if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS)
+				return 1;
 		if (mosquitto_publish(m, NULL, line, (int)strlen(sp + 1), sp + 1, 1,
 		    false) != MOSQ_ERR_SUCCESS)
 			return 1;
@@ -286,7 +299,7 @@ main(int argc, char **argv)
 		port = atoi(colon + 1);
 		mosquitto_lib_init();
 		m = mosquitto_new(NULL, true, NULL);
-		mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+		mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, mqtt_version());
 		mosquitto_max_inflight_messages_set(m, 1000);
 		mosquitto_publish_callback_set(m, on_publish);
 		mosquitto_connect_callback_set(m, on_connect);
