@@ -325,35 +325,40 @@ struct assess_args {
 	bool nta, force;
 };
 
+/* One option of assess's own into a (relayc_getopt()). */
+static int
+assess_opt(void *ctx, int o, const char *arg)
+{
+	struct assess_args *a = ctx;
+
+	switch (o) {
+	case O_VERDICT: a->verdict = arg; break;
+	case O_NTA: a->nta = true; break;
+	case O_FORCE: a->force = true; break;
+	case O_LIFETIME:
+		if (duration_parse(arg, 60, 604800, false, &a->lifetime) != 0) {
+			cli_err("assess: --lifetime '%s': seconds or 90m, 6h, "
+			    "2d, 1w; 60 s to 7 days", arg);
+			return CLI_ERR;
+		}
+		break;
+	case O_REFS: a->refs = arg; break;
+	case O_NOTE: a->c.note = arg; break;
+	default: return -2;
+	}
+	return -1;
+}
+
 /* The command line into a: -1 to go on, or the exit status. */
 static int
 assess_parse(int argc, char **argv, struct assess_args *a)
 {
-	int o;
+	int ret;
 
 	a->lifetime = 6 * 3600;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (relayc_opt(o, optarg, &a->c.ro))
-			continue;
-		switch (o) {
-		case O_VERDICT: a->verdict = optarg; break;
-		case O_NTA: a->nta = true; break;
-		case O_FORCE: a->force = true; break;
-		case O_LIFETIME:
-			if (duration_parse(optarg, 60, 604800, false, &a->lifetime)
-			    != 0) {
-				cli_err("assess: --lifetime '%s': seconds or 90m, 6h, "
-				    "2d, 1w; 60 s to 7 days", optarg);
-				return CLI_ERR;
-			}
-			break;
-		case O_REFS: a->refs = optarg; break;
-		case O_NOTE: a->c.note = optarg; break;
-		case O_HELP: return cli_usage(assess_usage, 1);
-		default: return cli_usage(assess_usage, 0);
-		}
-	}
+	if ((ret = relayc_getopt(argc, argv, opts, &a->c.ro, O_HELP,
+	    assess_usage, assess_opt, a)) >= 0)
+		return ret;
 	if (optind != argc - 1 || a->verdict == NULL)
 		return cli_usage(assess_usage, 0);
 	if (zone_arg("assess", argv[optind], a->zone) != 0)

@@ -557,12 +557,46 @@ do_passwd(const struct broker *b, const struct broker_opts *o)
 	return rc;
 }
 
+enum { O_DB = 256, O_NET, O_SELF, O_ADMIN, O_THRESHOLD, O_DIR, O_PLAIN,
+	O_HELP };
+
+/* One option of broker's own into o (relayc_getopt()). */
+static int
+broker_opt(void *ctx, int c, const char *arg)
+{
+	struct broker_opts *o = ctx;
+	char *end;
+
+	switch (c) {
+	case O_DB: o->db = arg; break;
+	case O_NET: o->net = arg; break;
+	case O_SELF: o->self = arg; break;
+	case O_DIR: o->dir = arg; break;
+	case O_PLAIN: o->plain = true; break;
+	case O_ADMIN:
+		if (o->nadmin == BROKER_ADMIN_MAX || !user_valid(arg)) {
+			cli_err("broker: --admin '%s': 1-64 of A-Z a-z 0-9 . _ -, "
+			    "at most %d accounts", arg, BROKER_ADMIN_MAX);
+			return CLI_ERR;
+		}
+		o->admin[o->nadmin++] = arg;
+		break;
+	case O_THRESHOLD:
+		o->threshold = (unsigned)strtoul(arg, &end, 10);
+		if (*end || o->threshold < 1 || o->threshold > 64) {
+			cli_err("broker: --threshold: 1 to 64");
+			return CLI_ERR;
+		}
+		break;
+	default: return -2;
+	}
+	return -1;
+}
+
 /* The command line into o: -1 to go on, or the exit status. */
 static int
 broker_parse(int argc, char **argv, struct broker_opts *o)
 {
-	enum { O_DB = 256, O_NET, O_SELF, O_ADMIN, O_THRESHOLD, O_DIR, O_PLAIN,
-		O_HELP };
 	static const struct option opts[] = {
 		RELAYC_LONGOPTS,
 		{ "db", required_argument, NULL, O_DB },
@@ -575,38 +609,11 @@ broker_parse(int argc, char **argv, struct broker_opts *o)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	char *end;
-	int c;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (relayc_opt(c, optarg, &o->ro))
-			continue;
-		switch (c) {
-		case O_DB: o->db = optarg; break;
-		case O_NET: o->net = optarg; break;
-		case O_SELF: o->self = optarg; break;
-		case O_DIR: o->dir = optarg; break;
-		case O_PLAIN: o->plain = true; break;
-		case O_ADMIN:
-			if (o->nadmin == BROKER_ADMIN_MAX || !user_valid(optarg)) {
-				cli_err("broker: --admin '%s': 1-64 of A-Z a-z 0-9 . _ -, "
-				    "at most %d accounts", optarg, BROKER_ADMIN_MAX);
-				return CLI_ERR;
-			}
-			o->admin[o->nadmin++] = optarg;
-			break;
-		case O_THRESHOLD:
-			o->threshold = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o->threshold < 1 || o->threshold > 64) {
-				cli_err("broker: --threshold: 1 to 64");
-				return CLI_ERR;
-			}
-			break;
-		case O_HELP: return cli_usage(usage_text, 1);
-		default: return cli_usage(usage_text, 0);
-		}
-	}
+	if ((rc = relayc_getopt(argc, argv, opts, &o->ro, O_HELP, usage_text,
+	    broker_opt, o)) >= 0)
+		return rc;
 	if (o->ro.relay != NULL || o->ro.token != NULL) {
 		cli_err("broker: reads a trust database (--db FILE or -c "
 		    "ntarelay.conf), not a relay's API");

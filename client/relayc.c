@@ -2,6 +2,7 @@
  * client/relayc.c — how an ntactl command reaches a relay; see relayc.h.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,27 @@ relayc_opt(int o, const char *arg, struct relayc_opts *ro)
 	case RELAYC_O_FULL_IDS: ro->full_ids = true; return true;
 	default: return false;
 	}
+}
+
+int
+relayc_getopt(int argc, char **argv, const struct option *opts,
+    struct relayc_opts *ro, int help, const char *usage,
+    int (*fn)(void *ctx, int o, const char *arg), void *ctx)
+{
+	int o, ret;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (relayc_opt(o, optarg, ro))
+			continue;
+		if (o == help)
+			return cli_usage(usage, 1);
+		if ((ret = fn(ctx, o, optarg)) == -2)
+			return cli_usage(usage, 0);
+		if (ret != -1)
+			return ret;
+	}
+	return -1;
 }
 
 int

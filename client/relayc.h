@@ -77,6 +77,20 @@ struct relayc_opts {
  * of RELAYC_LONGOPTS: true, else false. */
 bool relayc_opt(int o, const char *arg, struct relayc_opts *ro);
 
+/*
+ * A subcommand's command line: getopt_long() from the first argument
+ * with "c:" and opts (which holds RELAYC_LONGOPTS), those into ro
+ * (relayc_opt()), help (the code of its --help) printing usage, and
+ * every other option to fn(ctx, o, optarg), which returns -1 when it took
+ * it, -2 when it is not one of the command's (usage printed), or the exit
+ * status to end with. Returns -1 when every option was taken (optind the
+ * first operand), or the exit status.
+ */
+struct option;
+int relayc_getopt(int argc, char **argv, const struct option *opts,
+    struct relayc_opts *ro, int help, const char *usage,
+    int (*fn)(void *ctx, int o, const char *arg), void *ctx);
+
 /* How many hex digits of an id to show under ro: RELAYC_ID_SHOW, or
  * RELAYC_ID_FULL with --full-ids. */
 int relayc_id_width(const struct relayc_opts *ro);

@@ -222,6 +222,22 @@ int config_load(const char *path, struct relay_config *cfg, char *err,
 int config_check_files(const struct relay_config *cfg, char *err, size_t errlen);
 
 /*
+ * The state of a check of cfg's files and system (config_check_files()
+ * here, startcheck_run() in relay/core/startcheck.c): the configuration
+ * and where its message goes.
+ */
+struct config_check {
+	const struct relay_config *cfg;
+	char *err;
+	size_t errlen;
+};
+
+/* Writes "FILE:LINE: message" into c->err, or "FILE: message" for line 0,
+ * FILE being c->cfg->path; returns -1. */
+int config_check_fail(struct config_check *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
  * One NAME of `watch ZONE NAME...` (and of ntactl observe --name) in the
  * protocol's form, into out (ZONE_TEXT_MAX + 1 bytes): relative to zone
  * ("www.nic" in de. is www.nic.de.; "@" is the apex) unless it ends with a

@@ -25,17 +25,10 @@
 #define CONFIG_CREDENTIALS_MAX 1024
 #define CONFIG_SECRET_SLACK 4      /* room for "\r\n" and detecting more */
 
-struct checker {
-	const struct relay_config *cfg;
-	char *err;
-	size_t errlen;
-};
-
-static int cfail(struct checker *c, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-cfail(struct checker *c, int line, const char *fmt, ...)
+/* "FILE:LINE: message", or "FILE: message" for line 0; returns -1
+ * (config.h). */
+int
+config_check_fail(struct config_check *c, int line, const char *fmt, ...)
 {
 	char msg[CONFIG_ERR_MAX];
 	va_list ap;
@@ -53,22 +46,24 @@ cfail(struct checker *c, int line, const char *fmt, ...)
 /* Open path for reading as the relay will (the real test, not access()),
  * a regular file. Returns the descriptor, or -1 with the message set. */
 static int
-open_regular(struct checker *c, int line, const char *key, const char *path,
+open_regular(struct config_check *c, int line, const char *key,
+    const char *path,
     struct stat *st)
 {
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return cfail(c, line, "%s: %s: %s", key, path, strerror(errno));
+		return config_check_fail(c, line, "%s: %s: %s", key, path, strerror(errno));
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
-		return cfail(c, line, "%s: %s: not a regular file", key, path);
+		return config_check_fail(c, line, "%s: %s: not a regular file", key, path);
 	}
 	return fd;
 }
 
 static int
-check_readable(struct checker *c, int line, const char *key, const char *path)
+check_readable(struct config_check *c, int line, const char *key,
+    const char *path)
 {
 	struct stat st;
 	int fd;
@@ -80,11 +75,12 @@ check_readable(struct checker *c, int line, const char *key, const char *path)
 }
 
 static int
-check_private(struct checker *c, int line, const char *key, const char *path,
+check_private(struct config_check *c, int line, const char *key,
+    const char *path,
     const struct stat *st)
 {
 	if (st->st_mode & (S_IRWXG | S_IRWXO))
-		return cfail(c, line, "%s: %s: permissions %04o are too open: a "
+		return config_check_fail(c, line, "%s: %s: permissions %04o are too open: a "
 		    "secret must not be accessible by group or others (chmod 600)",
 		    key, path, (unsigned)(st->st_mode & 07777));
 	return 0;
@@ -92,7 +88,8 @@ check_private(struct checker *c, int line, const char *key, const char *path,
 
 /* Read a small secret file whole into buf (cap bytes, NUL-terminated). */
 static int
-read_secret(struct checker *c, int line, const char *key, const char *path,
+read_secret(struct config_check *c, int line, const char *key,
+    const char *path,
     char *buf, size_t cap, size_t *len)
 {
 	struct stat st;
@@ -108,12 +105,12 @@ read_secret(struct checker *c, int line, const char *key, const char *path,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			cfail(c, line, "%s: %s: %s", key, path, strerror(errno));
+			config_check_fail(c, line, "%s: %s: %s", key, path, strerror(errno));
 			goto out;
 		}
 		*len += (size_t)n;
 		if (*len == cap - 1) {
-			cfail(c, line, "%s: %s: too large", key, path);
+			config_check_fail(c, line, "%s: %s: too large", key, path);
 			goto out;
 		}
 	}
@@ -141,7 +138,7 @@ one_line(char *buf, size_t *len)
 
 /* One line USERNAME:PASSWORD, both non-empty; never echoed. */
 static int
-check_credentials(struct checker *c, const struct config_link *l)
+check_credentials(struct config_check *c, const struct config_link *l)
 {
 	char buf[CONFIG_CREDENTIALS_MAX + CONFIG_SECRET_SLACK];
 	const char *colon;
@@ -154,7 +151,7 @@ check_credentials(struct checker *c, const struct config_link *l)
 	colon = memchr(buf, ':', len);
 	if (!one_line(buf, &len) || colon == NULL || colon == buf ||
 	    (size_t)(colon - buf) + 1 >= len) {
-		cfail(c, l->credentials_line, "link_credentials: %s: expected one "
+		config_check_fail(c, l->credentials_line, "link_credentials: %s: expected one "
 		    "line USERNAME:PASSWORD", l->credentials);
 		goto out;
 	}
@@ -165,7 +162,7 @@ out:
 }
 
 static int
-check_token(struct checker *c)
+check_token(struct config_check *c)
 {
 	const struct relay_config *cfg = c->cfg;
 	char buf[CONFIG_TOKEN_MAX + CONFIG_SECRET_SLACK];
@@ -177,7 +174,7 @@ check_token(struct checker *c)
 		goto out;
 	if (!one_line(buf, &len) || len < CONFIG_TOKEN_MIN || len > CONFIG_TOKEN_MAX ||
 	    strpbrk(buf, " \t") != NULL) {
-		cfail(c, cfg->line.http_token_file, "http_token_file: %s: expected "
+		config_check_fail(c, cfg->line.http_token_file, "http_token_file: %s: expected "
 		    "one line of %d to %d characters without spaces",
 		    cfg->http_token_file, CONFIG_TOKEN_MIN, CONFIG_TOKEN_MAX);
 		goto out;
@@ -191,20 +188,22 @@ out:
 /* A Mattermost token file (bot, slash command): one word on its first
  * line, mode 0600 or 0640 (relay/core/secretfile.h); never echoed. */
 static int
-check_mm_token(struct checker *c, int line, const char *key, const char *path)
+check_mm_token(struct config_check *c, int line, const char *key,
+    const char *path)
 {
 	char why[CONFIG_ERR_MAX], *tok = NULL;
 
 	if (secretfile_read(path, SECRETFILE_GROUP_READ, &tok, NULL, why,
 	    sizeof(why)) != 0)
-		return cfail(c, line, "%s: %s", key, why);
+		return config_check_fail(c, line, "%s: %s", key, why);
 	secretfile_free(tok);
 	return 0;
 }
 
 /* The file need not exist yet (the relay creates it), its directory must. */
 static int
-check_parent(struct checker *c, int line, const char *key, const char *path)
+check_parent(struct config_check *c, int line, const char *key,
+    const char *path)
 {
 	char dir[PATH_MAX];
 	struct stat st;
@@ -212,7 +211,7 @@ check_parent(struct checker *c, int line, const char *key, const char *path)
 
 	if (stat(path, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
-			return cfail(c, line, "%s: %s: not a regular file", key, path);
+			return config_check_fail(c, line, "%s: %s: not a regular file", key, path);
 		return 0;
 	}
 	memcpy(dir, path, strlen(path) + 1);
@@ -224,15 +223,15 @@ check_parent(struct checker *c, int line, const char *key, const char *path)
 	else
 		*slash = '\0';
 	if (stat(dir, &st) != 0)
-		return cfail(c, line, "%s: directory %s: %s", key, dir,
+		return config_check_fail(c, line, "%s: directory %s: %s", key, dir,
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return cfail(c, line, "%s: %s: not a directory", key, dir);
+		return config_check_fail(c, line, "%s: %s: not a directory", key, dir);
 	return 0;
 }
 
 static int
-check_link(struct checker *c, const struct config_link *l)
+check_link(struct config_check *c, const struct config_link *l)
 {
 	struct stat st;
 	int fd;
@@ -250,7 +249,7 @@ check_link(struct checker *c, const struct config_link *l)
 			return -1;
 		close(fd);
 		if (st.st_mode & S_IRWXO)
-			return cfail(c, l->keyfile_line, "link_keyfile: %s: "
+			return config_check_fail(c, l->keyfile_line, "link_keyfile: %s: "
 			    "permissions %04o are too open: a private key must not "
 			    "be accessible by others (chmod 640 or 600)", l->keyfile,
 			    (unsigned)(st.st_mode & 07777));
@@ -263,23 +262,23 @@ check_link(struct checker *c, const struct config_link *l)
 int
 config_check_files(const struct relay_config *cfg, char *err, size_t errlen)
 {
-	struct checker c = { cfg, err, errlen };
+	struct config_check c = { cfg, err, errlen };
 	char reason[PROTO_REASON_MAX];
 	struct key_secret *sk = NULL;
 	struct stat st;
 	int rc = -1, fd;
 
 	if (sodium_init() < 0) {
-		cfail(&c, 0, "libsodium failed to initialise");
+		config_check_fail(&c, 0, "libsodium failed to initialise");
 		goto out;
 	}
 	if (key_secret_load(cfg->key, &sk, reason) != PROTO_OK) {
-		cfail(&c, cfg->line.key, "key: %s", reason);
+		config_check_fail(&c, cfg->line.key, "key: %s", reason);
 		goto out;
 	}
 	if (cfg->cert[0] == '\0') {
 		if (!key_secret_is_root(sk)) {
-			cfail(&c, cfg->line.cert, "cert: empty, but %s is not a root "
+			config_check_fail(&c, cfg->line.cert, "cert: empty, but %s is not a root "
 			    "key: name the key_cert file that certifies it (ntactl "
 			    "cert)", cfg->key);
 			goto out;
@@ -290,7 +289,7 @@ config_check_files(const struct relay_config *cfg, char *err, size_t errlen)
 			goto out;
 		close(fd);
 		if (st.st_size == 0 || st.st_size > CONFIG_CERT_MAX) {
-			cfail(&c, cfg->line.cert, "cert: %s: %s", cfg->cert,
+			config_check_fail(&c, cfg->line.cert, "cert: %s: %s", cfg->cert,
 			    st.st_size == 0 ? "empty" : "larger than 64 KiB");
 			goto out;
 		}

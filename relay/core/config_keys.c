@@ -165,7 +165,7 @@ webhook_same(const struct relay_config *a, const struct relay_config *b)
  * The defaults are the table's, written as in the file and read by the
  * same setters: what an empty file gives, without the required keys. A
  * default its own setter refuses is a mistake in the table, which
- * tests/unit/test_config.c catches (config_defaults_ok()).
+ * tests/unit/test_config_parse.c catches (config_defaults_ok()).
  */
 static int
 apply_defaults(struct relay_config *cfg)

@@ -3,7 +3,7 @@
  * then stored in the field their key's table row names. Numbers in a
  * range, yes/no, paths (resolved against the file's directory), URLs,
  * addresses, names. Each refusal is "FILE:LINE: key: what is wrong", the
- * words tests/unit/test_config.c and the integration tests expect.
+ * words tests/unit/test_config_parse.c and the integration tests expect.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

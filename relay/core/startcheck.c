@@ -3,7 +3,6 @@
  * (startcheck.h).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,32 +16,6 @@
 #include "relay/core/identity.h"
 #include "relay/core/startcheck.h"
 #include "trustdb/db.h"
-
-struct sc {
-	const struct relay_config *cfg;
-	char *err;
-	size_t errlen;
-};
-
-static int scfail(struct sc *c, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* "FILE:LINE: message", or "FILE: message" for line 0; returns -1. */
-static int
-scfail(struct sc *c, int line, const char *fmt, ...)
-{
-	char msg[CONFIG_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(c->err, c->errlen, "%s:%d: %s", c->cfg->path, line, msg);
-	else
-		snprintf(c->err, c->errlen, "%s: %s", c->cfg->path, msg);
-	return -1;
-}
 
 /* The directory part of path into dir ("." when it has none). */
 static void
@@ -62,29 +35,31 @@ dir_of(const char *path, char dir[PATH_MAX])
  * it (access() with the real ids, which are the relay's: it is not
  * set-uid; a read-only file system fails too). */
 static int
-dir_writable(struct sc *c, int line, const char *key, const char *path)
+dir_writable(struct config_check *c, int line, const char *key,
+    const char *path)
 {
 	char dir[PATH_MAX];
 	struct stat st;
 
 	dir_of(path, dir);
 	if (stat(dir, &st) != 0)
-		return scfail(c, line, "%s: directory %s: %s", key, dir,
+		return config_check_fail(c, line, "%s: directory %s: %s", key, dir,
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return scfail(c, line, "%s: %s: not a directory", key, dir);
+		return config_check_fail(c, line, "%s: %s: not a directory", key, dir);
 	if (access(dir, W_OK | X_OK) != 0)
-		return scfail(c, line, "%s: directory %s: not writable by this user "
+		return config_check_fail(c, line, "%s: directory %s: not writable by this user "
 		    "(uid %u): %s", key, dir, (unsigned)geteuid(), strerror(errno));
 	return 0;
 }
 
 /* An existing file the relay opens for reading and writing. */
 static int
-file_rw(struct sc *c, int line, const char *key, const char *path)
+file_rw(struct config_check *c, int line, const char *key,
+    const char *path)
 {
 	if (access(path, R_OK | W_OK) != 0)
-		return scfail(c, line, "%s: %s: not readable and writable by this "
+		return config_check_fail(c, line, "%s: %s: not readable and writable by this "
 		    "user (uid %u): %s", key, path, (unsigned)geteuid(),
 		    strerror(errno));
 	return 0;
@@ -93,7 +68,7 @@ file_rw(struct sc *c, int line, const char *key, const char *path)
 /* The trust database belongs to net, and the certificate checks out with
  * its keys. Opened without creating it; nothing is written. */
 static int
-check_trust(struct sc *c, long long now)
+check_trust(struct config_check *c, long long now)
 {
 	const struct relay_config *cfg = c->cfg;
 	char reason[256], dbnet[TRUSTDB_NET_MAX + 1], why[CONFIG_ERR_MAX];
@@ -106,12 +81,12 @@ check_trust(struct sc *c, long long now)
 
 	if (stat(cfg->trustdb, &st) != 0) {
 		if (errno != ENOENT)
-			return scfail(c, cfg->line.trustdb, "trustdb: %s: %s",
+			return config_check_fail(c, cfg->line.trustdb, "trustdb: %s: %s",
 			    cfg->trustdb, strerror(errno));
 		if (dir_writable(c, cfg->line.trustdb, "trustdb", cfg->trustdb) != 0)
 			return -1;
 		if (cfg->cert[0])
-			return scfail(c, cfg->line.cert, "cert: %s: cannot be checked: "
+			return config_check_fail(c, cfg->line.cert, "cert: %s: cannot be checked: "
 			    "the trust database %s does not exist yet (pin the "
 			    "operator's root: ntactl trust --db %s --net %s pin "
 			    "ROOT.pub)", cfg->cert, cfg->trustdb, cfg->trustdb,
@@ -122,25 +97,25 @@ check_trust(struct sc *c, long long now)
 	    file_rw(c, cfg->line.trustdb, "trustdb", cfg->trustdb) != 0)
 		return -1;
 	if (trustdb_open(cfg->trustdb, 0, 5000, &tdb, reason) != TRUSTDB_OK) {
-		scfail(c, cfg->line.trustdb, "trustdb: %s", reason);
+		config_check_fail(c, cfg->line.trustdb, "trustdb: %s", reason);
 		goto out;
 	}
 	if (trustdb_net_get(tdb, dbnet, &has, reason) != TRUSTDB_OK) {
-		scfail(c, cfg->line.trustdb, "trustdb: %s", reason);
+		config_check_fail(c, cfg->line.trustdb, "trustdb: %s", reason);
 		goto out;
 	}
 	if (has && strcmp(dbnet, cfg->net) != 0) {
-		scfail(c, cfg->line.net, "net: '%s', but the trust database %s "
+		config_check_fail(c, cfg->line.net, "net: '%s', but the trust database %s "
 		    "belongs to federation '%s'", cfg->net, cfg->trustdb, dbnet);
 		goto out;
 	}
 	if (cfg->cert[0]) {
 		if (key_secret_load(cfg->key, &sk, preason) != PROTO_OK) {
-			scfail(c, cfg->line.key, "key: %s", preason);
+			config_check_fail(c, cfg->line.key, "key: %s", preason);
 			goto out;
 		}
 		if (identity_check_cert(cfg, tdb, now, sk, why, sizeof(why)) != 0) {
-			scfail(c, cfg->line.cert, "%s", why);
+			config_check_fail(c, cfg->line.cert, "%s", why);
 			goto out;
 		}
 	}
@@ -152,7 +127,7 @@ out:
 }
 
 static int
-check_store(struct sc *c)
+check_store(struct config_check *c)
 {
 	const struct relay_config *cfg = c->cfg;
 	struct stat st;
@@ -162,17 +137,17 @@ check_store(struct sc *c)
 	if (stat(cfg->store, &st) != 0) {
 		if (errno == ENOENT)
 			return 0;   /* the start creates it */
-		return scfail(c, cfg->line.store, "store: %s: %s", cfg->store,
+		return config_check_fail(c, cfg->line.store, "store: %s: %s", cfg->store,
 		    strerror(errno));
 	}
 	if (!S_ISREG(st.st_mode))
-		return scfail(c, cfg->line.store, "store: %s: not a regular file",
+		return config_check_fail(c, cfg->line.store, "store: %s: not a regular file",
 		    cfg->store);
 	return file_rw(c, cfg->line.store, "store", cfg->store);
 }
 
 static int
-check_control(struct sc *c)
+check_control(struct config_check *c)
 {
 	const struct relay_config *cfg = c->cfg;
 	struct sockaddr_un sun;
@@ -184,20 +159,20 @@ check_control(struct sc *c)
 	if (cfg->control_socket[0] == '\0')
 		return 0;
 	if (strlen(cfg->control_socket) >= sizeof(sun.sun_path))
-		return scfail(c, line, "control_socket: %s: longer than the %zu "
+		return config_check_fail(c, line, "control_socket: %s: longer than the %zu "
 		    "bytes a unix socket's path may have", cfg->control_socket,
 		    sizeof(sun.sun_path) - 1);
 	if (dir_writable(c, line, "control_socket", cfg->control_socket) != 0)
 		return -1;
 	if (lstat(cfg->control_socket, &st) == 0 && !S_ISSOCK(st.st_mode))
-		return scfail(c, line, "control_socket: %s: exists and is not a "
+		return config_check_fail(c, line, "control_socket: %s: exists and is not a "
 		    "socket", cfg->control_socket);
 	return 0;
 }
 
 /* The probe of the watched zones, made as watch_new() makes it. */
 static int
-check_probe(struct sc *c)
+check_probe(struct config_check *c)
 {
 	const struct relay_config *cfg = c->cfg;
 	char why[256];
@@ -208,7 +183,7 @@ check_probe(struct sc *c)
 	p = probe_new(cfg->probe_trust_anchor[0] ? cfg->probe_trust_anchor : NULL,
 	    cfg->probe_forward[0] ? cfg->probe_forward : NULL, why, sizeof(why));
 	if (p == NULL)
-		return scfail(c, cfg->probe_trust_anchor[0] ?
+		return config_check_fail(c, cfg->probe_trust_anchor[0] ?
 		    cfg->line.probe_trust_anchor : 0, "probe: %s", why);
 	probe_free(p);
 	return 0;
@@ -218,10 +193,10 @@ int
 startcheck_run(const struct relay_config *cfg, long long now, char *err,
     size_t errlen)
 {
-	struct sc c = { cfg, err, errlen };
+	struct config_check c = { cfg, err, errlen };
 
 	if (sodium_init() < 0)
-		return scfail(&c, 0, "libsodium failed to initialise");
+		return config_check_fail(&c, 0, "libsodium failed to initialise");
 	if (config_check_files(cfg, err, errlen) != 0)
 		return -1;
 	if (check_trust(&c, now) != 0 || check_store(&c) != 0 ||

@@ -3,7 +3,7 @@
  * payloads, REST API v4 post bodies, slash command answers.
  *
  * Pure functions from JSON to JSON (or to markdown text): no I/O, no clock,
- * no globals, so that tests/unit/test_mattermost.c checks every field.
+ * no globals, so that tests/unit/test_mattermost_msg.c checks every field.
  * relay/notify/mattermost_notify.c queues and delivers what these build;
  * relay/http/slash.c answers with them.
  *

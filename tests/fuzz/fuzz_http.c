@@ -9,7 +9,7 @@
  * thread, http_run() by hand), twice: on a loopback TCP port with a bearer
  * token, and as the control socket (a unix socket, no token, the submit
  * route). The relay behind it is faked (struct http_handlers), as in
- * tests/unit/test_http.c: what the relay answers is not under test here,
+ * tests/unit/http_fixture.h: what the relay answers is not under test here,
  * what reaches it is.
  *
  * Input: the first byte picks the server (even: TCP, odd: control socket),

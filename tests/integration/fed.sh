@@ -19,6 +19,19 @@
 #   fed_metric A NAME         a counter from A's /metrics (sum over labels
 #                             matching NAME exactly as given, e.g.
 #                             'ntarelay_events_rejected_total{reason="expired"}')
+#   fed_pki                   a test CA ($T/pki/ca.*) and a server
+#                             certificate for 127.0.0.1 ($T/pki/server.*)
+#   fed_pki_ca NAME CN        another self-signed CA, $T/pki/NAME.*
+#   fed_pki_cert NAME SAN     a certificate from the test CA for SAN (e.g.
+#                             DNS:host), $T/pki/NAME.*
+#   fed_tls_broker NAME PORT CERT [PASSWD]
+#                             a broker with TLS on PORT (certificate
+#                             $T/pki/CERT.*), passwords from the file PASSWD
+#                             (anonymous without); sets NAME_pid
+#   fed_gen OPERATOR KIND ZONE [evgen options]
+#                             one event signed with the operator's root
+#                             key, continuing its chain (seq_OPERATOR,
+#                             prev_OPERATOR), published on broker m
 
 NTACTL="$top_builddir/client/ntactl"
 NTARELAYD="$top_builddir/relay/ntarelayd"
@@ -95,4 +108,63 @@ fed_metric() {
 	_http=$(eval echo "\$${1}_http")
 	curl -fs "http://127.0.0.1:$_http/metrics" |
 		awk -v n="$2" 'index($0, n) == 1 { s += $NF } END { print s + 0 }'
+}
+
+# Test certificates, each command's output in $T/pki/log.
+fed_pki_ca() {
+	mkdir -p "$T/pki"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=$2" -keyout "$T/pki/$1.key" -out "$T/pki/$1.crt" \
+		>>"$T/pki/log" 2>&1
+}
+
+fed_pki_cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj "/CN=${2#*:}" -keyout "$T/pki/$1.key" -out "$T/pki/$1.csr" \
+		>>"$T/pki/log" 2>&1 &&
+	printf 'subjectAltName=%s\n' "$2" >"$T/pki/$1.ext" &&
+	openssl x509 -req -in "$T/pki/$1.csr" -CA "$T/pki/ca.crt" \
+		-CAkey "$T/pki/ca.key" -CAcreateserial -days 2 \
+		-extfile "$T/pki/$1.ext" -out "$T/pki/$1.crt" >>"$T/pki/log" 2>&1
+}
+
+fed_pki() {
+	fed_pki_ca ca "ntarelay test CA" && fed_pki_cert server IP:127.0.0.1
+}
+
+fed_tls_broker() {
+	_name=$1 _port=$2 _cert=$3 _passwd=${4:-}
+	{
+		echo "listener $_port 127.0.0.1"
+		echo "cafile $T/pki/ca.crt"
+		echo "certfile $T/pki/$_cert.crt"
+		echo "keyfile $T/pki/$_cert.key"
+		echo "tls_version tlsv1.2"
+		if [ -n "$_passwd" ]; then
+			echo "allow_anonymous false"
+			echo "password_file $_passwd"
+		else
+			echo "allow_anonymous true"
+		fi
+		echo "persistence false"
+		echo "user root"
+		echo "log_dest file $T/pki/$_name.log"
+	} >"$T/pki/$_name.conf"
+	mosquitto -c "$T/pki/$_name.conf" &
+	_pid=$!
+	t_pid "$_pid"
+	eval "${_name}_pid=$_pid"
+	t_wait 10 sh -c "grep -q ':$(printf '%04X' "$_port") 00000000:0000 0A' /proc/net/tcp && kill -0 $_pid"
+}
+
+fed_gen() {
+	_o=$1 _k=$2 _z=$3
+	shift 3
+	eval "_seq=\${seq_$_o:-1} _prev=\${prev_$_o:-}"
+	"$EVGEN" --key "$T/$_o/root.key" --origin "$(fed_keyid "$T/$_o/root.pub")" \
+		--net "$FED_NET" --kind "$_k" --zone "$_z" --seq "$_seq" \
+		${_prev:+--prev "$_prev"} --publish "127.0.0.1:$m_port" "$@" \
+		2>"$T/gen.err" >/dev/null || return 1
+	_last=$(sed -n 's/^last //p' "$T/gen.err")
+	eval "seq_$_o=$(( ${_last% *} + 1 )) prev_$_o=${_last#* }"
 }

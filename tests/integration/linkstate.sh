@@ -78,61 +78,17 @@ t_ok "the 503 lists both links, down, refused, with their next retry" sh -c \
 	 (.next_retry | test(\"Z\$\")) and .retry_in >= 0)] | length == 2' '$T/hz.none'"
 
 # ------------------------------------------------ TLS, passwords, DNS
-mkdir -p "$T/pki"
-(
-	cd "$T/pki" &&
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj "/CN=ntarelay test CA" -keyout ca.key -out ca.crt &&
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj "/CN=another CA" -keyout other.key -out other.crt &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-subj "/CN=127.0.0.1" -keyout server.key -out server.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' >ext &&
-	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-		-days 2 -extfile ext -out server.crt &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-subj "/CN=broker.invalid" -keyout named.key -out named.csr &&
-	printf 'subjectAltName=DNS:broker.invalid\n' >ext2 &&
-	openssl x509 -req -in named.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-		-days 2 -extfile ext2 -out named.crt
-) >"$T/pki/log" 2>&1
+fed_pki && fed_pki_ca other "another CA" && fed_pki_cert named DNS:broker.invalid
 t_ok "a test CA, another CA, server certificates" test -s "$T/pki/named.crt"
 port=$(t_port)
 mosquitto_passwd -b -c "$T/pki/passwd" relay-c secret-c >/dev/null 2>&1
-cat >"$T/pki/mosquitto.conf" <<EOF2
-listener $port 127.0.0.1
-cafile $T/pki/ca.crt
-certfile $T/pki/server.crt
-keyfile $T/pki/server.key
-tls_version tlsv1.2
-allow_anonymous false
-password_file $T/pki/passwd
-persistence false
-user root
-log_dest file $T/pki/mosquitto.log
-EOF2
-mosquitto -c "$T/pki/mosquitto.conf" &
-t_pid $!
-t_ok "a broker with TLS and passwords starts" t_wait 10 sh -c \
-	"grep -q ':$(printf '%04X' "$port") 00000000:0000 0A' /proc/net/tcp"
+t_ok "a broker with TLS and passwords starts" \
+	fed_tls_broker mosquitto "$port" server "$T/pki/passwd"
 turl="mqtts://127.0.0.1:$port"
 # a broker whose certificate (from the right CA) names another host
 nport=$(t_port)
-cat >"$T/pki/named.conf" <<EOF2
-listener $nport 127.0.0.1
-cafile $T/pki/ca.crt
-certfile $T/pki/named.crt
-keyfile $T/pki/named.key
-tls_version tlsv1.2
-allow_anonymous true
-persistence false
-user root
-log_dest file $T/pki/named.log
-EOF2
-mosquitto -c "$T/pki/named.conf" &
-t_pid $!
-t_ok "a TLS broker with a certificate for broker.invalid starts" t_wait 10 sh -c \
-	"grep -q ':$(printf '%04X' "$nport") 00000000:0000 0A' /proc/net/tcp"
+t_ok "a TLS broker with a certificate for broker.invalid starts" \
+	fed_tls_broker named "$nport" named
 nurl="mqtts://127.0.0.1:$nport"
 printf 'relay-c:secret-c\n' >"$T/B/credentials"
 printf 'relay-c:wrong-password\n' >"$T/C/credentials"

@@ -70,20 +70,10 @@ t_ok "relay A starts (trust database with names)" fed_relay A m
 unset FED_EXTRA
 API="http://127.0.0.1:$A_http"
 
-gen() {
-	_o=$1 _k=$2 _z=$3
-	shift 3
-	eval "_seq=\${seq_$_o:-1} _prev=\${prev_$_o:-}"
-	"$EVGEN" --key "$T/$_o/root.key" --origin "$(op "$_o")" --net "$FED_NET" \
-		--kind "$_k" --zone "$_z" --seq "$_seq" ${_prev:+--prev "$_prev"} \
-		--publish "127.0.0.1:$m_port" "$@" 2>"$T/gen.err" >/dev/null || return 1
-	_last=$(sed -n 's/^last //p' "$T/gen.err")
-	eval "seq_$_o=$(( ${_last% *} + 1 )) prev_$_o=${_last#* }"
-}
-t_ok "B observes names.example. failing" gen B observation names.example.
-t_ok "C observes the same failure" gen C observation names.example.
-t_ok "B assesses it an accident" gen B assessment names.example.
-t_ok "C too" gen C assessment names.example.
+t_ok "B observes names.example. failing" fed_gen B observation names.example.
+t_ok "C observes the same failure" fed_gen C observation names.example.
+t_ok "B assesses it an accident" fed_gen B assessment names.example.
+t_ok "C too" fed_gen C assessment names.example.
 nta() { [ "$(curl -fs "$API/v1/zones/names.example." | jq -r .state)" = nta_recommended ]; }
 t_ok "the quorum recommends an NTA for names.example." t_wait 30 nta
 

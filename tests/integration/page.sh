@@ -39,23 +39,11 @@ t_ok "says there is no incident" grep -q '<h2>No incident</h2>' "$T/page0.html"
 t_ok "names the federation" grep -q "<strong>$FED_NET</strong> federation" "$T/page0.html"
 t_ok "needs no token (the relay's other paths may)" sh -c "curl -fs '$URL' >/dev/null"
 
-# gen OPERATOR KIND ZONE [evgen options]: one event signed with the
-# operator's root key, continuing its chain, published on the broker
-gen() {
-	_o=$1 _k=$2 _z=$3
-	shift 3
-	eval "_seq=\${seq_$_o:-1} _prev=\${prev_$_o:-}"
-	"$EVGEN" --key "$T/$_o/root.key" --origin "$(op "$_o")" --net "$FED_NET" \
-		--kind "$_k" --zone "$_z" --seq "$_seq" ${_prev:+--prev "$_prev"} \
-		--publish "127.0.0.1:$m_port" "$@" 2>"$T/gen.err" >/dev/null || return 1
-	_last=$(sed -n 's/^last //p' "$T/gen.err")
-	eval "seq_$_o=$(( ${_last% *} + 1 )) prev_$_o=${_last#* }"
-}
-t_ok "B observes page.example. failing" gen B observation page.example.
-t_ok "C observes the same failure" gen C observation page.example.
-t_ok "B assesses it an accident (a note with markup)" gen B assessment page.example. \
+t_ok "B observes page.example. failing" fed_gen B observation page.example.
+t_ok "C observes the same failure" fed_gen C observation page.example.
+t_ok "B assesses it an accident (a note with markup)" fed_gen B assessment page.example. \
 	--note '<script>alert("x")</script> & <b>bold</b>'
-t_ok "C too" gen C assessment page.example.
+t_ok "C too" fed_gen C assessment page.example.
 nta() { [ "$(curl -fs "http://127.0.0.1:$A_http/v1/zones/page.example." | jq -r .state)" = nta_recommended ]; }
 t_ok "the quorum recommends an NTA for page.example." t_wait 30 nta
 

@@ -9,39 +9,14 @@
 for o in A B C; do fed_operator "$o" || { echo "Bail out! keys"; exit 1; }; done
 
 # A CA and a server certificate for 127.0.0.1.
-mkdir -p "$T/pki"
-(
-	cd "$T/pki" &&
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj "/CN=ntarelay test CA" -keyout ca.key -out ca.crt &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-subj "/CN=127.0.0.1" -keyout server.key -out server.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' >ext &&
-	openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-		-days 2 -extfile ext -out server.crt
-) >"$T/pki/log" 2>&1
+fed_pki
 t_ok "a test CA and a server certificate" test -s "$T/pki/server.crt"
 
 port=$(t_port)
 mosquitto_passwd -b -c "$T/pki/passwd" relay-a secret-a >/dev/null 2>&1
 mosquitto_passwd -b "$T/pki/passwd" relay-b secret-b >/dev/null 2>&1
-cat >"$T/pki/mosquitto.conf" <<EOF2
-listener $port 127.0.0.1
-cafile $T/pki/ca.crt
-certfile $T/pki/server.crt
-keyfile $T/pki/server.key
-tls_version tlsv1.2
-allow_anonymous false
-password_file $T/pki/passwd
-persistence false
-user root
-log_dest file $T/pki/mosquitto.log
-EOF2
-mosquitto -c "$T/pki/mosquitto.conf" &
-mq=$!
-t_pid "$mq"
-t_ok "a broker with TLS and passwords starts" t_wait 10 sh -c \
-	"grep -q ':$(printf '%04X' "$port") 00000000:0000 0A' /proc/net/tcp && kill -0 $mq"
+t_ok "a broker with TLS and passwords starts" \
+	fed_tls_broker mosquitto "$port" server "$T/pki/passwd"
 
 for r in A B C; do
 	case $r in A) up="relay-a:secret-a" ;; B) up="relay-b:secret-b" ;; C) up="relay-b:wrong" ;; esac

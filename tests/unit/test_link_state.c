@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,29 +65,56 @@ count(const char *text, const char *needle)
 	return n;
 }
 
+/* The classification, one row a case. */
+static const struct {
+	enum { BY_ERRNO, BY_CONNACK, BY_TLS } by;
+	int code;                   /* errno, or the CONNACK code */
+	bool v5;                    /* CONNACK: MQTT 5 reason codes */
+	const char *text;           /* TLS: the library's message */
+	int cause;
+} cause_cases[] = {
+	{ BY_ERRNO, ECONNREFUSED, false, NULL, LINK_CAUSE_REFUSED },
+	{ BY_ERRNO, ETIMEDOUT, false, NULL, LINK_CAUSE_TIMEOUT },
+	{ BY_ERRNO, EHOSTUNREACH, false, NULL, LINK_CAUSE_OTHER },
+	{ BY_CONNACK, MQTT_RC_NOT_AUTHORIZED, true, NULL, LINK_CAUSE_AUTH },
+	{ BY_CONNACK, MQTT_RC_BAD_USERNAME_OR_PASSWORD, true, NULL,
+	    LINK_CAUSE_AUTH },
+	{ BY_CONNACK, MQTT_RC_SERVER_UNAVAILABLE, true, NULL, LINK_CAUSE_OTHER },
+	{ BY_CONNACK, 5, false, NULL, LINK_CAUSE_AUTH },
+	{ BY_CONNACK, 4, false, NULL, LINK_CAUSE_AUTH },
+	{ BY_CONNACK, 3, false, NULL, LINK_CAUSE_OTHER },
+	{ BY_TLS, 0, false, "error:0A000086:SSL routines::certificate "
+	    "verify failed", LINK_CAUSE_TLS },
+	{ BY_TLS, 0, false, "host name verification failed.", LINK_CAUSE_TLS },
+	{ BY_TLS, 0, false, "error:0A00010B:SSL routines::wrong "
+	    "version number", LINK_CAUSE_OTHER },
+	{ BY_TLS, 0, false, "", LINK_CAUSE_OTHER },
+};
+
 static void
 causes(void **state)
 {
 	(void)state;
-	assert_int_equal(link_cause_errno(ECONNREFUSED), LINK_CAUSE_REFUSED);
-	assert_int_equal(link_cause_errno(ETIMEDOUT), LINK_CAUSE_TIMEOUT);
-	assert_int_equal(link_cause_errno(EHOSTUNREACH), LINK_CAUSE_OTHER);
-	assert_int_equal(link_cause_connack(MQTT_RC_NOT_AUTHORIZED, true),
-	    LINK_CAUSE_AUTH);
-	assert_int_equal(link_cause_connack(MQTT_RC_BAD_USERNAME_OR_PASSWORD,
-	    true), LINK_CAUSE_AUTH);
-	assert_int_equal(link_cause_connack(MQTT_RC_SERVER_UNAVAILABLE, true),
-	    LINK_CAUSE_OTHER);
-	assert_int_equal(link_cause_connack(5, false), LINK_CAUSE_AUTH);
-	assert_int_equal(link_cause_connack(4, false), LINK_CAUSE_AUTH);
-	assert_int_equal(link_cause_connack(3, false), LINK_CAUSE_OTHER);
-	assert_int_equal(link_cause_tls("error:0A000086:SSL routines::certificate "
-	    "verify failed"), LINK_CAUSE_TLS);
-	assert_int_equal(link_cause_tls("host name verification failed."),
-	    LINK_CAUSE_TLS);
-	assert_int_equal(link_cause_tls("error:0A00010B:SSL routines::wrong "
-	    "version number"), LINK_CAUSE_OTHER);
-	assert_int_equal(link_cause_tls(""), LINK_CAUSE_OTHER);
+	for (size_t i = 0; i < sizeof(cause_cases) / sizeof(cause_cases[0]);
+	    i++) {
+		int got;
+
+		switch (cause_cases[i].by) {
+		case BY_ERRNO:
+			got = link_cause_errno(cause_cases[i].code);
+			break;
+		case BY_CONNACK:
+			got = link_cause_connack(cause_cases[i].code,
+			    cause_cases[i].v5);
+			break;
+		default:
+			got = link_cause_tls(cause_cases[i].text);
+			break;
+		}
+		if (got != cause_cases[i].cause)
+			print_message("cause_cases[%zu]\n", i);
+		assert_int_equal(got, cause_cases[i].cause);
+	}
 	assert_string_equal(link_cause_name(LINK_CAUSE_TLS), "TLS verification");
 	assert_string_equal(link_cause_name(LINK_CAUSE_AUTH), "authorisation");
 	assert_string_equal(link_phase_name(LINK_PHASE_DOWN), "down");
