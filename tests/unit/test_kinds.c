@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "proto/key.h"
+#include "proto/error.h"
+#include "proto/event.h"
 #include "proto/kind.h"
 #include "relay/fed/kinds.h"
 #include "relay/fed/topic.h"
@@ -141,6 +143,46 @@ topics(void **state)
 	assert_false(topic_of_parts("n", KIND_ASSESSMENT, "z.", o, k, i, got, 20));
 }
 
+/* topic_check(): the exact topic, or the same with a '.' arriving as '/'
+ * (RabbitMQ's MQTT plugin); any other difference is a mismatch, the
+ * reverse mapping too. */
+static void
+topic_checked(void **state)
+{
+	static struct event ev;   /* static: struct event is large */
+	char reason[256], want[TOPIC_MAX], slashed[TOPIC_MAX];
+
+	(void)state;
+	ev.kind = KIND_OBSERVATION;
+	snprintf(ev.zone, sizeof(ev.zone), "%s", "a.example.");
+	memset(ev.origin, 0x0a, sizeof(ev.origin));
+	memset(ev.key, 0x0b, sizeof(ev.key));
+	memset(ev.id, 0x0c, sizeof(ev.id));
+	assert_true(topic_of("n", &ev, want, sizeof(want)));
+	assert_int_equal(topic_check("n", want, &ev, reason), PROTO_OK);
+	snprintf(slashed, sizeof(slashed), "%s", want);
+	/* the zone level as RabbitMQ delivers it: "a/example/" */
+	for (char *c = strstr(slashed, "a.example."), *end = c + 10; c < end; c++)
+		if (*c == '.')
+			*c = '/';
+	assert_string_not_equal(slashed, want);
+	assert_int_equal(topic_check("n", slashed, &ev, reason), PROTO_OK);
+	/* another zone, origin or a truncated or longer topic: refused */
+	assert_int_equal(topic_check("n", "ntarelay/v1/n/obs/b.example./x", &ev,
+	    reason), PROTO_E_TOPIC_MISMATCH);
+	slashed[strlen(slashed) - 1] ^= 1;
+	assert_int_equal(topic_check("n", slashed, &ev, reason),
+	    PROTO_E_TOPIC_MISMATCH);
+	want[strlen(want) - 1] = '\0';
+	assert_int_equal(topic_check("n", want, &ev, reason),
+	    PROTO_E_TOPIC_MISMATCH);
+	/* a '/' of the expected topic never arrives as '.' */
+	assert_true(topic_of("n", &ev, want, sizeof(want)));
+	*strchr(want, '/') = '.';
+	assert_int_equal(topic_check("n", want, &ev, reason),
+	    PROTO_E_TOPIC_MISMATCH);
+}
+
 /* What the control socket signs: the refusal text of relay/http/control.c
  * names exactly these. */
 static void
@@ -160,6 +202,7 @@ main(void)
 		cmocka_unit_test(every_kind_has_a_row),
 		cmocka_unit_test(segments_unique),
 		cmocka_unit_test(topics),
+		cmocka_unit_test(topic_checked),
 		cmocka_unit_test(submittable),
 	};
 	return cmocka_run_group_tests_name("kinds", tests, NULL, NULL);
