@@ -7,7 +7,11 @@
 #      forward), beside (a) raw Ed25519 verify/s on one core
 #      (bench/bench_proto) and (b) raw Mosquitto QoS 1 delivery/s between
 #      two plain clients over the same broker and the same messages.
-#      Target: >= 80% of the lower ceiling.
+#      Run twice, with a fresh store: the relay pinned to one core with
+#      signatures checked on its loop thread (verify_workers 0; target:
+#      >= 80% of (a)), then on every core with one verification worker
+#      per core (verify_workers auto; target: more than (a)). Beside each
+#      rate, the relay's CPU time per event (all threads; the loop thread).
 #   2. latency: publish on broker a -> relay B -> forwarded to broker c
 #      (where relay C reads it), at BENCH_RATE events/s: p50 and p99.
 #      Target: p99 < 20 ms.
@@ -16,7 +20,8 @@
 #
 # Usage: bench/bench_federation.sh   (from the build directory or with
 # top_srcdir/top_builddir set). Environment: BENCH_EVENTS (20000),
-# BENCH_RATE (1000), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS (0).
+# BENCH_RATE (1000), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS (0),
+# BENCH_ONE_CORE (1; 0 skips the one-core run).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
@@ -27,6 +32,9 @@ N=${BENCH_EVENTS:-20000}
 RATE=${BENCH_RATE:-1000}
 NLAT=${BENCH_LATENCY_EVENTS:-1000}
 NMEM=${BENCH_MEMORY_EVENTS:-0}
+ZONES=${BENCH_ZONES:-0}
+zones_opt=--vary-zone
+[ "$ZONES" -gt 0 ] && zones_opt="--zones $ZONES"
 
 now_ns() { date +%s%N; }
 per_s() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }'; }
@@ -45,7 +53,7 @@ raw_verify=$(BENCH_SECONDS=2 "$top_builddir/bench/bench_proto" | sed -n 's/^benc
 # of its own (<i>.bench.example.): in one zone the per-operator quota
 # (zone_events_per_operator, 512 live events) would refuse the rest.
 "$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
-	--zone bench.example. --vary-zone --count "$N" --seq 1000 --prev "$(printf '%064d' 0)" \
+	--zone bench.example. $zones_opt --count "$N" --seq 1000 --prev "$(printf '%064d' 0)" \
 	--topics >"$T/msgs" 2>/dev/null
 
 # (b) Mosquitto QoS 1 delivery between two plain clients
@@ -60,27 +68,49 @@ t1=$(now_ns)
 raw_mqtt=$(per_s "$N" "$t0" "$t1")
 
 # ingest by one relay (A's relay is not running: B gets A's certificate
-# from its own trust database)
+# from its own trust database), twice with a fresh store: on one core
+# (pinned, signatures checked on the loop thread: verify_workers 0), then
+# with every core (verify_workers auto: one worker per core). Beside each
+# rate, the relay's CPU time per event: all its threads, and the loop
+# thread alone (what bounds the rate once verification is off it).
 mkdir -p "$T/B"
 for o in A B C; do
 	"$NTACTL" trust --db "$T/B/trust.db" --net "$FED_NET" pin "$T/$o/root.pub" >/dev/null
 done
 "$NTACTL" trust --db "$T/B/trust.db" import "$T/A/cert" >/dev/null
-FED_LOG_LEVEL=warn fed_relay B a c >/dev/null
 has_certs() { [ "$(fed_count B 'kind = 6')" -ge 1 ]; }
-t_wait 10 has_certs
 # polled through the relay's own counter: cheaper than a query of the store
 obs_accepted() { fed_metric B 'ntarelay_events_accepted_total{kind="observation"}'; }
 all_in() { [ "$(obs_accepted)" -ge $((base + $2)) ]; }
-base=$(obs_accepted)
-t0=$(now_ns)
-"$EVGEN" --replay "$T/msgs" --publish "127.0.0.1:$a_port"
-if ! t_wait 600 all_in bench.example. "$N"; then
-	echo "bench_federation: the relay stored only $(fed_count B "zone LIKE '%bench.example.'") of $N events" >&2
-	exit 1
+ticks() { awk '{ print $14 + $15 }' "$1"; }
+ncpu=$(getconf _NPROCESSORS_ONLN)
+ingest_run() {   # LABEL WRAP CONFIG; sets ingest, cpu_us, loop_us
+	FED_WRAP=$2 FED_EXTRA=$3 FED_LOG_LEVEL=warn fed_relay B a c >/dev/null
+	t_wait 10 has_certs
+	base=$(obs_accepted)
+	c0=$(ticks "/proc/$B_pid/stat"); l0=$(ticks "/proc/$B_pid/task/$B_pid/stat")
+	t0=$(now_ns)
+	"$EVGEN" --replay "$T/msgs" --publish "127.0.0.1:$a_port"
+	if ! t_wait 600 all_in bench.example. "$N"; then
+		echo "bench_federation: $1: the relay stored only $(fed_count B "zone LIKE '%bench.example.'") of $N events" >&2
+		exit 1
+	fi
+	t1=$(now_ns)
+	c1=$(ticks "/proc/$B_pid/stat"); l1=$(ticks "/proc/$B_pid/task/$B_pid/stat")
+	ingest=$(per_s "$N" "$t0" "$t1")
+	hz=$(getconf CLK_TCK)
+	cpu_us=$(awk -v a="$c0" -v b="$c1" -v n="$N" -v hz="$hz" 'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }')
+	loop_us=$(awk -v a="$l0" -v b="$l1" -v n="$N" -v hz="$hz" 'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }')
+}
+if [ "$ncpu" -gt 1 ] && [ "${BENCH_ONE_CORE:-1}" = 1 ] && command -v taskset >/dev/null; then
+	ingest_run "one core" "taskset -c 0" "verify_workers 0"
+	ingest1=$ingest cpu1=$cpu_us loop1=$loop_us
+	kill "$B_pid"; wait "$B_pid" 2>/dev/null
+	rm -f "$T/B/store.db" "$T/B/store.db-wal" "$T/B/store.db-shm"
+else
+	ingest1=n/a cpu1=n/a loop1=n/a
 fi
-t1=$(now_ns)
-ingest=$(per_s "$N" "$t0" "$t1")
+ingest_run "all cores" "" "verify_workers auto"
 lower=$(( raw_verify < raw_mqtt ? raw_verify : raw_mqtt ))
 
 # latency a -> B -> c
@@ -101,13 +131,23 @@ p50=${lat%% *}; rest=${lat#* }; p99=${rest%% *}; nl=${lat##* }
 printf '\n%-48s %12s\n' "figure" "value"
 printf '%-48s %12s\n' "raw Ed25519 verify/s (one core)" "$raw_verify"
 printf '%-48s %12s\n' "raw Mosquitto QoS 1 delivery/s (plain clients)" "$raw_mqtt"
-printf '%-48s %12s\n' "relay ingest events/s end to end" "$ingest"
-awk -v i="$ingest" -v l="$lower" 'BEGIN { printf "%-48s %11.1f%%\n", "ingest / lower ceiling (target >= 80%)", 100 * i / l }'
+pct() { awk -v i="$1" -v l="$2" 'BEGIN { if (i == "n/a") print "n/a"; else printf "%.1f%%\n", 100 * i / l }'; }
+printf '%-48s %12s\n' "ingest events/s, relay on one core" "$ingest1"
+printf '%-48s %12s\n' "  / raw verify on one core (target >= 80%)" "$(pct "$ingest1" "$raw_verify")"
+printf '%-48s %12s\n' "  relay CPU us/event (loop thread)" "$cpu1 ($loop1)"
+printf '%-48s %12s\n' "ingest events/s, relay on $ncpu cores" "$ingest"
+printf '%-48s %12s\n' "  / raw verify on one core (target > 100%)" "$(pct "$ingest" "$raw_verify")"
+printf '%-48s %12s\n' "  / lower ceiling (verify, MQTT)" "$(pct "$ingest" "$lower")"
+printf '%-48s %12s\n' "  relay CPU us/event (loop thread)" "$cpu_us ($loop_us)"
 printf '%-48s %12s\n' "latency a->B->c p50 ms ($nl events at $RATE/s)" "$p50"
 printf '%-48s %12s\n' "latency a->B->c p99 ms (target < 20)" "$p99"
 echo "bench: raw_verify_per_s=$raw_verify"
 echo "bench: raw_mqtt_per_s=$raw_mqtt"
+echo "bench: ingest_one_core_per_s=$ingest1"
+echo "bench: ingest_one_core_cpu_us=$cpu1"
 echo "bench: ingest_per_s=$ingest"
+echo "bench: ingest_cpu_us=$cpu_us"
+echo "bench: ingest_loop_us=$loop_us"
 echo "bench: latency_p50_ms=$p50"
 echo "bench: latency_p99_ms=$p99"
 

@@ -44,6 +44,7 @@
 #include "relay/relay.h"
 #include "relay/fed/storefault.h"
 #include "relay/fed/topic.h"
+#include "relay/fed/verifier.h"
 #include "relay/fed/watch.h"
 #include "trustdb/store.h"
 
@@ -159,6 +160,29 @@ start_fed(struct relay *r)
 	f->rl = r->rl;
 	f->quota = r->quota;
 	f->observers = &r->observers;
+	return 0;
+}
+
+/* The signature workers (relay/fed/verifier.h), once the loop runs. */
+static int
+start_verifier(struct relay *r)
+{
+	char err[256];
+	int n = r->cfg.verify_workers < 0 ? verifier_auto_workers() :
+	    r->cfg.verify_workers;
+
+	if (n == 0) {
+		log_info("signatures are checked on the loop thread (verify_workers "
+		    "%s)", r->cfg.verify_workers < 0 ? "auto, one core" : "0");
+		return 0;
+	}
+	if ((r->fed->verifier = verifier_new(r->loop, n, ingest_verified, r->fed,
+	    err, sizeof(err))) == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	log_info("signatures are checked by %d worker thread%s", n, n == 1 ? "" :
+	    "s");
 	return 0;
 }
 
@@ -332,7 +356,7 @@ on_message(void *arg, struct link *l, const char *topic, const void *payload,
 		storefault_hold(r->fed, l, topic, payload, len);
 		return;
 	}
-	ingest_message(r->fed, l, topic, payload, len);
+	ingest_receive(r->fed, l, topic, payload, len);
 	/* a write of this turn failed: read nothing more */
 	if (store_faulted(r->store, cause, sizeof(cause)))
 		storefault_failed(r->fed, cause);
@@ -726,7 +750,8 @@ start_io(struct relay *r)
 {
 	char keyhex[KEY_ID_HEX_LEN + 1], orighex[KEY_ID_HEX_LEN + 1];
 
-	if (start_links(r) != 0 || start_http(r) != 0 || start_control(r) != 0 ||
+	if (start_verifier(r) != 0 || start_links(r) != 0 || start_http(r) != 0 ||
+	    start_control(r) != 0 ||
 	    catchup_start(r->fed, catchup_finished, r->decide) != 0)
 		return -1;
 	decide_set_listener(r->decide,
@@ -812,6 +837,8 @@ main(int argc, char **argv)
 		log_err("event loop: %s", strerror(errno));
 		goto out;
 	}
+	/* what the workers still hold goes through the pipeline first */
+	verifier_drain(r->fed->verifier);
 	publish_commit(r->fed);
 	if (store_counters_save(r->store, &r->metrics, err) != 0)
 		log_err("%s", err);

@@ -132,6 +132,9 @@ struct relay_config {
 	struct config_group groups[CONFIG_GROUPS_MAX]; /* affiliation_group ID,ID,... */
 	size_t ngroups;
 	int drain_timeout;          /* drain_timeout SECONDS at SIGTERM; 5 (0..60) */
+	int verify_workers;         /* verify_workers auto|N: threads checking
+	                               signatures; -1 = auto (one per core, 0 on
+	                               one core); 0 = on the loop thread (0..64) */
 	char probe_trust_anchor[PATH_MAX]; /* probe_trust_anchor: DS/DNSKEY file
 	                                      for the probe; "" = the root KSKs */
 	char probe_forward[80];     /* probe_forward ADDR[@PORT]: send the probe's

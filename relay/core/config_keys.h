@@ -108,7 +108,7 @@ int config_parse_hostport(struct parser *p, const char *key, const char *s,
 /* setters: config_value.c */
 config_setter set_net, set_path, set_http_listen, set_log_level, set_bool,
     set_log_facility,
-    set_number, set_quorum, set_probe_forward, set_url, set_mm_channel,
+    set_number, set_auto_number, set_quorum, set_probe_forward, set_url, set_mm_channel,
     set_mm_username, set_mm_kinds;
 /* setters: config_lists.c */
 config_setter set_link, set_link_path, set_link_client_id, set_watch,

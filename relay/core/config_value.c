@@ -431,6 +431,25 @@ set_number(struct parser *p, const struct config_key *k, const char *v)
 	return 0;
 }
 
+/* auto (-1: the caller decides), or a number in the key's range */
+int
+set_auto_number(struct parser *p, const struct config_key *k, const char *v)
+{
+	long long x;
+
+	if (strcmp(v, "auto") == 0) {
+		*(int *)config_field(p, k) = -1;
+		return 0;
+	}
+	if (!config_all_digits(v, strlen(v)))
+		return config_fail(p, p->line, "%s: '%.40s': write auto or a number "
+		    "(%lld-%lld)", k->name, v, k->min, k->max);
+	if (parse_number(p, k, v, &x) != 0)
+		return -1;
+	*(int *)config_field(p, k) = (int)x;
+	return 0;
+}
+
 /* At least 2: one operator alone must never be able to push an NTA. */
 int
 set_quorum(struct parser *p, const struct config_key *k, const char *v)

@@ -9,6 +9,7 @@
 #include "relay/fed/publish.h"
 #include "relay/fed/reject_log.h"
 #include "relay/fed/storefault.h"
+#include "relay/fed/verifier.h"
 
 struct fed *
 fed_new(void)
@@ -32,6 +33,7 @@ fed_free(struct fed *f)
 	if (f == NULL)
 		return;
 	catchup_stop(f);
+	verifier_free(f->verifier);
 	reject_log_free(f->rejects);
 	storefault_free(f);
 	backfill_free(f);

@@ -58,6 +58,9 @@ struct fed {
 	struct backfill *backfill;       /* relay/fed/backfill.h */
 	struct storefault *storefault;   /* relay/fed/storefault.h */
 	struct catchup *catchup;         /* relay/fed/catchup.h: catchup_start() */
+	struct verifier *verifier;       /* relay/fed/verifier.h: NULL when
+	                                    signatures are checked on the loop
+	                                    thread (verify_workers 0) */
 	struct reject_log *rejects;      /* relay/fed/reject_log.h: created at
 	                                    the first non-member's rejection */
 

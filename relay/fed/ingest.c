@@ -23,6 +23,7 @@
 #include "relay/fed/storefault.h"
 #include "relay/fed/topic.h"
 #include "relay/fed/trustpool.h"
+#include "relay/fed/verifier.h"
 #include "trustdb/store.h"
 
 /*
@@ -363,6 +364,8 @@ struct msg {
 	long long now;
 	struct envelope *env;
 	struct event *ev;
+	bool verified;              /* step 5 ran on a worker (verifier.h) */
+	bool sig_valid;             /* and its answer */
 	char reason[PROTO_REASON_MAX];
 };
 
@@ -372,8 +375,9 @@ screen(struct fed *fed, struct msg *m)
 {
 	enum proto_err e;
 
-	/* 1, 2. size, envelope parse, event id */
-	if ((e = envelope_parse(m->payload, m->len, &m->env, m->reason)) != PROTO_OK) {
+	/* 1, 2. size, envelope parse, event id (unless parsed already) */
+	if (m->env == NULL &&
+	    (e = envelope_parse(m->payload, m->len, &m->env, m->reason)) != PROTO_OK) {
 		reject(fed, m->name, NULL, e, m->reason);
 		return false;
 	}
@@ -399,13 +403,21 @@ screen(struct fed *fed, struct msg *m)
 static bool
 check(struct fed *fed, struct msg *m)
 {
+	char k[KEY_ID_HEX_LEN + 1];
 	bool pool = false;
 	enum proto_err e;
 
 	/* 5, 6. signature, payload validation, on the envelope parsed in
-	 * step 2 (parsed once, verified once) */
-	e = open_envelope_parsed(m->env, trust_index_lookup_pk, fed->trust->tidx,
-	    0, &m->ev, m->reason);
+	 * step 2 (parsed once, verified once: here, or on a worker) */
+	if (!m->verified)
+		e = open_envelope_parsed(m->env, trust_index_lookup_pk,
+		    fed->trust->tidx, 0, &m->ev, m->reason);
+	else if (!m->sig_valid)
+		e = proto_fail(m->reason, PROTO_E_BAD_SIGNATURE, "signature by keyid "
+		    "%s does not verify", encoding_hex_encode(m->env->keyid,
+		    KEY_ID_LEN, k));
+	else
+		e = event_parse(m->env, &m->ev, m->reason);
 	/* 7. federation */
 	if (e == PROTO_OK)
 		e = event_check_net(m->ev, fed->cfg->net, m->reason);
@@ -547,24 +559,124 @@ accept(struct fed *fed, struct msg *m)
 	store_and_forward(fed, m, ar);
 }
 
+/* The topics that are no events, and backfill requests answered. True:
+ * m is an event to screen. begin: open the turn's transaction now. */
+static bool
+front(struct fed *fed, struct msg *m, bool begin)
+{
+	if (topic_is_equivocation(fed->cfg->net, m->topic))
+		return false; /* proofs for people and monitors, not events */
+	if (begin)
+		publish_begin(fed);
+	if (backfill_is_request(fed, m->topic)) {
+		publish_begin(fed);
+		backfill_answer(fed, m->from, m->topic, m->payload, m->len);
+		return false;
+	}
+	if (backfill_is_response(fed, m->topic, &m->response) && !m->response)
+		return false; /* an answer to another relay's request */
+	return true;
+}
+
+/* Everything from step 1 on the loop thread. */
+static void
+ingest_now(struct fed *fed, struct msg *m)
+{
+	if (screen(fed, m) && check(fed, m))
+		accept(fed, m);
+	event_free(m->ev);
+	envelope_free(m->env);
+}
+
 void
 ingest_message(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len)
 {
 	struct msg m = { from, from ? link_url(from) : "local", topic, payload,
-	    len, false, relay_now(), NULL, NULL, "" };
+	    len, false, relay_now(), NULL, NULL, false, false, "" };
 
-	if (topic_is_equivocation(fed->cfg->net, topic))
-		return; /* proofs for people and monitors, not events */
-	publish_begin(fed);
-	if (backfill_is_request(fed, topic)) {
-		backfill_answer(fed, from, topic, payload, len);
+	if (front(fed, &m, true))
+		ingest_now(fed, &m);
+}
+
+void
+ingest_receive(struct fed *fed, struct link *from, const char *topic,
+    const void *payload, size_t len)
+{
+	struct msg m = { from, from ? link_url(from) : "local", topic, payload,
+	    len, false, relay_now(), NULL, NULL, false, false, "" };
+	unsigned char pk[KEY_PUBLIC_LEN];
+	struct vjob job;
+	enum proto_err e;
+
+	if (fed->verifier == NULL) {
+		ingest_message(fed, from, topic, payload, len);
 		return;
 	}
-	if (backfill_is_response(fed, topic, &m.response) && !m.response)
-		return; /* an answer to another relay's request */
-	if (screen(fed, &m) && check(fed, &m))
+	/* the turn's transaction begins with the first delivery: a turn
+	 * that only reads and submits writes nothing */
+	if (!front(fed, &m, false))
+		return;
+	if ((e = envelope_parse(payload, len, &m.env, m.reason)) != PROTO_OK) {
+		reject(fed, m.name, NULL, e, m.reason);
+		return;
+	}
+	/*
+	 * A trust event changes what the steps after it decide (a key_cert
+	 * makes a key known, a revocation makes one stop counting): it waits
+	 * for every event before it, and goes through on the loop thread, so
+	 * that the events after it are screened with it applied, as if there
+	 * were no workers.
+	 */
+	if (kinds_is_trust(kind_from_payload_type(m.env->payload_type))) {
+		verifier_drain(fed->verifier);
+		publish_begin(fed);
+		ingest_now(fed, &m);
+		return;
+	}
+	if (!screen(fed, &m)) {
+		envelope_free(m.env);
+		return;
+	}
+	/* step 5 on a worker; the rest when it is delivered, in order */
+	if (trust_index_lookup_pk(fed->trust->tidx, m.env->keyid, pk) &&
+	    verifier_job_make(&job, from, topic, payload, len, m.env, pk) == 0) {
+		verifier_submit(fed->verifier, &job);
+		return;
+	}
+	/* no key (screen() found one: cannot happen) or no memory: here */
+	publish_begin(fed);
+	if (check(fed, &m))
 		accept(fed, &m);
 	event_free(m.ev);
 	envelope_free(m.env);
+}
+
+void
+ingest_verified(void *arg, struct vjob *job)
+{
+	struct fed *fed = arg;
+	char cause[STORE_ERR_MAX];
+	struct msg m = { job->from, job->from ? link_url(job->from) : "local",
+	    job->topic, job->payload, job->len, false, relay_now(), job->env,
+	    NULL, true, job->valid, "" };
+
+	/* the store failed meanwhile: held as it is, replayed from step 1 */
+	if (!storefault_writable(fed)) {
+		storefault_hold(fed, job->from, job->topic, job->payload, job->len);
+		verifier_job_clear(job);
+		return;
+	}
+	publish_begin(fed);
+	backfill_is_response(fed, m.topic, &m.response);
+	/* a copy that came by another way while this one was checked */
+	if (store_has(fed->store, m.env->id))
+		fed->metrics->duplicates++;
+	else if (check(fed, &m))
+		accept(fed, &m);
+	event_free(m.ev);
+	verifier_job_clear(job);   /* frees the envelope too */
+	/* a write of this turn failed: read nothing more */
+	if (store_faulted(fed->store, cause, sizeof(cause)))
+		storefault_failed(fed, cause);
 }

@@ -52,7 +52,9 @@
  * A gap in the signer's chain (and every backfill response) makes
  * backfill ask for the rest (relay/fed/backfill.h).
  *
- * Loop thread only; the state lives in struct fed (relay/fed/fed.h).
+ * Step 5 may run on worker threads (relay/fed/verifier.h: ingest_receive());
+ * everything else runs on the loop thread; the state lives in struct fed
+ * (relay/fed/fed.h).
  */
 #ifndef NTARELAY_RELAY_FED_INGEST_H
 #define NTARELAY_RELAY_FED_INGEST_H
@@ -67,6 +69,24 @@
 /* A message from link `from` (NULL: submitted locally). */
 void ingest_message(struct fed *fed, struct link *from, const char *topic,
     const void *payload, size_t len);
+
+/*
+ * A message from link `from`, as ingest_message(), but with step 5 on the
+ * verifier's workers when the relay has them (fed->verifier): steps 1 to 4
+ * run now, the rest when ingest_verified() is handed the job, in arrival
+ * order (relay/fed/verifier.h). A trust event (its envelope's payloadType
+ * says so) waits for every event before it and goes through on the loop
+ * thread: the events after it are screened with it applied, exactly as
+ * without workers.
+ */
+void ingest_receive(struct fed *fed, struct link *from, const char *topic,
+    const void *payload, size_t len);
+
+/* The verifier's delivery (verifier_deliver_fn; arg: the struct fed). A
+ * job delivered while the store cannot write is held as it came
+ * (relay/fed/storefault.h). */
+struct vjob;
+void ingest_verified(void *arg, struct vjob *job);
 
 /* Offer the kept-aside trust events again (the members changed; called
  * at the end of the loop turn). */

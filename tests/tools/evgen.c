@@ -6,7 +6,7 @@
  *         [--seq S] [--prev ID] [--ts T] [--lifetime SECONDS] [--note TEXT]
  *         [--state STATE] [--verdict V] [--target ID] [--subject ID]
  *         [--publish HOST:PORT [--topic-origin ID] [--resp REQUESTER]]
- *         [--rate N] [--vary-zone] [--log FILE]
+ *         [--rate N] [--vary-zone] [--zones K] [--log FILE]
  *   evgen --replay FILE --publish HOST:PORT
  *         publish "TOPIC ENVELOPE" lines (from --topics) as they are:
  *         a publisher that does no signing, for ceilings
@@ -23,7 +23,8 @@
  * evgen waits until the broker acknowledged every one. The last seq and id
  * go to stderr as "last SEQ ID", for the next call. --rate paces the
  * publications (events per second); --vary-zone gives event i the zone
- * "<i>.<zone>" (so that each has its own topic); --log writes
+ * "<i>.<zone>" (so that each has its own topic), --zones K the zone
+ * "<i mod K>.<zone>" (K zones, events spread over them); --log writes
  * "UNIXTIME TOPIC" (nanoseconds) for every publication, for latency
  * measurements.
  * EVGEN_MQTT=3.1.1 in the environment makes it speak MQTT 3.1.1 rather
@@ -219,7 +220,7 @@ main(int argc, char **argv)
 		{ "lifetime", 1, NULL, 'l' }, { "note", 1, NULL, 'N' },
 		{ "publish", 1, NULL, 'P' }, { "topic-origin", 1, NULL, 'T' },
 		{ "topics", 0, NULL, 'S' }, { "rate", 1, NULL, 'r' },
-		{ "vary-zone", 0, NULL, 'V' }, { "log", 1, NULL, 'L' },
+		{ "vary-zone", 0, NULL, 'V' }, { "zones", 1, NULL, 'Z' }, { "log", 1, NULL, 'L' },
 		{ "replay", 1, NULL, 'R' }, { "verdict", 1, NULL, 'v' },
 		{ "target", 1, NULL, 'g' }, { "subject", 1, NULL, 'j' },
 		{ "resp", 1, NULL, 'q' }, { "state", 1, NULL, 'X' },
@@ -234,6 +235,7 @@ main(int argc, char **argv)
 	struct key_secret *sk;
 	struct mosquitto *m = NULL;
 	bool topics = false, vary = false;
+	long long nzones = 0;
 	int c, port = 0, sent = 0;
 	double rate = 0;
 	FILE *logf = NULL;
@@ -258,6 +260,7 @@ main(int argc, char **argv)
 		case 'S': topics = true; break;
 		case 'r': rate = atof(optarg); break;
 		case 'V': vary = true; break;
+		case 'Z': vary = true; nzones = atoll(optarg); break;
 		case 'R': replay = optarg; break;
 		case 'X': obs_state = optarg; break;
 		case 'v': verdict = optarg; break;
@@ -327,7 +330,8 @@ main(int argc, char **argv)
 		json_t *f;
 
 		if (vary) {
-			snprintf(zbuf, sizeof(zbuf), "%lld.%s", i, zone);
+			snprintf(zbuf, sizeof(zbuf), "%lld.%s", nzones > 0 ? i % nzones :
+			    i, zone);
 			zone_i = zbuf;
 		}
 		f = fields(kind, zone_i, i, note);
