@@ -85,7 +85,7 @@ all_in() { [ "$(obs_accepted)" -ge $((base + $2)) ]; }
 ticks() { awk '{ print $14 + $15 }' "$1"; }
 ncpu=$(getconf _NPROCESSORS_ONLN)
 ingest_run() {   # LABEL WRAP CONFIG; sets ingest, cpu_us, loop_us
-	FED_WRAP=$2 FED_EXTRA=$3 FED_LOG_LEVEL=warn fed_relay B a c >/dev/null
+	FED_WRAP="$2 ${FED_WRAP:-}" FED_EXTRA=$3 FED_LOG_LEVEL=warn fed_relay B a c >/dev/null
 	t_wait 10 has_certs
 	base=$(obs_accepted)
 	c0=$(ticks "/proc/$B_pid/stat"); l0=$(ticks "/proc/$B_pid/task/$B_pid/stat")
