@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -95,10 +96,32 @@ static bool debug;   /* FUZZ_HTTP_DEBUG: each answer's status line */
 static const uint8_t *cur;
 static size_t cur_len;
 
+/*
+ * Whether the request carries the token the way the router accepts it:
+ * the scheme "Bearer" in any case (RFC 9110 11.1), then spaces or tabs,
+ * then the token. A loose oracle (it does not insist that this is the
+ * Authorization header) but a sound one: a request without it anywhere
+ * must never reach a protected route.
+ */
 static bool
 has_token(void)
 {
-	return memmem(cur, cur_len, "Bearer " TOKEN, strlen("Bearer " TOKEN)) != NULL;
+	const size_t tl = strlen(TOKEN);
+	const uint8_t *p, *end = cur + cur_len;
+	const uint8_t *q;
+
+	for (p = cur; p + tl <= end &&
+	    (p = memmem(p, (size_t)(end - p), TOKEN, tl)) != NULL; p++) {
+		q = p;
+		if (q == cur || (q[-1] != ' ' && q[-1] != '\t'))
+			continue;
+		while (q > cur && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q - cur >= 6 &&
+		    strncasecmp((const char *)q - 6, "Bearer", 6) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void
