@@ -16,10 +16,14 @@
 #      links, beside its lower bound (1: every link hears every event
 #      once); and how many of the copies were dropped as duplicates by id
 #      before verification (ntarelay_events_duplicate_total). Every relay
-#      forwards a new event once to its other link, so a broker gets it
-#      from each of its relays that heard it elsewhere first, and hands
-#      each copy to its other relays: about (relays per broker - 1) / 2
-#      copies per link (4.5 with 10 relays per broker), not 1.
+#      forwards a new event once to its other link; without forward_delay
+#      (FED_EXTRA="forward_delay 0") a broker gets it from each of its
+#      relays that heard it elsewhere first, and hands each copy to its
+#      other relays: about (relays per broker - 1) / 2 copies per link (4.5
+#      with 10 relays per broker), not 1. With it (the default, 100 ms), a
+#      relay holds a forward and drops it when the broker hands it a copy
+#      first (ntarelay_forwards_suppressed_total): about one copy per
+#      broker, a little under 1 per link (docs/OPERATIONS.md 6.7).
 #   3. resident memory (VmRSS, /proc/PID/status) per relay after the run:
 #      min, median, max; and per broker.
 #
@@ -47,7 +51,8 @@
 # top_srcdir/top_builddir set; `make bench-scale`). Environment:
 # BENCH_RELAYS (50), BENCH_BROKERS (relays / 5, at least 3), BENCH_EVENTS
 # (40), BENCH_TIMEOUT (30: seconds one event may take to reach every
-# store). Needs python3 (with its sqlite3 module), mosquitto, curl,
+# store), FED_EXTRA (configuration lines for every relay, e.g.
+# "forward_delay 0"). Needs python3 (with its sqlite3 module), mosquitto, curl,
 # sqlite3. Exit status 1 when an event did not reach every store.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"

@@ -34,6 +34,7 @@
 #include "relay/core/startcheck.h"
 #include "relay/quorum/decide.h"
 #include "relay/fed/fed.h"
+#include "relay/fed/forward.h"
 #include "relay/fed/ingest.h"
 #include "relay/fed/publish.h"
 #include "relay/fed/reject_log.h"
@@ -588,6 +589,7 @@ on_signal(void *arg, int signo)
 	log_notice("%s: draining outboxes for up to %d s", strsignal(signo),
 	    r->cfg.drain_timeout);
 	r->draining = true;
+	forward_release(r->fed);   /* the held forwards go now */
 	drain_check(r);
 }
 

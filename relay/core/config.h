@@ -135,6 +135,8 @@ struct relay_config {
 	int verify_workers;         /* verify_workers auto|N: threads checking
 	                               signatures; -1 = auto (one per core, 0 on
 	                               one core); 0 = on the loop thread (0..64) */
+	int forward_delay;          /* forward_delay MS: forwards held up to it,
+	                               relay/fed/forward.h; 100 (0..60000) */
 	char probe_trust_anchor[PATH_MAX]; /* probe_trust_anchor: DS/DNSKEY file
 	                                      for the probe; "" = the root KSKs */
 	char probe_forward[80];     /* probe_forward ADDR[@PORT]: send the probe's

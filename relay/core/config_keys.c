@@ -92,6 +92,8 @@ const struct config_key config_keys[] = {
 	  RANGE(0, 60), .def = "5" },
 	{ KEY("verify_workers", 0, set_auto_number), CF(verify_workers),
 	  RANGE(0, 64), .def = "auto" },
+	{ KEY("forward_delay", 0, set_number), CF(forward_delay),
+	  RANGE(0, 60000), .def = "100" },
 	{ KEY("http_token_file", F_SPACES | F_TEXT, set_path),
 	  CF(http_token_file), CL(http_token_file) },
 	{ KEY("probe_trust_anchor", F_SPACES | F_TEXT | F_RELOAD, set_path),

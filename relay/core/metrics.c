@@ -73,7 +73,7 @@ metrics_plain(struct buf *b, const char *name, const char *type,
 	buf_printf(b, "%s %" PRIu64 "\n", name, v);
 }
 
-/* One family per link field, so that the five share one loop. */
+/* One family per link field, so that they share one loop. */
 static const struct {
 	const char *name, *type, *help;
 	int field;
@@ -94,6 +94,9 @@ static const struct {
 	{ "ntarelay_link_junk_dropped_total", "counter",
 	  "Events signed by known keys of non-members dropped unverified: "
 	  "over the link's budget of verifications for them.", 6 },
+	{ "ntarelay_forwards_suppressed_total", "counter",
+	  "Forwards held for forward_delay and cancelled because a copy of the "
+	  "event came from the link: its broker had it already.", 7 },
 };
 
 static uint64_t
@@ -106,6 +109,7 @@ metrics_link_field(const struct metrics_link *l, int field)
 	case 3: return l->published;
 	case 5: return l->refused;
 	case 6: return l->junk_dropped;
+	case 7: return l->suppressed;
 	default: return l->outbox;
 	}
 }

@@ -36,6 +36,8 @@ struct metrics_link {
 	uint64_t refused;        /* publications the broker refused (its ACL) */
 	uint64_t junk_dropped;   /* events of known non-member signers dropped
 	                            unverified: over the link's junk budget */
+	uint64_t suppressed;     /* held forwards cancelled: a copy came from
+	                            the link (relay/fed/forward.h) */
 };
 
 /* Why a backfill request was not answered (relay/fed/backfill.c). */
@@ -146,7 +148,8 @@ enum {
  * ntarelay_notify_queue_depth, ntarelay_notify_sent_total,
  * ntarelay_notify_retried_total, ntarelay_notify_dropped_total,
  * ntarelay_slash_requests_total{result=...},
- * ntarelay_link_junk_dropped_total{link=...}, ntarelay_trust_rebuilds_total,
+ * ntarelay_link_junk_dropped_total{link=...},
+ * ntarelay_forwards_suppressed_total{link=...}, ntarelay_trust_rebuilds_total,
  * ntarelay_trust_pooled_total, ntarelay_trust_pool_size,
  * ntarelay_trust_pool_evictions_total, ntarelay_cert_conflicts_total,
  * ntarelay_backfill_answered_total, ntarelay_backfill_refused_total

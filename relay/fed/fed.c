@@ -6,6 +6,7 @@
 #include "relay/fed/backfill.h"
 #include "relay/fed/catchup.h"
 #include "relay/fed/fed.h"
+#include "relay/fed/forward.h"
 #include "relay/fed/publish.h"
 #include "relay/fed/reject_log.h"
 #include "relay/fed/storefault.h"
@@ -20,7 +21,8 @@ fed_new(void)
 		return NULL;
 	if ((f->publish = publish_new()) == NULL ||
 	    (f->backfill = backfill_new()) == NULL ||
-	    (f->storefault = storefault_new()) == NULL) {
+	    (f->storefault = storefault_new()) == NULL ||
+	    (f->forward = forward_new()) == NULL) {
 		fed_free(f);
 		return NULL;
 	}
@@ -37,6 +39,7 @@ fed_free(struct fed *f)
 	reject_log_free(f->rejects);
 	storefault_free(f);
 	backfill_free(f);
+	forward_free(f->forward, f->loop);
 	publish_free(f->publish);
 	free(f);
 }

@@ -7,7 +7,8 @@
  * (configuration, loop, store, trust, pool, key, origin, links, counters,
  * rate limit, quota, observers) once they exist, and frees it with
  * fed_free() after the loop stopped. fed_new() also creates the states
- * the layer owns (the publish queue, backfill, the store-fault state);
+ * the layer owns (the publish queue, the held forwards, backfill, the
+ * store-fault state);
  * catch-up starts later, once the links exist (catchup.h).
  *
  * Loop thread only. Nothing here includes a header above relay/fed/: the
@@ -32,6 +33,7 @@
 #include "relay/store/store.h"
 
 struct publish;
+struct forward;
 struct backfill;
 struct storefault;
 struct catchup;
@@ -55,6 +57,7 @@ struct fed {
 
 	/* owned: created by fed_new(), freed by fed_free() */
 	struct publish *publish;         /* relay/fed/publish.h */
+	struct forward *forward;         /* relay/fed/forward.h */
 	struct backfill *backfill;       /* relay/fed/backfill.h */
 	struct storefault *storefault;   /* relay/fed/storefault.h */
 	struct catchup *catchup;         /* relay/fed/catchup.h: catchup_start() */

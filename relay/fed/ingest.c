@@ -385,6 +385,7 @@ screen(struct fed *fed, struct msg *m)
 	 * expensive work. */
 	if (store_has(fed->store, m->env->id)) {
 		fed->metrics->duplicates++;
+		publish_seen(fed, m->from, m->env->id);   /* relay/fed/forward.h */
 		return false;
 	}
 	/* 4. a signer the relay knows; a non-member's within the link's
@@ -511,7 +512,10 @@ store_and_forward(struct fed *fed, struct msg *m, enum accept_result ar)
 	observers_event(fed->observers, ev);
 	/* 15. Forward the identical bytes once to every other link; a link
 	 * that is down gets it from its outbox when it comes back. */
-	publish_all(fed, ev, m->payload, m->len, p.row, m->from);
+	if (m->response)   /* asked for: not held */
+		publish_all(fed, ev, m->payload, m->len, p.row, m->from);
+	else
+		publish_forward(fed, ev, m->payload, m->len, p.row, m->from);
 	fed->metrics->forwarded += noutbox;
 }
 
@@ -670,9 +674,10 @@ ingest_verified(void *arg, struct vjob *job)
 	publish_begin(fed);
 	backfill_is_response(fed, m.topic, &m.response);
 	/* a copy that came by another way while this one was checked */
-	if (store_has(fed->store, m.env->id))
+	if (store_has(fed->store, m.env->id)) {
 		fed->metrics->duplicates++;
-	else if (check(fed, &m))
+		publish_seen(fed, m.from, m.env->id);   /* relay/fed/forward.h */
+	} else if (check(fed, &m))
 		accept(fed, &m);
 	event_free(m.ev);
 	verifier_job_clear(job);   /* frees the envelope too */

@@ -13,6 +13,7 @@
 #include "relay/core/clock.h"
 #include "relay/core/log.h"
 #include "relay/fed/ingest.h"
+#include "relay/fed/forward.h"
 #include "relay/fed/kinds.h"
 #include "relay/fed/observer.h"
 #include "relay/fed/publish.h"
@@ -34,6 +35,8 @@ struct pending {
 	long long row;
 	unsigned char id[KEY_ID_LEN];
 	struct link *except;
+	bool forward;               /* held per link (relay/fed/forward.h) */
+	bool seen[CONFIG_LINKS_MAX]; /* a copy came from that link this turn */
 };
 
 struct publish {
@@ -65,9 +68,9 @@ publish_free(struct publish *q)
 	free(q);
 }
 
-void
-publish_all(struct fed *fed, const struct event *ev, const char *raw,
-    size_t rawlen, long long row, struct link *except)
+static void
+queue_add(struct fed *fed, const struct event *ev, const char *raw,
+    size_t rawlen, long long row, struct link *except, bool forward)
 {
 	struct publish *queue = fed->publish;
 	struct pending *p;
@@ -96,7 +99,47 @@ publish_all(struct fed *fed, const struct event *ev, const char *raw,
 	p->row = row;
 	memcpy(p->id, ev->id, KEY_ID_LEN);
 	p->except = except;
+	p->forward = forward;
+	memset(p->seen, 0, sizeof(p->seen));
 	queue->n++;
+}
+
+void
+publish_all(struct fed *fed, const struct event *ev, const char *raw,
+    size_t rawlen, long long row, struct link *except)
+{
+	queue_add(fed, ev, raw, rawlen, row, except, false);
+}
+
+void
+publish_forward(struct fed *fed, const struct event *ev, const char *raw,
+    size_t rawlen, long long row, struct link *from)
+{
+	queue_add(fed, ev, raw, rawlen, row, from, from != NULL && row >= 0);
+}
+
+void
+publish_seen(struct fed *fed, struct link *from, const unsigned char *id)
+{
+	struct publish *q = fed->publish;
+	size_t li;
+
+	if (from == NULL || fed->cfg->forward_delay <= 0)
+		return;
+	if (forward_seen(fed, from, id))
+		return;
+	/* accepted earlier in this turn, not yet held: not held at all */
+	li = fed_link_index(fed, from);
+	for (size_t i = 0; i < q->n; i++) {
+		struct pending *p = &q->v[i];
+		if (!p->forward || p->seen[li] || p->except == from ||
+		    memcmp(p->id, id, KEY_ID_LEN) != 0)
+			continue;
+		p->seen[li] = true;
+		publish_acked(fed, from, p->row);
+		fed->metrics->links[li].suppressed++;
+		return;
+	}
 }
 
 void
@@ -138,7 +181,11 @@ publish_commit(struct fed *fed)
 	for (size_t i = 0; i < queue->n; i++) {
 		struct pending *p = &queue->v[i];
 		for (size_t l = 0; l < fed->nlinks; l++) {
-			if (fed->links[l] == p->except)
+			if (fed->links[l] == p->except || p->seen[l])
+				continue;
+			if (p->forward && forward_holds(fed, l) &&
+			    forward_hold(fed, l, p->topic, p->id, p->raw, p->len, p->retain,
+			    p->expiry ? relay_now() + p->expiry : 0, p->row) == 0)
 				continue;
 			if (link_publish(fed->links[l], p->topic, p->id, p->raw, p->len, p->retain,
 			    p->expiry, p->row) == 0)
@@ -189,6 +236,7 @@ publish_flush(struct fed *fed, struct link *l)
 	for (size_t i = 0; i < fed->nlinks; i++)
 		if (fed->links[i] == l)
 			f.idx = i;
+	forward_link_up(fed, l);   /* the outbox has its held forwards */
 	if (store_outbox_each(fed->store, link_store_id(l), 0, flush_one, &f, err) < 0)
 		log_err("%s", err);
 	else if (f.sent)

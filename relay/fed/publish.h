@@ -44,7 +44,20 @@ int publish_commit(struct fed *fed);
 void publish_all(struct fed *fed, const struct event *ev, const char *raw,
     size_t rawlen, long long row, struct link *except);
 
-/* Publish link l's outbox (it just came up). */
+/* The same for an event accepted from link `from` (not NULL, row >= 0:
+ * it has outbox rows): held per other link for forward_delay
+ * (relay/fed/forward.h). */
+void publish_forward(struct fed *fed, const struct event *ev, const char *raw,
+    size_t rawlen, long long row, struct link *from);
+
+/* A copy of event id arrived from link `from` (a duplicate): its forward
+ * to that link, held or queued in this turn, is cancelled and the outbox
+ * row acknowledged (relay/fed/forward.h). Nothing when forward_delay is
+ * 0. */
+void publish_seen(struct fed *fed, struct link *from, const unsigned char *id);
+
+/* Publish link l's outbox (it just came up); its held forwards are
+ * forgotten (the outbox has them). */
 void publish_flush(struct fed *fed, struct link *l);
 
 /* The broker of l acknowledged row: drop it from l's outbox. */

@@ -41,6 +41,7 @@ defaults(void **state)
 	assert_int_equal(cfg.quorum_evidence, 2);
 	assert_int_equal(cfg.resolve_after, 900);
 	assert_int_equal(cfg.drain_timeout, 5);
+	assert_int_equal(cfg.forward_delay, 100);
 	assert_int_equal(cfg.nlinks, 0);
 	assert_int_equal(cfg.nwatch, 0);
 	assert_int_equal(cfg.ngroups, 0);
@@ -419,6 +420,10 @@ values(void **state)
 	    "8: clock_skew: '-1' is not a number (a decimal integer)");
 	expect_extra_error("drain_timeout 5s\n",
 	    "8: drain_timeout: '5s' is not a number (a decimal integer)");
+	expect_extra_error("forward_delay 100ms\n",
+	    "8: forward_delay: '100ms' is not a number (a decimal integer)");
+	expect_extra_error("forward_delay 60001\n",
+	    "8: forward_delay: 60001 out of range (0-60000)");
 	expect_extra_error("rate_limit 0\n", "8: rate_limit: 0 out of range (1-100000)");
 	expect_extra_error("vouch_threshold 101\n",
 	    "8: vouch_threshold: 101 out of range (1-100)");
