@@ -64,6 +64,8 @@ struct link {
 	size_t burst;              /* payload bytes read in this burst */
 	int protocol;              /* MQTT_PROTOCOL_V5 or MQTT_PROTOCOL_V311 */
 	bool v5_answered;          /* the broker answered a v5 CONNECT once */
+	bool subscribed_once;      /* connected and subscribed once: retained
+	                              messages only for a new subscription */
 	bool v311_by_close;        /* 3.1.1 because the broker closed a v5
 	                              CONNECT unanswered */
 	uint64_t refused;          /* publications the broker refused */
@@ -166,13 +168,16 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
     const mosquitto_property *props)
 {
 	struct link *l = arg;
-	/* Retained messages only for a subscription the broker did not hold
-	 * yet: a resumed session keeps ours, and its queue brings what was
-	 * published meanwhile. Re-sent at every reconnect, the broker's
-	 * retained messages (one per zone and origin: 100,000 after a run of
+	/* The broker's retained messages at the relay's first connection
+	 * (a store that was rebuilt or is new fills from them); after that
+	 * only for a subscription the broker did not hold (it lost the
+	 * session): a resumed session keeps ours, and its queue brings what
+	 * was published meanwhile. Re-sent at every reconnect, the retained
+	 * messages (one per zone and origin: 100,000 after a run of
 	 * bench/bench_catchup.sh) came before that queue, and the relay read
 	 * and dropped each as a duplicate before it saw anything new. */
-	int opts = MQTT_SUB_OPT_NO_LOCAL | MQTT_SUB_OPT_SEND_RETAIN_NEW;
+	int opts = MQTT_SUB_OPT_NO_LOCAL | (l->subscribed_once ?
+	    MQTT_SUB_OPT_SEND_RETAIN_NEW : MQTT_SUB_OPT_SEND_RETAIN_ALWAYS);
 
 	(void)props;
 	if (l->protocol == MQTT_PROTOCOL_V5)
@@ -213,6 +218,7 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 		inflight_clear(l);
 	}
 	l->up = true;
+	l->subscribed_once = true;
 	l->v311_by_close = false;  /* the broker speaks 3.1.1: keep it */
 	l->backoff_ms = BACKOFF_MIN_MS;
 	/* libmosquitto's log is read only while connecting (its formatting
