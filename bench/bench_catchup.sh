@@ -13,8 +13,12 @@
 #      and started again on
 #      its port; one event is published as soon as it accepts connections.
 #      Reported: broker up -> B's link up (the reconnect backoff, capped at
-#      5 s: relay/fed/link.c), and B's link up -> the event in B's store,
-#      over BENCH_RETURN_ROUNDS rounds. Target: < 1 s after the reconnect.
+#      5 s: relay/fed/link.c; B's /healthz polled every 100 ms), and B's
+#      link up -> the event in B's store, over BENCH_RETURN_ROUNDS rounds.
+#      Target: < 1 s after the reconnect. The broker holds one retained
+#      message per zone; the resumed session does not get them again
+#      (relay/fed/link.c, on_connect), so the event is not queued behind N
+#      duplicates.
 #
 # Usage: bench/bench_catchup.sh (from the build directory or with
 # top_srcdir/top_builddir set). Environment: BENCH_CATCHUP_EVENTS (100000),
@@ -71,7 +75,13 @@ stored=$(fed_count B "kind = 0 AND zone LIKE '%catchup.example.'")
 [ "$stored" -eq "$N" ] || fail "B stored $stored of $N"
 
 # 2. a link returns
-link_up() { [ "$(fed_metric B "ntarelay_link_up{link=\"mqtt://127.0.0.1:$m_port\"}")" -eq 1 ]; }
+# B's only link is up when /healthz answers 200 (the store writes, B caught
+# up). Not GET /metrics: after this catch-up it lists the state of each of
+# the N zones in incident (ntarelay_zone_state, six series a zone: some
+# 43 MB at 100,000), and a poll that waited seconds for each answer
+# measured the scrapes rather than the link (a median of 12 to 13 s at
+# 100,000 while the relay's log said "up again" 1 to 6 s after the broker).
+link_up() { curl -fs "http://127.0.0.1:$B_http/healthz" >/dev/null; }
 link_down() { ! link_up; }
 : >"$T/return"
 for i in $(seq 1 "$ROUNDS"); do

@@ -14,6 +14,12 @@
 for o in A B C D E; do fed_operator "$o" || { echo "Bail out! keys"; exit 1; }; done
 t_ok "broker x starts" t_mosquitto x
 t_ok "broker y starts" t_mosquitto y
+# A knows B's relay key (B's events through x, below)
+mkdir -p "$T/A"
+for o in A B C D E; do
+	"$NTACTL" trust --db "$T/A/trust.db" --net "$FED_NET" pin "$T/$o/root.pub" >/dev/null
+done
+"$NTACTL" trust --db "$T/A/trust.db" import "$T/B/cert" >/dev/null
 FED_LOG_LEVEL=debug
 t_ok "relay A starts (links x and y)" fed_relay A x y
 unset FED_LOG_LEVEL
@@ -34,6 +40,20 @@ t_ok "both links up: /healthz says ok" t_wait 20 all_ok
 t_is "ntarelay_link_up for x" "$(up_metric "$xurl")" 1
 t_is "ntarelay_link_up for y" "$(up_metric "$yurl")" 1
 t_is "no link warning yet" "$(grep -c ' warn: link ' "$log")" 0
+
+# Retained messages on x (observations are retained): A reads them once.
+Bop=$(fed_keyid "$T/B/root.pub")
+obs() { fed_metric A 'ntarelay_events_accepted_total{kind="observation"}'; }
+pub_x() {
+	"$EVGEN" --key "$T/B/relay.key" --origin "$Bop" --net "$FED_NET" --kind observation \
+		--zone "$1" --count "$2" --seq "$3" --prev "$(printf '%064d' 0)" $4 \
+		--publish "127.0.0.1:$x_port" >/dev/null 2>&1
+}
+rcv_x() { fed_metric A "ntarelay_link_received_total{link=\"$xurl\"}"; }
+t_ok "B publishes 20 observations, retained, through x" pub_x ret.example. 20 100 --vary-zone
+has_obs() { [ "$(obs)" -ge "$1" ]; }
+t_ok "A accepts the 20" t_wait 20 has_obs 20
+rcv0=$(rcv_x)
 
 kill "$x_pid"; wait "$x_pid" 2>/dev/null
 down_x() { [ "$(warnings "$xurl" 'down: refused')" -ge 1 ]; }
@@ -64,6 +84,14 @@ up_again() { grep -F " notice: link $xurl: up again after " "$log" | grep -q 're
 t_ok "A logs that x is up again (naming the outage's cause)" t_wait 30 up_again
 t_ok "/healthz: ok again" t_wait 10 all_ok
 t_is "ntarelay_link_up for x: 1 again" "$(up_metric "$xurl")" 1
+# The session was resumed: x does not send its 20 retained messages again
+# (they would come before anything new: retain handling "new only"). One
+# new event is the only message received since; it comes after any
+# retained one would.
+t_ok "B publishes one more observation through x" pub_x new.example. 1 200 ""
+t_ok "A accepts it" t_wait 20 has_obs 21
+t_is "x sent A only the new event after the reconnect, no retained copy again" \
+	"$(( $(rcv_x) - rcv0 ))" 1
 
 kill "$x_pid" "$y_pid"; wait "$x_pid" "$y_pid" 2>/dev/null
 none() { [ "$(code)" = 503 ]; }
