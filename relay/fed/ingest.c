@@ -453,18 +453,32 @@ check(struct fed *fed, struct msg *m)
 /* Step 12, an equivocation: both versions kept as proof, the origin
  * flagged, the proof published. */
 static void
-equivocation(struct fed *fed, struct msg *m)
+equivocation(struct fed *fed, struct msg *m, const struct accept_chain *c)
 {
 	char id[KEY_ID_HEX_LEN + 1], key[KEY_ID_HEX_LEN + 1], err[STORE_ERR_MAX];
-	char op[TRUST_OP_LABEL_MAX];
+	char op[TRUST_OP_LABEL_MAX], what[128];
 	const struct event *ev = m->ev;
 
 	fed->metrics->rejected[PROTO_E_EQUIVOCATION]++;
 	fed->metrics->equivocations++;
-	log_err("EQUIVOCATION: key %s signed two different events for seq %lld "
-	    "(%s received from %s); both kept as proof, the origin is flagged "
-	    "(operator %s)", encoding_hex_encode(ev->key, KEY_ID_LEN, key),
-	    ev->seq, envelope_id_hex(m->env, id), m->name,
+	/* Where the two histories part (proto/accept.c): at this seq, or at
+	 * the one below, which the new event's prev does not name. */
+	if (c->has_at_seq)
+		snprintf(what, sizeof(what), "two different events for seq %lld",
+		    ev->seq);
+	else if (!c->seq_is_gap || (c->has_below && (!ev->has_prev ||
+	    memcmp(ev->prev, c->below_id, KEY_ID_LEN) != 0)))
+		snprintf(what, sizeof(what), "two different events for seq %lld "
+		    "(the prev of seq %lld is not the one held)", ev->seq - 1,
+		    ev->seq);
+	else
+		snprintf(what, sizeof(what), "two different events for seq %lld "
+		    "(the held seq %lld names another as its prev)", ev->seq,
+		    ev->seq + 1);
+	log_err("EQUIVOCATION: key %s signed %s (%s received from %s); both "
+	    "kept as proof, the origin is flagged (operator %s)",
+	    encoding_hex_encode(ev->key, KEY_ID_LEN, key), what,
+	    envelope_id_hex(m->env, id), m->name,
 	    trust_index_op_label(fed->trust->tidx, ev->origin, op));
 	if (store_put_equivocation(fed->store, ev, m->payload, m->len, m->now,
 	    err) != 0)
@@ -541,7 +555,7 @@ accept(struct fed *fed, struct msg *m)
 		return;
 	}
 	if (ar == ACCEPT_EQUIVOCATION) {
-		equivocation(fed, m);
+		equivocation(fed, m, &chain);
 		return;
 	}
 	if (!accept_is_accepted(ar)) {

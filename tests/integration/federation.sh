@@ -173,6 +173,13 @@ wait "$eqvsub" 2>/dev/null
 t_is "the pair of envelopes is published on the equivocation topic" "$(grep -c "^{" "$T/eqv")" 2
 t_ok "B flags A's key in /v1/peers" sh -c "curl -fs http://127.0.0.1:$B_http/v1/peers | grep -q equivocation"
 t_ok "ntactl equivocation list shows A's key" sh -c "'$NTACTL' equivocation list --relay http://127.0.0.1:$B_http --json | jq -e '.[] | select(.key == \"$Akey\")' >/dev/null"
+t_ok "B's log names the key and the seq where the histories part" grep -q "EQUIVOCATION: key $Akey signed two different events for seq 60000 (" "$T/B/relay.log"
+# A fork seen one seq later: seq 70001 whose prev is not the 70000 held.
+# The log names seq 70000, where the two histories part, not 70001.
+eqvB=$(fed_metric B ntarelay_equivocations_total)
+gen1 --seq 70001 --prev "$id1" --note fork | pubraw "$topic"
+t_ok "B catches a next event whose prev is another seq 70000" t_wait 20 eqv2 B "$eqvB"
+t_ok "... and logs it as two events for seq 70000, from seq 70001's prev" grep -q "EQUIVOCATION: key $Akey signed two different events for seq 70000 (the prev of seq 70001 is not the one held)" "$T/B/relay.log"
 t_ok "... its operator by the hint of its self-declared name (A has no local name on B)" sh -c "'$NTACTL' equivocation list --relay http://127.0.0.1:$B_http | grep -q ' operator $(echo "$Aop" | cut -c1-16) ~'"
 notcounted() { curl -fs "http://127.0.0.1:$B_http/v1/zones/example." | jq -e --arg op "$Aop" '(.not_counted[] | select(.origin == $op and .kind == "assessment" and (.counts | not))) and ([.operators[] | select(.vote == $op)] | length == 0)' >/dev/null; }
 t_ok "A's assessment no longer counts on B" notcounted
