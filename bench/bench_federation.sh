@@ -13,15 +13,20 @@
 #      per core (verify_workers auto; target: more than (a)). Beside each
 #      rate, the relay's CPU time per event (all threads; the loop thread).
 #   2. latency: publish on broker a -> relay B -> forwarded to broker c
-#      (where relay C reads it), at BENCH_RATE events/s: p50 and p99.
-#      Target: p99 < 20 ms.
+#      (where relay C reads it), at BENCH_RATE events/s: p50 and p99, with
+#      forward_delay 100 (the default: each forward held 50 to 100 ms for
+#      forward suppression) and with forward_delay 0 (the pipeline alone;
+#      target: p99 < 20 ms).
 #   3. resident memory of the relay after BENCH_MEMORY_EVENTS stored
 #      events (0: skipped; 1000000 for the issue's figure, minutes).
 #
 # Usage: bench/bench_federation.sh   (from the build directory or with
 # top_srcdir/top_builddir set). Environment: BENCH_EVENTS (20000),
 # BENCH_RATE (1000), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS (0),
-# BENCH_ONE_CORE (1; 0 skips the one-core run).
+# BENCH_ONE_CORE (1; 0 skips the one-core run), BENCH_WORKERS (auto:
+# verify_workers of the second run), BENCH_ZONES (0: each event in a zone
+# of its own, the worst case, a signed decision per event; K: events spread
+# over K zones).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
@@ -110,23 +115,45 @@ if [ "$ncpu" -gt 1 ] && [ "${BENCH_ONE_CORE:-1}" = 1 ] && command -v taskset >/d
 else
 	ingest1=n/a cpu1=n/a loop1=n/a
 fi
-ingest_run "all cores" "" "verify_workers auto"
+ingest_run "all cores" "" "verify_workers ${BENCH_WORKERS:-auto}"
 lower=$(( raw_verify < raw_mqtt ? raw_verify : raw_mqtt ))
 
-# latency a -> B -> c
-mosquitto_sub -h 127.0.0.1 -p "$c_port" -q 1 -t "ntarelay/v1/$FED_NET/obs/#" -F '%U %t' -C "$NLAT" >"$T/arrivals" &
-sub=$!
-t_pid "$sub"
-sleep 0.5
-"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
-	--zone lat.example. --vary-zone --count "$NLAT" --seq 200000 --prev "$(printf '%064d' 0)" \
-	--rate "$RATE" --log "$T/sent" --publish "127.0.0.1:$a_port" 2>/dev/null
-t_wait 60 sh -c "! kill -0 $sub"
-lat=$(awk 'NR == FNR { sent[$2] = $1; next } ($2 in sent) { printf "%.3f\n", ($1 - sent[$2]) * 1000 }' \
-	"$T/sent" "$T/arrivals" | sort -n | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "n/a n/a 0"; exit }
-		printf "%s %s %d\n", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)], NR }')
-p50=${lat%% *}; rest=${lat#* }; p99=${rest%% *}; nl=${lat##* }
+# latency a -> B -> c, twice: B as configured (forward_delay 100, the
+# default: a forwarded event is held 50 to 100 ms so that a copy arriving
+# from the other link can cancel it; docs/OPERATIONS.md 6.7), then B
+# restarted with forward_delay 0: the pipeline itself (target p99 < 20 ms).
+latency_run() {   # SEQ; sets p50 p99 nl
+	mosquitto_sub -h 127.0.0.1 -p "$lc_port" -q 1 -t "ntarelay/v1/$FED_NET/obs/#" -F '%U %t' -C "$NLAT" >"$T/arrivals" &
+	sub=$!
+	t_pid "$sub"
+	sleep 0.5
+	"$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" --kind observation \
+		--zone "lat$1.example." --vary-zone --count "$NLAT" --seq "$1" --prev "$(printf '%064d' 0)" \
+		--rate "$RATE" --log "$T/sent" --publish "127.0.0.1:$la_port" 2>/dev/null
+	t_wait 60 sh -c "! kill -0 $sub"
+	lat=$(awk 'NR == FNR { sent[$2] = $1; next } ($2 in sent) { printf "%.3f\n", ($1 - sent[$2]) * 1000 }' \
+		"$T/sent" "$T/arrivals" | sort -n | awk '{ v[NR] = $1 } END {
+			if (NR == 0) { print "n/a n/a 0"; exit }
+			printf "%s %s %d\n", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)], NR }')
+	p50=${lat%% *}; rest=${lat#* }; p99=${rest%% *}; nl=${lat##* }
+}
+# Each on a fresh store and two brokers of its own: the ingest runs left
+# B with BENCH_EVENTS zones in incident, and brokers a and c with what B
+# forwarded (retained), which a fresh B would take in first.
+t_mosquitto la >/dev/null
+t_mosquitto lc >/dev/null
+fresh_relay() {   # CONFIG
+	kill "$B_pid"; wait "$B_pid" 2>/dev/null
+	rm -f "$T/B/store.db" "$T/B/store.db-wal" "$T/B/store.db-shm"
+	FED_EXTRA=$1 FED_LOG_LEVEL=warn fed_relay B la lc >/dev/null
+	t_wait 10 has_certs
+}
+fresh_relay "verify_workers ${BENCH_WORKERS:-auto}"
+latency_run 200000
+p50d=$p50 p99d=$p99 nld=$nl
+fresh_relay "verify_workers ${BENCH_WORKERS:-auto}
+forward_delay 0"
+latency_run 250000
 
 printf '\n%-48s %12s\n' "figure" "value"
 printf '%-48s %12s\n' "raw Ed25519 verify/s (one core)" "$raw_verify"
@@ -139,8 +166,10 @@ printf '%-48s %12s\n' "ingest events/s, relay on $ncpu cores" "$ingest"
 printf '%-48s %12s\n' "  / raw verify on one core (target > 100%)" "$(pct "$ingest" "$raw_verify")"
 printf '%-48s %12s\n' "  / lower ceiling (verify, MQTT)" "$(pct "$ingest" "$lower")"
 printf '%-48s %12s\n' "  relay CPU us/event (loop thread)" "$cpu_us ($loop_us)"
-printf '%-48s %12s\n' "latency a->B->c p50 ms ($nl events at $RATE/s)" "$p50"
-printf '%-48s %12s\n' "latency a->B->c p99 ms (target < 20)" "$p99"
+printf '%-48s %12s\n' "latency a->B->c p50 ms, forward_delay 100" "$p50d"
+printf '%-48s %12s\n' "  p99 ms ($nld events at $RATE/s; bound 100 + pipeline)" "$p99d"
+printf '%-48s %12s\n' "latency a->B->c p50 ms, forward_delay 0" "$p50"
+printf '%-48s %12s\n' "  p99 ms ($nl events at $RATE/s; target < 20)" "$p99"
 echo "bench: raw_verify_per_s=$raw_verify"
 echo "bench: raw_mqtt_per_s=$raw_mqtt"
 echo "bench: ingest_one_core_per_s=$ingest1"
@@ -148,6 +177,8 @@ echo "bench: ingest_one_core_cpu_us=$cpu1"
 echo "bench: ingest_per_s=$ingest"
 echo "bench: ingest_cpu_us=$cpu_us"
 echo "bench: ingest_loop_us=$loop_us"
+echo "bench: latency_delayed_p50_ms=$p50d"
+echo "bench: latency_delayed_p99_ms=$p99d"
 echo "bench: latency_p50_ms=$p50"
 echo "bench: latency_p99_ms=$p99"
 
@@ -161,7 +192,7 @@ if [ "$NMEM" -gt 0 ]; then
 	split -l 50000 "$T/mem" "$T/memchunk."
 	done_n=0
 	for chunk in "$T"/memchunk.*; do
-		"$EVGEN" --replay "$chunk" --publish "127.0.0.1:$a_port"
+		"$EVGEN" --replay "$chunk" --publish "127.0.0.1:$la_port"
 		done_n=$((done_n + $(wc -l <"$chunk")))
 		t_wait 600 all_in mem.example. "$done_n" || break
 		rm -f "$chunk"
