@@ -116,6 +116,10 @@ else
 	ingest1=n/a cpu1=n/a loop1=n/a
 fi
 ingest_run "all cores" "" "verify_workers ${BENCH_WORKERS:-auto}"
+# disk: the store (and its write-ahead log) per event held
+store_bytes=$(cat "$T/B/store.db" "$T/B/store.db-wal" 2>/dev/null | wc -c)
+store_n=$(fed_count B "1")
+store_per_event=$(awk -v b="$store_bytes" -v n="$store_n" 'BEGIN { printf "%.0f", n ? b / n : 0 }')
 lower=$(( raw_verify < raw_mqtt ? raw_verify : raw_mqtt ))
 
 # latency a -> B -> c, twice: B as configured (forward_delay 100, the
@@ -166,6 +170,7 @@ printf '%-48s %12s\n' "ingest events/s, relay on $ncpu cores" "$ingest"
 printf '%-48s %12s\n' "  / raw verify on one core (target > 100%)" "$(pct "$ingest" "$raw_verify")"
 printf '%-48s %12s\n' "  / lower ceiling (verify, MQTT)" "$(pct "$ingest" "$lower")"
 printf '%-48s %12s\n' "  relay CPU us/event (loop thread)" "$cpu_us ($loop_us)"
+printf '%-48s %12s\n' "store bytes per event ($store_n events)" "$store_per_event"
 printf '%-48s %12s\n' "latency a->B->c p50 ms, forward_delay 100" "$p50d"
 printf '%-48s %12s\n' "  p99 ms ($nld events at $RATE/s; bound 100 + pipeline)" "$p99d"
 printf '%-48s %12s\n' "latency a->B->c p50 ms, forward_delay 0" "$p50"
@@ -177,6 +182,7 @@ echo "bench: ingest_one_core_cpu_us=$cpu1"
 echo "bench: ingest_per_s=$ingest"
 echo "bench: ingest_cpu_us=$cpu_us"
 echo "bench: ingest_loop_us=$loop_us"
+echo "bench: store_bytes_per_event=$store_per_event"
 echo "bench: latency_delayed_p50_ms=$p50d"
 echo "bench: latency_delayed_p99_ms=$p99d"
 echo "bench: latency_p50_ms=$p50"
