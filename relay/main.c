@@ -388,8 +388,14 @@ start_links(struct relay *r)
 {
 	struct link_callbacks cb = { r, on_message, on_up, NULL, on_acked };
 	char sub[256], client_id[32], keyhex[KEY_ID_HEX_LEN + 1], err[512];
+	char heads[2][256];
+	/* a store that is new or rebuilt fills from every retained message;
+	 * one that holds others' events takes only the heads and the trust
+	 * events, and backfill the rest (relay/fed/link.h) */
+	bool intact = store_holds_others(r->store, key_secret_public(r->key)->id);
 
 	topic_subscription(r->cfg.net, sub, sizeof(sub));
+	topic_heads_subscriptions(r->cfg.net, heads);
 	encoding_hex_encode(key_secret_public(r->key)->id, KEY_ID_LEN, keyhex);
 	for (size_t i = 0; i < r->cfg.nlinks; i++) {
 		const struct config_link *c = &r->cfg.links[i];
@@ -409,10 +415,15 @@ start_links(struct relay *r)
 			log_err("%s", err);
 			return -1;
 		}
+		if (intact)
+			link_heads_only(r->links[i], heads);
 		snprintf(r->metrics.links[i].name, sizeof(r->metrics.links[i].name),
 		    "%s", c->url);
 		r->nlinks++;
 	}
+	log_info("retained messages: %s", intact ? "the heads and trust events "
+	    "only (the store holds others' events)" : "all (a new or rebuilt "
+	    "store)");
 	r->metrics.nlinks = r->nlinks;
 	r->fed->nlinks = r->nlinks;
 	for (size_t i = 0; i < r->nlinks; i++)

@@ -66,6 +66,9 @@ struct link {
 	bool v5_answered;          /* the broker answered a v5 CONNECT once */
 	bool subscribed_once;      /* connected and subscribed once: retained
 	                              messages only for a new subscription */
+	int nheads;                /* link_heads_only(): 2, else 0 */
+	char heads[2][256];        /* the filters whose retained messages a
+	                              relay with an intact store takes */
 	bool v311_by_close;        /* 3.1.1 because the broker closed a v5
 	                              CONNECT unanswered */
 	uint64_t refused;          /* publications the broker refused */
@@ -203,8 +206,25 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	if (l->protocol != MQTT_PROTOCOL_V5)
 		opts = 0; /* 3.1.1 has neither "no local" (own copies are
 		           deduplicated) nor retain handling */
-	if ((rc = mosquitto_subscribe_v5(m, NULL, l->subscription, 1, opts, NULL)) !=
-	    MOSQ_ERR_SUCCESS) {
+	/* A store that is intact needs, of the broker's retained messages,
+	 * only the heads (heartbeats) and the trust events: what else it
+	 * lacks, the heads show as gaps and backfill fills, event by event
+	 * (docs/PROTOCOL.md 12.2). Every other retained message (one per
+	 * zone and signer: decisions, assessments) would come again to a new
+	 * subscription, to be dropped as a duplicate. The heads' filters
+	 * first, so that the heads come before anything else. */
+	if (l->protocol == MQTT_PROTOCOL_V5 && l->nheads > 0) {
+		rc = MOSQ_ERR_SUCCESS;
+		for (int i = 0; i < l->nheads && rc == MOSQ_ERR_SUCCESS; i++)
+			rc = mosquitto_subscribe_v5(m, NULL, l->heads[i], 1, opts,
+			    NULL);
+		opts = MQTT_SUB_OPT_NO_LOCAL | MQTT_SUB_OPT_SEND_RETAIN_NEVER;
+	} else {
+		rc = MOSQ_ERR_SUCCESS;
+	}
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_subscribe_v5(m, NULL, l->subscription, 1, opts, NULL);
+	if (rc != MOSQ_ERR_SUCCESS) {
 		char why[WHY_MAX];
 
 		snprintf(why, sizeof(why), "subscribe failed: %s",
@@ -724,6 +744,14 @@ link_new(struct loop *loop, const struct config_link *cfg, int store_id,
 bad:
 	link_free(l);
 	return NULL;
+}
+
+void
+link_heads_only(struct link *l, const char filters[2][256])
+{
+	for (int i = 0; i < 2; i++)
+		snprintf(l->heads[i], sizeof(l->heads[i]), "%s", filters[i]);
+	l->nheads = 2;
 }
 
 void

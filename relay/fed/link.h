@@ -53,6 +53,15 @@ struct link *link_new(struct loop *loop, const struct config_link *cfg,
     int store_id, const char *client_id, const char *subscription,
     const struct link_callbacks *cb, char *err, size_t errlen);
 
+/*
+ * For a relay whose store is intact (it holds events of other keys): of
+ * the broker's retained messages, take only those under filters (the heads
+ * and the trust events, topic_heads_subscriptions()), subscribed beside
+ * the subscription with retain handling "never" (MQTT v5; 3.1.1 has no
+ * retain handling and takes them all). Before link_start().
+ */
+void link_heads_only(struct link *l, const char filters[2][256]);
+
 /* Start connecting (asynchronously). */
 void link_start(struct link *l);
 

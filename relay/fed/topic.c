@@ -52,6 +52,15 @@ topic_subscription(const char *net, char *buf, size_t cap)
 }
 
 void
+topic_heads_subscriptions(const char *net, char bufs[2][256])
+{
+	snprintf(bufs[0], 256, TOPIC_PREFIX "%s/%s/#", net,
+	    kinds_get(KIND_HEARTBEAT)->segment);
+	snprintf(bufs[1], 256, TOPIC_PREFIX "%s/%s/#", net,
+	    kinds_get(KIND_KEY_CERT)->segment);
+}
+
+void
 topic_equivocation(const char *net, const struct event *ev, char *buf, size_t cap)
 {
 	char o[KEY_ID_HEX_LEN + 1], k[KEY_ID_HEX_LEN + 1];

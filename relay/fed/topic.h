@@ -42,6 +42,13 @@ bool topic_retained(enum kind kind);
 /* The subscription that receives every event of net: "ntarelay/v1/<net>/#". */
 void topic_subscription(const char *net, char *buf, size_t cap);
 
+/*
+ * The filters of the retained messages a relay whose store is intact needs
+ * from a new subscription: the heads ("ntarelay/v1/<net>/hb/#", each relay
+ * key's heartbeat) and the trust events ("ntarelay/v1/<net>/trust/#").
+ */
+void topic_heads_subscriptions(const char *net, char bufs[2][256]);
+
 /* The equivocation topic for a key and seq. */
 void topic_equivocation(const char *net, const struct event *ev, char *buf,
     size_t cap);

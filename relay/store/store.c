@@ -584,6 +584,22 @@ store_count(struct store *s)
 	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 }
 
+bool
+store_holds_others(struct store *s, const unsigned char key[KEY_ID_LEN])
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM events "
+	    "WHERE key != ?1)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_blob(st, 1, key, KEY_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int
 store_prune(struct store *s, long long now, long long retention, long *deleted,
     char *err)

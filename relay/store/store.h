@@ -172,6 +172,11 @@ int store_prune(struct store *s, long long now, long long retention,
 
 long long store_count(struct store *s);
 
+/* Whether the store holds an event signed by a key other than key (a store
+ * that is neither new nor rebuilt; false on error: the safe answer, with
+ * which the relay takes every retained message). */
+bool store_holds_others(struct store *s, const unsigned char key[KEY_ID_LEN]);
+
 /*
  * The SQLite handle: the escape hatch for a module that keeps tables of its
  * own in the same file and transaction (today relay/notify/notify_queue.c
