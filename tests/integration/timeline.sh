@@ -48,6 +48,10 @@ t_ok "B recommends an NTA, with markup in its note (10 min ago)" gen B assessmen
 t_ok "C too (8 min ago)" gen C assessment $Z --ts $((now - 480))
 nta() { [ "$(curl -fs "$BASE/v1/zones/$Z" | jq -r .state)" = nta_recommended ]; }
 t_ok "the quorum recommends an NTA for $Z" t_wait 30 nta
+# the band is drawn from the stored decision, signed in the same evaluation
+# but stored at the end of the relay's turn: waited for, not raced
+band() { curl -fs "$BASE/v1/zones/$Z/timeline.svg" | grep -q '<title>NTA recommended from '; }
+t_wait 10 band
 
 code=$(curl -s -o "$T/tl.svg" -D "$T/tl.head" -w '%{http_code}' "$BASE/v1/zones/TL.example/timeline.svg")
 t_is "GET /v1/zones/TL.example/timeline.svg answers 200 (the name normalised)" "$code" 200
