@@ -431,14 +431,15 @@ set_number(struct parser *p, const struct config_key *k, const char *v)
 	return 0;
 }
 
-/* auto (-1: the caller decides), or a number in the key's range */
-int
-set_auto_number(struct parser *p, const struct config_key *k, const char *v)
+/* "auto" (stored as autoval), or a number in the key's range */
+static int
+set_auto_or_number(struct parser *p, const struct config_key *k, const char *v,
+    int autoval)
 {
 	long long x;
 
 	if (strcmp(v, "auto") == 0) {
-		*(int *)config_field(p, k) = -1;
+		*(int *)config_field(p, k) = autoval;
 		return 0;
 	}
 	if (!config_all_digits(v, strlen(v)))
@@ -450,21 +451,16 @@ set_auto_number(struct parser *p, const struct config_key *k, const char *v)
 	return 0;
 }
 
+/* auto (-1: the caller decides), or a number in the key's range */
+int
+set_auto_number(struct parser *p, const struct config_key *k, const char *v)
+{
+	return set_auto_or_number(p, k, v, -1);
+}
+
 /* At least 2: one operator alone must never be able to push an NTA. */
 int
 set_quorum(struct parser *p, const struct config_key *k, const char *v)
 {
-	long long x;
-
-	if (strcmp(v, "auto") == 0) {
-		*(int *)config_field(p, k) = 0;
-		return 0;
-	}
-	if (!config_all_digits(v, strlen(v)))
-		return config_fail(p, p->line, "quorum: '%.40s': write auto or a number "
-		    "(%lld-%lld)", v, k->min, k->max);
-	if (parse_number(p, k, v, &x) != 0)
-		return -1;
-	*(int *)config_field(p, k) = (int)x;
-	return 0;
+	return set_auto_or_number(p, k, v, 0);
 }

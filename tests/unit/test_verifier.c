@@ -179,6 +179,21 @@ eight_workers(void **state)
 	run_workers(state, 8);
 }
 
+/* Submit n jobs without running the loop (none delivered yet, or only
+ * those a full queue made the submitter deliver). */
+static void
+submit_jobs(struct fixture *f, struct verifier *v, size_t n)
+{
+	struct vjob job;
+
+	f->ndelivered = 0;
+	f->stop_at = 0;
+	for (size_t i = 0; i < n; i++) {
+		make_job(f, i, &job);
+		verifier_submit(v, &job);
+	}
+}
+
 /* Without the loop: verifier_drain() waits and delivers, in order. */
 static void
 drain(void **state)
@@ -186,15 +201,9 @@ drain(void **state)
 	struct fixture *f = *state;
 	char err[256];
 	struct verifier *v = verifier_new(f->loop, 3, deliver, f, err, sizeof(err));
-	struct vjob job;
 
 	assert_non_null(v);
-	f->ndelivered = 0;
-	f->stop_at = 0;
-	for (size_t i = 0; i < 500; i++) {
-		make_job(f, i, &job);
-		verifier_submit(v, &job);
-	}
+	submit_jobs(f, v, 500);
 	verifier_drain(v);
 	check_all(f, 500);
 	assert_int_equal(verifier_pending(v), 0);
@@ -209,15 +218,9 @@ free_undrained(void **state)
 	struct fixture *f = *state;
 	char err[256];
 	struct verifier *v = verifier_new(f->loop, 2, deliver, f, err, sizeof(err));
-	struct vjob job;
 
 	assert_non_null(v);
-	f->ndelivered = 0;
-	f->stop_at = 0;
-	for (size_t i = 0; i < 200; i++) {
-		make_job(f, i, &job);
-		verifier_submit(v, &job);
-	}
+	submit_jobs(f, v, 200);
 	verifier_free(v);
 	assert_int_equal(f->ndelivered, 0);
 }
