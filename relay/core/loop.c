@@ -47,7 +47,44 @@ struct loop {
 	int sigfd;
 	sigset_t sigmask;
 	bool stop;
+	/* how busy: time outside poll(2) over LOOP_BUSY_WINDOW_MS windows */
+	long long win_start_ns;     /* the current window began */
+	long long busy_ns;          /* its time spent working so far */
+	int busy_pct;               /* the last complete window; -1: none yet */
 };
+
+#define LOOP_BUSY_WINDOW_MS 250
+
+static long long
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Count one turn's work (woke .. slept); close the window when it ends. */
+static void
+account(struct loop *l, long long woke, long long slept)
+{
+	long long span;
+
+	l->busy_ns += slept - woke;
+	span = slept - l->win_start_ns;
+	if (span >= LOOP_BUSY_WINDOW_MS * 1000000LL) {
+		long long pct = l->busy_ns * 100 / span;
+		l->busy_pct = (int)(pct > 100 ? 100 : pct);
+		l->win_start_ns = slept;
+		l->busy_ns = 0;
+	}
+}
+
+int
+loop_busy_pct(const struct loop *l)
+{
+	return l->busy_pct;
+}
 
 long long
 loop_now_ms(void)
@@ -67,6 +104,7 @@ loop_new(void)
 		return NULL;
 	l->sigfd = -1;
 	l->next_timer_id = 1;
+	l->busy_pct = -1;
 	sigemptyset(&l->sigmask);
 	return l;
 }
@@ -250,9 +288,15 @@ loop_run(struct loop *l)
 {
 	struct pollfd pfd[LOOP_FDS_MAX];
 
+	long long woke = mono_ns();
+
 	l->stop = false;
+	l->win_start_ns = woke;
+	l->busy_ns = 0;
+	l->busy_pct = -1;
 	while (!l->stop) {
 		int n = 0, rc;
+		long long slept;
 
 		for (int i = 0; i < l->nprepare; i++)
 			l->prepare[i].cb(l->prepare[i].arg);
@@ -269,7 +313,10 @@ loop_run(struct loop *l)
 			pfd[n].revents = 0;
 			n++;
 		}
+		slept = mono_ns();
+		account(l, woke, slept);
 		rc = poll(pfd, (nfds_t)n, next_timeout(l));
+		woke = mono_ns();
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;

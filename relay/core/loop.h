@@ -42,6 +42,12 @@ int loop_signal_add(struct loop *l, int signo, loop_signal_cb cb, void *arg);
 /* Monotonic milliseconds. */
 long long loop_now_ms(void);
 
+/* How busy the loop was: the share of the last complete 250 ms window
+ * (percent, 0..100) it spent outside poll(2), working; -1 before the first
+ * window ends or outside loop_run(). A loop at 100% has more input than it
+ * handles: a backlog is draining (relay/fed/catchup.h) or it is overloaded. */
+int loop_busy_pct(const struct loop *l);
+
 /* Run until loop_stop(); returns 0, or -1 when poll fails. */
 int loop_run(struct loop *l);
 void loop_stop(struct loop *l);

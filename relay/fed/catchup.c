@@ -11,7 +11,9 @@
 #include "relay/fed/catchup.h"
 #include "relay/core/clock.h"
 #include "relay/core/log.h"
+#include "relay/core/loop.h"
 #include "relay/fed/fed.h"
+#include "relay/fed/verifier.h"
 
 struct catchup {
 	bool done;
@@ -23,6 +25,9 @@ struct catchup {
 	long long missing;           /* seqs they miss, at the last check */
 	long long progress_ms;       /* when missing last went down */
 	int asks;
+	int busy;                    /* loop busy % at the last check */
+	int quiet;                   /* checks in a row not draining (max 2) */
+	bool draining;               /* held back by a busy loop, logged */
 	long timer;
 	void (*caught_up)(void *ctx);   /* wired by relay/main.c */
 	void *caught_up_ctx;
@@ -91,7 +96,24 @@ tick(void *arg)
 		finish(fed, "sync_wait passed");
 		return;
 	}
-	if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS) {
+	/* still draining: the loop is saturated, or signatures wait for the
+	 * workers (then the loop itself may idle in poll while they check);
+	 * quiet only after two checks in a row (CATCHUP_TICK_MS apart) */
+	c->busy = loop_busy_pct(fed->loop);
+	if (c->busy >= CATCHUP_BUSY_PCT ||
+	    (fed->verifier && verifier_pending(fed->verifier) > 0))
+		c->quiet = 0;
+	else if (c->quiet < 2)
+		c->quiet++;
+	if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS &&
+	    c->quiet < 2) {
+		/* the links still deliver what was queued for the relay while
+		 * it was away: a decision now would be signed from part of it */
+		if (!c->draining)
+			log_info("catch-up: draining what the brokers queued while "
+			    "the relay was away (loop %d%% busy)", c->busy);
+		c->draining = true;
+	} else if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS) {
 		b.ask = ms - c->last_ask_ms >= CATCHUP_ASK_MS;
 		if (b.ask) {
 			c->last_ask_ms = ms;
@@ -122,7 +144,7 @@ tick(void *arg)
 			}
 		}
 	}
-	c->timer = loop_timer_add(fed->loop, 200, tick, fed);
+	c->timer = loop_timer_add(fed->loop, CATCHUP_TICK_MS, tick, fed);
 }
 
 int
@@ -143,7 +165,7 @@ catchup_start(struct fed *fed, void (*caught_up)(void *ctx), void *ctx)
 	}
 	log_info("syncing: waiting up to %d s for the peers' recent history "
 	    "before signing decisions (sync_wait)", fed->cfg->sync_wait);
-	c->timer = loop_timer_add(fed->loop, 200, tick, fed);
+	c->timer = loop_timer_add(fed->loop, CATCHUP_TICK_MS, tick, fed);
 	return 0;
 }
 
@@ -178,7 +200,9 @@ catchup_text(const struct fed *fed, char *buf, size_t len)
 	}
 	snprintf(buf, len, "syncing: not caught up with its peers yet (%s%ld "
 	    "member keys missing recent history; at most %lld s more)",
-	    c->first_up_ms ? "" : "no link up yet; ", c->behind,
+	    c->first_up_ms == 0 ? "no link up yet; " :
+	    c->quiet < 2 ? "draining queued messages; " : "",
+	    c->behind,
 	    c->deadline > relay_now() ? c->deadline - relay_now() : 0);
 }
 

@@ -10,7 +10,13 @@
  *     or
  *   - a link has been up for CATCHUP_SETTLE_MS (the broker delivers its
  *     retained messages, heartbeats among them, right after the
- *     subscription), and every member key whose heartbeat it holds from
+ *     subscription), the input is no longer saturated at two checks in
+ *     a row (the loop busy less than CATCHUP_BUSY_PCT of the last 250 ms,
+ *     relay/core/loop.h, and no signature waiting for the workers: the
+ *     brokers have delivered what they queued for the relay's sessions
+ *     while it was away; a decision signed in the middle of that would
+ *     come from part of it, and deciding each zone as its events trickle
+ *     in costs more than deciding it once), and every member key whose heartbeat it holds from
  *     the last HEARTBEAT_LIVE seconds has no gap in the last CATCHUP_DEPTH
  *     seqs of its chain below its head (a heartbeat announces its key's
  *     chain head: the relay holds its peers' recent history); or
@@ -42,6 +48,8 @@ struct fed;
 #define CATCHUP_ASK_MS 2000
 #define CATCHUP_HEARTBEAT_LIVE 180
 #define CATCHUP_STALL_MS 6000     /* no answer brings anything more */
+#define CATCHUP_BUSY_PCT 90       /* the loop this busy: still draining */
+#define CATCHUP_TICK_MS 200       /* how often it checks */
 
 /* Start watching (after the links were created). caught_up(ctx) runs
  * once, when the relay catches up (not when it never needed to): the

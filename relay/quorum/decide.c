@@ -227,6 +227,13 @@ flush(struct decide *d, bool force)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = d->v[i];
+		if (!force && loop_now_ms() - ms >= SLICE_MS) {
+			/* the rest at the next slice (schedule()) */
+			for (size_t j = i; d->all && j < d->n; j++)
+				d->v[j]->dirty = true;
+			d->more = true;
+			break;
+		}
 		if (d->all)
 			z->dirty = true;
 		if (!(z->dirty || (z->next_change && z->next_change <= now) ||
@@ -309,15 +316,15 @@ static void tick(void *arg);
  * from now: at most one tick per TICK_MS, as when it polled), unless it
  * runs sooner already. */
 static void
-arm(struct decide *d, long long at)
+arm_gap(struct decide *d, long long at, long gap)
 {
 	long long ms = loop_now_ms();
 	long id;
 
 	if (d->loop == NULL)
 		return;
-	if (at < ms + TICK_MS)
-		at = ms + TICK_MS;
+	if (at < ms + gap)
+		at = ms + gap;
 	if (d->armed && d->timer_at <= at)
 		return;
 	if (d->armed)
@@ -332,6 +339,12 @@ arm(struct decide *d, long long at)
 	d->armed = true;
 }
 
+static void
+arm(struct decide *d, long long at)
+{
+	arm_gap(d, at, TICK_MS);
+}
+
 /* Set the timer at the next deadline: an idle engine sleeps until an
  * event, a trust change or the end of the catch-up marks a zone. */
 static void
@@ -342,6 +355,12 @@ schedule(struct decide *d)
 	/* syncing: the end of the catch-up calls decide_all() */
 	if (!engine_caught_up(d))
 		return;
+	if (d->more) {
+		/* a pass ran out of its slice: the rest soon, not a tick later */
+		d->more = false;
+		arm_gap(d, 0, SLICE_GAP_MS);
+		return;
+	}
 	if ((at = next_due(d)) < 0)
 		return;
 	/* the store cannot write: look again every tick (no transaction) */

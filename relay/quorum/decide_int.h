@@ -37,6 +37,12 @@
  * waits BUDGET * C ms before the next one, so that evaluating stays under
  * 1/BUDGET of the loop's time whatever happens. */
 #define BUDGET 20
+/* A pass (the tick) evaluates for at most SLICE_MS, then lets the loop
+ * read its sockets and answer HTTP, and goes on SLICE_GAP_MS later: after
+ * a catch-up, or a trust change that marks every zone, 100,000 zones take
+ * seconds to decide, and the loop must not stop meanwhile. */
+#define SLICE_MS 100
+#define SLICE_GAP_MS 5
 
 struct dzone {
 	char zone[ZONE_TEXT_MAX + 1];
@@ -97,6 +103,7 @@ struct decide {
 	struct dzone **slots;             /* hash table by name */
 	size_t nslots;
 	bool all;                          /* evaluate every zone */
+	bool more;                         /* a pass ran out of its slice */
 	bool saved;                        /* a zone holds a saved memory */
 };
 
