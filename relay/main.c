@@ -459,7 +459,7 @@ start_api(struct relay *r)
 	struct api_env deps = { .cfg = &r->cfg, .store = r->store,
 	    .trust = &r->trust, .metrics = &r->metrics, .links = r->links,
 	    .nlinks = &r->nlinks, .origin = r->origin, .fed = r->fed,
-	    .decide = r->decide, .renew = r->renew };
+	    .decide = r->decide, .renew = r->renew, .loop = r->loop };
 
 	if (r->api == NULL && (r->api = api_env_new(&deps)) == NULL) {
 		log_err("http: out of memory");

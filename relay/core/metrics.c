@@ -297,6 +297,10 @@ metrics_process(const struct metrics *m, struct buf *out)
 	buf_printf(out, "ntarelay_build_info{version=\"");
 	metrics_label_value(out, m->version ? m->version : "unknown");
 	buf_printf(out, "\",protocol=\"" METRICS_PROTOCOL "\"} 1\n");
+	metrics_plain(out, "ntarelay_loop_busy_percent", "gauge",
+	    "Share of the last 250 ms the loop thread spent working rather than "
+	    "waiting for input (100: saturated, a backlog draining or more input "
+	    "than the relay handles).", m->loop_busy);
 }
 
 void

@@ -110,6 +110,9 @@ struct metrics {
 	struct metrics_link links[CONFIG_LINKS_MAX];
 	size_t nlinks;
 	long long started;                   /* unix time the relay started */
+	uint64_t loop_busy;                  /* gauge: % of the last 250 ms the
+	                                        loop thread worked
+	                                        (relay/core/loop.h) */
 	const char *version;                 /* the relay's version, for
 	                                        ntarelay_build_info (main sets
 	                                        it; NULL: "unknown") */
@@ -156,7 +159,7 @@ enum {
  * {reason=...}, ntarelay_backfill_truncated_total,
  * ntarelay_backfill_sent_bytes_total,
  * ntarelay_start_time_seconds, ntarelay_build_info{version,protocol},
- * ntarelay_probe_rounds_total, ntarelay_probe_duration_seconds (a
+ * ntarelay_loop_busy_percent, ntarelay_probe_rounds_total, ntarelay_probe_duration_seconds (a
  * histogram); then what each collector appends, in the order they were
  * added. Each family with # HELP and # TYPE.
  */

@@ -15,6 +15,7 @@
 #include "relay/core/clock.h"
 #include "relay/core/config.h"
 #include "relay/core/log.h"
+#include "relay/core/loop.h"
 #include "relay/core/metrics.h"
 #include "relay/fed/catchup.h"
 #include "relay/fed/link.h"
@@ -136,6 +137,8 @@ metrics(void *ctx)
 		m->stored_events = (uint64_t)n;
 	m->store_writable = storefault_writable(env->fed) ? 1 : 0;
 	m->store_held = storefault_held(env->fed);
+	m->loop_busy = env->loop && loop_busy_pct(env->loop) > 0 ?
+	    (uint64_t)loop_busy_pct(env->loop) : 0;
 	m->nlinks = *env->nlinks;
 	for (size_t i = 0; i < *env->nlinks; i++) {
 		long d = store_outbox_depth(env->store,

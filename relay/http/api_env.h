@@ -18,6 +18,7 @@ struct metrics;
 struct relay_config;
 struct slash;
 struct decide;
+struct loop;
 struct renew;
 struct store;
 struct trust;
@@ -35,6 +36,7 @@ struct api_env {
 	                                     publish_*, catchup_*, storefault_* */
 	struct decide *decide;            /* the quorum engine (decide_*) */
 	struct renew *renew;              /* renewals (renew_withdrawn()) */
+	const struct loop *loop;          /* how busy it is (loop_busy_pct) */
 	struct slash *slash;              /* the slash command's token cache
 	                                     (owned: api_env_new() makes it) */
 };

@@ -11,7 +11,10 @@
  * (set at the next deadline, at most every TICK_MS) evaluates the deferred zones and those whose answer may
  * change with time alone (an event expiring, a sustained-validation
  * window filling), and a trust index reload (a revocation, SIGHUP, which
- * also applies a new quorum policy) evaluates every zone. A change of state, of the
+ * also applies a new quorum policy) evaluates every zone. A pass of the
+ * timer works for at most SLICE_MS and goes on SLICE_GAP_MS later
+ * (decide_int.h), so that deciding 100,000 zones after a catch-up does not
+ * stop the loop for seconds. A change of state, of the
  * operators that count, of the fingerprints, of the veto or of the
  * lifetime is signed as a `decision` event (retained on the relay's
  * decision topic) and handed to the notifiers.
