@@ -227,13 +227,6 @@ flush(struct decide *d, bool force)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dzone *z = d->v[i];
-		if (!force && loop_now_ms() - ms >= SLICE_MS) {
-			/* the rest at the next slice (schedule()) */
-			for (size_t j = i; d->all && j < d->n; j++)
-				d->v[j]->dirty = true;
-			d->more = true;
-			break;
-		}
 		if (d->all)
 			z->dirty = true;
 		if (!(z->dirty || (z->next_change && z->next_change <= now) ||
@@ -243,6 +236,13 @@ flush(struct decide *d, bool force)
 		if (!force && ms < z->next_eval_ms) {
 			z->dirty = true;   /* the tick comes back for it */
 			continue;
+		}
+		if (!force && loop_now_ms() - ms >= SLICE_MS) {
+			/* the rest at the next slice (schedule()) */
+			for (size_t j = i; d->all && j < d->n; j++)
+				d->v[j]->dirty = true;
+			d->more = true;
+			break;
 		}
 		/* a zone dropped in this turn must have nothing to roll back */
 		if (!decide_zone(d, z, now) && (!z->has_event ||
