@@ -58,7 +58,7 @@ static const char assess_usage[] =
     "is \"assessment ID signed by the relay and published\" (ID in full).\n"
     "\n"
     "An attack or likely_attack verdict backed by your relay's own\n"
-    "observation of the zone vetoes any NTA (docs/DESIGN.md §6).\n"
+    "observation of the zone vetoes any NTA (docs/RATIONALE.md §6).\n"
     "\n"
     "Exit status: 0 signed and published, 1 the relay refused it (the\n"
     "reason is printed), 2 usage error or relay unreachable.\n";

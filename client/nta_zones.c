@@ -11,7 +11,7 @@
 #include "client/nta_zones.h"
 #include "proto/kind.h"
 
-/* The states of docs/DESIGN.md §6; others count as not recommended. */
+/* The states of docs/RATIONALE.md §6; others count as not recommended. */
 static const char *const nta_zones_states[] = {
 	"clear", "observed", "nta_recommended", "vetoed",
 	"inconsistent_evidence", "resolved",

@@ -51,7 +51,7 @@ int nta_answer_parse(const char *body, size_t len, struct nta_answer *a,
 const struct nta_decision *nta_answer_find(const struct nta_answer *a,
     const char *zone);
 
-/* True when state is one this version knows (docs/DESIGN.md §6). */
+/* True when state is one this version knows (docs/RATIONALE.md §6). */
 bool nta_zones_state_known(const char *state);
 
 /* Free a's decisions; a itself is the caller's. NULL allowed. */

@@ -175,7 +175,7 @@ t_ok "... unknown_event" grep -q unknown_event "$T/wd2.err"
 idB=$(assess_as B --verdict accident --nta --lifetime 1h | awk 'NR == 1 { print $2 }')
 t_ok "quorum again before the fix" t_wait 20 all_state nta_recommended
 
-# A revoked key stops counting at once (docs/DESIGN.md §7): C's operator revokes
+# A revoked key stops counting at once (docs/RATIONALE.md §7): C's operator revokes
 # its relay's key; the revocation travels on the trust topic; C's
 # assessment and observation no longer count anywhere, and B's assessment
 # alone is not a quorum.
