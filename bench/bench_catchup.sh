@@ -28,23 +28,15 @@
 # top_srcdir/top_builddir set). Environment: BENCH_CATCHUP_EVENTS (100000),
 # BENCH_RETURN_ROUNDS (5). Run by `make bench-catchup` and `make bench`.
 # Each round's event has a seq of its own range (500000 + 100 i).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_CATCHUP_EVENTS:-100000}
 ROUNDS=${BENCH_RETURN_ROUNDS:-5}
-fail() { echo "bench_catchup: $*" >&2; exit 1; }
 
-now_ns() { date +%s%N; }
-ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) / 1e6 }'; }
 
 for o in A B; do fed_operator "$o" >/dev/null || fail "keys"; done
 t_mosquitto m >/dev/null 2>&1 || fail "the broker"
 Aop=$(fed_keyid "$T/A/root.pub")
-raw_verify=$(BENCH_SECONDS=2 "$top_builddir/bench/bench_proto" | sed -n 's/^bench: raw_verify_per_s=//p')
+raw_verify=$(raw_verify_rate)
 
 # Each event in a zone of its own, as bench_federation does: one zone would
 # hit the per-operator zone quota (zone_events_per_operator).

@@ -27,12 +27,7 @@
 # verify_workers of the second run), BENCH_ZONES (0: each event in a zone
 # of its own, the worst case, a signed decision per event; K: events spread
 # over K zones).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_EVENTS:-20000}
 RATE=${BENCH_RATE:-1000}
 NLAT=${BENCH_LATENCY_EVENTS:-1000}
@@ -41,8 +36,6 @@ ZONES=${BENCH_ZONES:-0}
 zones_opt=--vary-zone
 [ "$ZONES" -gt 0 ] && zones_opt="--zones $ZONES"
 
-now_ns() { date +%s%N; }
-per_s() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }'; }
 
 for o in A B C; do fed_operator "$o" >/dev/null; done
 t_mosquitto a >/dev/null
@@ -52,7 +45,7 @@ Aop=$(fed_keyid "$T/A/root.pub")
 echo "bench_federation: $N events of about $(( $("$EVGEN" --key "$T/A/relay.key" --origin "$Aop" --net "$FED_NET" 2>/dev/null | wc -c) )) bytes"
 
 # (a) raw verify on one core
-raw_verify=$(BENCH_SECONDS=2 "$top_builddir/bench/bench_proto" | sed -n 's/^bench: raw_verify_per_s=//p')
+raw_verify=$(raw_verify_rate)
 
 # The messages, signed once, replayed for both measurements. Each in a zone
 # of its own (<i>.bench.example.): in one zone the per-operator quota

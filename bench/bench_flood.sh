@@ -16,12 +16,7 @@
 # Usage: bench/bench_flood.sh (from the build directory or with
 # top_srcdir/top_builddir set); `make bench` runs it. Environment:
 # BENCH_SECONDS (3), BENCH_CONNECTIONS (4).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 SECS=${BENCH_SECONDS:-3}
 CONNS=${BENCH_CONNECTIONS:-4}
 LOAD="$top_builddir/bench/httpload"

@@ -11,12 +11,7 @@
 #
 # Usage: bench/bench_idle.sh   (from the build directory or with
 # top_srcdir/top_builddir set).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 SECS=${BENCH_IDLE_SECONDS:-30}
 N=${BENCH_IDLE_EVENTS:-10000}
 

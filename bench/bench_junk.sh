@@ -18,12 +18,7 @@
 #
 # Usage: bench/bench_junk.sh (from the build directory or with
 # top_srcdir/top_builddir set); `make bench` runs it.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_JUNK:-10000}
 
 for o in A B; do fed_operator "$o" >/dev/null; done

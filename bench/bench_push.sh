@@ -17,12 +17,7 @@
 #
 # Usage: bench/bench_push.sh (from the build directory, or with
 # top_srcdir/top_builddir set). Environment: BENCH_ROUNDS (10).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_ROUNDS:-10}
 
 for tool in nsd unbound unbound-control ldns-keygen ldns-signzone jq curl \

@@ -23,12 +23,7 @@
 # Usage: bench/bench_quorum.sh (from the build directory, or with
 # top_srcdir/top_builddir set). Environment: BENCH_ZONES (100),
 # BENCH_SECONDS (5), BENCH_CONNECTIONS (8).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 NZ=${BENCH_ZONES:-100}
 SECS=${BENCH_SECONDS:-5}
 CONNS=${BENCH_CONNECTIONS:-8}

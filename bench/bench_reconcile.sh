@@ -21,17 +21,9 @@
 # Usage: bench/bench_reconcile.sh (from the build directory or with
 # top_srcdir/top_builddir set). Environment: BENCH_RECONCILE_EVENTS
 # (20000), BENCH_RECONCILE_MISSED (100). Run by `make bench-reconcile`.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_RECONCILE_EVENTS:-20000}
 K=${BENCH_RECONCILE_MISSED:-100}
-fail() { echo "bench_reconcile: $*" >&2; exit 1; }
-now_ns() { date +%s%N; }
-ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) / 1e6 }'; }
 
 for o in A B C; do fed_operator "$o" >/dev/null || fail "keys"; done
 t_mosquitto m >/dev/null 2>&1 || fail "the broker"

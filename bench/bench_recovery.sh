@@ -17,15 +17,9 @@
 #
 # Usage: bench/bench_recovery.sh (from the build directory, or with
 # top_srcdir/top_builddir set). Environment: BENCH_RESOLVE_AFTER (10).
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 . "$top_srcdir/tests/integration/testbed.sh"
 RA=${BENCH_RESOLVE_AFTER:-10}
-fail() { echo "bench_recovery: $*"; exit 1; }
 
 for tool in nsd unbound unbound-control ldns-keygen ldns-signzone jq mosquitto; do
 	command -v "$tool" >/dev/null || fail "$tool is missing"

@@ -54,12 +54,7 @@
 # store), FED_EXTRA (configuration lines for every relay, e.g.
 # "forward_delay 0"). Needs python3 (with its sqlite3 module), mosquitto, curl,
 # sqlite3. Exit status 1 when an event did not reach every store.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$(pwd)}"
-export top_srcdir top_builddir
-. "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/integration/fed.sh"
+. "$(dirname "$0")/lib.sh"
 NR=${BENCH_RELAYS:-50}
 NB=${BENCH_BROKERS:-$((NR / 5))}
 [ "$NB" -ge 3 ] || NB=3

@@ -89,10 +89,7 @@ loop_busy_pct(const struct loop *l)
 long long
 loop_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mono_ns() / 1000000;
 }
 
 struct loop *
@@ -287,7 +284,6 @@ int
 loop_run(struct loop *l)
 {
 	struct pollfd pfd[LOOP_FDS_MAX];
-
 	long long woke = mono_ns();
 
 	l->stop = false;

@@ -159,8 +159,8 @@ enum {
  * {reason=...}, ntarelay_backfill_truncated_total,
  * ntarelay_backfill_sent_bytes_total,
  * ntarelay_start_time_seconds, ntarelay_build_info{version,protocol},
- * ntarelay_loop_busy_percent, ntarelay_probe_rounds_total, ntarelay_probe_duration_seconds (a
- * histogram); then what each collector appends, in the order they were
+ * ntarelay_loop_busy_percent, ntarelay_probe_rounds_total,
+ * ntarelay_probe_duration_seconds (a histogram); then what each collector appends, in the order they were
  * added. Each family with # HELP and # TYPE.
  */
 void metrics_render(const struct metrics *m, struct buf *out);

@@ -85,6 +85,7 @@ tick(void *arg)
 	struct behind_ctx b = { .fed = fed };
 	char err[STORE_ERR_MAX];
 	long long ms = loop_now_ms();
+	bool settled;
 
 	c->timer = 0;
 	if (c->done)
@@ -105,15 +106,15 @@ tick(void *arg)
 		c->quiet = 0;
 	else if (c->quiet < 2)
 		c->quiet++;
-	if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS &&
-	    c->quiet < 2) {
+	settled = c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS;
+	if (settled && c->quiet < 2) {
 		/* the links still deliver what was queued for the relay while
 		 * it was away: a decision now would be signed from part of it */
 		if (!c->draining)
 			log_info("catch-up: draining what the brokers queued while "
 			    "the relay was away (loop %d%% busy)", c->busy);
 		c->draining = true;
-	} else if (c->first_up_ms && ms - c->first_up_ms >= CATCHUP_SETTLE_MS) {
+	} else if (settled) {
 		b.ask = ms - c->last_ask_ms >= CATCHUP_ASK_MS;
 		if (b.ask) {
 			c->last_ask_ms = ms;

@@ -16,8 +16,8 @@
  *     brokers have delivered what they queued for the relay's sessions
  *     while it was away; a decision signed in the middle of that would
  *     come from part of it, and deciding each zone as its events trickle
- *     in costs more than deciding it once), and every member key whose heartbeat it holds from
- *     the last HEARTBEAT_LIVE seconds has no gap in the last CATCHUP_DEPTH
+ *     in costs more than deciding it once), and every member key whose
+ *     heartbeat it holds from the last HEARTBEAT_LIVE seconds has no gap in the last CATCHUP_DEPTH
  *     seqs of its chain below its head (a heartbeat announces its key's
  *     chain head: the relay holds its peers' recent history); or
  *   - it asked at least twice and nothing more came for CATCHUP_STALL_MS

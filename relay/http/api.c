@@ -131,14 +131,15 @@ metrics(void *ctx)
 	struct api_env *env = ctx;
 	struct metrics *m = env->metrics;
 	long long n = store_count(env->store);
+	int busy;
 
 	/* the last count known while the store cannot answer */
 	if (n >= 0)
 		m->stored_events = (uint64_t)n;
 	m->store_writable = storefault_writable(env->fed) ? 1 : 0;
 	m->store_held = storefault_held(env->fed);
-	m->loop_busy = env->loop && loop_busy_pct(env->loop) > 0 ?
-	    (uint64_t)loop_busy_pct(env->loop) : 0;
+	busy = env->loop ? loop_busy_pct(env->loop) : -1;
+	m->loop_busy = busy > 0 ? (uint64_t)busy : 0;   /* -1: no window yet */
 	m->nlinks = *env->nlinks;
 	for (size_t i = 0; i < *env->nlinks; i++) {
 		long d = store_outbox_depth(env->store,
